@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "name", "email", "dong", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_select_related = ["dong"]
+    search_fields = ["username", "name", "email"]
+    autocomplete_fields = ["dong"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("개인정보"), {"fields": ["name", "email", "phone", "dong"]}),
+        (_("권한"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("주요 일시"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "name", "email", "password1", "password2"]}),
+    ]

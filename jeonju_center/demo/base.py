@@ -1,0 +1,63 @@
+"""Demo data of the project package: reference data, the demo staff login, citizens and partner centers."""
+
+from django.contrib.auth import get_user_model
+
+from jeonju_center.common.models import Dong
+from jeonju_center.common.reference import load_all_reference_data
+from jeonju_center.partners.models import PartnerCenter
+
+DEMO_STAFF_USERNAME = "staff"
+DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
+CITIZENS_PER_SCALE = 400
+
+PARTNER_CENTERS = [
+    ("전북특별자치도 사회적경제지원센터", PartnerCenter.Kind.PROVINCIAL_SOCIAL_ECONOMY),
+    ("전북 사회적기업·협동조합 통합지원센터", PartnerCenter.Kind.INTEGRATED_SUPPORT),
+    ("전라북도 도시재생지원센터", PartnerCenter.Kind.URBAN_REGENERATION),
+    ("전주시청 사회연대지원과", PartnerCenter.Kind.PUBLIC_AGENCY),
+]
+
+
+def citizen_username(number):
+    return f"citizen{number:05d}"
+
+
+def seed(ctx):
+    summary = load_all_reference_data()
+    User = get_user_model()
+
+    staff, created = User.objects.get_or_create(
+        username=DEMO_STAFF_USERNAME,
+        defaults={"name": "센터 관리자", "email": "staff@example.com", "is_staff": True, "is_superuser": True},
+    )
+    if created:
+        staff.set_password(DEMO_STAFF_PASSWORD)
+        staff.save(update_fields=["password"])
+    summary.append(f"staff login: {'created' if created else 'kept'}")
+
+    for name, kind in PARTNER_CENTERS:
+        PartnerCenter.objects.get_or_create(
+            name=name, defaults={"kind": kind, "contact_email": "contact@example.org"}
+        )
+
+    fake = ctx.faker_for("citizens")
+    rng = ctx.rng("citizens")
+    dongs = list(Dong.objects.order_by("pk"))
+    wanted = CITIZENS_PER_SCALE * ctx.scale
+    existing = set(
+        User.objects.filter(username__startswith="citizen").values_list("username", flat=True)
+    )
+    new_citizens = []
+    for number in range(1, wanted + 1):
+        # Draw for every number, created or not, so the data stays the same on re-runs.
+        name, phone, dong = fake.name(), fake.phone_number(), rng.choice(dongs)
+        username = citizen_username(number)
+        if username in existing:
+            continue
+        user = User(username=username, name=name, email=f"{username}@example.com", dong=dong)
+        user.phone = phone if phone.startswith("010") else ""
+        user.set_unusable_password()
+        new_citizens.append(user)
+    User.objects.bulk_create(new_citizens, batch_size=500)
+    summary.append(f"citizens: {len(new_citizens)} created, {wanted} wanted")
+    return summary

@@ -1,0 +1,40 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from jeonju_center.demo.base import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from jeonju_center.demo.context import DemoContext
+
+# Order matters: later apps use what earlier ones created (Ondure graduates into organizations).
+DEMO_MODULES = [
+    "jeonju_center.demo.base",
+    "social_economy.demo",
+    "ondure.demo",
+    "regeneration.demo",
+    "courses.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Fill the database with a realistic Jeonju demo data set. Running it again changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply the volume (for benchmarks). Default 1."
+        )
+
+    def handle(self, *args, scale, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        ctx = DemoContext(scale=scale)
+        for module_path in DEMO_MODULES:
+            with transaction.atomic():
+                for line in import_module(module_path).seed(ctx):
+                    self.stdout.write(f"[{module_path.split('.')[-2]}] {line}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
+        )
