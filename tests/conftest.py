@@ -14,3 +14,77 @@ def pytest_runtest_setup(item):
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})"
+
+
+# --- A real Celery worker on Redis --------------------------------------------------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TEST_BROKER = "redis://127.0.0.1:6379/15"
+
+
+def _redis_broker_url():
+    url = os.environ.get("CELERY_BROKER_URL") or DEFAULT_TEST_BROKER
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"needs a running Redis broker at {url}: {error}")
+    return url
+
+
+def _database_url_for_subprocess():
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """Start a real ``celery worker`` process on Redis against the test database.
+
+    Yields a function ``send(task, *args)`` that queues a task for that worker only (its own queue), so
+    the test exercises JSON serialisation, the broker and a separate process, as in production.
+    """
+    if not _database_is_postgresql():
+        pytest.skip("the worker process must share the test database: needs PostgreSQL (DATABASE_URL)")
+    broker_url = _redis_broker_url()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
+        "DJANGO_ENV": "development",
+        "DATABASE_URL": _database_url_for_subprocess(),
+        "CELERY_BROKER_URL": broker_url,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "jeonju_center", "worker", "--pool=solo", "--concurrency=1",
+         f"--queues={queue}", "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+    from jeonju_center.celery import app
+
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=broker_url)
+    app.pool.force_close_all()
+
+    def send(task, *args):
+        return task.apply_async(args=args, queue=queue)
+
+    try:
+        yield send
+    finally:
+        app.conf.update(previous)
+        app.pool.force_close_all()
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -1,6 +1,5 @@
 """State of the portal's backing services, for /healthz and operators."""
 
-from django.conf import settings
 from django.db import connection
 
 from .models import ServiceHeartbeat
@@ -16,11 +15,11 @@ def database_ok():
 
 
 def broker_state():
-    """'inline' when no broker is configured, else 'ok' or 'unavailable'."""
-    if not settings.CELERY_BROKER_URL:
-        return "inline"
+    """'inline' when tasks run in the web process (no broker configured), else 'ok' or 'unavailable'."""
     from jeonju_center.celery import app
 
+    if app.conf.task_always_eager:
+        return "inline"
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
