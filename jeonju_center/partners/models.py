@@ -1,7 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from jeonju_center.common.models import TimeStampedModel
+
+from .scopes import SCOPES
 
 
 class PartnerCenter(TimeStampedModel):
@@ -28,3 +33,92 @@ class PartnerCenter(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class PartnerAPIKeyManager(BaseAPIKeyManager):
+    def get_usable_keys(self):
+        # Revoked and expired keys are found too, so the API can say precisely why a key is refused.
+        return self.select_related("partner")
+
+
+def validate_scopes(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("권한(scope)을 하나 이상 선택해 주세요."), code="no_scopes")
+    unknown = sorted(set(value) - set(SCOPES))
+    if unknown:
+        raise ValidationError(
+            _("알 수 없는 권한(scope)입니다: %(scopes)s"), code="unknown_scope", params={"scopes": ", ".join(unknown)}
+        )
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A hashed API key of a partner center (only its prefix and SHA-512 hash are stored)."""
+
+    objects = PartnerAPIKeyManager()
+
+    partner = models.ForeignKey(
+        PartnerCenter, verbose_name=_("협력기관"), on_delete=models.CASCADE, related_name="api_keys"
+    )
+    scopes = models.JSONField(_("권한(scope)"), default=list, validators=[validate_scopes])
+    rate_limit_per_minute = models.PositiveIntegerField(
+        _("분당 요청 한도"), null=True, blank=True, help_text=_("비워 두면 기본 한도를 씁니다.")
+    )
+    last_used_at = models.DateTimeField(_("마지막 사용"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("폐기일시"), null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API 키")
+        verbose_name_plural = _("API 키")
+
+    def has_scope(self, scope):
+        return scope in self.scopes
+
+
+class ChangeEvent(models.Model):
+    """One created/updated/deleted event of an API resource, for partners' incremental sync.
+
+    ``transaction_id`` is PostgreSQL's transaction id of the write: the feed orders by it and only shows
+    transactions older than every one still running, so a slow transaction can never be skipped by a
+    cursor that moved past it (ids alone are assigned in insert order, not commit order).
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("생성")
+        UPDATED = "updated", _("수정")
+        DELETED = "deleted", _("삭제")
+
+    id = models.BigAutoField(primary_key=True)
+    transaction_id = models.BigIntegerField(_("트랜잭션"), default=0)
+    resource = models.CharField(_("리소스"), max_length=50)
+    object_id = models.CharField(_("대상 ID"), max_length=64)
+    action = models.CharField(_("변경"), max_length=10, choices=Action.choices)
+    occurred_at = models.DateTimeField(_("일시"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("변경 이력(동기화)")
+        verbose_name_plural = _("변경 이력(동기화)")
+        indexes = [models.Index(fields=["transaction_id", "id"], name="partners_change_cursor_idx")]
+
+    def __str__(self):
+        return f"{self.resource}#{self.object_id} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an ``Idempotency-Key``, replayed for retries of that POST."""
+
+    api_key = models.ForeignKey(PartnerAPIKey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("멱등 요청 기록")
+        verbose_name_plural = _("멱등 요청 기록")
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="partners_idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "rest_framework_api_key",
     # Cross-cutting apps of the project package.
     "jeonju_center.common",
     "jeonju_center.accounts",
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "ondure",
     "regeneration",
     "courses",
+    # Wires the partner API's change feed to the domain models, so it comes after them.
+    "jeonju_center.api",
 ]
 
 MIDDLEWARE = [
@@ -205,16 +208,34 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST framework -----------------------------------------------------------------------------
 
+PARTNER_API_RATE_PER_MINUTE = env.int("PARTNER_API_RATE_PER_MINUTE", default=600)
+PUBLIC_API_RATE_PER_MINUTE = env.int("PUBLIC_API_RATE_PER_MINUTE", default=120)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated request gets 401 with "WWW-Authenticate: Api-Key".
+        "jeonju_center.partners.authentication.PartnerKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["jeonju_center.partners.permissions.PartnerScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jeonju_center.partners.throttling.PartnerKeyRateThrottle",
+        "jeonju_center.partners.throttling.PublicAnonRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "jeonju_center.api.renderers.ExcelFriendlyCSVRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
+        "jeonju_center.api.filters.UpdatedSinceFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "jeonju_center.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "jeonju_center.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jeonju Urban Innovation Center partner API",

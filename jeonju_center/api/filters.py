@@ -1,0 +1,38 @@
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+
+
+class UpdatedSinceFilter(BaseFilterBackend):
+    """``?updated_since=<ISO 8601>`` on every list: rows changed at or after that time."""
+
+    param = "updated_since"
+
+    def filter_queryset(self, request, queryset, view):
+        value = request.query_params.get(self.param)
+        if not value:
+            return queryset
+        moment = None
+        try:
+            moment = parse_datetime(value.replace(" ", "+"))
+        except ValueError:
+            pass
+        if moment is None:
+            raise ValidationError({self.param: [_("ISO 8601 일시여야 합니다. 예: 2026-01-31T09:00:00+09:00")]})
+        if is_naive(moment):
+            moment = make_aware(moment)
+        return queryset.filter(updated_at__gte=moment)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": "이 일시 이후에 생성·수정된 항목만 (ISO 8601).",
+                "schema": {"type": "string", "format": "date-time"},
+            }
+        ]
+

@@ -1,0 +1,150 @@
+"""Base classes of the partner API and the change feed endpoint."""
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jeonju_center.partners import changes
+from jeonju_center.partners.models import IdempotencyRecord, PartnerAPIKey
+
+from . import feed
+
+
+class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List + detail of one resource. Subclasses set ``queryset`` (public rows only, with their
+    ``select_related``/``prefetch_related``), ``serializer_class``, ``filterset_class``, ``read_scope``
+    and ``ordering_fields``. Lists are ordered by ``ordering`` and end with the primary key so that
+    pages never overlap."""
+
+    read_scope: str | None = None
+    write_scope: str | None = None
+    public_read = False
+    ordering = ["id"]
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _request_fingerprint(request):
+    body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+class IdempotentCreateMixin:
+    """``Idempotency-Key`` on POST: a retry of the same request gets the first response again instead of
+    creating a duplicate; the same key with a different request is a 409."""
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or not isinstance(request.auth, PartnerAPIKey):
+            return super().create(request, *args, **kwargs)
+        if len(key) > 255:
+            raise exceptions.ValidationError({"Idempotency-Key": [_("255자 이하여야 합니다.")]})
+        fingerprint = _request_fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    # Taking the unique key first makes a concurrent retry wait for this request to finish.
+                    record = IdempotencyRecord.objects.create(
+                        api_key=request.auth, key=key, request_fingerprint=fingerprint
+                    )
+            except IntegrityError:
+                record = IdempotencyRecord.objects.get(api_key=request.auth, key=key)
+                if record.request_fingerprint != fingerprint:
+                    raise Conflict(_("이 Idempotency-Key는 다른 요청에 이미 쓰였습니다.")) from None
+                return Response(record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
+            response = super().create(request, *args, **kwargs)
+            record.status_code = response.status_code
+            record.response_body = json.loads(json.dumps(response.data, default=str))
+            record.save(update_fields=["status_code", "response_body"])
+            return response
+
+
+FEED_PAGE_DEFAULT = 500
+FEED_PAGE_MAX = 1000
+
+CHANGE_EVENT_FIELDS = {
+    "resource": serializers.CharField(help_text="리소스 이름 (예: organizations)"),
+    "id": serializers.CharField(help_text="대상의 id"),
+    "action": serializers.ChoiceField(choices=["created", "updated", "deleted"]),
+    "time": serializers.DateTimeField(),
+}
+
+
+class ChangeFeedView(APIView):
+    """Created/updated/deleted events of every resource the key may read, in commit order.
+
+    Start without ``since`` (or after a full fetch, from the ``next`` cursor you kept) and call again with
+    the returned ``next`` until ``has_more`` is false. Apply ``deleted`` by removing the record;
+    ``created``/``updated`` by fetching ``/api/v1/<resource>/<id>/``.
+    """
+
+    read_scope = None  # any valid key; events are filtered to the key's scopes below
+
+    def get_permissions(self):
+        return []
+
+    def check_permissions(self, request):
+        user = request.user
+        if not (isinstance(request.auth, PartnerAPIKey) or (user and user.is_authenticated and user.is_staff)):
+            raise exceptions.NotAuthenticated()
+
+    @extend_schema(
+        summary="변경 이력 (증분 동기화)",
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.STR, description="이전 응답의 next 커서. 없으면 처음부터."),
+            OpenApiParameter("resource", OpenApiTypes.STR, description="한 리소스의 이벤트만."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"최대 {FEED_PAGE_MAX}, 기본 {FEED_PAGE_DEFAULT}."),
+        ],
+        responses={
+            200: inline_serializer(
+                "ChangeFeed",
+                {
+                    "results": inline_serializer("ChangeEvent", CHANGE_EVENT_FIELDS, many=True),
+                    "next": serializers.CharField(help_text="다음 호출의 since 값"),
+                    "has_more": serializers.BooleanField(),
+                },
+            ),
+            400: OpenApiResponse(description="잘못된 커서나 값"),
+        },
+    )
+    def get(self, request):
+        since = request.query_params.get("since") or None
+        resource = request.query_params.get("resource") or None
+        try:
+            limit = int(request.query_params.get("limit", FEED_PAGE_DEFAULT))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= FEED_PAGE_MAX:
+            raise exceptions.ValidationError({"limit": [_("1에서 %(max)d 사이의 정수여야 합니다.") % {"max": FEED_PAGE_MAX}]})
+        readable = feed.readable_resources(request)
+        if resource is not None and resource not in feed.RESOURCE_SCOPES:
+            raise exceptions.ValidationError({"resource": [_("알 수 없는 리소스입니다.")]})
+        if resource is not None and resource not in readable:
+            raise exceptions.PermissionDenied(_("이 리소스를 읽을 권한(scope)이 없습니다."))
+        try:
+            events = changes.events_after(since, limit=limit + 1, resources=[resource] if resource else readable)
+        except changes.InvalidCursor:
+            raise exceptions.ValidationError({"since": [_("올바른 커서가 아닙니다.")]}) from None
+        has_more = len(events) > limit
+        events = events[:limit]
+        next_cursor = changes.encode_cursor(events[-1]) if events else (since or "0-0")
+        return Response(
+            {
+                "results": [
+                    {"resource": e.resource, "id": e.object_id, "action": e.action, "time": e.occurred_at}
+                    for e in events
+                ],
+                "next": next_cursor,
+                "has_more": has_more,
+            }
+        )

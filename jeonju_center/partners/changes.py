@@ -1,0 +1,126 @@
+"""The change feed: created/updated/deleted events per API resource, in commit order.
+
+Models are tracked by declaring a ``FeedSource`` (see ``jeonju_center/api/feed.py``); their saves and
+deletes are recorded by model signals, because a change feed that misses an admin edit or a cascade
+delete is worse than none. Code that writes with ``QuerySet.update()``/``bulk_create()`` (which send no
+signals) calls ``record_changes()`` itself.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
+
+from .models import ChangeEvent
+
+CREATED, UPDATED, DELETED = ChangeEvent.Action.values
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """``model`` (app_label.Model) changes are events of ``resource``.
+
+    ``is_visible(obj)``: objects the API does not show (e.g. unpublished minutes) are "deleted" for partners.
+    ``parent``: for a child model shown inside another resource (e.g. sessions inside courses): the
+    attribute holding the parent's id; the child's changes become "updated" events of the parent.
+    """
+
+    model: str
+    resource: str
+    is_visible: Any = None
+    parent: str | None = None
+
+
+_sources: list[FeedSource] = []
+
+
+def _transaction_id():
+    if connection.vendor == "postgresql":
+        return RawSQL("pg_current_xact_id()::text::bigint", [])
+    return 0  # SQLite runs one writer at a time, so insertion order is commit order.
+
+
+def record_changes(resource, object_ids, action):
+    txid = _transaction_id()
+    ChangeEvent.objects.bulk_create(
+        [ChangeEvent(resource=resource, object_id=str(pk), action=action, transaction_id=txid) for pk in object_ids]
+    )
+
+
+def _on_save(source, instance, created, raw=False, **kwargs):
+    if raw:
+        return  # fixtures loading
+    if source.parent:
+        record_changes(source.resource, [getattr(instance, source.parent)], UPDATED)
+    elif source.is_visible is not None and not source.is_visible(instance):
+        record_changes(source.resource, [instance.pk], DELETED)
+    else:
+        record_changes(source.resource, [instance.pk], CREATED if created else UPDATED)
+
+
+def _on_delete(source, instance, **kwargs):
+    if source.parent:
+        parent_id = getattr(instance, source.parent)
+        if parent_id is not None:
+            record_changes(source.resource, [parent_id], UPDATED)
+    else:
+        record_changes(source.resource, [instance.pk], DELETED)
+
+
+def track(*sources):
+    """Declare feed sources and connect their signals (call once, from an AppConfig.ready())."""
+    for source in sources:
+        model = apps.get_model(source.model)
+        _sources.append(source)
+
+        def on_save(sender, instance, created, raw=False, _source=source, **kwargs):
+            _on_save(_source, instance, created, raw)
+
+        def on_delete(sender, instance, _source=source, **kwargs):
+            _on_delete(_source, instance)
+
+        post_save.connect(on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}")
+        post_delete.connect(on_delete, sender=model, weak=False, dispatch_uid=f"feed-delete-{source.model}")
+
+
+def tracked_resources():
+    return sorted({source.resource for source in _sources})
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(event):
+    return f"{event.transaction_id}-{event.id}"
+
+
+def decode_cursor(cursor):
+    try:
+        transaction_id, event_id = (int(part) for part in cursor.split("-"))
+    except (ValueError, AttributeError):
+        raise InvalidCursor(cursor) from None
+    if transaction_id < 0 or event_id < 0:
+        raise InvalidCursor(cursor)
+    return transaction_id, event_id
+
+
+def events_after(cursor, *, limit, resources):
+    """Events after ``cursor`` (None: from the start), at most ``limit``, only of committed transactions
+    older than every transaction still running — so nothing can later appear behind the cursor."""
+    events = ChangeEvent.objects.order_by("transaction_id", "id")
+    if cursor:
+        transaction_id, event_id = decode_cursor(cursor)
+        events = events.filter(
+            Q(transaction_id__gt=transaction_id) | Q(transaction_id=transaction_id, id__gt=event_id)
+        )
+    if connection.vendor == "postgresql":
+        events = events.filter(
+            Q(transaction_id__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
+            | Q(transaction_id=RawSQL("pg_current_xact_id_if_assigned()::text::bigint", []))
+        )
+    return list(events.filter(resource__in=resources)[:limit])

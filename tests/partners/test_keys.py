@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from jeonju_center.partners.models import PartnerAPIKey
+from jeonju_center.partners.services import partner_key_revoke
+from tests.partners.factories import PartnerCenterFactory, make_key
+
+pytestmark = pytest.mark.django_db
+
+FEED = "/api/v1/changes/"
+
+
+def auth(raw_key):
+    return {"HTTP_AUTHORIZATION": f"Api-Key {raw_key}"}
+
+
+def test_create_partner_key_prints_the_key_once_alone_on_the_last_line(capsys, client):
+    PartnerCenterFactory(name="전북 사회적경제지원센터")
+    call_command("create_partner_key", "전북 사회적경제지원센터", "--scope", "social_economy:read", "--scope", "ondure:read")
+    out = capsys.readouterr().out
+    raw_key = out.strip().splitlines()[-1]
+    assert raw_key == out.strip()  # nothing else on stdout
+    api_key = PartnerAPIKey.objects.get()
+    assert api_key.scopes == ["ondure:read", "social_economy:read"]
+    assert raw_key not in (api_key.hashed_key, api_key.id)  # only a hash is stored
+    assert client.get(FEED, **auth(raw_key)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["없는 센터", "--scope", "ondure:read"], "협력기관이 없습니다"),
+        (["센터", "--scope", "everything:write"], "알 수 없는 권한"),
+        (["센터"], "하나 이상"),
+        (["센터", "--scope", "ondure:read", "--expires-in-days", "0"], "expires-in-days"),
+    ],
+)
+def test_create_partner_key_refuses_bad_input_and_creates_nothing(args, message):
+    PartnerCenterFactory(name="센터")
+    with pytest.raises(CommandError, match=message):
+        call_command("create_partner_key", *args)
+    assert PartnerAPIKey.objects.count() == 0
+
+
+def test_missing_key_is_401_with_the_auth_scheme(client):
+    response = client.get(FEED)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: "nonsense", "올바르지 않습니다"),
+        (lambda: make_key("ondure:read")[1][:-2] + "xx", "올바르지 않습니다"),
+        (lambda: _revoked_key(), "폐기된"),
+        (lambda: _expired_key(), "만료된"),
+    ],
+)
+def test_bad_revoked_and_expired_keys_are_401_with_a_reason(client, make, message):
+    response = client.get(FEED, **auth(make()))
+    assert response.status_code == 401
+    body = response.json()
+    assert set(body) == {"code", "detail", "errors"}
+    assert message in body["detail"]
+
+
+def _revoked_key():
+    api_key, raw_key = make_key("ondure:read")
+    partner_key_revoke(api_key=api_key)
+    return raw_key
+
+
+def _expired_key():
+    api_key, raw_key = make_key("ondure:read")
+    PartnerAPIKey.objects.filter(pk=api_key.pk).update(expiry_date=timezone.now() - timedelta(minutes=1))
+    return raw_key
+
+
+def test_revocation_cannot_be_undone():
+    from django.core.exceptions import ValidationError
+
+    api_key, _ = make_key("ondure:read")
+    partner_key_revoke(api_key=api_key)
+    api_key = PartnerAPIKey.objects.get(pk=api_key.pk)
+    api_key.revoked = False
+    with pytest.raises(ValidationError):
+        api_key.save()
+
+
+def test_last_used_time_is_recorded(client):
+    api_key, raw_key = make_key("ondure:read")
+    assert api_key.last_used_at is None
+    client.get(FEED, **auth(raw_key))
+    api_key.refresh_from_db()
+    assert timezone.now() - api_key.last_used_at < timedelta(seconds=10)
+
+
+def test_each_key_has_its_own_rate_limit_with_retry_after(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    _, limited = make_key("ondure:read", rate_limit_per_minute=2)
+    _, other = make_key("ondure:read")
+    assert [client.get(FEED, **auth(limited)).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(FEED, **auth(limited))
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["code"] == "throttled"
+    assert client.get(FEED, **auth(other)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("since=abc", "since"), ("since=1-x", "since"), ("limit=0", "limit"), ("limit=x", "limit")]
+)
+def test_feed_refuses_bad_parameters_with_400(client, query, field):
+    _, raw_key = make_key("ondure:read")
+    response = client.get(f"{FEED}?{query}", **auth(raw_key))
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_admin_issues_a_key_shown_once(admin_client):
+    partner = PartnerCenterFactory()
+    response = admin_client.post(
+        "/admin/partners/partnerapikey/add/",
+        {"partner": partner.pk, "name": "연동", "scopes": ["ondure:read"], "expiry_date_0": "", "expiry_date_1": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    api_key = PartnerAPIKey.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    raw_key = next(m.rsplit(": ", 1)[1] for m in shown if "한 번만" in m)
+    assert PartnerAPIKey.objects.get_from_key(raw_key) == api_key
