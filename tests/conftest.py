@@ -34,7 +34,7 @@ def _redis_broker_url():
         import redis
 
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.skip(f"needs a running Redis broker at {url}: {error}")
     return url
 

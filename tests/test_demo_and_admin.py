@@ -30,7 +30,9 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
     output = capsys.readouterr().out
     assert f"{DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}" in output
 
-    empty = sorted(label for label, count in first.items() if count == 0 and label != "common.ServiceHeartbeat")
+    empty = sorted(
+        label for label, count in first.items() if count == 0 and label != "common.ServiceHeartbeat"
+    )
     assert empty == [], f"models without demo data: {empty}"
 
     # The headline volumes of the real center.

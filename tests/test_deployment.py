@@ -97,7 +97,9 @@ def test_beat_health_check_fails_when_stale_and_passes_when_fresh():
 
     with pytest.raises(CommandError, match="No heartbeat"):
         call_command("check_heartbeat", component, max_age=max_age)
-    ServiceHeartbeat.objects.create(component=component, last_seen=timezone.now() - timedelta(seconds=max_age + 5))
+    ServiceHeartbeat.objects.create(
+        component=component, last_seen=timezone.now() - timedelta(seconds=max_age + 5)
+    )
     with pytest.raises(CommandError, match="last seen"):
         call_command("check_heartbeat", component, max_age=max_age)
     ServiceHeartbeat.objects.filter(component=component).update(last_seen=timezone.now())

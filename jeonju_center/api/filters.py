@@ -14,13 +14,15 @@ class UpdatedSinceFilter(BaseFilterBackend):
         value = request.query_params.get(self.param)
         if not value:
             return queryset
-        moment = None
         try:
+            # A "+" of a UTC offset arrives as a space when the client did not URL-encode it.
             moment = parse_datetime(value.replace(" ", "+"))
         except ValueError:
-            pass
+            moment = None
         if moment is None:
-            raise ValidationError({self.param: [_("ISO 8601 일시여야 합니다. 예: 2026-01-31T09:00:00+09:00")]})
+            raise ValidationError(
+                {self.param: [_("ISO 8601 일시여야 합니다. 예: 2026-01-31T09:00:00+09:00")]}
+            )
         if is_naive(moment):
             moment = make_aware(moment)
         return queryset.filter(updated_at__gte=moment)
@@ -35,4 +37,3 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
-

@@ -15,7 +15,9 @@ class ExcelFriendlyCSVRenderer(CSVRenderer):
             data = data["results"]
         rows = data if isinstance(data, list) else [data]
         if rows and "header" not in renderer_context:
-            renderer_context["header"] = list(dict.fromkeys(k for row in self.flatten_data(rows) for k in row))
+            renderer_context["header"] = list(
+                dict.fromkeys(k for row in self.flatten_data(rows) for k in row)
+            )
         body = super().render(rows, media_type, renderer_context)
         if isinstance(body, str):
             body = body.encode("utf-8")

@@ -61,7 +61,9 @@ class IdempotentCreateMixin:
                 record = IdempotencyRecord.objects.get(api_key=request.auth, key=key)
                 if record.request_fingerprint != fingerprint:
                     raise Conflict(_("이 Idempotency-Key는 다른 요청에 이미 쓰였습니다.")) from None
-                return Response(record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
+                return Response(
+                    record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+                )
             response = super().create(request, *args, **kwargs)
             record.status_code = response.status_code
             record.response_body = json.loads(json.dumps(response.data, default=str))
@@ -95,15 +97,21 @@ class ChangeFeedView(APIView):
 
     def check_permissions(self, request):
         user = request.user
-        if not (isinstance(request.auth, PartnerAPIKey) or (user and user.is_authenticated and user.is_staff)):
+        if not (
+            isinstance(request.auth, PartnerAPIKey) or (user and user.is_authenticated and user.is_staff)
+        ):
             raise exceptions.NotAuthenticated()
 
     @extend_schema(
         summary="변경 이력 (증분 동기화)",
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.STR, description="이전 응답의 next 커서. 없으면 처음부터."),
+            OpenApiParameter(
+                "since", OpenApiTypes.STR, description="이전 응답의 next 커서. 없으면 처음부터."
+            ),
             OpenApiParameter("resource", OpenApiTypes.STR, description="한 리소스의 이벤트만."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"최대 {FEED_PAGE_MAX}, 기본 {FEED_PAGE_DEFAULT}."),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description=f"최대 {FEED_PAGE_MAX}, 기본 {FEED_PAGE_DEFAULT}."
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -125,14 +133,18 @@ class ChangeFeedView(APIView):
         except ValueError:
             limit = 0
         if not 1 <= limit <= FEED_PAGE_MAX:
-            raise exceptions.ValidationError({"limit": [_("1에서 %(max)d 사이의 정수여야 합니다.") % {"max": FEED_PAGE_MAX}]})
+            raise exceptions.ValidationError(
+                {"limit": [_("1에서 %(max)d 사이의 정수여야 합니다.") % {"max": FEED_PAGE_MAX}]}
+            )
         readable = feed.readable_resources(request)
         if resource is not None and resource not in feed.RESOURCE_SCOPES:
             raise exceptions.ValidationError({"resource": [_("알 수 없는 리소스입니다.")]})
         if resource is not None and resource not in readable:
             raise exceptions.PermissionDenied(_("이 리소스를 읽을 권한(scope)이 없습니다."))
         try:
-            events = changes.events_after(since, limit=limit + 1, resources=[resource] if resource else readable)
+            events = changes.events_after(
+                since, limit=limit + 1, resources=[resource] if resource else readable
+            )
         except changes.InvalidCursor:
             raise exceptions.ValidationError({"since": [_("올바른 커서가 아닙니다.")]}) from None
         has_more = len(events) > limit

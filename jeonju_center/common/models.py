@@ -26,7 +26,9 @@ class Dong(TimeStampedModel):
 
     name = models.CharField(_("행정동"), max_length=20)
     district = models.CharField(_("구"), max_length=10, choices=District.choices)
-    is_active = models.BooleanField(_("사용"), default=True, help_text=_("통폐합된 동은 삭제하지 말고 사용 해제합니다."))
+    is_active = models.BooleanField(
+        _("사용"), default=True, help_text=_("통폐합된 동은 삭제하지 말고 사용 해제합니다.")
+    )
     display_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
 
     class Meta:

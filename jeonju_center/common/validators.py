@@ -16,7 +16,9 @@ def normalize_phone(value):
     match = _MOBILE_OR_LANDLINE.match(digits)
     if not match:
         raise ValidationError(
-            _("전화번호 형식이 올바르지 않습니다. 예: 010-1234-5678"), code="invalid_phone", params={"value": value}
+            _("전화번호 형식이 올바르지 않습니다. 예: 010-1234-5678"),
+            code="invalid_phone",
+            params={"value": value},
         )
     return "-".join(match.groups())
 
@@ -46,7 +48,9 @@ def normalize_business_registration_number(value):
         return brn.format(number)
     except StdnumValidationError:
         raise ValidationError(
-            _("사업자등록번호가 올바르지 않습니다. 10자리 숫자와 검증번호를 확인해 주세요. (예: 123-45-67891)"),
+            _(
+                "사업자등록번호가 올바르지 않습니다. 10자리 숫자와 검증번호를 확인해 주세요. (예: 123-45-67891)"
+            ),
             code="invalid_brn",
             params={"value": value},
         ) from None

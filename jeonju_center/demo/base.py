@@ -28,7 +28,12 @@ def seed(ctx):
 
     staff, created = User.objects.get_or_create(
         username=DEMO_STAFF_USERNAME,
-        defaults={"name": "센터 관리자", "email": "staff@example.com", "is_staff": True, "is_superuser": True},
+        defaults={
+            "name": "센터 관리자",
+            "email": "staff@example.com",
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     if created:
         staff.set_password(DEMO_STAFF_PASSWORD)
@@ -44,9 +49,7 @@ def seed(ctx):
     rng = ctx.rng("citizens")
     dongs = list(Dong.objects.order_by("pk"))
     wanted = CITIZENS_PER_SCALE * ctx.scale
-    existing = set(
-        User.objects.filter(username__startswith="citizen").values_list("username", flat=True)
-    )
+    existing = set(User.objects.filter(username__startswith="citizen").values_list("username", flat=True))
     new_citizens = []
     for number in range(1, wanted + 1):
         # Draw for every number, created or not, so the data stays the same on re-runs.

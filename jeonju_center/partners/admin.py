@@ -34,7 +34,9 @@ class PartnerCenterAdmin(admin.ModelAdmin):
 
 class PartnerAPIKeyForm(admin.options.forms.ModelForm):
     scopes = admin.options.forms.MultipleChoiceField(
-        label=_("권한(scope)"), choices=SCOPE_CHOICES, widget=admin.widgets.FilteredSelectMultiple(_("권한"), False)
+        label=_("권한(scope)"),
+        choices=SCOPE_CHOICES,
+        widget=admin.widgets.FilteredSelectMultiple(_("권한"), False),
     )
 
     class Meta:
@@ -45,7 +47,16 @@ class PartnerAPIKeyForm(admin.options.forms.ModelForm):
 @admin.register(PartnerAPIKey)
 class PartnerAPIKeyAdmin(APIKeyModelAdmin):
     form = PartnerAPIKeyForm
-    list_display = ["prefix", "name", "partner", "scope_list", "expiry_date", "_has_expired", "revoked", "last_used_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "partner",
+        "scope_list",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+        "last_used_at",
+    ]
     list_filter = ["partner", "revoked", "created"]
     list_select_related = ["partner"]
     search_fields = ["name", "prefix", "partner__name"]

@@ -47,7 +47,10 @@ def _transaction_id():
 def record_changes(resource, object_ids, action):
     txid = _transaction_id()
     ChangeEvent.objects.bulk_create(
-        [ChangeEvent(resource=resource, object_id=str(pk), action=action, transaction_id=txid) for pk in object_ids]
+        [
+            ChangeEvent(resource=resource, object_id=str(pk), action=action, transaction_id=txid)
+            for pk in object_ids
+        ]
     )
 
 

@@ -47,7 +47,9 @@ def validate_scopes(value):
     unknown = sorted(set(value) - set(SCOPES))
     if unknown:
         raise ValidationError(
-            _("알 수 없는 권한(scope)입니다: %(scopes)s"), code="unknown_scope", params={"scopes": ", ".join(unknown)}
+            _("알 수 없는 권한(scope)입니다: %(scopes)s"),
+            code="unknown_scope",
+            params={"scopes": ", ".join(unknown)},
         )
 
 

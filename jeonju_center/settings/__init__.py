@@ -48,7 +48,9 @@ if PRODUCTION and DEBUG:
 
 ALLOWED_HOSTS = _require_in_production(
     "ALLOWED_HOSTS",
-    env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]),
+    env.list(
+        "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    ),
     invalid=lambda hosts: not hosts or "*" in hosts,
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

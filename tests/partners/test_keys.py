@@ -19,7 +19,14 @@ def auth(raw_key):
 
 def test_create_partner_key_prints_the_key_once_alone_on_the_last_line(capsys, client):
     PartnerCenterFactory(name="전북 사회적경제지원센터")
-    call_command("create_partner_key", "전북 사회적경제지원센터", "--scope", "social_economy:read", "--scope", "ondure:read")
+    call_command(
+        "create_partner_key",
+        "전북 사회적경제지원센터",
+        "--scope",
+        "social_economy:read",
+        "--scope",
+        "ondure:read",
+    )
     out = capsys.readouterr().out
     raw_key = out.strip().splitlines()[-1]
     assert raw_key == out.strip()  # nothing else on stdout
@@ -115,7 +122,8 @@ def test_each_key_has_its_own_rate_limit_with_retry_after(client, settings):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("since=abc", "since"), ("since=1-x", "since"), ("limit=0", "limit"), ("limit=x", "limit")]
+    ("query", "field"),
+    [("since=abc", "since"), ("since=1-x", "since"), ("limit=0", "limit"), ("limit=x", "limit")],
 )
 def test_feed_refuses_bad_parameters_with_400(client, query, field):
     _, raw_key = make_key("ondure:read")
@@ -128,7 +136,13 @@ def test_admin_issues_a_key_shown_once(admin_client):
     partner = PartnerCenterFactory()
     response = admin_client.post(
         "/admin/partners/partnerapikey/add/",
-        {"partner": partner.pk, "name": "연동", "scopes": ["ondure:read"], "expiry_date_0": "", "expiry_date_1": ""},
+        {
+            "partner": partner.pk,
+            "name": "연동",
+            "scopes": ["ondure:read"],
+            "expiry_date_0": "",
+            "expiry_date_1": "",
+        },
         follow=True,
     )
     assert response.status_code == 200

@@ -19,5 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"No heartbeat recorded for {component!r} yet.")
         age = timezone.now() - heartbeat.last_seen
         if age > timedelta(seconds=max_age):
-            raise CommandError(f"{component!r} last seen {int(age.total_seconds())} s ago (limit {max_age} s).")
+            raise CommandError(
+                f"{component!r} last seen {int(age.total_seconds())} s ago (limit {max_age} s)."
+            )
         self.stdout.write(f"{component} alive, last seen {int(age.total_seconds())} s ago.")

@@ -17,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("partner", help="The partner center's name, as in the admin.")
-        parser.add_argument("--scope", action="append", dest="scopes", default=[], help="Repeat for each scope.")
-        parser.add_argument("--expires-in-days", type=int, help="Days until the key expires (default: never).")
+        parser.add_argument(
+            "--scope", action="append", dest="scopes", default=[], help="Repeat for each scope."
+        )
+        parser.add_argument(
+            "--expires-in-days", type=int, help="Days until the key expires (default: never)."
+        )
         parser.add_argument("--name", default="", help="A label for the key (default: '<partner> API').")
         parser.add_argument(
             "--create-partner", action="store_true", help="Create the partner center if it does not exist."
@@ -33,10 +37,14 @@ class Command(BaseCommand):
             else:
                 center = partner_by_name(partner)
             expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
-            api_key, raw_key = partner_key_create(partner=center, scopes=scopes, name=name, expires_at=expires_at)
+            api_key, raw_key = partner_key_create(
+                partner=center, scopes=scopes, name=name, expires_at=expires_at
+            )
         except ValidationError as error:
             known = ", ".join(PartnerCenter.objects.values_list("name", flat=True)[:20])
-            hint = f" Known partner centers: {known}." if "협력기관이 없습니다" in str(error) and known else ""
+            hint = (
+                f" Known partner centers: {known}." if "협력기관이 없습니다" in str(error) and known else ""
+            )
             raise CommandError(" ".join(error.messages) + hint) from None
         self.stderr.write(
             f"Key {api_key.prefix}… for {center.name}, scopes: {', '.join(api_key.scopes)}, "
