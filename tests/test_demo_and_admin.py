@@ -6,8 +6,11 @@ from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from jeonju_center.demo.base import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from jeonju_center.demo.base import DEMO_PARTNER_NAME, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from jeonju_center.partners.models import PartnerAPIKey
 
+# Operational records written while the portal runs, not demo data.
+OPERATIONAL_MODELS = {"common.ServiceHeartbeat", "partners.ChangeEvent", "partners.IdempotencyRecord"}
 PROJECT_APP_LABELS = {"common", "accounts", "partners", "social_economy", "ondure", "regeneration", "courses"}
 
 
@@ -29,9 +32,11 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
     first = row_counts()
     output = capsys.readouterr().out
     assert f"{DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}" in output
+    demo_key = output.split("Demo partner API key: ")[1].split()[0]
+    assert PartnerAPIKey.objects.get_from_key(demo_key).partner.name == DEMO_PARTNER_NAME
 
     empty = sorted(
-        label for label, count in first.items() if count == 0 and label != "common.ServiceHeartbeat"
+        label for label, count in first.items() if count == 0 and label not in OPERATIONAL_MODELS
     )
     assert empty == [], f"models without demo data: {empty}"
 
@@ -46,6 +51,7 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
 
     call_command("seed_demo")
     assert row_counts() == first
+    assert "Demo partner API key: kept" in capsys.readouterr().out
 
     # Every model registered in the admin: the changelist lists demo rows, the change and add forms open.
     assert client.login(username=DEMO_STAFF_USERNAME, password=DEMO_STAFF_PASSWORD)
@@ -56,7 +62,7 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
         opts = model._meta
         changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         assert changelist.status_code == 200, opts.label
-        if opts.label != "common.ServiceHeartbeat":
+        if opts.label not in OPERATIONAL_MODELS:
             assert changelist.context["cl"].result_count >= 1, f"{opts.label} changelist is empty"
             obj = model._default_manager.order_by("pk").first()
             change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))

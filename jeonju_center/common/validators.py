@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.kr import brn
@@ -31,7 +32,7 @@ def validate_phone(value):
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
 
-def _brn_check_digit(first_nine):
+def brn_check_digit(first_nine):
     # python-stdnum (2.2) checks the length and the office/type components but not the check digit,
     # so the National Tax Service's published checksum is added on top of it.
     digits = [int(d) for d in first_nine]
@@ -43,7 +44,7 @@ def normalize_business_registration_number(value):
     """Return a business registration number (사업자등록번호) as XXX-XX-XXXXX, or raise ValidationError."""
     try:
         number = brn.validate(value)
-        if number[-1] != _brn_check_digit(number[:9]):
+        if number[-1] != brn_check_digit(number[:9]):
             raise StdnumValidationError()
         return brn.format(number)
     except StdnumValidationError:
@@ -59,3 +60,8 @@ def normalize_business_registration_number(value):
 def validate_business_registration_number(value):
     if value:
         normalize_business_registration_number(value)
+
+
+# Photos people take and publish; ImageField also checks that the content really is an image.
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+validate_image_extension = FileExtensionValidator(IMAGE_EXTENSIONS)

@@ -4,14 +4,17 @@ from django.contrib.auth import get_user_model
 
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
-from jeonju_center.partners.models import PartnerCenter
+from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
+from jeonju_center.partners.scopes import SCOPES
+from jeonju_center.partners.services import partner_key_create
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
 CITIZENS_PER_SCALE = 400
 
+DEMO_PARTNER_NAME = "전북특별자치도 사회적경제지원센터"
 PARTNER_CENTERS = [
-    ("전북특별자치도 사회적경제지원센터", PartnerCenter.Kind.PROVINCIAL_SOCIAL_ECONOMY),
+    (DEMO_PARTNER_NAME, PartnerCenter.Kind.PROVINCIAL_SOCIAL_ECONOMY),
     ("전북 사회적기업·협동조합 통합지원센터", PartnerCenter.Kind.INTEGRATED_SUPPORT),
     ("전라북도 도시재생지원센터", PartnerCenter.Kind.URBAN_REGENERATION),
     ("전주시청 사회연대지원과", PartnerCenter.Kind.PUBLIC_AGENCY),
@@ -45,6 +48,8 @@ def seed(ctx):
             name=name, defaults={"kind": kind, "contact_email": "contact@example.org"}
         )
 
+    summary.append(_demo_partner_key())
+
     fake = ctx.faker_for("citizens")
     rng = ctx.rng("citizens")
     dongs = list(Dong.objects.order_by("pk"))
@@ -64,3 +69,12 @@ def seed(ctx):
     User.objects.bulk_create(new_citizens, batch_size=500)
     summary.append(f"citizens: {len(new_citizens)} created, {wanted} wanted")
     return summary
+
+
+def _demo_partner_key():
+    """One key with every scope, so a newcomer can try the API; printed only when it is created."""
+    partner = PartnerCenter.objects.get(name=DEMO_PARTNER_NAME)
+    if PartnerAPIKey.objects.filter(partner=partner, name="demo").exists():
+        return "Demo partner API key: kept (only shown when created; make another with create_partner_key)"
+    _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo")
+    return f"Demo partner API key: {raw_key}"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
-from .models import ChangeEvent, PartnerAPIKey, PartnerCenter
+from .models import ChangeEvent, IdempotencyRecord, PartnerAPIKey, PartnerCenter
 from .scopes import SCOPE_CHOICES
 from .services import partner_key_create, partner_key_revoke
 
@@ -125,4 +125,17 @@ class ChangeEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["key", "api_key", "status_code", "created_at"]
+    list_select_related = ["api_key"]
+    search_fields = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

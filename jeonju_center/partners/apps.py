@@ -6,3 +6,6 @@ class PartnersConfig(AppConfig):
     name = "jeonju_center.partners"
     label = "partners"
     verbose_name = _("협력기관")
+
+    def ready(self):
+        from . import schema  # noqa: F401 - registers the OpenAPI description of the key header

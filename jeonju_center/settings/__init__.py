@@ -100,6 +100,8 @@ ROOT_URLCONF = "jeonju_center.urls"
 WSGI_APPLICATION = "jeonju_center.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6 behaviour now: a URL typed without a scheme in a form is taken as https://.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEMPLATES = [
     {

@@ -1,0 +1,176 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ondure.models import Community, CommunityMember, SupportRecord
+
+from .factories import (
+    CommunityFactory,
+    CommunityMemberFactory,
+    CommunityStageRecordFactory,
+    DongFactory,
+    SupportProgramFactory,
+    SupportRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {
+    "community": CommunityFactory,
+    "communitymember": CommunityMemberFactory,
+    "communitystagerecord": CommunityStageRecordFactory,
+    "supportprogram": SupportProgramFactory,
+    "supportrecord": SupportRecordFactory,
+}
+
+
+def _url(model_name, view, *args):
+    return reverse(f"admin:ondure_{model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model_name", FACTORIES)
+def test_changelist_add_and_change_views_answer(admin_client, model_name):
+    obj = FACTORIES[model_name]()
+    changelist = admin_client.get(_url(model_name, "changelist"))
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count == 1
+    assert admin_client.get(_url(model_name, "add")).status_code == 200
+    assert admin_client.get(_url(model_name, "change", obj.pk)).status_code == 200
+
+
+def _populate(count):
+    """``count`` communities, each with a graduate link, members, stages and grants in a program."""
+    for _ in range(count):
+        community = CommunityFactory(graduated=True)
+        CommunityMemberFactory(community=community)
+        CommunityMemberFactory(community=community)
+        CommunityStageRecordFactory(community=community)
+        SupportRecordFactory(community=community)
+        SupportRecordFactory(community=community, kind=SupportRecord.Kind.CONSULTING, amount=0)
+
+
+@pytest.mark.parametrize("model_name", FACTORIES)
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, model_name):
+    url = _url(model_name, "changelist")
+    _populate(3)
+    admin_client.get(url)  # warm up caches (content types, sessions)
+    with CaptureQueriesContext(connection) as small:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    shown = response.context["cl"].result_count
+    _populate(3)
+    with CaptureQueriesContext(connection) as large:
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 2 * shown
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_community_changelist_masks_the_leader_and_shows_annotated_totals(admin_client):
+    community = CommunityFactory(leader_name="김철용")
+    SupportRecordFactory(community=community, amount=3_500_000)
+    SupportRecordFactory(community=community, amount=4_000_000)
+    CommunityMemberFactory(community=community)
+    response = admin_client.get(_url("community", "changelist"))
+    content = response.content.decode()
+    assert "김*용" in content
+    assert "김철용" not in content
+    row = response.context["cl"].result_list[0]
+    assert row.grant_total_amount == 7_500_000
+    assert row.member_rows_count == 1
+
+
+def test_member_changelist_masks_name_and_phone(admin_client):
+    CommunityMemberFactory(name="박영희", phone="010-2345-6789")
+    content = admin_client.get(_url("communitymember", "changelist")).content.decode()
+    assert "박*희" in content
+    assert "010-2345-****" in content
+    assert "박영희" not in content
+    assert "6789" not in content
+
+
+def _community_post_data(**overrides):
+    data = {
+        "name": "서학동 예술마을 마을극단",
+        "kind": "village",
+        "cohort_year": "2015",
+        "selected_on": "2015-04-02",
+        "dong": DongFactory(name="서서학동").pk,
+        "apartment_complex": "",
+        "activity_field": "culture",
+        "members_count": "20",
+        "description": "",
+        "website": "",
+        "is_public": "on",
+        "status": "active",
+        "current_stage": "didim",
+        "dissolved_on": "",
+        "graduated_organization": "",
+        "graduated_on": "",
+        "leader_name": "이순자",
+        "leader_phone": "010-5555-1234",
+        "staff_notes": "",
+    }
+    for prefix in ["members", "stage_records", "support_records"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(overrides)
+    return data
+
+
+def test_valid_community_can_be_added_in_the_admin(admin_client):
+    response = admin_client.post(_url("community", "add"), _community_post_data())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    community = Community.objects.get()
+    assert community.name == "서학동 예술마을 마을극단"
+    assert community.members_count == 20
+
+
+def test_admin_rejects_a_village_community_below_the_minimum(admin_client):
+    response = admin_client.post(_url("community", "add"), _community_post_data(members_count="9"))
+    assert response.status_code == 200
+    assert "마을공동체는 구성원이 15명 이상이어야 합니다." in response.content.decode()
+    assert Community.objects.count() == 0
+
+
+def test_admin_rejects_an_apartment_community_without_its_complex(admin_client):
+    data = _community_post_data(kind="apartment", members_count="30")
+    response = admin_client.post(_url("community", "add"), data)
+    assert response.status_code == 200
+    assert "아파트공동체는 아파트 단지명을 입력해야 합니다." in response.content.decode()
+    assert Community.objects.count() == 0
+
+
+def test_admin_rejects_a_grant_without_amount(admin_client):
+    community = CommunityFactory()
+    program = SupportProgramFactory(year=2015)
+    data = {
+        "community": community.pk,
+        "program": program.pk,
+        "kind": "grant",
+        "supported_on": "2015-05-10",
+        "amount": "0",
+        "settlement_status": "unsettled",
+        "settled_on": "",
+        "returned_amount": "0",
+        "notes": "",
+    }
+    response = admin_client.post(_url("supportrecord", "add"), data)
+    assert response.status_code == 200
+    assert "보조금은 금액이 0원보다 커야 합니다." in response.content.decode()
+    assert SupportRecord.objects.count() == 0
+
+
+def test_admin_rejects_a_second_current_leader(admin_client):
+    leader = CommunityMemberFactory(role=CommunityMember.Role.LEADER)
+    data = {
+        "community": leader.community.pk,
+        "name": "정민호",
+        "phone": "010-7777-8888",
+        "role": "leader",
+        "joined_on": "2015-01-05",
+        "left_on": "",
+    }
+    response = admin_client.post(_url("communitymember", "add"), data)
+    assert response.status_code == 200
+    assert "공동체의 현재 대표는 한 명만 둘 수 있습니다." in response.content.decode()
+    assert CommunityMember.objects.count() == 1

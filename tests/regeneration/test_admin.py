@@ -1,0 +1,324 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from regeneration.models import (
+    ActivationArea,
+    CouncilMeeting,
+    CouncilMember,
+    HouseStatusChange,
+    HousingProgram,
+    MeetingAttendance,
+    OwnerConsent,
+    ProgramKind,
+    Renovation,
+    ResidentCouncil,
+    Room,
+    Tenancy,
+    VacantHouse,
+    VacantHouseGrade,
+)
+
+from .factories import (
+    ActivationAreaFactory,
+    CouncilMeetingFactory,
+    CouncilMemberFactory,
+    DongFactory,
+    HouseStatusChangeFactory,
+    HousingProgramFactory,
+    MeetingAttendanceFactory,
+    OwnerConsentFactory,
+    RenovationFactory,
+    ResidentCouncilFactory,
+    RoomFactory,
+    TenancyFactory,
+    VacantHouseFactory,
+    VacantHouseGradeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("regen-admin", "regen-admin@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def _staff_user():
+    return get_user_model().objects.create_user(
+        f"staff{get_user_model().objects.count()}", name="직원", is_staff=True
+    )
+
+
+def _area():
+    area = ActivationAreaFactory()
+    area.dongs.set([DongFactory(name="중앙동"), DongFactory(name="풍남동")])
+    return area
+
+
+def _council():
+    council = ResidentCouncilFactory()
+    CouncilMemberFactory(council=council)
+    CouncilMeetingFactory(council=council)
+    return council
+
+
+def _meeting():
+    attendance = MeetingAttendanceFactory()
+    return attendance.meeting
+
+
+def _house():
+    return VacantHouseFactory(
+        dong=DongFactory(name="노송동"), status="in_use", current_program=HousingProgramFactory()
+    )
+
+
+def _program():
+    program = HousingProgramFactory()
+    VacantHouseFactory(status="in_use", current_program=program)
+    TenancyFactory(program=program)
+    return program
+
+
+def _status_change():
+    return HouseStatusChangeFactory(changed_by=_staff_user())
+
+
+def _tenancy():
+    room = RoomFactory()
+    return TenancyFactory(house=room.house, room=room)
+
+
+# One builder per model: each row brings its own related rows, so an N+1 shows up as more queries.
+ROW_BUILDERS = {
+    ActivationArea: _area,
+    ResidentCouncil: _council,
+    CouncilMember: CouncilMemberFactory,
+    CouncilMeeting: _meeting,
+    MeetingAttendance: MeetingAttendanceFactory,
+    VacantHouse: _house,
+    VacantHouseGrade: VacantHouseGradeFactory,
+    OwnerConsent: OwnerConsentFactory,
+    HouseStatusChange: _status_change,
+    HousingProgram: _program,
+    Renovation: RenovationFactory,
+    Room: RoomFactory,
+    Tenancy: _tenancy,
+}
+
+MODELS = list(ROW_BUILDERS)
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:regeneration_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_of_the_app_is_registered():
+    from django.apps import apps
+    from django.contrib import admin
+
+    app_models = set(apps.get_app_config("regeneration").get_models())
+    assert app_models == set(MODELS)
+    assert all(admin.site.is_registered(model) for model in app_models)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_add_and_change_views_answer(admin_client, model):
+    obj = ROW_BUILDERS[model]()
+    for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", obj.pk)):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    search = admin_client.get(_url(model, "changelist"), {"q": "전주"})
+    assert search.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
+    url = _url(model, "changelist")
+    for _ in range(3):
+        ROW_BUILDERS[model]()
+    with CaptureQueriesContext(connection) as with_n:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    first_count = response.context["cl"].result_count
+    for _ in range(3):
+        ROW_BUILDERS[model]()
+    with CaptureQueriesContext(connection) as with_2n:
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 2 * first_count
+    assert len(with_2n.captured_queries) == len(with_n.captured_queries), [
+        q["sql"] for q in with_2n.captured_queries
+    ]
+
+
+def test_member_changelist_masks_name_and_phone(admin_client):
+    CouncilMemberFactory(name="김철용", phone="010-1234-5678")
+    content = admin_client.get(_url(CouncilMember, "changelist")).content.decode()
+    assert "김*용" in content and "010-1234-****" in content
+    assert "김철용" not in content and "010-1234-5678" not in content
+
+
+def test_tenancy_and_house_changelists_mask_personal_data(admin_client):
+    TenancyFactory(
+        tenant_name="박지민",
+        tenant_phone="010-9876-5432",
+        tenant_birth_date=datetime.date(1997, 3, 4),
+        house=VacantHouseFactory(owner_name="최영수"),
+    )
+    tenancies = admin_client.get(_url(Tenancy, "changelist")).content.decode()
+    assert "박*민" in tenancies and "010-9876-****" in tenancies and "1997-**-**" in tenancies
+    assert "박지민" not in tenancies and "5432" not in tenancies and "1997-03-04" not in tenancies
+    houses = admin_client.get(_url(VacantHouse, "changelist")).content.decode()
+    assert "최*수" in houses and "최영수" not in houses
+
+
+def test_admin_refuses_half_rent_tenancy_over_half_the_market_rent(admin_client):
+    house = VacantHouseFactory()
+    program = HousingProgramFactory(kind=ProgramKind.HALF_RENT_WELFARE)
+    response = admin_client.post(
+        _url(Tenancy, "add"),
+        {
+            "house": house.pk,
+            "program": program.pk,
+            "tenant_name": "박지민",
+            "tenant_phone": "010-9876-5432",
+            "household_type": "single",
+            "household_size": "1",
+            "deposit": "1000000",
+            "monthly_rent": "200000",
+            "market_rent": "300000",
+            "starts_on": "2025-07-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "반값 임대 주거복지 사업의 월 임대료는 시세의 50% 이하여야 합니다." in response.content.decode()
+    assert not Tenancy.objects.exists()
+
+
+def test_admin_accepts_half_rent_tenancy_within_the_limit_and_sets_the_flag(admin_client):
+    house = VacantHouseFactory()
+    program = HousingProgramFactory(kind=ProgramKind.HALF_RENT_WELFARE)
+    response = admin_client.post(
+        _url(Tenancy, "add"),
+        {
+            "house": house.pk,
+            "program": program.pk,
+            "tenant_name": "박지민",
+            "household_type": "single",
+            "household_size": "1",
+            "deposit": "1000000",
+            "monthly_rent": "150000",
+            "market_rent": "300000",
+            "starts_on": "2025-07-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Tenancy.objects.get().half_rent is True
+
+
+def test_admin_refuses_a_second_current_chair(admin_client):
+    chair = CouncilMemberFactory(position="chair")
+    response = admin_client.post(
+        _url(CouncilMember, "add"),
+        {
+            "council": chair.council.pk,
+            "name": "이영희",
+            "phone": "010-2222-3333",
+            "position": "chair",
+            "started_on": "2025-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "협의체에는 현재 위원장이 한 명만 있을 수 있습니다." in response.content.decode()
+    assert CouncilMember.objects.count() == 1
+
+
+def test_admin_refuses_reversed_tenant_age_range(admin_client):
+    response = admin_client.post(
+        _url(HousingProgram, "add"),
+        {
+            "name": "청년쉐어하우스 2026",
+            "kind": "youth_share_house",
+            "year": "2026",
+            "budget": "100000000",
+            "tenant_min_age": "40",
+            "tenant_max_age": "30",
+        },
+    )
+    assert response.status_code == 200
+    assert "입주자 최소 나이는 최대 나이보다 클 수 없습니다." in response.content.decode()
+    assert not HousingProgram.objects.exists()
+
+
+def test_admin_refuses_publishing_a_meeting_without_minutes(admin_client):
+    council = ResidentCouncilFactory()
+    response = admin_client.post(
+        _url(CouncilMeeting, "add"),
+        {
+            "council": council.pk,
+            "title": "제1차 정기회의",
+            "held_at_0": "2025-03-05",
+            "held_at_1": "19:00:00",
+            "attendee_count": "8",
+            "minutes": "",
+            "is_published": "on",
+            "published_at_0": "2025-03-06",
+            "published_at_1": "10:00:00",
+            "attendances-TOTAL_FORMS": "0",
+            "attendances-INITIAL_FORMS": "0",
+            "attendances-MIN_NUM_FORMS": "0",
+            "attendances-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "회의록이 있어야 공개할 수 있습니다." in response.content.decode()
+    assert not CouncilMeeting.objects.exists()
+
+
+def test_change_views_render_with_every_inline_filled(admin_client):
+    house = VacantHouseFactory(
+        status="in_use", current_program=HousingProgramFactory(kind="youth_share_house")
+    )
+    room = RoomFactory(house=house)
+    VacantHouseGradeFactory(house=house)
+    OwnerConsentFactory(house=house)
+    HouseStatusChangeFactory(house=house, changed_by=_staff_user())
+    RenovationFactory(house=house)
+    TenancyFactory(house=house, room=room, program=house.current_program)
+    response = admin_client.get(_url(VacantHouse, "change", house.pk))
+    assert response.status_code == 200
+    inline_counts = {
+        formset.formset.prefix: formset.formset.initial_form_count()
+        for formset in response.context["inline_admin_formsets"]
+    }
+    assert inline_counts == {
+        "grades": 1,
+        "consents": 1,
+        "status_changes": 1,
+        "renovations": 1,
+        "rooms": 1,
+        "tenancies": 1,
+    }
+
+    meeting = _meeting()
+    assert admin_client.get(_url(CouncilMeeting, "change", meeting.pk)).status_code == 200
+    council = _council()
+    assert admin_client.get(_url(ResidentCouncil, "change", council.pk)).status_code == 200
+    assert admin_client.get(_url(ActivationArea, "change", council.area.pk)).status_code == 200
+
+
+def test_admin_fills_the_youth_share_house_age_defaults(admin_client):
+    response = admin_client.post(
+        _url(HousingProgram, "add"),
+        {"name": "청년쉐어하우스 2026", "kind": "youth_share_house", "year": "2026", "budget": "100000000"},
+    )
+    assert response.status_code == 302
+    program = HousingProgram.objects.get()
+    assert (program.tenant_min_age, program.tenant_max_age) == (19, 39)
