@@ -35,9 +35,7 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
     demo_key = output.split("Demo partner API key: ")[1].split()[0]
     assert PartnerAPIKey.objects.get_from_key(demo_key).partner.name == DEMO_PARTNER_NAME
 
-    empty = sorted(
-        label for label, count in first.items() if count == 0 and label not in OPERATIONAL_MODELS
-    )
+    empty = sorted(label for label, count in first.items() if count == 0 and label not in OPERATIONAL_MODELS)
     assert empty == [], f"models without demo data: {empty}"
 
     # The headline volumes of the real center.
