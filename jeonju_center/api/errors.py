@@ -1,5 +1,6 @@
 """One JSON error shape for the whole API: ``{"code": "...", "detail": "...", "errors": {"field": ["..."]}}``."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -37,6 +38,11 @@ def error_body(code, detail, errors=None):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # Services validate with Django's ValidationError; the API answers it as a 400 like any bad input.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,7 +2,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import BaseFilterBackend
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 
 class UpdatedSinceFilter(BaseFilterBackend):
@@ -37,3 +37,28 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """``?ordering=field,-other``; an unknown field is a 400 instead of being silently ignored.
+    The primary key is always the last key so that pages never overlap."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
+            unknown = [field for field in fields if field.lstrip("-") not in allowed]
+            if unknown:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            _("정렬할 수 없는 필드입니다: %(fields)s. 가능한 필드: %(allowed)s")
+                            % {"fields": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+                        ]
+                    }
+                )
+        ordering = super().get_ordering(request, queryset, view) or []
+        if not any(field.lstrip("-") in {"id", "pk"} for field in ordering):
+            ordering = [*ordering, "id"]
+        return ordering

@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "jeonju_center.api.filters.UpdatedSinceFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "jeonju_center.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "jeonju_center.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,

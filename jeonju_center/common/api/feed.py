@@ -1,0 +1,3 @@
+from jeonju_center.partners.changes import FeedSource
+
+FEED_SOURCES = [FeedSource("common.Dong", "districts")]

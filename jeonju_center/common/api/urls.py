@@ -1,0 +1,3 @@
+from .views import DistrictViewSet
+
+ROUTES = [("districts", DistrictViewSet, "district")]
