@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -27,6 +28,14 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     write_scope: str | None = None
     public_read = False
     ordering = ["id"]
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        updated_at = getattr(instance, "updated_at", None)
+        if updated_at is not None:
+            response["Last-Modified"] = http_date(updated_at.timestamp())
+        return response
 
 
 class Conflict(exceptions.APIException):
