@@ -11,6 +11,16 @@ def pytest_runtest_setup(item):
         pytest.skip("needs PostgreSQL (row locks/constraints): set DATABASE_URL=postgres://… to run it")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (API throttles, allauth's e-mail cooldowns) live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ConsentRecord, User
 
 
 @admin.register(User)
@@ -21,3 +21,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "name", "email", "password1", "password2"]}),
     ]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["user", "item", "version", "agreed_at", "withdrawn_at"]
+    list_filter = ["item", "version"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    date_hierarchy = "agreed_at"
+    readonly_fields = ["user", "item", "version", "agreed_at", "ip_address"]
+
+    def has_add_permission(self, request):
+        return False

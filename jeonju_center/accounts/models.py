@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.validators import validate_phone
@@ -28,6 +30,8 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    PERSONAL_DATA_FIELDS = ("name", "email", "phone")
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("사용자")
         verbose_name_plural = _("사용자")
@@ -42,3 +46,37 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.name or super().get_full_name()
+
+
+class ConsentRecord(models.Model):
+    """What a person agreed to, which version of the text, when — and when they withdrew it."""
+
+    class Item(models.TextChoices):
+        PRIVACY_SIGNUP = "privacy_signup", _("회원가입 개인정보 수집·이용")
+        PRIVACY_ENROLLMENT = "privacy_enrollment", _("수강신청 개인정보 수집·이용")
+        NEWSLETTER = "newsletter", _("뉴스레터 수신")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("사용자"), on_delete=models.CASCADE, related_name="consents"
+    )
+    item = models.CharField(_("동의 항목"), max_length=30, choices=Item.choices)
+    version = models.CharField(_("약관 버전"), max_length=20)
+    agreed_at = models.DateTimeField(_("동의 일시"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("철회 일시"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 주소"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("동의 기록")
+        verbose_name_plural = _("동의 기록")
+        ordering = ["-agreed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("agreed_at")),
+                name="accounts_consent_withdrawn_after_agreed",
+                violation_error_message=_("철회 일시는 동의 일시 이후여야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()} v{self.version}"

@@ -1,7 +1,10 @@
 """Demo data of the project package: reference data, the demo staff login, citizens and partner centers."""
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
@@ -10,6 +13,7 @@ from jeonju_center.partners.services import partner_key_create
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
+DEMO_CITIZEN_EMAIL = "citizen@example.com"
 CITIZENS_PER_SCALE = 400
 
 DEMO_PARTNER_NAME = "전북특별자치도 사회적경제지원센터"
@@ -42,6 +46,7 @@ def seed(ctx):
         staff.set_password(DEMO_STAFF_PASSWORD)
         staff.save(update_fields=["password"])
     summary.append(f"staff login: {'created' if created else 'kept'}")
+    summary.append(_demo_citizen(User))
 
     for name, kind in PARTNER_CENTERS:
         PartnerCenter.objects.get_or_create(
@@ -68,6 +73,19 @@ def seed(ctx):
         new_citizens.append(user)
     User.objects.bulk_create(new_citizens, batch_size=500)
     summary.append(f"citizens: {len(new_citizens)} created, {wanted} wanted")
+
+    # Every citizen signed up by agreeing to the privacy terms.
+    without_consent = User.objects.exclude(consents__item=ConsentRecord.Item.PRIVACY_SIGNUP).filter(
+        is_staff=False
+    )
+    consents = [
+        ConsentRecord(
+            user=user, item=ConsentRecord.Item.PRIVACY_SIGNUP, version=settings.PRIVACY_TERMS_VERSION
+        )
+        for user in without_consent.only("pk")
+    ]
+    ConsentRecord.objects.bulk_create(consents, batch_size=500)
+    summary.append(f"sign-up consents: {len(consents)} created")
     return summary
 
 
@@ -78,3 +96,15 @@ def _demo_partner_key():
         return "Demo partner API key: kept (only shown when created; make another with create_partner_key)"
     _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo")
     return f"Demo partner API key: {raw_key}"
+
+
+def _demo_citizen(User):
+    """A citizen who can sign in on the public site right away (e-mail already verified)."""
+    citizen, created = User.objects.get_or_create(
+        username="demo-citizen", defaults={"name": "전주시민", "email": DEMO_CITIZEN_EMAIL}
+    )
+    if created:
+        citizen.set_password(DEMO_STAFF_PASSWORD)
+        citizen.save(update_fields=["password"])
+        EmailAddress.objects.create(user=citizen, email=DEMO_CITIZEN_EMAIL, verified=True, primary=True)
+    return f"demo citizen login: {'created' if created else 'kept'}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jeonju_center.demo.base import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from jeonju_center.demo.base import DEMO_CITIZEN_EMAIL, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 from jeonju_center.demo.context import DemoContext
 
 # Order matters: later apps use what earlier ones created (Ondure graduates into organizations).
@@ -36,5 +36,10 @@ class Command(BaseCommand):
                 for line in import_module(module_path).seed(ctx):
                     self.stdout.write(f"[{module_path.split('.')[-2]}] {line}")
         self.stdout.write(
-            self.style.SUCCESS(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
+            self.style.SUCCESS(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}  (/admin/)")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo citizen login: {DEMO_CITIZEN_EMAIL} / {DEMO_STAFF_PASSWORD}  (/accounts/login/)"
+            )
         )

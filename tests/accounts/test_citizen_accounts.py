@@ -1,0 +1,118 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from jeonju_center.accounts.models import ConsentRecord, User
+from jeonju_center.common.models import Dong
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "전주-시민-비밀번호-2026"
+
+
+@pytest.fixture
+def dong():
+    return Dong.objects.create(name="풍남동", district="wansan")
+
+
+def signup(client, **overrides):
+    data = {
+        "email": "minji@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "name": "김민지",
+        "phone": "01012345678",
+        "dong": "",
+        "agree_privacy": "on",
+        **overrides,
+    }
+    return client.post("/accounts/signup/", data)
+
+
+def confirmation_link():
+    body = mail.outbox[-1].body
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", body).group(1)
+
+
+def test_signup_records_profile_and_consent_and_sends_a_korean_verification_email(client, dong, settings):
+    response = signup(client, dong=str(dong.pk))
+    assert response.status_code == 302
+    user = User.objects.get(email="minji@example.com")
+    assert (user.name, user.phone, user.dong) == ("김민지", "010-1234-5678", dong)
+    consent = ConsentRecord.objects.get(user=user)
+    assert consent.item == ConsentRecord.Item.PRIVACY_SIGNUP
+    assert consent.version == settings.PRIVACY_TERMS_VERSION
+    assert consent.ip_address == "127.0.0.1"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[전주도시혁신센터]")
+    assert EmailAddress.objects.get(user=user).verified is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"agree_privacy": ""}, "agree_privacy", "개인정보 수집·이용 동의가 필요합니다"),
+        ({"phone": "12345"}, "phone", "전화번호 형식이 올바르지 않습니다"),
+        ({"name": ""}, "name", ""),
+        ({"password2": "different-password-2026"}, "password2", ""),
+    ],
+)
+def test_bad_signups_are_refused_with_a_message_and_create_nothing(client, overrides, field, message):
+    response = signup(client, **overrides)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+    assert User.objects.count() == 0
+    assert ConsentRecord.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_login_needs_a_verified_email_then_works(client):
+    signup(client)
+    client.logout()
+    client.post("/accounts/login/", {"login": "minji@example.com", "password": PASSWORD})
+    assert client.get("/accounts/profile/").status_code == 302  # not signed in: e-mail not verified yet
+
+    link = confirmation_link()
+    assert client.get(link).status_code == 200  # the page asks to confirm with a POST
+    client.post(link)
+    assert EmailAddress.objects.get(email="minji@example.com").verified is True
+    client.logout()
+    client.post("/accounts/login/", {"login": "minji@example.com", "password": PASSWORD})
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_profile_update_validates_and_saves(client, dong):
+    user = User.objects.create_user(username="u1", email="u1@example.com", password=PASSWORD, name="이수")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+
+    refused = client.post("/accounts/profile/", {"name": "이수", "phone": "abc", "dong": ""})
+    assert refused.status_code == 200
+    assert "전화번호" in " ".join(refused.context["form"].errors["phone"])
+    user.refresh_from_db()
+    assert user.phone == ""
+
+    client.post("/accounts/profile/", {"name": "이수민", "phone": "010 2222 3333", "dong": str(dong.pk)})
+    user.refresh_from_db()
+    assert (user.name, user.phone, user.dong_id) == ("이수민", "010-2222-3333", dong.pk)
+
+
+def test_password_reset_sends_an_email(client):
+    user = User.objects.create_user(username="u2", email="u2@example.com", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "u2@example.com"})
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_account_pages_are_korean_in_the_portal_layout(client):
+    response = client.get("/accounts/signup/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<main id="main"' in html and "전주도시혁신센터" in html
+    assert "개인정보 수집·이용에 동의합니다" in html
+    assert client.get("/accounts/privacy/").status_code == 200
