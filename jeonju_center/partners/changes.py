@@ -86,8 +86,12 @@ def track(*sources):
         def on_delete(sender, instance, _source=source, **kwargs):
             _on_delete(_source, instance)
 
-        post_save.connect(on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}-{source.resource}")
-        post_delete.connect(on_delete, sender=model, weak=False, dispatch_uid=f"feed-delete-{source.model}-{source.resource}")
+        post_save.connect(
+            on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}-{source.resource}"
+        )
+        post_delete.connect(
+            on_delete, sender=model, weak=False, dispatch_uid=f"feed-delete-{source.model}-{source.resource}"
+        )
 
 
 def tracked_resources():
