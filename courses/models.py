@@ -63,6 +63,9 @@ class Course(TimeStampedModel):
     """A citizen course: one or more sessions, a capacity, an enrolment window and a waiting list."""
 
     Audience = CourseAudience
+
+    # People named here act in a public capacity; their names are published, not personal data.
+    PUBLIC_PERSON_FIELDS = ("instructor_name",)
     Status = CourseStatus
 
     title = models.CharField(_("강좌명"), max_length=200)
@@ -220,6 +223,10 @@ class Enrollment(TimeStampedModel):
 
     Status = EnrollmentStatus
     CancelReason = CancelReason
+
+    # The enrollee is ``user`` (accounts.User holds the name and phone); these two free values also
+    # point at one person: a staff memo about their cancellation and their certificate number.
+    PERSONAL_DATA_FIELDS = ("cancel_note", "certificate_number")
 
     ACTIVE_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITING)
 

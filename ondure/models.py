@@ -65,6 +65,9 @@ class Stage(models.TextChoices):
 class Community(TimeStampedModel):
     """An Ondure community (온두레 공동체)."""
 
+    # Never shown outside the back office; the partner API test walks every response for these values.
+    PERSONAL_DATA_FIELDS = ("leader_name", "leader_phone")
+
     name = models.CharField(_("공동체명"), max_length=100)
     kind = models.CharField(_("공동체 유형"), max_length=20, choices=CommunityKind.choices)
     cohort_year = models.PositiveSmallIntegerField(
@@ -211,6 +214,8 @@ class Community(TimeStampedModel):
 
 class CommunityMember(TimeStampedModel):
     """A member of a community. Names and phones are personal data: mask them on screens."""
+
+    PERSONAL_DATA_FIELDS = ("name", "phone")
 
     class Role(models.TextChoices):
         LEADER = "leader", _("대표")

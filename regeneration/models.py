@@ -108,6 +108,8 @@ class CouncilPosition(models.TextChoices):
 class CouncilMember(TimeStampedModel):
     """A member of a resident council. Name and phone are personal data and never public."""
 
+    PERSONAL_DATA_FIELDS = ("name", "phone")
+
     council = models.ForeignKey(
         ResidentCouncil, verbose_name=_("주민협의체"), on_delete=models.CASCADE, related_name="members"
     )
@@ -316,6 +318,9 @@ class VacantHouse(TimeStampedModel):
     ``current_grade_scheme``/``current_grade`` repeat the latest grade history row for filtering.
     Only ``is_public`` houses appear on the public map, and then only the public fields.
     """
+
+    # The address identifies the owner as surely as the name does.
+    PERSONAL_DATA_FIELDS = ("owner_name", "owner_phone", "owner_address", "address")
 
     management_number = models.CharField(_("관리번호"), max_length=30, unique=True)
     address = models.CharField(_("소재지"), max_length=200)
@@ -768,6 +773,8 @@ class Tenancy(TimeStampedModel):
     Tenant name, phone and birth date are personal data; the retention job anonymises them after the
     retention period and records when (``is_anonymised``/``anonymised_at``).
     """
+
+    PERSONAL_DATA_FIELDS = ("tenant_name", "tenant_phone", "tenant_birth_date")
 
     house = models.ForeignKey(
         VacantHouse, verbose_name=_("빈집"), on_delete=models.PROTECT, related_name="tenancies"

@@ -113,6 +113,9 @@ class PreliminaryKind(models.TextChoices):
 class Organization(TimeStampedModel):
     """A social-economy organization in Jeonju; contact data here is what the organization publishes."""
 
+    # The representative is a person: published on the profile page, never sent to partners.
+    PERSONAL_DATA_FIELDS = ("representative_name",)
+
     name = models.CharField(_("조직명"), max_length=100)
     org_type = models.CharField(_("조직 유형"), max_length=20, choices=OrganizationType.choices)
     business_registration_number = models.CharField(
@@ -432,6 +435,8 @@ class SurveyCampaign(TimeStampedModel):
 
 class SurveyResponse(TimeStampedModel):
     """One organization's answer to a survey campaign; the respondent's name and phone are personal data."""
+
+    PERSONAL_DATA_FIELDS = ("respondent_name", "respondent_phone")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("미착수")

@@ -14,6 +14,12 @@ class UpdatedSinceFilter(BaseFilterBackend):
         value = request.query_params.get(self.param)
         if not value:
             return queryset
+        moment = self.parse(value)
+        # A view whose records include child rows (e.g. a course's sessions) widens what "changed" means.
+        custom = getattr(view, "filter_updated_since", None)
+        return custom(queryset, moment) if custom else queryset.filter(updated_at__gte=moment)
+
+    def parse(self, value):
         try:
             # A "+" of a UTC offset arrives as a space when the client did not URL-encode it.
             moment = parse_datetime(value.replace(" ", "+"))
@@ -23,9 +29,7 @@ class UpdatedSinceFilter(BaseFilterBackend):
             raise ValidationError(
                 {self.param: [_("ISO 8601 일시여야 합니다. 예: 2026-01-31T09:00:00+09:00")]}
             )
-        if is_naive(moment):
-            moment = make_aware(moment)
-        return queryset.filter(updated_at__gte=moment)
+        return make_aware(moment) if is_naive(moment) else moment
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -101,7 +101,7 @@ def _demo_partner_key():
 def _demo_citizen(User):
     """A citizen who can sign in on the public site right away (e-mail already verified)."""
     citizen, created = User.objects.get_or_create(
-        username="demo-citizen", defaults={"name": "전주시민", "email": DEMO_CITIZEN_EMAIL}
+        username="demo-citizen", defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL}
     )
     if created:
         citizen.set_password(DEMO_STAFF_PASSWORD)

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import ChangeEvent
 
@@ -26,7 +26,9 @@ class FeedSource:
 
     ``is_visible(obj)``: objects the API does not show (e.g. unpublished minutes) are "deleted" for partners.
     ``parent``: for a child model shown inside another resource (e.g. sessions inside courses): the
-    attribute holding the parent's id; the child's changes become "updated" events of the parent.
+    attribute holding the parent's id; the child's changes become "updated" events of the parent. With a
+    parent, ``is_visible(child)`` tells whether the parent is shown; no event is sent for a hidden parent.
+    Changes of the model's many-to-many fields are "updated" events too.
     """
 
     model: str
@@ -58,7 +60,9 @@ def _on_save(source, instance, created, raw=False, **kwargs):
     if raw:
         return  # fixtures loading
     if source.parent:
-        record_changes(source.resource, [getattr(instance, source.parent)], UPDATED)
+        parent_id = getattr(instance, source.parent)
+        if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
+            record_changes(source.resource, [parent_id], UPDATED)
     elif source.is_visible is not None and not source.is_visible(instance):
         record_changes(source.resource, [instance.pk], DELETED)
     else:
@@ -68,7 +72,7 @@ def _on_save(source, instance, created, raw=False, **kwargs):
 def _on_delete(source, instance, **kwargs):
     if source.parent:
         parent_id = getattr(instance, source.parent)
-        if parent_id is not None:
+        if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
             record_changes(source.resource, [parent_id], UPDATED)
     else:
         record_changes(source.resource, [instance.pk], DELETED)
@@ -86,6 +90,18 @@ def track(*sources):
         def on_delete(sender, instance, _source=source, **kwargs):
             _on_delete(_source, instance)
 
+        for field in model._meta.many_to_many:
+
+            def on_m2m(sender, instance, action, reverse, _source=source, **kwargs):
+                if action in {"post_add", "post_remove", "post_clear"} and not reverse:
+                    _on_save(_source, instance, created=False)
+
+            m2m_changed.connect(
+                on_m2m,
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"feed-m2m-{source.model}-{source.resource}-{field.name}",
+            )
         post_save.connect(
             on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}-{source.resource}"
         )

@@ -101,6 +101,12 @@ class CouncilMeetingFactory(factory.django.DjangoModelFactory):
     decisions = factory.Faker("sentence", locale="ko_KR")
     attendee_count = 9
 
+    class Params:
+        published = factory.Trait(
+            is_published=True,
+            published_at=factory.LazyAttribute(lambda o: o.held_at + datetime.timedelta(days=3)),
+        )
+
 
 class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:

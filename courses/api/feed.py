@@ -1,0 +1,16 @@
+from jeonju_center.partners.changes import FeedSource
+
+from ..selectors import course_is_public
+
+
+def parent_course_is_public(child):
+    return course_is_public(child.course)
+
+
+FEED_SOURCES = [
+    # An unpublished course is "deleted" for partners, as the API stops showing it.
+    FeedSource("courses.Course", "courses", is_visible=course_is_public),
+    FeedSource("courses.CourseSession", "courses", parent="course_id", is_visible=parent_course_is_public),
+    # Seats left and the waiting-list length change with every enrolment.
+    FeedSource("courses.Enrollment", "courses", parent="course_id", is_visible=parent_course_is_public),
+]

@@ -1,0 +1,3 @@
+from .views import CourseViewSet
+
+ROUTES = [("courses", CourseViewSet, "course")]

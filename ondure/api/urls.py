@@ -1,0 +1,6 @@
+from .views import CommunityViewSet, SupportProgramViewSet
+
+ROUTES = [
+    ("communities", CommunityViewSet, "community"),
+    ("support-programs", SupportProgramViewSet, "support-program"),
+]
