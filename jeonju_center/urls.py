@@ -16,6 +16,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("jeonju_center.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("courses.urls")),  # /courses/… and /me/
+    path("social-economy/", include("social_economy.urls")),
+    path("ondure/", include("ondure.urls")),
+    path("regeneration/", include("regeneration.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
 ]

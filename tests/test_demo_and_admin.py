@@ -10,7 +10,12 @@ from jeonju_center.demo.base import DEMO_PARTNER_NAME, DEMO_STAFF_PASSWORD, DEMO
 from jeonju_center.partners.models import PartnerAPIKey
 
 # Operational records written while the portal runs, not demo data.
-OPERATIONAL_MODELS = {"common.ServiceHeartbeat", "partners.ChangeEvent", "partners.IdempotencyRecord"}
+OPERATIONAL_MODELS = {
+    "common.ServiceHeartbeat",
+    "common.OutboxEmail",
+    "partners.ChangeEvent",
+    "partners.IdempotencyRecord",
+}
 PROJECT_APP_LABELS = {"common", "accounts", "partners", "social_economy", "ondure", "regeneration", "courses"}
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dong, ServiceHeartbeat
+from .models import Dong, OutboxEmail, ServiceHeartbeat
 
 
 @admin.register(Dong)
@@ -19,4 +19,16 @@ class ServiceHeartbeatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "dedup_key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+    def has_add_permission(self, request):
         return False

@@ -53,3 +53,39 @@ class ServiceHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.component} @ {self.last_seen:%Y-%m-%d %H:%M}"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail the portal must send, written in the same transaction as the change that causes it.
+
+    Sending happens in a Celery task after commit; if the broker is down the row waits and the periodic
+    flush sends it later. ``dedup_key`` makes enqueueing idempotent and the row lock taken while sending
+    makes a retried or duplicated task send nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("대기")
+        SENT = "sent", _("발송 완료")
+        FAILED = "failed", _("발송 실패")
+
+    dedup_key = models.CharField(_("중복 방지 키"), max_length=200, unique=True)
+    to = models.JSONField(_("받는 사람"), default=list)
+    subject = models.CharField(_("제목"), max_length=250)
+    body = models.TextField(_("본문"))
+    html_body = models.TextField(_("HTML 본문"), blank=True)
+    attachments = models.JSONField(_("첨부"), default=list, blank=True)
+    headers = models.JSONField(_("추가 헤더"), default=dict, blank=True)
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("발송 메일")
+        verbose_name_plural = _("발송 메일")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="common_outbox_pending_idx")]
+
+    def __str__(self):
+        return self.subject

@@ -33,6 +33,8 @@ def reference_loader(func):
 
 
 def load_all_reference_data():
+    from . import teams  # noqa: F401 - the team groups are reference data too
+
     autodiscover_modules("reference")
     return [loader() for loader in _loaders]
 

@@ -1,10 +1,31 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.utils import timezone
 
 from .models import ServiceHeartbeat
+from .outbox import outbox_pending, outbox_send
 
 
 @shared_task
 def record_heartbeat(component):
     """Note that a background component is alive; idempotent (one row per component)."""
     ServiceHeartbeat.objects.update_or_create(component=component, defaults={"last_seen": timezone.now()})
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=6)
+def send_outbox_email(email_id):
+    """Send one queued e-mail; running it again after success sends nothing."""
+    return outbox_send(email_id=email_id)
+
+
+@shared_task
+def flush_outbox():
+    """Send e-mails whose task was lost (broker down when they were queued, worker killed)."""
+    sent = 0
+    for email_id in outbox_pending():
+        try:
+            sent += bool(outbox_send(email_id=email_id))
+        except (SMTPException, OSError):
+            continue  # recorded on the row; tried again at the next flush
+    return sent

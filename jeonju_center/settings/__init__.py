@@ -10,6 +10,7 @@
 See ``.env.example`` for every variable.
 """
 
+from importlib import import_module
 from pathlib import Path
 
 import environ
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "jeonju_center.accounts",
     "jeonju_center.partners",
     "jeonju_center.demo",
+    "import_export",
     # Domain apps.
     "social_economy",
     "ondure",
@@ -224,14 +226,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-# The one beat schedule of the project: every periodic job is listed here.
+# The one beat schedule of the project: the project's own jobs here, each app's in ``<app>/schedule.py``
+# (a plain ``BEAT_SCHEDULE`` dict, imported without loading Django models).
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {
         "task": "jeonju_center.common.tasks.record_heartbeat",
         "schedule": crontab(minute="*"),
         "args": ("beat",),
     },
+    "flush-outbox": {"task": "jeonju_center.common.tasks.flush_outbox", "schedule": crontab(minute="*")},
 }
+for _app in ("social_economy", "ondure", "regeneration", "courses"):
+    CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
 # --- REST framework -----------------------------------------------------------------------------
 

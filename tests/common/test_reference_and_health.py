@@ -78,3 +78,14 @@ def test_home_page_is_korean_with_landmarks(client):
     assert '<html lang="ko">' in html
     assert 'href="#main"' in html and '<main id="main"' in html
     assert "전주도시혁신센터" in html
+
+
+def test_reference_data_creates_the_team_groups_once():
+    from django.contrib.auth.models import Group
+
+    from jeonju_center.common.reference import load_all_reference_data
+    from jeonju_center.common.teams import TEAMS
+
+    load_all_reference_data()
+    load_all_reference_data()
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(TEAMS)

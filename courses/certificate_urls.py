@@ -1,0 +1,3 @@
+"""Certificate download (for the citizen) and public verification pages, included by ``courses/urls.py``."""
+
+urlpatterns = []

@@ -1,0 +1,108 @@
+"""Transactional e-mail: ``outbox_enqueue()`` inside the transaction that causes the e-mail,
+``outbox_send()`` from the Celery task (and from the periodic flush)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def outbox_enqueue(*, dedup_key, to, subject, body, html_body="", attachments=(), headers=None):
+    """Queue an e-mail once per ``dedup_key`` (e.g. ``"enrollment-promoted:42"``); returns the row.
+
+    ``attachments``: ``[{"filename": "course.ics", "content": "...", "mimetype": "text/calendar"}]``.
+    The task is sent only after the surrounding transaction commits.
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    email, created = OutboxEmail.objects.get_or_create(
+        dedup_key=dedup_key,
+        defaults={
+            "to": recipients,
+            "subject": subject,
+            "body": body,
+            "html_body": html_body,
+            "attachments": list(attachments),
+            "headers": headers or {},
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _dispatch(email.pk))
+    return email
+
+
+def _dispatch(email_id):
+    from .tasks import send_outbox_email
+
+    try:
+        send_outbox_email.delay(email_id)
+    except Exception:
+        # The change that caused the e-mail is committed; the periodic flush sends it when the broker is back.
+        logger.warning("Could not queue outbox e-mail %s now; the periodic flush will send it.", email_id)
+
+
+class _SendFailed(Exception):
+    pass
+
+
+def outbox_send(*, email_id):
+    """Send one outbox e-mail unless it was sent already. Returns True when this call sent it.
+
+    The row stays locked while the message goes out, so a duplicate task waits and then sees "sent".
+    A failure is recorded (attempts, error) and re-raised so the task can retry.
+    """
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
+            if email is None or email.status == OutboxEmail.Status.SENT:
+                return False
+            try:
+                _build_message(email).send()
+            except Exception as error:
+                raise _SendFailed(error) from error
+            email.status = OutboxEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.attempts += 1
+            email.save(update_fields=["status", "sent_at", "attempts"])
+            return True
+    except _SendFailed as failure:
+        error = failure.__cause__
+        attempts = OutboxEmail.objects.get(pk=email_id).attempts + 1
+        OutboxEmail.objects.filter(pk=email_id).update(
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            status=OutboxEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboxEmail.Status.PENDING,
+        )
+        raise error from None
+
+
+def _build_message(email):
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        headers=email.headers,
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+    return message
+
+
+def outbox_pending(*, older_than=timedelta(seconds=60)):
+    """Ids of e-mails still waiting (not the ones just queued, whose task is probably running)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

@@ -1,0 +1,5 @@
+"""Public pages of this app (the partner API lives in `api/`)."""
+
+app_name = "regeneration"
+
+urlpatterns = []
