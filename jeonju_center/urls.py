@@ -26,3 +26,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "jeonju_center.common.views.page_not_found"
+handler500 = "jeonju_center.common.views.server_error"

@@ -6,7 +6,7 @@ Each app declares ``FEED_SOURCES`` in ``<app>/api/feed.py``; the scope needed to
 
 from importlib import import_module
 
-from jeonju_center.partners.changes import track
+from jeonju_center.partners.changes import extra_read_scopes, track
 from jeonju_center.partners.models import PartnerAPIKey
 
 RESOURCE_SCOPES: dict[str, str | None] = {}
@@ -14,15 +14,15 @@ RESOURCE_SCOPES: dict[str, str | None] = {}
 
 def readable_resources(request):
     if isinstance(request.auth, PartnerAPIKey):
-        return [r for r, scope in RESOURCE_SCOPES.items() if scope is None or request.auth.has_scope(scope)]
+        scopes = set(request.auth.scopes)
+        return [r for r, allowed in RESOURCE_SCOPES.items() if allowed is None or allowed & scopes]
     return list(RESOURCE_SCOPES)
 
 
 def connect():
     from .urls import API_APPS, all_routes
 
-    for prefix, viewset, _basename in all_routes():
-        RESOURCE_SCOPES[prefix] = None if getattr(viewset, "public_read", False) else viewset.read_scope
+    routes = all_routes()
     for app in API_APPS:
         try:
             module = import_module(f"{app}.api.feed")
@@ -31,6 +31,9 @@ def connect():
                 raise
             continue
         track(*module.FEED_SOURCES)
+    for prefix, viewset, _basename in routes:
+        public = getattr(viewset, "public_read", False)
+        RESOURCE_SCOPES[prefix] = None if public else {viewset.read_scope, *extra_read_scopes(prefix)}
     unknown = {source.resource for source in _tracked()} - set(RESOURCE_SCOPES)
     if unknown:
         raise RuntimeError(f"feed sources name resources without an API route: {sorted(unknown)}")

@@ -152,7 +152,11 @@ class ChangeFeedView(APIView):
             raise exceptions.PermissionDenied(_("이 리소스를 읽을 권한(scope)이 없습니다."))
         try:
             events = changes.events_after(
-                since, limit=limit + 1, resources=[resource] if resource else readable
+                since,
+                limit=limit + 1,
+                resources=[resource] if resource else readable,
+                partner_id=request.auth.partner_id if isinstance(request.auth, PartnerAPIKey) else None,
+                all_partners=not isinstance(request.auth, PartnerAPIKey),
             )
         except changes.InvalidCursor:
             raise exceptions.ValidationError({"since": [_("올바른 커서가 아닙니다.")]}) from None

@@ -1,5 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -23,3 +25,25 @@ def healthz(request):
         "heartbeats": health.heartbeats() if db_ok else {},
     }
     return JsonResponse(body, status=200 if db_ok else 503)
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """JSON in the API's error shape under /api/, the site's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "detail": _("찾을 수 없습니다."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        body = {
+            "code": "server_error",
+            "detail": _("일시적인 오류입니다. 잠시 후 다시 시도해 주세요."),
+            "errors": {},
+        }
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

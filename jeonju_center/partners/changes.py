@@ -35,6 +35,13 @@ class FeedSource:
     resource: str
     is_visible: Any = None
     parent: str | None = None
+    # ``partner_of(obj)`` → the id of the only partner center allowed to see this record's events.
+    partner_of: Any = None
+    # Scopes besides the resource's read scope whose keys may follow this resource's events.
+    extra_read_scopes: tuple = ()
+    # ``fan_out(obj)`` → ids of ``resource`` records that show data of ``obj`` (e.g. products show their
+    # organization's name): saving ``obj`` is an "updated" event for each of them.
+    fan_out: Any = None
 
 
 _sources: list[FeedSource] = []
@@ -46,36 +53,67 @@ def _transaction_id():
     return 0  # SQLite runs one writer at a time, so insertion order is commit order.
 
 
-def record_changes(resource, object_ids, action):
+def record_changes(resource, object_ids, action, *, partner_id=None):
     txid = _transaction_id()
     ChangeEvent.objects.bulk_create(
         [
-            ChangeEvent(resource=resource, object_id=str(pk), action=action, transaction_id=txid)
+            ChangeEvent(
+                resource=resource,
+                object_id=str(pk),
+                action=action,
+                transaction_id=txid,
+                partner_id=partner_id,
+            )
             for pk in object_ids
         ]
     )
 
 
+def _partner(source, instance):
+    return source.partner_of(instance) if source.partner_of else None
+
+
 def _on_save(source, instance, created, raw=False, **kwargs):
     if raw:
         return  # fixtures loading
+    if source.fan_out:
+        if not created:
+            _record_fan_out(source, instance)
+        return
     if source.parent:
         parent_id = getattr(instance, source.parent)
         if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            record_changes(source.resource, [parent_id], UPDATED)
+            record_changes(source.resource, [parent_id], UPDATED, partner_id=_partner(source, instance))
     elif source.is_visible is not None and not source.is_visible(instance):
-        record_changes(source.resource, [instance.pk], DELETED)
+        record_changes(source.resource, [instance.pk], DELETED, partner_id=_partner(source, instance))
     else:
-        record_changes(source.resource, [instance.pk], CREATED if created else UPDATED)
+        record_changes(
+            source.resource,
+            [instance.pk],
+            CREATED if created else UPDATED,
+            partner_id=_partner(source, instance),
+        )
+
+
+def _record_fan_out(source, instance):
+    """``fan_out`` yields ids, or ``(id, partner_id)`` pairs for partner-scoped resources."""
+    by_partner = {}
+    for item in source.fan_out(instance):
+        pk, partner_id = item if isinstance(item, tuple) else (item, None)
+        by_partner.setdefault(partner_id, []).append(pk)
+    for partner_id, ids in by_partner.items():
+        record_changes(source.resource, ids, UPDATED, partner_id=partner_id)
 
 
 def _on_delete(source, instance, **kwargs):
+    if source.fan_out:
+        return  # dependent records are deleted or changed by their own cascade
     if source.parent:
         parent_id = getattr(instance, source.parent)
         if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            record_changes(source.resource, [parent_id], UPDATED)
+            record_changes(source.resource, [parent_id], UPDATED, partner_id=_partner(source, instance))
     else:
-        record_changes(source.resource, [instance.pk], DELETED)
+        record_changes(source.resource, [instance.pk], DELETED, partner_id=_partner(source, instance))
 
 
 def track(*sources):
@@ -114,6 +152,10 @@ def tracked_resources():
     return sorted({source.resource for source in _sources})
 
 
+def extra_read_scopes(resource):
+    return {scope for source in _sources if source.resource == resource for scope in source.extra_read_scopes}
+
+
 class InvalidCursor(ValueError):
     pass
 
@@ -132,7 +174,7 @@ def decode_cursor(cursor):
     return transaction_id, event_id
 
 
-def events_after(cursor, *, limit, resources):
+def events_after(cursor, *, limit, resources, partner_id=None, all_partners=False):
     """Events after ``cursor`` (None: from the start), at most ``limit``, only of committed transactions
     older than every transaction still running — so nothing can later appear behind the cursor."""
     events = ChangeEvent.objects.order_by("transaction_id", "id")
@@ -146,4 +188,6 @@ def events_after(cursor, *, limit, resources):
             Q(transaction_id__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
             | Q(transaction_id=RawSQL("pg_current_xact_id_if_assigned()::text::bigint", []))
         )
+    if not all_partners:
+        events = events.filter(Q(partner__isnull=True) | Q(partner_id=partner_id))
     return list(events.filter(resource__in=resources)[:limit])

@@ -95,6 +95,15 @@ class ChangeEvent(models.Model):
     object_id = models.CharField(_("대상 ID"), max_length=64)
     action = models.CharField(_("변경"), max_length=10, choices=Action.choices)
     occurred_at = models.DateTimeField(_("일시"), default=timezone.now)
+    # Set for records only one partner may see (its own consulting cases); empty: every reader of the resource.
+    partner = models.ForeignKey(
+        PartnerCenter,
+        verbose_name=_("협력기관 전용"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("변경 이력(동기화)")

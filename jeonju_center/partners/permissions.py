@@ -9,6 +9,8 @@ class PartnerScopePermission(BasePermission):
     ``public_read = True`` opens reads to everyone. Staff sessions may use every endpoint."""
 
     def has_permission(self, request, view):
+        if getattr(view, "action", "") is None and request.method != "OPTIONS":
+            return True  # a method the resource does not have at all: let the view answer 405
         safe = request.method in SAFE_METHODS
         if safe and getattr(view, "public_read", False):
             return True

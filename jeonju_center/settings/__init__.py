@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Data of the Jeonju Urban Innovation Center for partner support centers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jeonju_center.api.schema.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Security -----------------------------------------------------------------------------------

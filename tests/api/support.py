@@ -38,3 +38,44 @@ def assert_constant_queries(client, url, add_rows, *, small=10, large=200):
     many, response = count_queries(client, url)
     assert response.json()["count"] >= large
     assert many == few, f"{url}: {few} queries at {small} rows, {many} at {large}"
+
+
+def one_of_each(partner):
+    """One public record of every API resource (consulting cases belong to ``partner``)."""
+    from jeonju_center.common.models import Dong
+    from tests.courses.factories import CourseFactory, CourseSessionFactory
+    from tests.ondure.factories import CommunityFactory, SupportProgramFactory
+    from tests.regeneration.factories import (
+        CouncilMeetingFactory,
+        HousingProgramFactory,
+        ResidentCouncilFactory,
+        VacantHouseFactory,
+    )
+    from tests.social_economy.factories import (
+        ConsultingCaseFactory,
+        NetworkFactory,
+        ProductFactory,
+        StoreFactory,
+        SurveyCampaignFactory,
+    )
+
+    course = CourseFactory()
+    CourseSessionFactory(course=course)
+    council = ResidentCouncilFactory()
+    return {
+        "districts": Dong.objects.create(name="매트릭스동", district="wansan"),
+        "organizations": (product := ProductFactory()).organization,
+        "products": product,
+        "survey-campaigns": SurveyCampaignFactory(),
+        "stores": StoreFactory(),
+        "consulting-cases": ConsultingCaseFactory(partner_center=partner),
+        "networks": NetworkFactory(),
+        "communities": CommunityFactory(is_public=True),
+        "support-programs": SupportProgramFactory(),
+        "areas": council.area,
+        "vacant-houses": VacantHouseFactory(),
+        "housing-programs": HousingProgramFactory(),
+        "councils": council,
+        "council-meetings": CouncilMeetingFactory(council=council, published=True),
+        "courses": course,
+    }

@@ -1,0 +1,145 @@
+"""Every endpoint × every kind of client: the status code, and for refused writes that nothing changed."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from jeonju_center.accounts.models import User
+from jeonju_center.api.feed import RESOURCE_SCOPES
+from jeonju_center.api.urls import all_routes
+from jeonju_center.partners.models import PartnerAPIKey
+from jeonju_center.partners.scopes import SCOPES
+from jeonju_center.partners.services import partner_key_revoke
+from social_economy.models import ConsultingCase, ConsultingSession
+from tests.api.support import one_of_each
+from tests.partners.factories import PartnerCenterFactory, make_key
+
+pytestmark = pytest.mark.django_db
+
+CLIENT_KINDS = [
+    "anonymous",
+    "citizen",
+    "partner_without_scope",
+    "partner",
+    "expired_key",
+    "revoked_key",
+    "staff",
+]
+ROUTES = {prefix: viewset for prefix, viewset, _basename in all_routes()}
+
+
+def make_clients(partner, read_scopes):
+    """Clients of each kind for a resource readable with any of ``read_scopes`` (None: public)."""
+    granted = sorted(read_scopes or {"courses:read"})
+    others = sorted(set(SCOPES) - set(read_scopes or ()))
+
+    def with_key(scopes, *, expire=False, revoke=False):
+        api_key, raw_key = make_key(*scopes, partner=partner)
+        if expire:
+            PartnerAPIKey.objects.filter(pk=api_key.pk).update(
+                expiry_date=timezone.now() - timedelta(seconds=1)
+            )
+        if revoke:
+            partner_key_revoke(api_key=api_key)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
+        return client
+
+    citizen, staff = APIClient(), APIClient()
+    citizen.force_login(User.objects.create_user(username=f"citizen-{partner.pk}", password="x" * 12))
+    staff.force_login(
+        User.objects.create_user(username=f"staff-{partner.pk}", password="x" * 12, is_staff=True)
+    )
+    return {
+        "anonymous": APIClient(),
+        "citizen": citizen,
+        "partner_without_scope": with_key(others),
+        "partner": with_key(granted[:1]),
+        "expired_key": with_key(granted, expire=True),
+        "revoked_key": with_key(granted, revoke=True),
+        "staff": staff,
+    }
+
+
+def expected_read(kind, public):
+    if kind in {"expired_key", "revoked_key"}:
+        return 401  # a bad key is refused even where no key is needed
+    if public or kind in {"partner", "staff"}:
+        return 200
+    return {"anonymous": 401, "citizen": 403, "partner_without_scope": 403}[kind]
+
+
+def test_the_matrix_covers_every_endpoint():
+    assert set(ROUTES) == set(one_of_each(PartnerCenterFactory())) == set(RESOURCE_SCOPES)
+
+
+@pytest.mark.parametrize("prefix", sorted(ROUTES))
+def test_reads_and_unsupported_methods(prefix):
+    partner = PartnerCenterFactory()
+    record = one_of_each(partner)[prefix]
+    public = RESOURCE_SCOPES[prefix] is None
+    clients = make_clients(partner, RESOURCE_SCOPES[prefix])
+    list_url, detail_url = f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{record.pk}/"
+
+    statuses = {kind: (client.get(list_url).status_code, client.get(detail_url).status_code)
+                for kind, client in clients.items()}  # fmt: skip
+    expected = {kind: (expected_read(kind, public),) * 2 for kind in CLIENT_KINDS}
+    assert statuses == expected
+
+    # Writing to a read-only resource: 405 for whoever may reach it, nothing changes.
+    model = type(record)
+    before = model.objects.count()
+    for kind in ("partner", "staff"):
+        client = clients[kind]
+        assert client.delete(detail_url).status_code == 405
+        assert client.patch(detail_url, {"name": "x"}, format="json").status_code == 405
+        if prefix != "consulting-cases":
+            assert client.post(list_url, {"name": "x"}, format="json").status_code == 405
+    assert model.objects.count() == before
+    assert clients["revoked_key"].delete(detail_url).status_code == 401
+
+
+WRITE_EXPECTED = {
+    "anonymous": 401,
+    "citizen": 403,
+    "partner_without_scope": 403,
+    "partner": 201,
+    "expired_key": 401,
+    "revoked_key": 401,
+    "staff": 201,
+}
+
+
+def test_consulting_write_back_matrix():
+    partner = PartnerCenterFactory()
+    case = one_of_each(partner)["consulting-cases"]
+    organization = case.organization
+    # "partner_without_scope" holds every scope but consulting:write (so it may read cases, not write them).
+    clients = make_clients(partner, {"consulting:write"})
+    for kind in CLIENT_KINDS:
+        client = clients[kind]
+        cases, sessions = ConsultingCase.objects.count(), ConsultingSession.objects.count()
+        created = client.post(
+            "/api/v1/consulting-cases/",
+            {"organization": organization.pk, "topic": "quality", "title": f"{kind} 품질 컨설팅",
+             "opened_on": "2026-03-02", "summary": "포장 개선"},
+            format="json",
+        )  # fmt: skip
+        session = client.post(
+            f"/api/v1/consulting-cases/{case.pk}/sessions/",
+            {"held_on": "2026-03-09", "consultant": "품질 전문위원", "hours": "2.0", "notes": ""},
+            format="json",
+        )
+        assert (kind, created.status_code, session.status_code) == (
+            kind,
+            WRITE_EXPECTED[kind],
+            WRITE_EXPECTED[kind],
+        )
+        if WRITE_EXPECTED[kind] == 201:
+            assert ConsultingCase.objects.count() == cases + 1
+            assert ConsultingSession.objects.count() == sessions + 1
+        else:
+            assert (ConsultingCase.objects.count(), ConsultingSession.objects.count()) == (cases, sessions)
+            assert set(created.json()) == {"code", "detail", "errors"}
