@@ -4,10 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jeonju_center.api.serializers import FastModelSerializer
+
 from ..models import Course, CourseSession
 
 
-class CourseSessionSerializer(serializers.ModelSerializer):
+class CourseSessionSerializer(FastModelSerializer):
     """One meeting (회차) of a course."""
 
     class Meta:
@@ -15,7 +17,7 @@ class CourseSessionSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "start_time", "end_time", "room", "topic"]
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(FastModelSerializer):
     """A published citizen course (시민강좌) with its sessions and the seats left."""
 
     track_name = serializers.CharField(source="track.name", read_only=True)

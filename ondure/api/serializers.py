@@ -5,6 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jeonju_center.api.serializers import FastModelSerializer
+
 from ..models import Community, CommunityStageRecord, Stage, SupportProgram
 
 
@@ -24,7 +26,7 @@ class StageField(serializers.ChoiceField):
         super().__init__(choices=Stage.choices, **kwargs)
 
 
-class CommunityStageSerializer(serializers.ModelSerializer):
+class CommunityStageSerializer(FastModelSerializer):
     """One year of a community's path through the stages (디딤 → 이음 → 희망)."""
 
     stage = StageField(read_only=True)
@@ -38,7 +40,7 @@ class CommunityStageSerializer(serializers.ModelSerializer):
         extra_kwargs = {"decision": {"help_text": "연말 심사 결과. 심사 전이면 빈 문자열입니다."}}
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(FastModelSerializer):
     """An Ondure community (온두레 공동체)."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -104,7 +106,7 @@ class CommunityCSVSerializer(CommunitySerializer):
         )
 
 
-class SupportProgramSerializer(serializers.ModelSerializer):
+class SupportProgramSerializer(FastModelSerializer):
     """A yearly support program with its budget and what has been spent from it (KRW)."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

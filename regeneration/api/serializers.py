@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jeonju_center.api.serializers import FastModelSerializer
+
 from ..models import (
     GRADE_LABELS,
     ActivationArea,
@@ -17,7 +19,7 @@ from ..models import (
 )
 
 
-class ActivationAreaSerializer(serializers.ModelSerializer):
+class ActivationAreaSerializer(FastModelSerializer):
     """도시재생활성화지역."""
 
     area_type_label = serializers.CharField(source="get_area_type_display", read_only=True)
@@ -59,7 +61,7 @@ class RoundedCoordinateField(serializers.DecimalField):
         )
 
 
-class VacantHouseSerializer(serializers.ModelSerializer):
+class VacantHouseSerializer(FastModelSerializer):
     """빈집 (통계용 공개 대장): no address, owner data or internal note; coordinates rounded to ~100 m."""
 
     dong_name = serializers.CharField(source="dong.name", read_only=True)
@@ -117,7 +119,7 @@ class VacantHouseSerializer(serializers.ModelSerializer):
         return str(GRADE_LABELS.get(house.current_grade_scheme, {}).get(house.current_grade, ""))
 
 
-class HousingProgramSerializer(serializers.ModelSerializer):
+class HousingProgramSerializer(FastModelSerializer):
     """빈집 활용 사업, with occupancy as counts only."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -162,7 +164,7 @@ class MembersByPositionSerializer(serializers.Serializer):
     )
 
 
-class ResidentCouncilSerializer(serializers.ModelSerializer):
+class ResidentCouncilSerializer(FastModelSerializer):
     """주민협의체, with member counts (no names)."""
 
     area_name = serializers.CharField(source="area.name", read_only=True)
@@ -185,7 +187,7 @@ class ResidentCouncilSerializer(serializers.ModelSerializer):
         ]
 
 
-class CouncilMeetingSerializer(serializers.ModelSerializer):
+class CouncilMeetingSerializer(FastModelSerializer):
     """A published council meeting and its minutes; per-member attendance is never shown."""
 
     council_name = serializers.CharField(source="council.name", read_only=True)

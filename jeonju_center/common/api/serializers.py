@@ -1,9 +1,9 @@
-from rest_framework import serializers
+from jeonju_center.api.serializers import FastModelSerializer
 
 from ..models import Dong
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(FastModelSerializer):
     """An administrative dong (행정동) of Jeonju."""
 
     class Meta:
