@@ -11,7 +11,7 @@ admin.site.site_title = _("전주도시혁신센터")
 admin.site.index_title = _("업무 관리")
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", include("jeonju_center.news.urls")),  # home page, /news/, newsletter
     path("healthz", common_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("jeonju_center.accounts.urls")),

@@ -1,16 +1,10 @@
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import health
-
-
-@require_safe
-def home(request):
-    return render(request, "home.html")
 
 
 @never_cache

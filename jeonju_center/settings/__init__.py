@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jeonju_center.accounts",
     "jeonju_center.partners",
     "jeonju_center.demo",
+    "jeonju_center.news",
     "import_export",
     # Domain apps.
     "social_economy",
