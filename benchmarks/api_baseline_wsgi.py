@@ -60,7 +60,7 @@ def _products(cursor, query):
         "SELECT p.id, p.name, p.organization_id, o.name, p.kind, p.category, p.description, p.price, p.unit, "
         "p.is_public_procurement, p.image, p.is_active, p.created_at, p.updated_at "
         "FROM social_economy_product p JOIN social_economy_organization o ON o.id = p.organization_id "
-        "ORDER BY p.id LIMIT %s OFFSET %s",
+        "ORDER BY p.name, p.id LIMIT %s OFFSET %s",
         [page_size, (page - 1) * page_size],
     )
     rows = cursor.fetchall()

@@ -1,10 +1,27 @@
-from django.contrib import admin
+import datetime
+from io import BytesIO
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from jeonju_center.common.masking import mask_name, mask_phone
 
+from . import reports, selectors, services
+from .forms import OrganizationConfirmImportForm, OrganizationImportForm, StoreListingAddForm
 from .models import (
     ConsultingCase,
     ConsultingSession,
@@ -21,6 +38,7 @@ from .models import (
     SurveyProductItem,
     SurveyResponse,
 )
+from .resources import OrganizationResource, ProductResource
 
 # --- Lookups ------------------------------------------------------------------------------------------
 
@@ -36,6 +54,104 @@ class LookupAdmin(admin.ModelAdmin):
 admin.site.register(SalesChannel, LookupAdmin)
 admin.site.register(SupportNeed, LookupAdmin)
 admin.site.register(ProductCertification, LookupAdmin)
+
+
+# --- Excel/CSV import and export ---------------------------------------------------------------------
+
+
+class KoreanImportExportMixin(ImportExportMixin):
+    """Import with a preview (created / updated / unchanged rows, every row error with its line number),
+    an opt-in "only the valid rows" mode, a downloadable template; exports follow the changelist filters."""
+
+    formats = [base_formats.XLSX, base_formats.CSV]
+    import_form_class = OrganizationImportForm
+    confirm_form_class = OrganizationConfirmImportForm
+    import_template_name = "admin/social_economy/import.html"
+    import_export_change_list_template = "admin/social_economy/change_list_import_export.html"
+    from_encoding = "utf-8-sig"  # Excel saves CSV with a BOM
+    to_encoding = "utf-8-sig"
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {"only_valid_rows": bool(cleaned.get("only_valid_rows"))}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["only_valid_rows"] = import_form.cleaned_data.get("only_valid_rows", False)
+        return initial
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import-template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """An empty workbook with the Korean headers, and the accepted values of the choice columns."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = gettext("입력")
+        headers = [field.column_name for field in resource.get_user_visible_fields()]
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        guide = workbook.create_sheet(gettext("입력 안내"))
+        guide.append([gettext("열"), gettext("쓸 수 있는 값")])
+        for field in resource.get_user_visible_fields():
+            choices = getattr(field.widget, "choices", None)
+            if choices:
+                guide.append([field.column_name, ", ".join(label for _code, label in choices)])
+        guide.append([gettext("날짜"), "YYYY-MM-DD"])
+        guide.append([gettext("예/아니요 열"), gettext("예, 아니요")])
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        buffer = BytesIO()
+        workbook.save(buffer)
+        response.write(buffer.getvalue())
+        filename = f"{self.model._meta.model_name}-import-template.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "import_template_url": reverse("admin:{}_{}_import_template".format(*self.get_model_info())),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class CertificationExpiryFilter(admin.SimpleListFilter):
+    title = _("인증·지정 만료")
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("soon", _("90일 이내 만료 예정")),
+            ("expired", _("이미 만료 (운영 중)")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        active = queryset.exclude(status="closed")
+        if self.value() == "soon":
+            return active.filter(
+                certification_expires_on__gte=today,
+                certification_expires_on__lte=today + datetime.timedelta(days=services.EXPIRY_WARNING_DAYS),
+            )
+        if self.value() == "expired":
+            return active.filter(certification_expires_on__lt=today)
+        return queryset
 
 
 # --- Organizations ------------------------------------------------------------------------------------
@@ -66,8 +182,26 @@ class NetworkMemberInline(admin.TabularInline):
 URL_FIELD_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ConsultingHistoryInline(admin.TabularInline):
+    """The organization's consulting history (cases are edited on their own page)."""
+
+    model = ConsultingCase
+    verbose_name_plural = _("컨설팅 이력")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["opened_on", "title", "topic", "partner_center", "consultant", "status", "closed_on"]
+    readonly_fields = fields
+    show_change_link = True
+    ordering = ["-opened_on", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner_center")
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(KoreanImportExportMixin, admin.ModelAdmin):
+    resource_classes = [OrganizationResource]
     formfield_overrides = URL_FIELD_HTTPS
     list_display = [
         "name",
@@ -80,6 +214,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "product_count",
     ]
     list_filter = [
+        CertificationExpiryFilter,
         "org_type",
         "sector",
         "status",
@@ -90,7 +225,12 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_select_related = ["dong"]
     search_fields = ["name", "business_registration_number", "representative_name", "certification_number"]
     autocomplete_fields = ["dong"]
-    inlines = [ProductInline, OrganizationMembershipInline]
+    inlines = [ProductInline, OrganizationMembershipInline, ConsultingHistoryInline]
+
+    def get_inlines(self, request, obj):
+        # A new organization has no consulting history yet.
+        return self.inlines if obj is not None else [ProductInline, OrganizationMembershipInline]
+
     fieldsets = [
         (
             None,
@@ -149,7 +289,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(KoreanImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ProductResource]
+    actions = ["add_to_store"]
     list_display = [
         "name",
         "organization",
@@ -166,26 +308,90 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     filter_horizontal = ["certifications"]
 
+    @admin.action(description=_("선택한 상품을 매장에 입점"))
+    def add_to_store(self, request, queryset):
+        """Pick a store, a date and (optionally) one shelf price, then list every selected product."""
+        form = StoreListingAddForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            added, refused = 0, []
+            for product in queryset.select_related("organization"):
+                shelf_price = form.cleaned_data["shelf_price"]
+                try:
+                    services.store_listing_create(
+                        store=form.cleaned_data["store"],
+                        product=product,
+                        listed_on=form.cleaned_data["listed_on"],
+                        shelf_price=shelf_price if shelf_price is not None else product.price,
+                    )
+                    added += 1
+                except ValidationError as error:
+                    refused.append(f"{product.name}: {' '.join(error.messages)}")
+            if added:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d개 상품을 입점했습니다.", "%(count)d개 상품을 입점했습니다.", added)
+                    % {"count": added},
+                    messages.SUCCESS,
+                )
+            for reason in refused:
+                self.message_user(request, reason, messages.ERROR)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/social_economy/product/add_to_store.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("매장에 입점"),
+                "opts": self.model._meta,
+                "form": form,
+                "products": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
 
 # --- Survey -------------------------------------------------------------------------------------------
 
 
 @admin.register(SurveyCampaign)
 class SurveyCampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "starts_on", "ends_on", "status", "response_count", "completed_count"]
+    list_display = [
+        "name",
+        "year",
+        "status",
+        "response_count",
+        "contacted_count",
+        "completed_count",
+        "verified_count",
+        "declined_count",
+        "progress",
+        "reminder_round",
+        "analysis_link",
+    ]
     list_filter = ["status", "year"]
     search_fields = ["name"]
     date_hierarchy = "starts_on"
+    readonly_fields = ["reminder_round", "reminder_round_sent_at", "analysis_link"]
+    actions = ["open_campaign", "send_reminders"]
 
     def get_queryset(self, request):
+        status = SurveyResponse.Status
         return (
             super()
             .get_queryset(request)
             .annotate(
                 response_count=Count("responses"),
+                contacted_count=Count(
+                    "responses",
+                    filter=Q(
+                        responses__status__in=[status.CONTACTING, status.IN_PROGRESS, status.UNREACHABLE]
+                    ),
+                ),
                 completed_count=Count(
                     "responses", filter=Q(responses__status__in=SurveyResponse.COMPLETED_STATUSES)
                 ),
+                verified_count=Count("responses", filter=Q(responses__status=status.VERIFIED)),
+                declined_count=Count("responses", filter=Q(responses__status=status.DECLINED)),
             )
         )
 
@@ -193,9 +399,120 @@ class SurveyCampaignAdmin(admin.ModelAdmin):
     def response_count(self, obj):
         return obj.response_count
 
+    @admin.display(description=_("연락 중"), ordering="contacted_count")
+    def contacted_count(self, obj):
+        return obj.contacted_count
+
     @admin.display(description=_("제출·검증 완료"), ordering="completed_count")
     def completed_count(self, obj):
         return obj.completed_count
+
+    @admin.display(description=_("검증 완료"), ordering="verified_count")
+    def verified_count(self, obj):
+        return obj.verified_count
+
+    @admin.display(description=_("거절"), ordering="declined_count")
+    def declined_count(self, obj):
+        return obj.declined_count
+
+    @admin.display(description=_("진척도"))
+    def progress(self, obj):
+        total = getattr(obj, "response_count", 0)
+        done = getattr(obj, "completed_count", 0)
+        percent = round(done * 100 / total) if total else 0
+        return format_html(
+            '<progress max="100" value="{}" aria-label="{}">{}%</progress> {}%',
+            percent,
+            gettext("응답률"),
+            percent,
+            percent,
+        )
+
+    @admin.display(description=_("상품 분석"))
+    def analysis_link(self, obj):
+        if not obj.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:social_economy_surveycampaign_analysis", args=[obj.pk]),
+            gettext("상품 분석 보고서"),
+        )
+
+    @admin.action(description=_("조사 시작 (운영 중인 모든 조직의 응답 기록 만들기)"))
+    def open_campaign(self, request, queryset):
+        for campaign in queryset:
+            try:
+                created = services.survey_campaign_open(campaign=campaign)
+            except ValidationError as error:
+                self.message_user(request, f"{campaign}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext("%(campaign)s: 응답 기록 %(count)d건을 만들었습니다.")
+                % {"campaign": campaign, "count": created},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("미제출 조직에 독려 메일 보내기 (새 차수)"))
+    def send_reminders(self, request, queryset):
+        for campaign in queryset:
+            try:
+                round_number = services.survey_reminder_round_start(campaign=campaign)
+            except ValidationError as error:
+                self.message_user(request, f"{campaign}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext("%(campaign)s: %(number)d차 독려 메일 발송을 시작했습니다.")
+                % {"campaign": campaign, "number": round_number},
+                messages.SUCCESS,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/analysis/",
+                self.admin_site.admin_view(self.analysis_view),
+                name="social_economy_surveycampaign_analysis",
+            ),
+            path(
+                "<int:pk>/analysis.xlsx",
+                self.admin_site.admin_view(self.analysis_export_view),
+                name="social_economy_surveycampaign_analysis_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _campaign(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(SurveyCampaign, pk=pk)
+
+    def analysis_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        analysis = selectors.survey_campaign_analysis(campaign=campaign)
+        return TemplateResponse(
+            request,
+            "admin/social_economy/surveycampaign/analysis.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("상품 분석: %(campaign)s") % {"campaign": campaign.name},
+                "opts": self.model._meta,
+                "campaign": campaign,
+                "analysis": analysis,
+                "charts": reports.analysis_charts(analysis),
+            },
+        )
+
+    def analysis_export_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        analysis = selectors.survey_campaign_analysis(campaign=campaign)
+        response = HttpResponse(
+            reports.analysis_workbook(campaign, analysis),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="survey-analysis-{campaign.pk}.xlsx"'
+        return response
 
 
 class SurveyProductItemInline(admin.TabularInline):
@@ -212,18 +529,82 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         "campaign",
         "status",
         "surveyed_on",
+        "surveyor",
+        "contacted_on",
+        "verified_on",
         "masked_respondent_name",
         "masked_respondent_phone",
         "annual_revenue",
         "employees_count",
     ]
-    list_filter = ["campaign", "status", "sales_channels", "needs", "organization__org_type"]
-    list_select_related = ["organization", "campaign"]
+    list_filter = ["campaign", "status", "surveyor", "sales_channels", "needs", "organization__org_type"]
+    list_select_related = ["organization", "campaign", "surveyor"]
+    readonly_fields = ["status", "contacted_on", "verified_on", "last_reminder_round", "last_reminded_at"]
+    fields = [
+        "campaign",
+        "organization",
+        "status",
+        "surveyor",
+        "contacted_on",
+        "surveyed_on",
+        "verified_on",
+        "respondent_name",
+        "respondent_phone",
+        "annual_revenue",
+        "employees_count",
+        "vulnerable_employees_count",
+        "sales_channels",
+        "needs",
+        "notes",
+        "last_reminder_round",
+        "last_reminded_at",
+    ]
+    actions = ["mark_contacting", "mark_submitted", "mark_verified", "mark_declined", "mark_unreachable"]
     search_fields = ["organization__name", "organization__business_registration_number"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["sales_channels", "needs"]
     date_hierarchy = "surveyed_on"
     inlines = [SurveyProductItemInline]
+
+    def _transition(self, request, queryset, to_status):
+        moved, refused = 0, []
+        for response in queryset.select_related("organization"):
+            try:
+                services.survey_response_transition(
+                    response=response, to_status=to_status, surveyor=request.user
+                )
+                moved += 1
+            except ValidationError as error:
+                refused.append(f"{response.organization}: {' '.join(error.messages)}")
+        if moved:
+            self.message_user(
+                request,
+                gettext("%(count)d건을 ‘%(status)s’(으)로 바꿨습니다.")
+                % {"count": moved, "status": SurveyResponse.Status(to_status).label},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    @admin.action(description=_("연락함으로 표시"))
+    def mark_contacting(self, request, queryset):
+        self._transition(request, queryset, SurveyResponse.Status.CONTACTING)
+
+    @admin.action(description=_("제출로 표시"))
+    def mark_submitted(self, request, queryset):
+        self._transition(request, queryset, SurveyResponse.Status.SUBMITTED)
+
+    @admin.action(description=_("검증 완료로 표시"))
+    def mark_verified(self, request, queryset):
+        self._transition(request, queryset, SurveyResponse.Status.VERIFIED)
+
+    @admin.action(description=_("거절로 표시"))
+    def mark_declined(self, request, queryset):
+        self._transition(request, queryset, SurveyResponse.Status.DECLINED)
+
+    @admin.action(description=_("연락 불가로 표시"))
+    def mark_unreachable(self, request, queryset):
+        self._transition(request, queryset, SurveyResponse.Status.UNREACHABLE)
 
     @admin.display(description=_("응답자 이름"))
     def masked_respondent_name(self, obj):
@@ -302,7 +683,7 @@ class StoreListingAdmin(admin.ModelAdmin):
 class ConsultingSessionInline(admin.TabularInline):
     model = ConsultingSession
     extra = 0
-    fields = ["held_on", "consultant", "hours", "notes"]
+    fields = ["held_on", "consultant", "hours", "notes", "outcome"]
 
 
 @admin.register(ConsultingCase)
@@ -312,6 +693,7 @@ class ConsultingCaseAdmin(admin.ModelAdmin):
         "organization",
         "partner_center",
         "topic",
+        "consultant",
         "status",
         "opened_on",
         "closed_on",
@@ -320,7 +702,7 @@ class ConsultingCaseAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "topic", "partner_center"]
     list_select_related = ["organization", "partner_center"]
-    search_fields = ["title", "organization__name", "summary"]
+    search_fields = ["title", "organization__name", "summary", "consultant"]
     autocomplete_fields = ["organization"]
     date_hierarchy = "opened_on"
     inlines = [ConsultingSessionInline]

@@ -1,7 +1,7 @@
 """FilterSets of the social-economy lists, shared by the partner API and the public pages."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.filters import StrictBooleanFilter
@@ -17,6 +17,7 @@ from .models import (
     ProductCertification,
     Sector,
     Store,
+    StoreListing,
     SurveyCampaign,
 )
 
@@ -76,6 +77,17 @@ class ProductFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("검색어"), method="filter_q", help_text=_("품명·설명·조직명"))
     is_active = StrictBooleanFilter(label=_("판매 중"))
+    sold_at_store = StrictBooleanFilter(
+        label=_("매장 판매"),
+        method="filter_sold_at_store",
+        help_text=_("시범매장·직매장 등 오프라인 매장에서 파는 상품"),
+    )
+    store = django_filters.ModelChoiceFilter(
+        label=_("판매 매장"),
+        method="filter_store",
+        queryset=Store.objects.filter(is_active=True),
+        help_text=_("이 매장에서 판매 중인 상품"),
+    )
 
     class Meta:
         model = Product
@@ -91,10 +103,29 @@ class ProductFilterSet(django_filters.FilterSet):
             "org_type",
             "q",
             "is_active",
+            "sold_at_store",
+            "store",
         ]
 
     def filter_q(self, queryset, name, value):
         return _search(queryset, ["name", "description", "organization__name"], value)
+
+    def filter_sold_at_store(self, queryset, name, value):
+        if value is None:
+            return queryset
+        on_shelf = Exists(
+            StoreListing.objects.filter(
+                product=OuterRef("pk"), delisted_on__isnull=True, store__is_active=True
+            )
+        )
+        return queryset.filter(on_shelf) if value else queryset.exclude(on_shelf)
+
+    def filter_store(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(
+            Exists(StoreListing.objects.filter(product=OuterRef("pk"), store=value, delisted_on__isnull=True))
+        )
 
 
 class SurveyCampaignFilterSet(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from contextlib import suppress
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -212,6 +213,8 @@ class Organization(TimeStampedModel):
         indexes = [
             models.Index(fields=["org_type", "status"], name="social_econ_org_type_status"),
             models.Index(fields=["certification_expires_on"], name="social_econ_org_cert_expiry"),
+            # The directory and the API list organizations by name (then id, for stable pages).
+            models.Index(fields=["name", "id"], name="social_econ_org_name"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -379,6 +382,8 @@ class Product(TimeStampedModel):
         verbose_name = _("생산품·서비스")
         verbose_name_plural = _("생산품·서비스")
         ordering = ["organization__name", "name"]
+        # The catalogue and the API list products by name (then id, for stable pages).
+        indexes = [models.Index(fields=["name", "id"], name="social_econ_product_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"],
@@ -411,6 +416,12 @@ class SurveyCampaign(TimeStampedModel):
     ends_on = models.DateField(_("조사 종료일"))
     description = models.TextField(_("설명"), blank=True)
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    # Reminder e-mails to organizations that have not submitted go out in numbered rounds, each
+    # organization at most once per round (see ``services.survey_reminder_round_send``).
+    reminder_round = models.PositiveSmallIntegerField(_("독려 메일 차수"), default=0, editable=False)
+    reminder_round_sent_at = models.DateTimeField(
+        _("마지막 차수 발송 시각"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("전수조사")
@@ -461,13 +472,32 @@ class SurveyResponse(TimeStampedModel):
     status = models.CharField(
         _("조사 상태"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    surveyed_on = models.DateField(_("조사일"), null=True, blank=True)
+    surveyed_on = models.DateField(
+        _("조사일"), null=True, blank=True, help_text=_("응답을 받은(제출된) 날짜")
+    )
+    surveyor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("조사 담당자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="social_economy_survey_responses",
+    )
+    contacted_on = models.DateField(_("최초 연락일"), null=True, blank=True)
+    verified_on = models.DateField(_("검증일"), null=True, blank=True)
+    last_reminder_round = models.PositiveSmallIntegerField(
+        _("받은 독려 메일 차수"), default=0, editable=False
+    )
+    last_reminded_at = models.DateTimeField(_("마지막 독려 메일"), null=True, blank=True, editable=False)
     respondent_name = models.CharField(_("응답자 이름"), max_length=50, blank=True)
     respondent_phone = models.CharField(
         _("응답자 연락처"), max_length=20, blank=True, validators=[validate_phone]
     )
     annual_revenue = models.BigIntegerField(_("연 매출액(원)"), null=True, blank=True)
     employees_count = models.IntegerField(_("종사자 수"), null=True, blank=True)
+    vulnerable_employees_count = models.IntegerField(
+        _("취약계층 종사자 수"), null=True, blank=True, help_text=_("종사자 수 이하여야 합니다.")
+    )
     sales_channels = models.ManyToManyField(
         SalesChannel, verbose_name=_("판매 경로"), blank=True, related_name="survey_responses"
     )
@@ -518,6 +548,14 @@ class SurveyResponse(TimeStampedModel):
         with suppress(ValidationError):
             if self.respondent_phone:
                 self.respondent_phone = normalize_phone(self.respondent_phone)
+        if self.vulnerable_employees_count is not None and (
+            self.vulnerable_employees_count < 0
+            or self.employees_count is None
+            or self.vulnerable_employees_count > self.employees_count
+        ):
+            raise ValidationError(
+                {"vulnerable_employees_count": _("취약계층 종사자 수는 0명 이상, 종사자 수 이하여야 합니다.")}
+            )
 
 
 class SurveyProductItem(TimeStampedModel):
@@ -659,6 +697,8 @@ class ConsultingCase(TimeStampedModel):
         DIVERSIFICATION = "diversification", _("다각화")
         MARKETING = "marketing", _("마케팅·판로")
         MANAGEMENT = "management", _("경영·회계")
+        ACCOUNTING_LEGAL = "accounting_legal", _("회계·법무")
+        DESIGN = "design", _("디자인·포장")
         OTHER = "other", _("기타")
 
     class Status(models.TextChoices):
@@ -686,6 +726,7 @@ class ConsultingCase(TimeStampedModel):
     opened_on = models.DateField(_("접수일"))
     closed_on = models.DateField(_("종결일"), null=True, blank=True)
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    consultant = models.CharField(_("담당 컨설턴트"), max_length=100, blank=True)
     summary = models.TextField(_("요청 내용"), blank=True)
     outcome = models.TextField(_("결과"), blank=True)
 
@@ -718,6 +759,7 @@ class ConsultingSession(TimeStampedModel):
     consultant = models.CharField(_("컨설턴트"), max_length=100)
     hours = models.DecimalField(_("시간"), max_digits=4, decimal_places=1)
     notes = models.TextField(_("내용"), blank=True)
+    outcome = models.TextField(_("결과"), blank=True)
 
     class Meta:
         verbose_name = _("컨설팅 회차")

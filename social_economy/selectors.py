@@ -4,7 +4,9 @@ Each list selector returns the rows with everything its serializers show already
 annotated, so a list costs the same number of queries whatever its length.
 """
 
-from django.db.models import Avg, Count, Max, Min, Prefetch, Q, Sum
+import datetime
+
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 
 from .models import (
     ConsultingCase,
@@ -12,6 +14,7 @@ from .models import (
     Network,
     NetworkMembership,
     Organization,
+    OrganizationStatus,
     OrganizationType,
     Product,
     SalesChannel,
@@ -176,3 +179,220 @@ def survey_campaign_summary(*, campaign):
         "sales_channels": [{"code": c.code, "label": c.name, "count": c.count} for c in channels],
         "needs": [{"code": n.code, "label": n.name, "count": n.count} for n in needs],
     }
+
+
+# --- Certification / designation expiry ------------------------------------------------------------
+
+
+def organizations_expiring(*, today, within_days=90):
+    """Operating or suspended organizations whose certification/designation expires within
+    ``within_days`` of ``today``, or expired already: the soonest first."""
+    return (
+        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        .filter(certification_expires_on__lte=today + datetime.timedelta(days=within_days))
+        .select_related("dong")
+        .order_by("certification_expires_on", "name")
+    )
+
+
+# --- The product analysis (상품 분석) --------------------------------------------------------------
+
+
+def _median_of_sorted(values):
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def _percent(part, whole):
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def pilot_store_candidates(*, campaign):
+    """Organizations ready for the pilot store: their response is verified, they operate, they reported at
+    least one active priced product (goods) in this campaign, and none of their products is on a pilot
+    store's shelf yet. ``ready_product_count`` counts those products."""
+    ready_products = Q(
+        products__is_active=True,
+        products__kind=Product.Kind.GOODS,
+        products__price__isnull=False,
+        products__survey_items__response__campaign=campaign,
+    )
+    on_pilot_shelf = StoreListing.objects.filter(
+        product__organization=OuterRef("pk"),
+        delisted_on__isnull=True,
+        store__kind=Store.Kind.PILOT,
+        store__is_active=True,
+    )
+    return (
+        Organization.objects.filter(
+            status=OrganizationStatus.OPERATING,
+            survey_responses__campaign=campaign,
+            survey_responses__status=SurveyResponse.Status.VERIFIED,
+        )
+        .annotate(ready_product_count=Count("products", filter=ready_products, distinct=True))
+        .filter(ready_product_count__gt=0)
+        .exclude(Exists(on_pilot_shelf))
+        .select_related("dong")
+        .order_by("-ready_product_count", "name")
+    )
+
+
+def survey_campaign_analysis(*, campaign):
+    """The campaign's product analysis: everything of ``survey_campaign_summary`` plus coverage, products
+    by category × organization type, price ranges per category, the sales-channel and needs rankings and
+    the organizations ready for the pilot store. The back-office report, its Excel export and the API's
+    ``summary`` all read this, so they cannot disagree. A fixed number of queries whatever the size."""
+    summary = survey_campaign_summary(campaign=campaign)
+    by_status = {row["code"]: row["count"] for row in summary["responses_by_status"]}
+    total = summary["response_count"]
+    responded = summary["completed_count"]
+    verified = by_status.get(SurveyResponse.Status.VERIFIED, 0)
+    coverage = {
+        "total": total,
+        "responded": responded,
+        "verified": verified,
+        "declined": by_status.get(SurveyResponse.Status.DECLINED, 0),
+        "not_responded": total - responded,
+        "responded_percent": _percent(responded, total),
+        "verified_percent": _percent(verified, total),
+    }
+
+    items = SurveyProductItem.objects.filter(
+        response__campaign=campaign, response__status__in=SurveyResponse.COMPLETED_STATUSES
+    )
+    matrix_rows = (
+        items.values("product__category", "response__organization__org_type")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    cells = {
+        (row["product__category"], row["response__organization__org_type"]): row["count"]
+        for row in matrix_rows
+    }
+    org_types = [{"code": code, "label": str(label)} for code, label in OrganizationType.choices]
+    category_by_org_type = []
+    for code, label in Product.Category.choices:
+        counts = [cells.get((code, org_type["code"]), 0) for org_type in org_types]
+        category_by_org_type.append(
+            {"code": code, "label": str(label), "counts": counts, "total": sum(counts)}
+        )
+    column_totals = [sum(row["counts"][i] for row in category_by_org_type) for i in range(len(org_types))]
+
+    # One ordered query of every reported price; the per-category median needs the values anyway.
+    prices_by_category = {}
+    for category, price in (
+        items.filter(unit_price__isnull=False)
+        .order_by("product__category", "unit_price")
+        .values_list("product__category", "unit_price")
+    ):
+        prices_by_category.setdefault(category, []).append(price)
+    price_by_category = [
+        {
+            "code": code,
+            "label": str(label),
+            "count": len(prices_by_category.get(code, [])),
+            "min": prices_by_category[code][0] if code in prices_by_category else None,
+            "median": _median_of_sorted(prices_by_category.get(code, [])),
+            "max": prices_by_category[code][-1] if code in prices_by_category else None,
+        }
+        for code, label in Product.Category.choices
+    ]
+
+    def ranking(rows):
+        ranked = sorted(rows, key=lambda row: (-row["count"], row["label"]))
+        return [
+            {**row, "rank": position, "percent": _percent(row["count"], responded)}
+            for position, row in enumerate(ranked, start=1)
+        ]
+
+    candidates = [
+        {
+            "organization": organization.pk,
+            "organization_name": organization.name,
+            "org_type": organization.org_type,
+            "org_type_label": organization.get_org_type_display(),
+            "dong_name": organization.dong.name if organization.dong else "",
+            "ready_product_count": organization.ready_product_count,
+        }
+        for organization in pilot_store_candidates(campaign=campaign)
+    ]
+    return {
+        **summary,
+        "coverage": coverage,
+        "org_types": org_types,
+        "products_by_category_and_org_type": category_by_org_type,
+        "products_by_org_type_totals": column_totals,
+        "price_by_category": price_by_category,
+        "sales_channel_ranking": ranking(summary["sales_channels"]),
+        "needs_ranking": ranking(summary["needs"]),
+        "pilot_store_candidates": candidates,
+    }
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+def _open_store_listings():
+    return (
+        StoreListing.objects.filter(delisted_on__isnull=True, store__is_active=True)
+        .select_related("store__dong")
+        .order_by("store__kind", "store__name", "id")
+    )
+
+
+def public_organization_list():
+    """Organizations citizens see (not closed), with their number of products on sale; organizations
+    without products are listed too."""
+    return (
+        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        .select_related("dong")
+        .annotate(product_count=Count("products", filter=Q(products__is_active=True)))
+        .order_by("name", "id")
+    )
+
+
+def public_organization_detail(*, pk):
+    products = (
+        Product.objects.filter(is_active=True)
+        .prefetch_related(
+            "certifications",
+            Prefetch("store_listings", queryset=_open_store_listings(), to_attr="open_listings"),
+        )
+        .order_by("name", "id")
+    )
+    return (
+        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        .select_related("dong")
+        .prefetch_related(
+            Prefetch("products", queryset=products, to_attr="public_products"),
+            Prefetch(
+                "network_memberships",
+                queryset=NetworkMembership.objects.filter(left_on__isnull=True).select_related("network"),
+                to_attr="current_memberships",
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def public_product_list():
+    """Products on sale of organizations that are not closed, with their certifications and the stores
+    that sell them (``open_listings``)."""
+    return (
+        Product.objects.filter(is_active=True)
+        .exclude(organization__status=OrganizationStatus.CLOSED)
+        .select_related("organization__dong")
+        .prefetch_related(
+            "certifications",
+            Prefetch("store_listings", queryset=_open_store_listings(), to_attr="open_listings"),
+        )
+        .order_by("name", "id")
+    )
+
+
+def public_product_detail(*, pk):
+    return public_product_list().get(pk=pk)

@@ -2,9 +2,25 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ConsultingCase, ConsultingSession, Organization, OrganizationStatus
+from jeonju_center.common.outbox import outbox_enqueue
+from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
+from jeonju_center.partners.changes import UPDATED, record_changes
+
+from .models import (
+    ConsultingCase,
+    ConsultingSession,
+    Organization,
+    OrganizationStatus,
+    Product,
+    Store,
+    StoreListing,
+    SurveyCampaign,
+    SurveyResponse,
+)
 
 
 @transaction.atomic
@@ -47,3 +63,240 @@ def consulting_session_create(*, case, held_on, consultant, hours, notes="") -> 
     # Saved in any case: the case's updated_at is what partners' ``updated_since`` sees.
     case.save(update_fields=["status", "updated_at"])
     return session
+
+
+# --- Survey workflow ------------------------------------------------------------------------------
+
+S = SurveyResponse.Status
+
+# 미접촉 → 연락함 → (조사 중) → 제출 → 검증완료, or 거절 / 연락 불가 on the way; a submitted response can be
+# sent back for correction, and a declined or unreachable organization can be contacted again.
+SURVEY_TRANSITIONS = {
+    S.NOT_STARTED: {S.CONTACTING, S.DECLINED, S.UNREACHABLE},
+    S.CONTACTING: {S.IN_PROGRESS, S.SUBMITTED, S.DECLINED, S.UNREACHABLE},
+    S.IN_PROGRESS: {S.SUBMITTED, S.DECLINED},
+    S.SUBMITTED: {S.VERIFIED, S.IN_PROGRESS},
+    S.UNREACHABLE: {S.CONTACTING},
+    S.DECLINED: {S.CONTACTING},
+    S.VERIFIED: set(),
+}
+
+# Organizations that have not submitted and still may: they get the reminder e-mails.
+SURVEY_REMINDABLE_STATUSES = [S.NOT_STARTED, S.CONTACTING, S.IN_PROGRESS, S.UNREACHABLE]
+
+
+@transaction.atomic
+def survey_campaign_open(*, campaign) -> int:
+    """Start ``campaign``: every operating organization gets a (미접촉) response record.
+
+    Idempotent: organizations that already have a response keep it; returns how many were created.
+    """
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == SurveyCampaign.Status.CLOSED:
+        raise ValidationError({"campaign": _("종료된 전수조사는 다시 시작할 수 없습니다.")})
+    existing = set(campaign.responses.values_list("organization_id", flat=True))
+    organization_ids = Organization.objects.filter(status=OrganizationStatus.OPERATING).values_list(
+        "pk", flat=True
+    )
+    created = SurveyResponse.objects.bulk_create(
+        SurveyResponse(campaign=campaign, organization_id=pk, status=S.NOT_STARTED)
+        for pk in organization_ids
+        if pk not in existing
+    )
+    campaign.status = SurveyCampaign.Status.IN_PROGRESS
+    # Saved in any case (updated_at is what partners' ``updated_since`` sees); bulk_create sends no
+    # signals, so the new responses are recorded as a change of their campaign here.
+    campaign.save(update_fields=["status", "updated_at"])
+    if created:
+        record_changes("survey-campaigns", [campaign.pk], UPDATED)
+    return len(created)
+
+
+@transaction.atomic
+def survey_response_transition(*, response, to_status, surveyor=None, on=None, notes="") -> SurveyResponse:
+    """Move a survey response to ``to_status`` (see ``SURVEY_TRANSITIONS``), recording who and when.
+
+    ``on`` is the date of the step (today by default): first contact, submission or verification.
+    """
+    response = SurveyResponse.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    on = on or timezone.localdate()
+    if to_status not in S.values:
+        raise ValidationError({"status": _("알 수 없는 조사 상태입니다.")})
+    if response.campaign.status == SurveyCampaign.Status.CLOSED:
+        raise ValidationError({"status": _("종료된 전수조사의 응답은 상태를 바꿀 수 없습니다.")})
+    if to_status not in SURVEY_TRANSITIONS[response.status]:
+        raise ValidationError(
+            {
+                "status": _("‘%(from)s’ 상태에서 ‘%(to)s’(으)로 바꿀 수 없습니다.")
+                % {"from": S(response.status).label, "to": S(to_status).label}
+            }
+        )
+    if to_status == S.CONTACTING and response.contacted_on is None:
+        response.contacted_on = on
+    if to_status == S.SUBMITTED:
+        response.surveyed_on = response.surveyed_on or on
+    if to_status == S.VERIFIED:
+        if not response.product_items.exists():
+            raise ValidationError(
+                {"status": _("생산품·서비스가 한 건도 없는 응답은 검증 완료할 수 없습니다.")}
+            )
+        response.verified_on = on
+    if to_status == S.IN_PROGRESS and response.status == S.SUBMITTED:
+        response.verified_on = None
+    response.status = to_status
+    if surveyor is not None:
+        response.surveyor = surveyor
+    if notes:
+        response.notes = f"{response.notes}\n{on:%Y-%m-%d} {notes}".strip()
+    response.full_clean()
+    response.save()
+    return response
+
+
+@transaction.atomic
+def survey_reminder_round_start(*, campaign) -> int:
+    """Open the next reminder round of ``campaign`` and return its number; the e-mails go out from a
+    task after commit (one per organization that has not submitted and has an e-mail address)."""
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != SurveyCampaign.Status.IN_PROGRESS:
+        raise ValidationError({"campaign": _("조사 중인 전수조사에만 독려 메일을 보낼 수 있습니다.")})
+    if (
+        not campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES)
+        .exclude(organization__email="")
+        .exists()
+    ):
+        raise ValidationError({"campaign": _("독려 메일을 받을 미제출 조직(이메일 있음)이 없습니다.")})
+    campaign.reminder_round += 1
+    campaign.reminder_round_sent_at = None
+    campaign.save(update_fields=["reminder_round", "reminder_round_sent_at", "updated_at"])
+    campaign_id, round_number = campaign.pk, campaign.reminder_round
+    transaction.on_commit(lambda: _queue_reminder_round(campaign_id, round_number))
+    return round_number
+
+
+def _queue_reminder_round(campaign_id, round_number):
+    from .tasks import send_survey_reminders
+
+    send_survey_reminders.delay(campaign_id, round_number)
+
+
+@transaction.atomic
+def survey_reminder_round_send(*, campaign_id, round_number) -> int:
+    """E-mail every organization of the campaign that has not submitted, once per round.
+
+    Idempotent: a round already sent (or superseded by a newer one) returns 0 at once; each response
+    remembers the last round it got, and each e-mail is keyed on campaign, round and response in the
+    outbox. Returns the number of e-mails queued.
+    """
+    campaign = SurveyCampaign.objects.select_for_update().filter(pk=campaign_id).first()
+    if campaign is None or campaign.reminder_round != round_number or campaign.reminder_round_sent_at:
+        return 0
+    responses = list(
+        campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES, last_reminder_round__lt=round_number)
+        .exclude(organization__email="")
+        .select_related("organization")
+        .order_by("pk")
+    )
+    for response in responses:
+        organization = response.organization
+        outbox_enqueue(
+            dedup_key=f"survey-reminder:{campaign.pk}:{round_number}:{response.pk}",
+            to=organization.email,
+            subject=_("[전주시 사회적경제지원센터] %(campaign)s 참여를 부탁드립니다")
+            % {"campaign": campaign.name},
+            body=render_to_string(
+                "social_economy/email/survey_reminder.txt",
+                {"organization": organization, "campaign": campaign, "round_number": round_number},
+            ),
+        )
+    now = timezone.now()
+    SurveyResponse.objects.filter(pk__in=[response.pk for response in responses]).update(
+        last_reminder_round=round_number, last_reminded_at=now, updated_at=now
+    )
+    campaign.reminder_round_sent_at = now
+    campaign.save(update_fields=["reminder_round_sent_at", "updated_at"])
+    if responses:
+        # update() sends no signals; the responses are part of the campaign resource.
+        record_changes("survey-campaigns", [campaign.pk], UPDATED)
+    return len(responses)
+
+
+# --- Certification / designation expiry -------------------------------------------------------------
+
+EXPIRY_WARNING_DAYS = 90
+
+
+@transaction.atomic
+def expiring_certifications_report_send(*, today=None):
+    """E-mail the social-economy team the organizations whose certification or designation expires within
+    90 days (and those already expired but still operating). Once per month; None when nobody to send to."""
+    from .selectors import organizations_expiring
+
+    today = today or timezone.localdate()
+    recipients = team_emails(SOCIAL_ECONOMY_TEAM)
+    if not recipients:
+        return None
+    organizations = list(organizations_expiring(today=today, within_days=EXPIRY_WARNING_DAYS))
+    context = {"organizations": organizations, "today": today, "within_days": EXPIRY_WARNING_DAYS}
+    return outbox_enqueue(
+        dedup_key=f"social-economy-expiring:{today:%Y-%m}",
+        to=recipients,
+        subject=_("[사회적경제] %(month)s 인증·지정 만료 예정 조직 %(count)d곳")
+        % {"month": f"{today:%Y-%m}", "count": len(organizations)},
+        body=render_to_string("social_economy/email/expiring_certifications.txt", context),
+    )
+
+
+# --- Stores -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_listing_create(*, store, product, listed_on, shelf_price=None) -> StoreListing:
+    """Put ``product`` on the shelves of ``store`` from ``listed_on``."""
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    product = Product.objects.select_related("organization").get(pk=product.pk)
+    if not store.is_active:
+        raise ValidationError({"store": _("운영하지 않는 매장에는 상품을 입점할 수 없습니다.")})
+    if not product.is_active:
+        raise ValidationError({"product": _("판매 중이 아닌 상품은 입점할 수 없습니다.")})
+    if product.organization.status == OrganizationStatus.CLOSED:
+        raise ValidationError({"product": _("폐업한 조직의 상품은 입점할 수 없습니다.")})
+    if shelf_price is not None and shelf_price < 0:
+        raise ValidationError({"shelf_price": _("판매가는 0원 이상이어야 합니다.")})
+    if StoreListing.objects.filter(store=store, product=product, delisted_on__isnull=True).exists():
+        raise ValidationError(
+            {"product": _("‘%(product)s’은(는) 이미 ‘%(store)s’에서 판매 중입니다.")
+             % {"product": product.name, "store": store.name}}
+        )  # fmt: skip
+    listing = StoreListing(store=store, product=product, listed_on=listed_on, shelf_price=shelf_price)
+    listing.full_clean()
+    listing.save()
+    return listing
+
+
+@transaction.atomic
+def store_listing_end(*, listing, delisted_on) -> StoreListing:
+    listing = StoreListing.objects.select_for_update().get(pk=listing.pk)
+    if listing.delisted_on is not None:
+        raise ValidationError({"delisted_on": _("이미 퇴점한 상품입니다.")})
+    listing.delisted_on = delisted_on
+    listing.full_clean()
+    listing.save(update_fields=["delisted_on", "updated_at"])
+    return listing
+
+
+# --- Consulting -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consulting_case_complete(*, case, closed_on, outcome="") -> ConsultingCase:
+    case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
+    if case.status in (ConsultingCase.Status.COMPLETED, ConsultingCase.Status.CANCELLED):
+        raise ValidationError({"status": _("이미 종결된 컨설팅입니다.")})
+    case.status = ConsultingCase.Status.COMPLETED
+    case.closed_on = closed_on
+    if outcome:
+        case.outcome = outcome
+    case.full_clean()
+    case.save()
+    return case

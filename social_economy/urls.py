@@ -1,5 +1,14 @@
 """Public pages of this app (the partner API lives in `api/`)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "social_economy"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("products/", views.products, name="products"),
+    path("products/<int:pk>/", views.product_detail, name="product_detail"),
+]

@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jeonju_center.api.serializers import FastModelSerializer
+
 from ..models import (
     ConsultingCase,
     ConsultingSession,
@@ -32,7 +34,7 @@ def name_of(source):
 # --- Organizations ------------------------------------------------------------------------------------
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(FastModelSerializer):
     """A social-economy organization with its published contact data and certification/designation."""
 
     org_type_label = label("org_type")
@@ -88,7 +90,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 # --- Products -----------------------------------------------------------------------------------------
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(FastModelSerializer):
     """A product or service with its organization and certification codes."""
 
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -136,7 +138,7 @@ class ProductCSVSerializer(ProductSerializer):
 # --- Survey campaigns ---------------------------------------------------------------------------------
 
 
-class SurveyCampaignSerializer(serializers.ModelSerializer):
+class SurveyCampaignSerializer(FastModelSerializer):
     status_label = label("status")
     response_count = serializers.IntegerField(read_only=True, help_text="응답(조사 대상) 수")
     completed_count = serializers.IntegerField(read_only=True, help_text="제출·검증 완료된 응답 수")
@@ -173,6 +175,51 @@ class SummaryPriceSerializer(serializers.Serializer):
     median = serializers.FloatField(allow_null=True)
 
 
+class SummaryCoverageSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="조사 대상(응답 기록) 수")
+    responded = serializers.IntegerField(help_text="제출·검증 완료 수")
+    verified = serializers.IntegerField(help_text="검증 완료 수")
+    declined = serializers.IntegerField(help_text="거절 수")
+    not_responded = serializers.IntegerField(help_text="아직 제출하지 않은 수")
+    responded_percent = serializers.FloatField()
+    verified_percent = serializers.FloatField()
+
+
+class SummaryOrgTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class SummaryCategoryMatrixRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="org_types 순서의 생산품 수")
+    total = serializers.IntegerField()
+
+
+class SummaryCategoryPriceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="단가를 응답한 생산품 수")
+    min = serializers.IntegerField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    max = serializers.IntegerField(allow_null=True)
+
+
+class SummaryRankingSerializer(SummaryCountSerializer):
+    rank = serializers.IntegerField()
+    percent = serializers.FloatField(help_text="제출·검증 완료 응답 중 비율(%)")
+
+
+class SummaryPilotCandidateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    organization_name = serializers.CharField()
+    org_type = serializers.CharField()
+    org_type_label = serializers.CharField()
+    dong_name = serializers.CharField()
+    ready_product_count = serializers.IntegerField()
+
+
 class SurveyCampaignSummarySerializer(serializers.Serializer):
     """Aggregates of one survey campaign. Response counts cover every response; the other figures cover
     completed (submitted or verified) responses."""
@@ -189,12 +236,19 @@ class SurveyCampaignSummarySerializer(serializers.Serializer):
     price = SummaryPriceSerializer(help_text="응답 단가(원) 통계")
     sales_channels = SummaryCountSerializer(many=True, help_text="판매 경로별 응답 수")
     needs = SummaryCountSerializer(many=True, help_text="지원 필요 분야별 응답 수")
+    coverage = SummaryCoverageSerializer(help_text="조사 진척도")
+    org_types = SummaryOrgTypeSerializer(many=True, help_text="분류×유형 표의 열 순서")
+    products_by_category_and_org_type = SummaryCategoryMatrixRowSerializer(many=True)
+    price_by_category = SummaryCategoryPriceSerializer(many=True, help_text="품목 분류별 응답 단가(원)")
+    sales_channel_ranking = SummaryRankingSerializer(many=True)
+    needs_ranking = SummaryRankingSerializer(many=True)
+    pilot_store_candidates = SummaryPilotCandidateSerializer(many=True, help_text="시범매장 입점 후보 조직")
 
 
 # --- Stores -------------------------------------------------------------------------------------------
 
 
-class StoreListingSerializer(serializers.ModelSerializer):
+class StoreListingSerializer(FastModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
     organization = serializers.IntegerField(source="product.organization_id", read_only=True)
     organization_name = serializers.CharField(source="product.organization.name", read_only=True)
@@ -204,7 +258,7 @@ class StoreListingSerializer(serializers.ModelSerializer):
         fields = ["product", "product_name", "organization", "organization_name", "shelf_price", "listed_on"]
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(FastModelSerializer):
     """A store with the products on its shelves now."""
 
     kind_label = label("kind")
@@ -252,13 +306,13 @@ class StoreCSVSerializer(StoreSerializer):
 # --- Consulting -------------------------------------------------------------------------------------
 
 
-class ConsultingSessionSerializer(serializers.ModelSerializer):
+class ConsultingSessionSerializer(FastModelSerializer):
     class Meta:
         model = ConsultingSession
         fields = ["id", "case", "held_on", "consultant", "hours", "notes", "created_at", "updated_at"]
 
 
-class ConsultingCaseSerializer(serializers.ModelSerializer):
+class ConsultingCaseSerializer(FastModelSerializer):
     """A consulting case of the key's partner center with its sessions."""
 
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -325,7 +379,7 @@ class ConsultingSessionInputSerializer(serializers.Serializer):
 # --- Networks -----------------------------------------------------------------------------------------
 
 
-class NetworkMembershipSerializer(serializers.ModelSerializer):
+class NetworkMembershipSerializer(FastModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     role_label = label("role")
 
@@ -334,7 +388,7 @@ class NetworkMembershipSerializer(serializers.ModelSerializer):
         fields = ["organization", "organization_name", "role", "role_label", "joined_on", "left_on"]
 
 
-class NetworkSerializer(serializers.ModelSerializer):
+class NetworkSerializer(FastModelSerializer):
     level_label = label("level")
     memberships = NetworkMembershipSerializer(many=True, read_only=True)
 

@@ -121,7 +121,8 @@ class SurveyCampaignViewSet(PartnerReadOnlyViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request, pk=None):
         campaign = self.get_object()
-        data = selectors.survey_campaign_summary(campaign=campaign)
+        # The same analysis as the back-office report (상품 분석), so both show the same numbers.
+        data = selectors.survey_campaign_analysis(campaign=campaign)
         return Response(SurveyCampaignSummarySerializer(data).data)
 
 

@@ -1,0 +1,35 @@
+"""Back-office forms of the social-economy app (the public lists use the FilterSets of ``filters.py``)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from .models import Store
+
+ONLY_VALID_ROWS_HELP = _(
+    "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
+    "올바른 행만 가져옵니다 (미리보기에서 빠지는 행과 사유를 확인할 수 있습니다)."
+)
+
+
+class OrganizationImportForm(ImportForm):
+    only_valid_rows = forms.BooleanField(
+        label=_("올바른 행만 가져오기"), required=False, help_text=ONLY_VALID_ROWS_HELP
+    )
+
+
+class OrganizationConfirmImportForm(ConfirmImportForm):
+    only_valid_rows = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class StoreListingAddForm(forms.Form):
+    """The intermediate page of the 'add to a store' admin action on products."""
+
+    store = forms.ModelChoiceField(label=_("매장"), queryset=Store.objects.filter(is_active=True))
+    listed_on = forms.DateField(label=_("입점일"), help_text=_("YYYY-MM-DD"))
+    shelf_price = forms.IntegerField(
+        label=_("판매가(원)"),
+        required=False,
+        min_value=0,
+        help_text=_("비워 두면 각 상품의 가격을 판매가로 씁니다."),
+    )

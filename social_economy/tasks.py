@@ -1,0 +1,18 @@
+"""Celery tasks of the social-economy app: ids in, a service call, idempotent."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def send_survey_reminders(campaign_id, round_number):
+    """Queue the reminder e-mails of one reminder round of a campaign (a second run sends nothing)."""
+    return services.survey_reminder_round_send(campaign_id=campaign_id, round_number=round_number)
+
+
+@shared_task(ignore_result=True)
+def send_expiring_certifications_report():
+    """Monthly: the organizations whose certification/designation expires within 90 days, to the team."""
+    email = services.expiring_certifications_report_send()
+    return email.pk if email is not None else None
