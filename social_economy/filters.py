@@ -120,7 +120,7 @@ class ProductFilterSet(django_filters.FilterSet):
         )
         return queryset.filter(on_shelf) if value else queryset.exclude(on_shelf)
 
-    def filter_store(self, queryset, name, value):
+    def filter_store(self, queryset, name, value: int):  # the hint documents the parameter (store id)
         if value is None:
             return queryset
         return queryset.filter(
