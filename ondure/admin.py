@@ -1,12 +1,38 @@
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from jeonju_center.common.masking import mask_name, mask_phone
 
-from .models import Community, CommunityMember, CommunityStageRecord, SupportProgram, SupportRecord
+from . import selectors, services
+from .forms import (
+    CommunityAdminForm,
+    CommunityConfirmImportForm,
+    CommunityImportForm,
+    EducationCourseAdminForm,
+    GraduationForm,
+    StageReviewForm,
+    SupportProgramAdminForm,
+    SupportRecordAdminForm,
+)
+from .models import (
+    Community,
+    CommunityGraduation,
+    CommunityMember,
+    CommunityStageRecord,
+    EducationCourse,
+    SupportProgram,
+    SupportRecord,
+)
+from .resources import CommunityResource
 
 
 def _grant_total_subquery(**filters):
@@ -24,26 +50,50 @@ def _grant_total_subquery(**filters):
 class CommunityMemberInline(admin.TabularInline):
     model = CommunityMember
     extra = 0
-    fields = ["name", "phone", "role", "joined_on", "left_on"]
+    fields = ["name", "phone", "role", "user", "joined_on", "left_on"]
+    autocomplete_fields = ["user"]
 
 
-class CommunityStageRecordInline(admin.TabularInline):
-    model = CommunityStageRecord
+class ReadOnlyInline(admin.TabularInline):
+    """History written by services (reviews, graduation, budgets): shown here, changed elsewhere."""
+
     extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommunityStageRecordInline(ReadOnlyInline):
+    model = CommunityStageRecord
     fields = ["year", "stage", "decision", "decided_on", "reason"]
+    readonly_fields = fields
     ordering = ["year"]
 
 
-class SupportRecordInline(admin.TabularInline):
+class SupportRecordInline(ReadOnlyInline):
     model = SupportRecord
-    extra = 0
-    fields = ["supported_on", "kind", "program", "amount", "settlement_status", "evidence"]
-    autocomplete_fields = ["program"]
+    fields = ["supported_on", "kind", "program", "amount", "settlement_status", "returned_amount", "evidence"]
+    readonly_fields = fields
     ordering = ["-supported_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("program")
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
+    form = CommunityAdminForm
+    resource_classes = [CommunityResource]
+    import_form_class = CommunityImportForm
+    confirm_form_class = CommunityConfirmImportForm
+    import_template_name = "admin/ondure/community/import.html"
+    change_list_template = "admin/ondure/community/change_list.html"
+    change_form_template = "admin/ondure/community/change_form.html"
     list_display = [
         "name",
         "cohort_year",
@@ -61,10 +111,19 @@ class CommunityAdmin(admin.ModelAdmin):
     list_filter = ["cohort_year", "kind", "status", "current_stage", "activity_field", "is_public", "dong"]
     list_select_related = ["dong", "graduated_organization"]
     search_fields = ["name", "apartment_complex", "description", "graduated_organization__name"]
-    autocomplete_fields = ["dong", "graduated_organization"]
+    autocomplete_fields = ["dong"]
     date_hierarchy = "selected_on"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [CommunityMemberInline, CommunityStageRecordInline, SupportRecordInline]
+    actions = ["review_action"]
+    readonly_fields = [
+        "status",
+        "current_stage",
+        "dissolved_on",
+        "graduated_organization",
+        "graduated_on",
+        "support_totals",
+    ]
     fieldsets = [
         (
             None,
@@ -82,11 +141,24 @@ class CommunityAdmin(admin.ModelAdmin):
             },
         ),
         (_("공개 정보"), {"fields": ["description", "website", "is_public"]}),
-        (_("진행 상황"), {"fields": ["status", "current_stage", "dissolved_on"]}),
+        (
+            _("진행 상황"),
+            {
+                "fields": ["status", "current_stage", "dissolved_on"],
+                "description": _("단계와 상태는 목록의 '연말 심사' 작업과 '졸업 처리'로 바뀝니다."),
+            },
+        ),
         (_("졸업"), {"fields": ["graduated_organization", "graduated_on"]}),
+        (_("지원 합계"), {"fields": ["support_totals"]}),
         (_("대표자 (개인정보)"), {"fields": ["leader_name", "leader_phone"]}),
         (_("내부 메모"), {"fields": ["staff_notes"]}),
     ]
+    add_fieldsets_exclude = {_("진행 상황"), _("졸업"), _("지원 합계")}
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [fs for fs in self.fieldsets if fs[0] not in self.add_fieldsets_exclude]
+        return self.fieldsets
 
     def get_queryset(self, request):
         return (
@@ -97,6 +169,28 @@ class CommunityAdmin(admin.ModelAdmin):
                 grant_total_amount=_grant_total_subquery(community=OuterRef("pk")),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.community_update(community=obj)
+        else:
+            services.community_select(community=obj, by=request.user)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        valid_rows_only = bool(
+            form is not None
+            and form.is_bound
+            and form.is_valid()
+            and form.cleaned_data.get("valid_rows_only")
+        )
+        return {**super().get_import_resource_kwargs(request, **kwargs), "valid_rows_only": valid_rows_only}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
+        return initial
 
     @admin.display(description=_("대표자"), ordering="leader_name")
     def masked_leader_name(self, obj):
@@ -110,14 +204,141 @@ class CommunityAdmin(admin.ModelAdmin):
     def grant_total(self, obj):
         return f"{obj.grant_total_amount:,}"
 
+    @admin.display(description=_("지원 유형별 합계"))
+    def support_totals(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        summary = selectors.community_support_summary(obj)
+        items = format_html_join(
+            "",
+            "<li>{}: {}건, {}원 (반환 {}원)</li>",
+            (
+                (row["label"], row["count"], f"{row['amount']:,}", f"{row['returned']:,}")
+                for row in summary.values()
+            ),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    # --- Yearly review ---------------------------------------------------------------------------
+
+    @admin.action(description=_("연말 심사 (진급·유지·종료)"), permissions=["change"])
+    def review_action(self, request, queryset):
+        communities = list(queryset.order_by("pk"))
+        form = StageReviewForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.stage_review_bulk(
+                    communities=communities,
+                    year=data["year"],
+                    decision=data["decision"],
+                    reason=data["reason"],
+                    decided_on=data["decided_on"],
+                    decided_by=request.user,
+                    end_status=data["end_status"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)s개 공동체의 심사 결과를 기록했습니다.") % {"count": len(communities)},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("연말 심사"),
+            "opts": self.model._meta,
+            "form": form,
+            "communities": communities,
+            "action_name": "review_action",
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/ondure/community/review.html", context)
+
+    # --- Graduation and dashboard ----------------------------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="ondure_community_dashboard",
+            ),
+            path(
+                "<int:pk>/graduate/",
+                self.admin_site.admin_view(self.graduate_view),
+                name="ondure_community_graduate",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("온두레 졸업 현황"),
+            "opts": self.model._meta,
+            "dashboard": selectors.graduation_dashboard(),
+        }
+        return TemplateResponse(request, "admin/ondure/community/dashboard.html", context)
+
+    def graduate_view(self, request, pk):
+        community = get_object_or_404(Community, pk=pk)
+        if not self.has_change_permission(request, community):
+            raise PermissionDenied
+        form = GraduationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    graduation = services.community_graduate(
+                        community=community,
+                        graduated_on=data["graduated_on"],
+                        reason=data["reason"],
+                        organization=data["organization"],
+                        new_organization_name=data["new_organization_name"]
+                        if not data["organization"]
+                        else "",
+                        new_organization_type=data["new_organization_type"],
+                        decided_by=request.user,
+                    )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        for e in errors:
+                            form.add_error(field if field in form.fields else None, e)
+                else:
+                    for message in error.messages:
+                        form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("'%(name)s'이(가) '%(org)s'(으)로 졸업했습니다.")
+                    % {"name": community.name, "org": graduation.organization_name},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:ondure_community_change", args=[community.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("졸업 처리: %(name)s") % {"name": community.name},
+            "opts": self.model._meta,
+            "original": community,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/ondure/community/graduate.html", context)
+
 
 @admin.register(CommunityMember)
 class CommunityMemberAdmin(admin.ModelAdmin):
-    list_display = ["masked_name", "masked_phone", "community", "role", "joined_on", "left_on"]
+    list_display = ["masked_name", "masked_phone", "community", "role", "has_account", "joined_on", "left_on"]
     list_filter = ["role", "community__cohort_year"]
     list_select_related = ["community"]
     search_fields = ["name", "phone", "community__name"]
-    autocomplete_fields = ["community"]
+    autocomplete_fields = ["community", "user"]
 
     @admin.display(description=_("성명"), ordering="name")
     def masked_name(self, obj):
@@ -127,47 +348,77 @@ class CommunityMemberAdmin(admin.ModelAdmin):
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 
+    @admin.display(description=_("회원 계정"), boolean=True)
+    def has_account(self, obj):
+        return obj.user_id is not None
+
 
 @admin.register(CommunityStageRecord)
 class CommunityStageRecordAdmin(admin.ModelAdmin):
+    """The stage history; decisions are taken with the review action and the graduation, not typed here."""
+
     list_display = ["community", "year", "stage", "decision", "decided_on"]
     list_filter = ["year", "stage", "decision", "community__cohort_year"]
     list_select_related = ["community"]
     search_fields = ["community__name", "reason"]
-    autocomplete_fields = ["community", "decided_by"]
+    readonly_fields = ["community", "year", "stage", "decision", "decided_on", "decided_by", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SupportProgram)
 class SupportProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "kind", "budget_display", "granted_display", "record_count"]
+    form = SupportProgramAdminForm
+    list_display = [
+        "name",
+        "year",
+        "kind",
+        "budget_display",
+        "granted_display",
+        "returned_display",
+        "remaining_display",
+        "record_count",
+    ]
     list_filter = ["year", "kind"]
     search_fields = ["name", "description"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                record_total=Count("records"),
-                granted_amount=_grant_total_subquery(program=OuterRef("pk")),
-            )
-        )
+        return selectors.support_program_list()
+
+    def save_model(self, request, obj, form, change):
+        services.support_program_save(program=obj)
 
     @admin.display(description=_("예산(원)"), ordering="budget")
     def budget_display(self, obj):
         return f"{obj.budget:,}"
 
-    @admin.display(description=_("보조금 지급액(원)"), ordering="granted_amount")
+    @admin.display(description=_("보조금 지급액(원)"), ordering="total_grant_amount")
     def granted_display(self, obj):
-        return f"{obj.granted_amount:,}"
+        return f"{obj.total_grant_amount:,}"
 
-    @admin.display(description=_("지원 건수"), ordering="record_total")
+    @admin.display(description=_("반환액(원)"), ordering="total_returned_amount")
+    def returned_display(self, obj):
+        return f"{obj.total_returned_amount:,}"
+
+    @admin.display(description=_("남은 예산(원)"), ordering="remaining_budget")
+    def remaining_display(self, obj):
+        return f"{obj.remaining_budget:,}"
+
+    @admin.display(description=_("지원 건수"), ordering="records_count")
     def record_count(self, obj):
-        return obj.record_total
+        return obj.records_count
 
 
 @admin.register(SupportRecord)
 class SupportRecordAdmin(admin.ModelAdmin):
+    form = SupportRecordAdminForm
     list_display = [
         "supported_on",
         "community",
@@ -183,6 +434,9 @@ class SupportRecordAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community", "program"]
     date_hierarchy = "supported_on"
 
+    def save_model(self, request, obj, form, change):
+        services.support_record_save(record=obj)
+
     @admin.display(description=_("금액(원)"), ordering="amount")
     def amount_display(self, obj):
         return f"{obj.amount:,}"
@@ -190,3 +444,60 @@ class SupportRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("증빙"), boolean=True)
     def has_evidence(self, obj):
         return bool(obj.evidence)
+
+
+@admin.register(EducationCourse)
+class EducationCourseAdmin(admin.ModelAdmin):
+    form = EducationCourseAdminForm
+    list_display = ["course", "program", "record_count", "synced_at"]
+    list_select_related = ["course", "program"]
+    autocomplete_fields = ["course", "program"]
+    search_fields = ["course__title", "program__name"]
+    actions = ["sync_attendance"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(records=Count("course__ondure_support_records"))
+
+    @admin.display(description=_("반영된 공동체 수"), ordering="records")
+    def record_count(self, obj):
+        return obj.records
+
+    @admin.action(description=_("출석을 공동체 지원 이력에 반영"), permissions=["change"])
+    def sync_attendance(self, request, queryset):
+        changed = sum(
+            services.education_attendance_sync(education_course_id=pk)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request, _("지원 이력 %(count)s건을 반영했습니다.") % {"count": changed}, messages.SUCCESS
+        )
+
+
+@admin.register(CommunityGraduation)
+class CommunityGraduationAdmin(admin.ModelAdmin):
+    list_display = [
+        "community",
+        "organization_name",
+        "organization_type",
+        "created_organization",
+        "graduated_on",
+    ]
+    list_filter = ["created_organization", "community__cohort_year"]
+    list_select_related = ["community"]
+    search_fields = ["community__name", "organization_name"]
+    readonly_fields = [
+        "community",
+        "organization",
+        "organization_name",
+        "organization_type",
+        "created_organization",
+        "graduated_on",
+        "reason",
+        "decided_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

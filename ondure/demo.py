@@ -16,6 +16,7 @@ from .models import (
     FIRST_COHORT_YEAR,
     ActivityField,
     Community,
+    CommunityGraduation,
     CommunityKind,
     CommunityMember,
     CommunityStageRecord,
@@ -420,6 +421,23 @@ def seed(ctx):
     CommunityStageRecord.objects.bulk_create(new_stages, batch_size=500)
     SupportRecord.objects.bulk_create(new_supports, batch_size=500)
 
+    # The graduation record of every graduate (what the graduation service writes).
+    new_graduations = [
+        CommunityGraduation(
+            community=community,
+            organization=community.graduated_organization,
+            organization_name=community.graduated_organization.name,
+            organization_type=community.graduated_organization.org_type,
+            created_organization=False,
+            graduated_on=community.graduated_on,
+            reason="협동조합 설립 신고를 마치고 졸업",
+        )
+        for community in Community.objects.filter(
+            status=CommunityStatus.GRADUATED, graduated_organization__isnull=False, graduation__isnull=True
+        ).select_related("graduated_organization")
+    ]
+    CommunityGraduation.objects.bulk_create(new_graduations)
+
     graduated = sum(1 for plan in plans if plan.community.status == CommunityStatus.GRADUATED)
     return [
         f"ondure support programs: {len(new_programs)} created, {SupportProgram.objects.count()} total",
@@ -428,4 +446,5 @@ def seed(ctx):
         f"ondure members: {len(new_members)} created, {CommunityMember.objects.count()} total",
         f"ondure stage records: {len(new_stages)} created, {CommunityStageRecord.objects.count()} total",
         f"ondure support records: {len(new_supports)} created, {SupportRecord.objects.count()} total",
+        f"ondure graduations: {len(new_graduations)} created, {CommunityGraduation.objects.count()} total",
     ]

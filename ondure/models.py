@@ -228,6 +228,15 @@ class CommunityMember(TimeStampedModel):
     name = models.CharField(_("성명"), max_length=50)
     phone = models.CharField(_("연락처"), max_length=20, blank=True, validators=[validate_phone])
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("회원 계정"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ondure_memberships",
+        help_text=_("포털 회원 계정과 연결하면 온두레 교육 강좌 출석이 공동체 지원 이력에 반영됩니다."),
+    )
     joined_on = models.DateField(_("가입일"), null=True, blank=True)
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
 
@@ -248,6 +257,12 @@ class CommunityMember(TimeStampedModel):
                 | Q(left_on__gte=F("joined_on")),
                 name="ondure_member_left_after_joined",
                 violation_error_message=_("탈퇴일은 가입일 이후여야 합니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=Q(user__isnull=False),
+                name="ondure_member_one_row_per_account",
+                violation_error_message=_("이 회원 계정은 이미 이 공동체의 구성원으로 연결되어 있습니다."),
             ),
         ]
 
@@ -421,6 +436,18 @@ class SupportRecord(TimeStampedModel):
     returned_amount = models.BigIntegerField(_("반환액(원)"), default=0)
     evidence = models.FileField(_("증빙 자료"), upload_to="ondure/evidence/%Y/", blank=True)
     notes = models.TextField(_("내용·방문 기록"), blank=True)
+    course = models.ForeignKey(
+        "courses.Course",
+        verbose_name=_("온두레 교육 강좌"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ondure_support_records",
+        help_text=_("시민강좌 출석에서 자동으로 만든 교육 이력입니다."),
+    )
+    attendance_count = models.PositiveIntegerField(
+        _("출석 연인원"), default=0, help_text=_("구성원들이 출석한 회차 수의 합계입니다.")
+    )
 
     class Meta:
         verbose_name = _("지원 이력")
@@ -456,6 +483,17 @@ class SupportRecord(TimeStampedModel):
                 name="ondure_support_returned_within_amount",
                 violation_error_message=_("반환액은 0원 이상, 지원 금액 이하여야 합니다."),
             ),
+            models.UniqueConstraint(
+                fields=["community", "course"],
+                condition=Q(course__isnull=False),
+                name="ondure_support_one_record_per_course",
+                violation_error_message=_("이 공동체의 이 강좌 교육 이력이 이미 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=True) | Q(kind="education"),
+                name="ondure_support_course_only_for_education",
+                violation_error_message=_("강좌는 교육 지원 이력에만 연결합니다."),
+            ),
         ]
 
     def __str__(self):
@@ -466,3 +504,94 @@ class SupportRecord(TimeStampedModel):
         program = self.program if self.program_id else None
         if program and self.supported_on and self.supported_on.year != program.year:
             raise ValidationError({"supported_on": _("지원일이 지원 사업 연도와 맞지 않습니다.")})
+
+
+# --- Links to accounts and courses, graduation history ------------------------------------------------
+
+
+class EducationCourse(TimeStampedModel):
+    """A citizen course (시민강좌) that counts as Ondure education: attendance of community members in it
+    becomes an education support record of their community."""
+
+    PROGRAM_KINDS = (SupportProgram.Kind.COOPERATIVE_EDUCATION, SupportProgram.Kind.GRANT_ACCOUNTING_SCHOOL)
+
+    course = models.OneToOneField(
+        "courses.Course",
+        verbose_name=_("강좌"),
+        on_delete=models.CASCADE,
+        related_name="ondure_education",
+    )
+    program = models.ForeignKey(
+        SupportProgram,
+        verbose_name=_("지원 사업"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="education_courses",
+        help_text=_(
+            "협동조합 교육 또는 보조금 회계 사전학교 사업입니다. 출석 기록이 이 사업의 지원 이력이 됩니다."
+        ),
+    )
+    synced_at = models.DateTimeField(_("출석 반영일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("온두레 교육 강좌")
+        verbose_name_plural = _("온두레 교육 강좌")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return str(self.course)
+
+    def clean(self):
+        super().clean()
+        program = self.program if self.program_id else None
+        if program and program.kind not in self.PROGRAM_KINDS:
+            raise ValidationError(
+                {
+                    "program": _(
+                        "온두레 교육 강좌는 협동조합 교육 또는 보조금 회계 사전학교 사업에만 연결할 수 있습니다."
+                    )
+                }
+            )
+
+
+class CommunityGraduation(TimeStampedModel):
+    """How a community graduated: the organization it became, whether the center created it or linked an
+    existing one, and the decision. Kept even if the organization is later deleted (its name stays)."""
+
+    community = models.OneToOneField(
+        Community, verbose_name=_("공동체"), on_delete=models.CASCADE, related_name="graduation"
+    )
+    organization = models.ForeignKey(
+        "social_economy.Organization",
+        verbose_name=_("졸업 조직"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ondure_graduations",
+    )
+    organization_name = models.CharField(_("조직명(졸업 당시)"), max_length=100)
+    organization_type = models.CharField(_("조직 유형(졸업 당시)"), max_length=20)
+    created_organization = models.BooleanField(
+        _("조직 새로 등록"),
+        default=False,
+        help_text=_("졸업 처리에서 사회적경제조직을 새로 등록했으면 체크됩니다."),
+    )
+    graduated_on = models.DateField(_("졸업일"))
+    reason = models.TextField(_("사유"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("처리 담당자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("졸업 기록")
+        verbose_name_plural = _("졸업 기록")
+        ordering = ["-graduated_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.community} → {self.organization_name}"

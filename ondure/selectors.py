@@ -1,8 +1,10 @@
 """Reads shared by the partner API and the public pages: public rows only, with everything a list shows
 loaded up front (related rows joined or prefetched, totals annotated) so a list never runs N+1 queries."""
 
+import datetime
+
 from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import Community, CommunityStageRecord, SupportProgram, SupportRecord
 
@@ -49,3 +51,116 @@ def support_program_list():
         # Returned grants go back into the program's budget.
         remaining_budget=F("budget") - F("total_grant_amount") + F("total_returned_amount"),
     )
+
+
+def community_public_detail(pk):
+    """One public community for its profile page, or ``None``: stage path, graduation and the organization
+    it became. Members, leader, staff notes and review reasons are never loaded for it."""
+    return (
+        community_list()
+        .select_related("graduation")
+        .defer("leader_name", "leader_phone", "staff_notes")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def community_support_summary(community):
+    """Per kind of support: how many records and how much (KRW), grants net of returns; one query."""
+    rows = (
+        SupportRecord.objects.filter(community=community)
+        .order_by()
+        .values("kind")
+        .annotate(count=Count("pk"), amount=Sum("amount"), returned=Sum("returned_amount"))
+    )
+    labels = dict(SupportRecord.Kind.choices)
+    summary = {kind: {"label": labels[kind], "count": 0, "amount": 0, "returned": 0} for kind in labels}
+    for row in rows:
+        summary[row["kind"]].update(
+            count=row["count"], amount=row["amount"] or 0, returned=row["returned"] or 0
+        )
+    return summary
+
+
+def community_activity_years(community):
+    """The years of support as the public sees them: per year, how many education sessions, on-site
+    visits and consultings the community received (no notes, no amounts)."""
+    rows = (
+        SupportRecord.objects.filter(community=community)
+        .exclude(kind=SupportRecord.Kind.GRANT)
+        .annotate(year=ExtractYear("supported_on"))
+        .order_by()
+        .values("year", "kind")
+        .annotate(count=Count("pk"))
+    )
+    years = {}
+    for row in rows:
+        years.setdefault(row["year"], {}).setdefault(row["kind"], row["count"])
+    return [
+        {
+            "year": year,
+            "education": kinds.get(SupportRecord.Kind.EDUCATION, 0),
+            "site_visit": kinds.get(SupportRecord.Kind.SITE_VISIT, 0),
+            "consulting": kinds.get(SupportRecord.Kind.CONSULTING, 0),
+        }
+        for year, kinds in sorted(years.items())
+    ]
+
+
+def community_origin_of(organization):
+    """The Ondure community ``organization`` graduated from, for the organization's profile: ``None``
+    when it did not come from one or the community is not published. Loads the stage path and the
+    graduation record (two queries)."""
+    if organization is None or organization.pk is None:
+        return None
+    return (
+        Community.objects.filter(graduated_organization=organization, is_public=True)
+        .select_related("dong", "graduation")
+        .defer("leader_name", "leader_phone", "staff_notes")
+        .prefetch_related(
+            Prefetch("stage_records", queryset=CommunityStageRecord.objects.order_by("year", "pk"))
+        )
+        .first()
+    )
+
+
+def graduation_dashboard():
+    """Per cohort: communities, how many graduated, dissolved and are still active, and the time from
+    selection to graduation (days; min/avg/max). Two queries whatever the number of communities."""
+    per_cohort = (
+        Community.objects.order_by()
+        .values("cohort_year")
+        .annotate(
+            total=Count("pk"),
+            graduated=Count("pk", filter=Q(status="graduated")),
+            active=Count("pk", filter=Q(status="active")),
+            dormant=Count("pk", filter=Q(status="dormant")),
+            dissolved=Count("pk", filter=Q(status="dissolved")),
+        )
+        .order_by("cohort_year")
+    )
+    durations = {}
+    graduated = Community.objects.filter(status="graduated", graduated_on__isnull=False).values_list(
+        "cohort_year", "selected_on", "graduated_on"
+    )
+    for cohort_year, selected_on, graduated_on in graduated:
+        start = selected_on or datetime.date(cohort_year, 1, 1)
+        durations.setdefault(cohort_year, []).append((graduated_on - start).days)
+    rows = []
+    for row in per_cohort:
+        days = durations.get(row["cohort_year"], [])
+        row = dict(row)
+        row["rate"] = round(100 * row["graduated"] / row["total"], 1) if row["total"] else 0
+        row["days_min"] = min(days) if days else None
+        row["days_avg"] = round(sum(days) / len(days)) if days else None
+        row["days_max"] = max(days) if days else None
+        row["years_avg"] = round(sum(days) / len(days) / 365.25, 1) if days else None
+        rows.append(row)
+    all_days = [d for days in durations.values() for d in days]
+    totals = {
+        "total": sum(r["total"] for r in rows),
+        "graduated": sum(r["graduated"] for r in rows),
+        "years_avg": round(sum(all_days) / len(all_days) / 365.25, 1) if all_days else None,
+    }
+    totals["rate"] = round(100 * totals["graduated"] / totals["total"], 1) if totals["total"] else 0
+    return {"cohorts": rows, "totals": totals}

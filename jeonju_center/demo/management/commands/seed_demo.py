@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "ondure.demo",
     "regeneration.demo",
     "courses.demo",
+    "ondure.demo_courses",  # Ondure education courses link to citizen courses
 ]
 
 

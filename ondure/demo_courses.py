@@ -1,0 +1,27 @@
+"""Demo data that needs the courses demo: cooperative-education courses marked as Ondure education.
+Runs after ``courses.demo`` (add "ondure.demo_courses" after it in seed_demo's DEMO_MODULES)."""
+
+from courses.models import Course
+
+from . import services
+from .models import EducationCourse, SupportProgram
+
+COOPERATIVE_COURSE_WORDS = ("협동조합",)
+
+
+def seed(ctx):
+    courses = Course.objects.filter(title__contains=COOPERATIVE_COURSE_WORDS[0]).order_by("pk")
+    programs = {
+        p.year: p for p in SupportProgram.objects.filter(kind=SupportProgram.Kind.COOPERATIVE_EDUCATION)
+    }
+    marked = set(EducationCourse.objects.values_list("course_id", flat=True))
+    created = 0
+    for course in courses:
+        if course.pk in marked:
+            continue
+        first = course.sessions.order_by("date").first()
+        program = programs.get(first.date.year) if first else None
+        education = services.education_course_mark(course=course, program=program)
+        services.education_attendance_sync(education_course_id=education.pk)
+        created += 1
+    return [f"ondure education courses: {created} created, {EducationCourse.objects.count()} total"]

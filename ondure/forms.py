@@ -1,0 +1,149 @@
+"""Back-office forms. They collect input; the rules are checked by ``services`` (the forms only repeat
+the cheap ones so that staff see every mistake at once)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from social_economy.models import Organization, OrganizationType
+
+from . import services
+from .models import Community, CommunityStageRecord, CommunityStatus, SupportProgram, SupportRecord
+
+Decision = CommunityStageRecord.Decision
+
+VALID_ROWS_ONLY_LABEL = _("오류가 있는 행은 건너뛰고 올바른 행만 가져오기")
+
+
+class CommunityImportForm(ImportForm):
+    valid_rows_only = forms.BooleanField(
+        label=VALID_ROWS_ONLY_LABEL,
+        required=False,
+        help_text=_("체크하지 않으면 오류가 하나라도 있을 때 아무 것도 저장하지 않습니다."),
+    )
+
+
+class CommunityConfirmImportForm(ConfirmImportForm):
+    valid_rows_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CommunityAdminForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, members_count = cleaned.get("kind"), cleaned.get("members_count")
+        adding = self.instance.pk is None
+        changed = {"kind", "members_count"} & set(self.changed_data)
+        if kind and (adding or (changed and members_count is not None)):
+            for field, message in services.selection_errors(kind=kind, members_count=members_count).items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class SupportRecordAdminForm(forms.ModelForm):
+    class Meta:
+        model = SupportRecord
+        fields = [
+            "community",
+            "program",
+            "kind",
+            "supported_on",
+            "amount",
+            "settlement_status",
+            "settled_on",
+            "returned_amount",
+            "evidence",
+            "notes",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The admin saves inside one transaction: the program row locked here stays locked until the
+        # record is written, so two staff members cannot both take the last of a budget.
+        program = self.cleaned_data.get("program")
+        if program is not None and not self.errors:
+            try:
+                services.check_program_budget(program=program, record=self.instance)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+
+
+class SupportProgramAdminForm(forms.ModelForm):
+    class Meta:
+        model = SupportProgram
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if self.instance.pk and budget is not None:
+            committed = services.program_committed(self.instance)
+            if budget < committed:
+                raise forms.ValidationError(
+                    _("예산은 이미 집행한 보조금 %(committed)s원보다 적을 수 없습니다.")
+                    % {"committed": f"{committed:,}"}
+                )
+        return budget
+
+
+class StageReviewForm(forms.Form):
+    """The year-end review of the selected communities."""
+
+    year = forms.IntegerField(label=_("심사 연도"), min_value=2014)
+    decision = forms.ChoiceField(
+        label=_("심사 결과"),
+        choices=[(d.value, d.label) for d in (Decision.PROMOTE, Decision.KEEP, Decision.END)],
+        widget=forms.RadioSelect,
+    )
+    end_status = forms.ChoiceField(
+        label=_("종료 후 상태"),
+        choices=[(s.value, s.label) for s in (CommunityStatus.DORMANT, CommunityStatus.DISSOLVED)],
+        initial=CommunityStatus.DORMANT,
+        help_text=_("'종료'를 고른 경우에만 쓰입니다."),
+    )
+    decided_on = forms.DateField(label=_("결정일"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("사유"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["decided_on"].initial = today
+
+
+class GraduationForm(forms.Form):
+    graduated_on = forms.DateField(label=_("졸업일"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("사유"), widget=forms.Textarea(attrs={"rows": 3}))
+    organization = forms.ModelChoiceField(
+        label=_("기존 사회적경제조직 연결"),
+        queryset=Organization.objects.filter(ondure_communities__isnull=True).order_by("name"),
+        required=False,
+        help_text=_("이미 등록된 조직이면 고르세요. 아니면 아래에 새 조직명을 입력합니다."),
+    )
+    new_organization_name = forms.CharField(label=_("새로 등록할 조직명"), max_length=100, required=False)
+    new_organization_type = forms.ChoiceField(
+        label=_("새 조직 유형"), choices=OrganizationType.choices, initial=OrganizationType.COOPERATIVE
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["graduated_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("organization")) == bool((cleaned.get("new_organization_name") or "").strip()):
+            raise forms.ValidationError(
+                _("연결할 사회적경제조직을 고르거나, 새로 등록할 조직명을 입력해 주세요(둘 중 하나만).")
+            )
+        return cleaned
+
+
+class EducationCourseAdminForm(forms.ModelForm):
+    class Meta:
+        from .models import EducationCourse
+
+        model = EducationCourse
+        fields = ["course", "program"]

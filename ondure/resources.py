@@ -1,0 +1,198 @@
+"""Excel import/export of the community registry (django-import-export), with Korean headers.
+
+Rows are matched on (선정 연도, 공동체명); a new row is a selection into the cohort and goes through
+``services.community_select`` (minimum members), a known row through ``services.community_update``.
+Status and stage are exported but not imported: they change only through the yearly review and the
+graduation. Leaders' and members' personal data are neither exported nor imported here.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.results import RowResult
+
+from jeonju_center.common.models import Dong
+
+from . import services
+from .models import ActivityField, Community, CommunityKind, CommunityStatus, Stage
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Korean label (마을공동체); the stored code (village) is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        for code, label in self.choices:
+            if text in (str(code), str(label)):
+                return code
+        raise ValueError(
+            _("'%(value)s'은(는) 올바른 값이 아닙니다. 다음 중 하나를 쓰세요: %(labels)s")
+            % {"value": text, "labels": ", ".join(str(label) for _code, label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class YesNoWidget(widgets.Widget):
+    TRUE, FALSE = ("예", "y", "yes", "true", "1", "o"), ("아니요", "아니오", "n", "no", "false", "0", "x")
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("'예' 또는 '아니요'로 적어 주세요."))
+
+    def render(self, value, obj=None, **kwargs):
+        return str(_("예")) if value else str(_("아니요"))
+
+
+class DongWidget(widgets.ForeignKeyWidget):
+    def __init__(self, **kwargs):
+        super().__init__(Dong, field="name", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return Dong.objects.get(name=text)
+        except Dong.DoesNotExist:
+            raise ValueError(_("'%(value)s'은(는) 등록된 행정동이 아닙니다.") % {"value": text}) from None
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        try:
+            number = float(str(value).replace(",", "").strip())
+        except ValueError:
+            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
+        if number != int(number):
+            raise ValueError(_("'%(value)s'은(는) 정수가 아닙니다.") % {"value": value})
+        return int(number)
+
+
+class KoreanDateWidget(widgets.DateWidget):
+    """YYYY-MM-DD text or an Excel date cell (read back as a datetime) → a date."""
+
+    def __init__(self, **kwargs):
+        super().__init__("%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date) or value in (None, ""):
+            return value or None
+        try:
+            return datetime.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError(
+                _("'%(value)s'은(는) 날짜가 아닙니다. 예: 2016-04-01") % {"value": value}
+            ) from None
+
+
+class CommunityResource(resources.ModelResource):
+    name = fields.Field("name", column_name="공동체명")
+    cohort_year = fields.Field("cohort_year", column_name="선정 연도(기수)", widget=WholeNumberWidget())
+    kind = fields.Field("kind", column_name="공동체 유형", widget=ChoiceLabelWidget(CommunityKind.choices))
+    selected_on = fields.Field("selected_on", column_name="선정일", widget=KoreanDateWidget())
+    dong = fields.Field("dong", column_name="활동 행정동", widget=DongWidget())
+    apartment_complex = fields.Field("apartment_complex", column_name="아파트 단지명")
+    activity_field = fields.Field(
+        "activity_field", column_name="활동 분야", widget=ChoiceLabelWidget(ActivityField.choices)
+    )
+    members_count = fields.Field("members_count", column_name="구성원 수", widget=WholeNumberWidget())
+    description = fields.Field("description", column_name="소개")
+    website = fields.Field("website", column_name="홈페이지·SNS")
+    is_public = fields.Field("is_public", column_name="공개 목록 게시", widget=YesNoWidget())
+    status = fields.Field(
+        "status", column_name="상태", widget=ChoiceLabelWidget(CommunityStatus.choices), readonly=True
+    )
+    current_stage = fields.Field(
+        "current_stage", column_name="현재 단계", widget=ChoiceLabelWidget(Stage.choices), readonly=True
+    )
+    graduated_organization = fields.Field(
+        "graduated_organization__name", column_name="졸업 조직", readonly=True
+    )
+
+    class Meta:
+        model = Community
+        fields = [
+            "name",
+            "cohort_year",
+            "kind",
+            "selected_on",
+            "dong",
+            "apartment_complex",
+            "activity_field",
+            "members_count",
+            "description",
+            "website",
+            "is_public",
+            "status",
+            "current_stage",
+            "graduated_organization",
+        ]
+        import_id_fields = ["cohort_year", "name"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, valid_rows_only=False, **kwargs):
+        super().__init__(**kwargs)
+        self.valid_rows_only = valid_rows_only
+        self.rejected_rows = []
+
+    @classmethod
+    def get_display_name(cls):
+        return str(_("온두레 공동체 명부"))
+
+    def get_export_queryset(self, request=None):
+        return Community.objects.select_related("dong", "graduated_organization").order_by(
+            "-cohort_year", "name"
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        for key in ("name", "apartment_complex", "description", "website"):
+            column = self.fields[key].column_name
+            if column in row and row[column] is None:
+                row[column] = ""
+        super().import_instance(instance, row, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create:
+            services.community_select(community=instance, by=kwargs.get("user"))
+        else:
+            services.community_update(community=instance)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.valid_rows_only and row_result.import_type in (
+            RowResult.IMPORT_TYPE_INVALID,
+            RowResult.IMPORT_TYPE_ERROR,
+        ):
+            error = row_result.validation_error
+            messages = error.messages if isinstance(error, ValidationError) else []
+            messages += [str(e.error) for e in row_result.errors]
+            self.rejected_rows.append({"number": kwargs.get("row_number"), "messages": messages})
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.validation_error = None
+            row_result.errors = []
+        return row_result
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.rejected_rows = list(self.rejected_rows)
