@@ -1,11 +1,44 @@
+"""The staff back office of citizen courses.
+
+Besides the model pages, a course has a roster (confirmed, waiting in order, cancelled) from which staff
+enrol a citizen on their behalf, cancel or move an enrolment, change the capacity, cancel the course,
+take attendance per session, decide completion and export the roster and attendance (Excel, printable
+sign-in sheet). Every write goes through ``courses.services`` / ``courses.completion``, the same
+functions the public pages use, so rules (capacity, waiting-list order, e-mails) cannot drift apart.
+"""
+
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from jeonju_center.common.masking import mask_name
+from jeonju_center.common.validators import normalize_phone
 
-from .models import Attendance, Course, CourseAudience, CourseSession, Enrollment, EnrollmentStatus, Track
+from . import exports, services
+from .completion import attendance_record, completion_evaluate
+from .models import (
+    Attendance,
+    CancelReason,
+    Course,
+    CourseAudience,
+    CourseSession,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Track,
+)
 
 
 def _masked_user(user):
@@ -57,7 +90,114 @@ class CourseAdminForm(forms.ModelForm):
             )
         if audience == CourseAudience.EVERYONE and dongs is not None and dongs.exists():
             self.add_error("audience_dongs", _("모든 시민 대상 강좌에는 대상 행정동을 고르지 마세요."))
+        if (
+            self.instance.pk
+            and cleaned_data.get("status") == CourseStatus.CANCELLED
+            and self.instance.status != CourseStatus.CANCELLED
+        ):
+            self.add_error(
+                "status",
+                _("폐강은 수강생 명단의 '폐강' 기능으로 하세요. 신청자 모두에게 안내 메일이 갑니다."),
+            )
         return cleaned_data
+
+
+# --- back-office forms ------------------------------------------------------------------------------
+
+
+class RosterSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("수강생 검색"),
+        required=False,
+        max_length=100,
+        help_text=_("이름, 아이디, 이메일, 휴대전화 번호 또는 수료증 번호의 일부"),
+    )
+
+
+class EnrollOnBehalfForm(forms.Form):
+    """Staff enrol a citizen who applied by phone or at the desk; the citizen needs an account."""
+
+    citizen = forms.CharField(
+        label=_("회원 이메일 또는 휴대전화 번호"),
+        max_length=254,
+        help_text=_("계정이 없는 전화 신청자는 먼저 '사용자'에서 회원을 등록한 뒤 신청하세요."),
+    )
+    consent = forms.BooleanField(
+        label=_("신청자에게서 개인정보 수집·이용 동의를 받았습니다."),
+        required=True,
+        error_messages={"required": _("개인정보 수집·이용 동의를 받은 뒤에 대리 신청할 수 있습니다.")},
+    )
+
+    def clean_citizen(self):
+        value = self.cleaned_data["citizen"].strip()
+        users = get_user_model().objects.filter(is_active=True)
+        if "@" in value:
+            matches = list(users.filter(email__iexact=value)[:2])
+        else:
+            try:
+                phone = normalize_phone(value)
+            except ValidationError:
+                raise forms.ValidationError(
+                    _("이메일 주소나 휴대전화 번호(예: 010-1234-5678)를 입력하세요.")
+                ) from None
+            matches = list(users.filter(phone=phone)[:2])
+        if not matches:
+            raise forms.ValidationError(_("해당하는 회원이 없습니다. 먼저 '사용자'에서 회원을 등록하세요."))
+        if len(matches) > 1:
+            raise forms.ValidationError(_("같은 번호의 회원이 여러 명입니다. 이메일 주소로 찾아 주세요."))
+        return matches[0]
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("새 정원"),
+        min_value=0,
+        max_value=10000,
+        help_text=_("정원을 늘리면 늘어난 자리만큼 대기자가 순서대로 확정됩니다."),
+    )
+
+
+class EnrollmentCancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("취소 메모"),
+        required=False,
+        max_length=300,
+        help_text=_("예: 전화로 취소 요청(3/2). 비워 두면 '관리자 취소'로만 기록됩니다."),
+    )
+
+
+class EnrollmentMoveForm(forms.Form):
+    to_course = forms.ModelChoiceField(
+        label=_("옮길 강좌"),
+        queryset=Course.objects.none(),
+        help_text=_("옮길 강좌의 정원이 찼으면 그 강좌의 대기자로 등록됩니다."),
+        error_messages={"invalid_choice": _("옮길 수 있는 강좌를 고르세요.")},
+    )
+
+    def __init__(self, *args, source_course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_course"].queryset = (
+            Course.objects.exclude(pk=source_course.pk)
+            .exclude(status__in=[CourseStatus.CANCELLED, CourseStatus.FINISHED])
+            .order_by("title", "pk")
+        )
+
+
+class CourseCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("폐강 사유"),
+        max_length=300,
+        help_text=_("신청자 모두에게 보내는 안내 메일에 들어갑니다."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("확정·대기 신청이 모두 취소되고 안내 메일이 나가는 것을 확인했습니다."),
+        error_messages={"required": _("폐강하려면 확인란을 체크하세요.")},
+    )
+
+
+def _error_text(error):
+    return " ".join(str(message) for message in error.messages)
 
 
 @admin.register(Course)
@@ -75,6 +215,7 @@ class CourseAdmin(admin.ModelAdmin):
         "enrollment_closes_at",
         "fee",
         "is_published",
+        "roster_link",
     ]
     list_filter = ["status", "track", "audience", "is_published"]
     list_select_related = ["track"]
@@ -83,6 +224,7 @@ class CourseAdmin(admin.ModelAdmin):
     date_hierarchy = "enrollment_opens_at"
     inlines = [CourseSessionInline]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["evaluate_completion"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "track", "status", "is_published", "summary", "description"]}),
         (_("강사·장소"), {"fields": ["instructor_name", "instructor_bio", "place"]}),
@@ -106,6 +248,11 @@ class CourseAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new capacity must promote people waiting: existing courses change it from the roster.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "capacity"] if obj is not None else readonly
+
     @admin.display(description=_("확정 인원"), ordering="seats_taken")
     def seats_taken(self, obj):
         return obj.seats_taken
@@ -113,6 +260,382 @@ class CourseAdmin(admin.ModelAdmin):
     @admin.display(description=_("대기 인원"), ordering="waiting_count")
     def waiting_count(self, obj):
         return obj.waiting_count
+
+    @admin.display(description=_("수강생 명단"))
+    def roster_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:courses_course_roster", args=[obj.pk]), _("명단")
+        )
+
+    @admin.action(description=_("선택한 강좌의 수료 판정"), permissions=["change"])
+    def evaluate_completion(self, request, queryset):
+        for course in queryset.order_by("pk"):
+            self._evaluate(request, course)
+
+    def _evaluate(self, request, course):
+        try:
+            result = completion_evaluate(course=course)
+        except ValidationError as error:
+            self.message_user(request, f"{course.title}: {_error_text(error)}", messages.ERROR)
+            return
+        self.message_user(
+            request,
+            gettext(
+                "%(title)s: 수료 기준 %(required)d/%(total)d회 — 새로 발급 %(issued)d명, 유지 %(kept)d명, "
+                "발급 취소 %(withdrawn)d명, 미수료 %(not_completed)d명"
+            )
+            % {
+                "title": course.title,
+                "required": result.required_sessions,
+                "total": result.total_sessions,
+                "issued": len(result.issued),
+                "kept": result.kept,
+                "withdrawn": len(result.withdrawn),
+                "not_completed": result.not_completed,
+            },
+            messages.SUCCESS,
+        )
+
+    # --- the roster and its operations -------------------------------------------------------------
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(never_cache(function))
+
+        roster_urls = [
+            path("<int:course_id>/roster/", view(self.roster_view), name="courses_course_roster"),
+            path("<int:course_id>/roster/enroll/", view(self.enroll_view), name="courses_course_enroll"),
+            path(
+                "<int:course_id>/roster/<int:enrollment_id>/cancel/",
+                view(self.enrollment_cancel_view),
+                name="courses_course_enrollment_cancel",
+            ),
+            path(
+                "<int:course_id>/roster/<int:enrollment_id>/move/",
+                view(self.enrollment_move_view),
+                name="courses_course_enrollment_move",
+            ),
+            path("<int:course_id>/capacity/", view(self.capacity_view), name="courses_course_capacity"),
+            path(
+                "<int:course_id>/cancel-course/", view(self.course_cancel_view), name="courses_course_cancel"
+            ),
+            path("<int:course_id>/completion/", view(self.completion_view), name="courses_course_completion"),
+            path(
+                "<int:course_id>/sessions/<int:session_id>/attendance/",
+                view(self.attendance_view),
+                name="courses_course_attendance",
+            ),
+            path(
+                "<int:course_id>/sessions/<int:session_id>/sign-in-sheet/",
+                view(self.sign_in_sheet_view),
+                name="courses_course_sign_in_sheet",
+            ),
+            path(
+                "<int:course_id>/roster.xlsx", view(self.roster_xlsx_view), name="courses_course_roster_xlsx"
+            ),
+            path(
+                "<int:course_id>/attendance.xlsx",
+                view(self.attendance_xlsx_view),
+                name="courses_course_attendance_xlsx",
+            ),
+        ]
+        return roster_urls + super().get_urls()
+
+    def _require(self, request, *perms):
+        if not request.user.has_perms([f"courses.{perm}" for perm in perms]):
+            raise PermissionDenied
+
+    def _course(self, request, course_id):
+        return get_object_or_404(self.get_queryset(request).select_related("track"), pk=course_id)
+
+    def _roster_url(self, course):
+        return reverse("admin:courses_course_roster", args=[course.pk])
+
+    def _context(self, request, course, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "course": course,
+            "title": title,
+            "roster_url": self._roster_url(course),
+            **extra,
+        }
+
+    def _run(self, request, course, call, success):
+        """Call a service; its refusal becomes an error message and changes nothing."""
+        try:
+            outcome = call()
+        except ValidationError as error:
+            self.message_user(request, _error_text(error), messages.ERROR)
+            return False
+        self.message_user(request, success(outcome) if callable(success) else success, messages.SUCCESS)
+        return True
+
+    def roster_view(self, request, course_id):
+        self._require(request, "view_course", "view_enrollment")
+        course = self._course(request, course_id)
+        search_form = RosterSearchForm(request.GET or None)
+        search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+        roster = exports.course_roster(course, search=search)
+        context = self._context(
+            request,
+            course,
+            gettext("%(title)s 수강생 명단") % {"title": course.title},
+            search_form=search_form,
+            search=search,
+            roster=roster,
+            sessions=exports.course_sessions(course),
+            enroll_form=EnrollOnBehalfForm(),
+            capacity_form=CapacityForm(initial={"capacity": course.capacity}),
+            can_change=request.user.has_perms(["courses.change_course", "courses.change_enrollment"]),
+            is_closed=course.status in (CourseStatus.CANCELLED, CourseStatus.FINISHED),
+        )
+        return TemplateResponse(request, "admin/courses/course/roster.html", context)
+
+    def enroll_view(self, request, course_id):
+        self._require(request, "add_enrollment", "change_enrollment")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        course = self._course(request, course_id)
+        form = EnrollOnBehalfForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                self.message_user(request, " ".join(errors), messages.ERROR)
+            return HttpResponseRedirect(self._roster_url(course))
+        user = form.cleaned_data["citizen"]
+
+        def success(enrollment):
+            state = enrollment.get_status_display()
+            return gettext("%(name)s 님을 대리 신청했습니다 (%(state)s).") % {
+                "name": mask_name(user.name or user.username),
+                "state": state,
+            }
+
+        self._run(
+            request,
+            course,
+            lambda: services.enrollment_create(
+                course=course,
+                user=user,
+                acting_staff=request.user,
+                consent_version=settings.PRIVACY_TERMS_VERSION,
+            ),
+            success,
+        )
+        return HttpResponseRedirect(self._roster_url(course))
+
+    def _enrollment(self, course, enrollment_id):
+        return get_object_or_404(
+            Enrollment.objects.select_related("user", "course"), pk=enrollment_id, course=course
+        )
+
+    def enrollment_cancel_view(self, request, course_id, enrollment_id):
+        self._require(request, "change_enrollment")
+        course = self._course(request, course_id)
+        enrollment = self._enrollment(course, enrollment_id)
+        form = EnrollmentCancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"].strip()
+            done = self._run(
+                request,
+                course,
+                lambda: services.enrollment_cancel(
+                    enrollment=enrollment, acting_staff=request.user, reason=note or CancelReason.BY_STAFF
+                ),
+                gettext("%(name)s 님의 신청을 취소했습니다. 빈자리는 대기자에게 넘어갑니다.")
+                % {"name": enrollment.enrollee_display},
+            )
+            if done:
+                return HttpResponseRedirect(self._roster_url(course))
+        context = self._context(
+            request,
+            course,
+            gettext("수강신청 취소"),
+            enrollment=enrollment,
+            form=form,
+            action_label=gettext("신청 취소"),
+            intro=gettext(
+                "%(name)s 님의 신청(%(state)s)을 취소합니다. 확정 인원이었다면 첫 번째 대기자가 자동으로 확정되고 "
+                "두 사람 모두에게 안내 메일이 갑니다."
+            )
+            % {"name": enrollment.enrollee_display, "state": enrollment.get_status_display()},
+        )
+        return TemplateResponse(request, "admin/courses/course/roster_form.html", context)
+
+    def enrollment_move_view(self, request, course_id, enrollment_id):
+        self._require(request, "change_enrollment", "add_enrollment")
+        course = self._course(request, course_id)
+        enrollment = self._enrollment(course, enrollment_id)
+        form = EnrollmentMoveForm(request.POST or None, source_course=course)
+        if request.method == "POST" and form.is_valid():
+            target = form.cleaned_data["to_course"]
+
+            def success(new):
+                return gettext("%(name)s 님을 '%(title)s'(으)로 옮겼습니다 (%(state)s).") % {
+                    "name": enrollment.enrollee_display,
+                    "title": target.title,
+                    "state": new.get_status_display(),
+                }
+
+            done = self._run(
+                request,
+                course,
+                lambda: services.enrollment_move(
+                    enrollment=enrollment, to_course=target, acting_staff=request.user
+                ),
+                success,
+            )
+            if done:
+                return HttpResponseRedirect(self._roster_url(course))
+        context = self._context(
+            request,
+            course,
+            gettext("다른 강좌로 옮기기"),
+            enrollment=enrollment,
+            form=form,
+            action_label=gettext("옮기기"),
+            intro=gettext(
+                "%(name)s 님의 신청(%(state)s)을 다른 강좌로 옮깁니다. 이 강좌의 신청은 취소되고 빈자리는 "
+                "대기자에게 넘어갑니다."
+            )
+            % {"name": enrollment.enrollee_display, "state": enrollment.get_status_display()},
+        )
+        return TemplateResponse(request, "admin/courses/course/roster_form.html", context)
+
+    def capacity_view(self, request, course_id):
+        self._require(request, "change_course")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        course = self._course(request, course_id)
+        form = CapacityForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                self.message_user(request, " ".join(errors), messages.ERROR)
+            return HttpResponseRedirect(self._roster_url(course))
+        capacity = form.cleaned_data["capacity"]
+        self._run(
+            request,
+            course,
+            lambda: services.course_capacity_change(
+                course=course, capacity=capacity, acting_staff=request.user
+            ),
+            lambda promoted: (
+                gettext("정원을 %(capacity)d명으로 바꿨습니다. 대기에서 확정된 사람: %(count)d명")
+                % {"capacity": capacity, "count": len(promoted)}
+            ),
+        )
+        return HttpResponseRedirect(self._roster_url(course))
+
+    def course_cancel_view(self, request, course_id):
+        self._require(request, "change_course", "change_enrollment")
+        course = self._course(request, course_id)
+        form = CourseCancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            done = self._run(
+                request,
+                course,
+                lambda: services.course_cancel(
+                    course=course, acting_staff=request.user, reason=form.cleaned_data["reason"]
+                ),
+                lambda count: (
+                    gettext("강좌를 폐강했습니다. 취소되고 안내 메일을 받을 신청: %(count)d건")
+                    % {"count": count}
+                ),
+            )
+            if done:
+                return HttpResponseRedirect(self._roster_url(course))
+        context = self._context(
+            request,
+            course,
+            gettext("강좌 폐강"),
+            form=form,
+            action_label=gettext("폐강하기"),
+            danger=True,
+            intro=gettext(
+                "'%(title)s' 강좌를 폐강합니다. 확정 %(confirmed)d명, 대기 %(waiting)d명의 신청이 모두 취소되고 "
+                "안내 메일이 나갑니다. 되돌릴 수 없습니다."
+            )
+            % {"title": course.title, "confirmed": course.seats_taken, "waiting": course.waiting_count},
+        )
+        return TemplateResponse(request, "admin/courses/course/roster_form.html", context)
+
+    def completion_view(self, request, course_id):
+        self._require(request, "change_course", "change_enrollment")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        course = self._course(request, course_id)
+        self._evaluate(request, course)
+        return HttpResponseRedirect(self._roster_url(course))
+
+    def _session(self, course, session_id):
+        return get_object_or_404(CourseSession, pk=session_id, course=course)
+
+    def attendance_view(self, request, course_id, session_id):
+        self._require(request, "view_course", "view_attendance")
+        course = self._course(request, course_id)
+        session = self._session(course, session_id)
+        if request.method == "POST":
+            self._require(request, "add_attendance", "change_attendance")
+            done = self._run(
+                request,
+                course,
+                lambda: attendance_record(
+                    session=session,
+                    present_enrollment_ids=request.POST.getlist("present"),
+                    acting_staff=request.user,
+                ),
+                lambda result: (
+                    gettext("%(session)s 출석을 저장했습니다: 출석 %(present)d명, 결석 %(absent)d명")
+                    % {
+                        "session": f"{session.date:%Y-%m-%d}",
+                        "present": result.present,
+                        "absent": result.absent,
+                    }
+                ),
+            )
+            if done:
+                return HttpResponseRedirect(self._roster_url(course))
+        context = self._context(
+            request,
+            course,
+            gettext("%(date)s 회차 출석") % {"date": f"{session.date:%Y-%m-%d}"},
+            session=session,
+            enrollees=exports.session_attendance_sheet(session),
+            can_record=request.user.has_perms(["courses.add_attendance", "courses.change_attendance"]),
+        )
+        return TemplateResponse(request, "admin/courses/course/attendance.html", context)
+
+    def sign_in_sheet_view(self, request, course_id, session_id):
+        self._require(request, "view_course", "view_enrollment")
+        course = self._course(request, course_id)
+        session = self._session(course, session_id)
+        context = self._context(
+            request,
+            course,
+            gettext("출석 서명부"),
+            session=session,
+            session_number=CourseSession.objects.filter(course=course)
+            .filter(Q(date__lt=session.date) | Q(date=session.date, start_time__lt=session.start_time))
+            .count()
+            + 1,
+            enrollees=exports.session_attendance_sheet(session),
+        )
+        return TemplateResponse(request, "admin/courses/course/sign_in_sheet.html", context)
+
+    def _xlsx(self, content, filename):
+        response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+    def roster_xlsx_view(self, request, course_id):
+        self._require(request, "view_course", "view_enrollment")
+        course = self._course(request, course_id)
+        return self._xlsx(exports.roster_xlsx(course), f"수강생명단-{course.slug}.xlsx")
+
+    def attendance_xlsx_view(self, request, course_id):
+        self._require(request, "view_course", "view_attendance")
+        course = self._course(request, course_id)
+        return self._xlsx(exports.attendance_xlsx(course), f"출석부-{course.slug}.xlsx")
 
 
 class AttendanceInline(admin.TabularInline):
@@ -159,8 +682,49 @@ class EnrollmentAttendanceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("session__course")
 
 
+class EnrollmentAddForm(forms.ModelForm):
+    """Staff enrol a citizen: the service decides seat or waiting list and sends the e-mails."""
+
+    consent = forms.BooleanField(
+        label=_("신청자에게서 개인정보 수집·이용 동의를 받았습니다."),
+        error_messages={"required": _("개인정보 수집·이용 동의를 받은 뒤에 대리 신청할 수 있습니다.")},
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["course", "user"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        course, user = cleaned_data.get("course"), cleaned_data.get("user")
+        if (
+            course
+            and user
+            and Enrollment.objects.filter(
+                course=course, user=user, status__in=Enrollment.ACTIVE_STATUSES
+            ).exists()
+        ):
+            raise forms.ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다."))
+        if user is None and "user" not in self.errors:
+            self.add_error("user", _("신청할 회원을 고르세요."))
+        return cleaned_data
+
+
+ENROLLMENT_FIELDSETS = [
+    (None, {"fields": ["course", "enrollee", "applicant_dong", "status", "requested_at", "waiting_note"]}),
+    (_("확정·대기"), {"fields": ["confirmed_at", "promoted_at", "reminder_sent_at"]}),
+    (_("취소"), {"fields": ["cancelled_at", "cancel_reason", "cancel_note"]}),
+    (_("수료"), {"fields": ["is_completed", "completed_at", "certificate_number", "certificate_code"]}),
+    (_("개인정보"), {"fields": ["consent_version", "consented_at", "is_anonymized", "anonymized_at"]}),
+    (_("기록"), {"fields": ["created_at", "updated_at"]}),
+]
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
+    """Enrolments change only through the services (enrol, cancel, move, completion): the change page
+    is read-only and points to the course's roster, where those operations are."""
+
     list_display = [
         "id",
         "course",
@@ -177,22 +741,82 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_filter = ["status", "course__track", "course", "is_completed", "is_anonymized", "cancel_reason"]
     list_select_related = ["course", "user"]
     search_fields = ["course__title", "user__username", "user__name", "certificate_number"]
-    autocomplete_fields = ["course", "user", "applicant_dong"]
+    autocomplete_fields = ["course", "user"]
     date_hierarchy = "requested_at"
     inlines = [EnrollmentAttendanceInline]
-    readonly_fields = ["created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["course", "user", "applicant_dong", "status", "requested_at"]}),
-        (_("확정·대기"), {"fields": ["confirmed_at", "promoted_at", "reminder_sent_at"]}),
-        (_("취소"), {"fields": ["cancelled_at", "cancel_reason", "cancel_note"]}),
-        (_("수료"), {"fields": ["is_completed", "completed_at", "certificate_number"]}),
-        (_("개인정보"), {"fields": ["consent_version", "consented_at", "is_anonymized", "anonymized_at"]}),
-        (_("기록"), {"fields": ["created_at", "updated_at"]}),
-    ]
+    actions = ["cancel_by_staff"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EnrollmentAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["course", "user", "consent"]})]
+        return ENROLLMENT_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [name for _title, options in ENROLLMENT_FIELDSETS for name in options["fields"]]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing on the change page is editable
+        enrollment = services.enrollment_create(
+            course=form.cleaned_data["course"],
+            user=form.cleaned_data["user"],
+            acting_staff=request.user,
+            consent_version=settings.PRIVACY_TERMS_VERSION,
+        )
+        obj.pk = enrollment.pk
+        obj.status = enrollment.status
+        obj._state.adding = False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A refusal the form could not foresee (the course filled up meanwhile, the window closed…).
+            self.message_user(request, _error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     @admin.display(description=_("수강생"), ordering="user__name")
     def enrollee(self, obj):
         return _masked_user(obj.user)
+
+    @admin.display(description=_("안내"))
+    def waiting_note(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:courses_course_roster", args=[obj.course_id]),
+            _("취소·이동·출석·수료는 강좌의 수강생 명단에서 합니다."),
+        )
+
+    @admin.action(description=_("선택한 신청을 관리자 취소 (빈자리는 대기자에게)"), permissions=["change"])
+    def cancel_by_staff(self, request, queryset):
+        cancelled = 0
+        for enrollment in queryset.select_related("user").order_by("course_id", "requested_at", "pk"):
+            try:
+                services.enrollment_cancel(
+                    enrollment=enrollment, acting_staff=request.user, reason=CancelReason.BY_STAFF
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"#{enrollment.pk} {enrollment.enrollee_display}: {_error_text(error)}",
+                    messages.ERROR,
+                )
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request, gettext("신청 %(count)d건을 취소했습니다.") % {"count": cancelled}, messages.SUCCESS
+            )
 
 
 @admin.register(Attendance)

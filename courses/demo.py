@@ -14,6 +14,7 @@ from django.utils import timezone
 from jeonju_center.common.models import Dong
 from jeonju_center.demo.base import CITIZENS_PER_SCALE, DEMO_STAFF_USERNAME, citizen_username
 
+from .completion import demo_certificate_code
 from .models import (
     Attendance,
     CancelReason,
@@ -311,6 +312,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
             enrollment.certificate_number = (
                 f"JUIC-{sessions[-1].date.year}-{index + 1:04d}-{certificate_sequence:03d}"
             )
+            enrollment.certificate_code = demo_certificate_code(enrollment.certificate_number)
     if profile in ("finished", "finished_fee") and (today - sessions[-1].date).days > 120 and enrollments:
         # Past the retention period: the retention job has already anonymised the first enrolment.
         oldest = enrollments[0]

@@ -224,9 +224,9 @@ class Enrollment(TimeStampedModel):
     Status = EnrollmentStatus
     CancelReason = CancelReason
 
-    # The enrollee is ``user`` (accounts.User holds the name and phone); these two free values also
-    # point at one person: a staff memo about their cancellation and their certificate number.
-    PERSONAL_DATA_FIELDS = ("cancel_note", "certificate_number")
+    # The enrollee is ``user`` (accounts.User holds the name and phone); these free values also
+    # point at one person: a staff memo about their cancellation and their certificate number and code.
+    PERSONAL_DATA_FIELDS = ("cancel_note", "certificate_number", "certificate_code")
 
     ACTIVE_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITING)
 
@@ -272,6 +272,12 @@ class Enrollment(TimeStampedModel):
     is_completed = models.BooleanField(_("수료"), default=False)
     completed_at = models.DateTimeField(_("수료일시"), null=True, blank=True)
     certificate_number = models.CharField(_("수료증 번호"), max_length=40, blank=True)
+    certificate_code = models.CharField(
+        _("수료증 확인 코드"),
+        max_length=20,
+        blank=True,
+        help_text=_("누구나 공개 확인 페이지에서 수료증의 진위를 확인할 때 쓰는 코드입니다."),
+    )
     is_anonymized = models.BooleanField(_("익명화"), default=False)
     anonymized_at = models.DateTimeField(_("익명화일시"), null=True, blank=True)
 
@@ -329,6 +335,17 @@ class Enrollment(TimeStampedModel):
                 | (Q(is_completed=False) & Q(completed_at__isnull=True)),
                 name="courses_enrollment_completion_consistent",
                 violation_error_message=_("수료는 확정된 신청에만 수료일시와 함께 기록할 수 있습니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_code"],
+                condition=~Q(certificate_code=""),
+                name="courses_enrollment_certificate_code_unique",
+                violation_error_message=_("같은 확인 코드의 수료증이 이미 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(certificate_code="") | ~Q(certificate_number=""),
+                name="courses_enrollment_certificate_code_has_number",
+                violation_error_message=_("수료증 확인 코드는 수료증 번호와 함께 부여해야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(certificate_number="") | Q(is_completed=True),

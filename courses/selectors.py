@@ -5,8 +5,11 @@ an unpublished course never is. Counts come from correlated subqueries rather th
 that look at sessions cannot multiply them and a list costs the same queries at any size.
 """
 
+import datetime
+
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -19,6 +22,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -91,4 +95,98 @@ def courses_changed_since(queryset, moment):
         Q(updated_at__gte=moment)
         | Exists(CourseSession.objects.filter(course=OuterRef("pk"), updated_at__gte=moment))
         | Exists(Enrollment.objects.filter(course=OuterRef("pk"), updated_at__gte=moment))
+    )
+
+
+# --- The public site and the citizen's own enrolments ----------------------------------------------
+
+
+def _waiting_position():
+    """1-based place on the waiting list (requested time, then id); NULL unless the enrolment is waiting."""
+    ahead = (
+        Enrollment.objects.filter(course=OuterRef("course"), status=EnrollmentStatus.WAITING)
+        .filter(
+            Q(requested_at__lt=OuterRef("requested_at"))
+            | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Case(
+        When(
+            status=EnrollmentStatus.WAITING,
+            then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def catalogue_courses():
+    """The public catalogue: open courses first, then the most recently opened."""
+    return public_courses().order_by(F("is_enrollment_open").desc(), "-enrollment_opens_at", "id")
+
+
+def public_course(slug):
+    """One published course with the annotations of ``public_courses``; raises ``Course.DoesNotExist``."""
+    return public_courses().get(slug=slug)
+
+
+def user_enrollments(user):
+    """Every enrolment of ``user`` (newest first) with its course, track and sessions, annotated with
+    ``waiting_position``."""
+    return (
+        Enrollment.objects.filter(user=user)
+        .select_related("course__track")
+        .prefetch_related(
+            Prefetch("course__sessions", queryset=CourseSession.objects.order_by("date", "start_time", "id"))
+        )
+        .annotate(waiting_position=_waiting_position())
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def user_active_enrollment(user, course):
+    """The user's confirmed or waiting enrolment in ``course`` (with ``waiting_position``), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.filter(user=user, course=course, status__in=Enrollment.ACTIVE_STATUSES)
+        .annotate(waiting_position=_waiting_position())
+        .first()
+    )
+
+
+def reminder_candidates(*, now, hours):
+    """Ids of confirmed enrolments without a reminder whose course's first session falls within ``hours``
+    (a cheap superset by date; the service checks the exact start under a row lock)."""
+    first_date = (
+        CourseSession.objects.filter(course=OuterRef("course"))
+        .order_by()
+        .values("course")
+        .annotate(d=Min("date"))
+        .values("d")
+    )
+    horizon = now + datetime.timedelta(hours=hours)
+    return list(
+        Enrollment.objects.filter(status=EnrollmentStatus.CONFIRMED, reminder_sent_at__isnull=True)
+        .exclude(course__status=CourseStatus.CANCELLED)
+        .annotate(first_date=Subquery(first_date))
+        .filter(first_date__gte=timezone.localdate(now), first_date__lte=timezone.localdate(horizon))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def courses_with_expirable_waitlist(*, now):
+    """Ids of courses that still have people waiting although their first session has begun (by date)."""
+    waiting = Enrollment.objects.filter(course=OuterRef("pk"), status=EnrollmentStatus.WAITING)
+    return list(
+        Course.objects.filter(Exists(waiting))
+        .annotate(first_date=_session_date(Min))
+        .filter(first_date__lte=timezone.localdate(now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

@@ -54,6 +54,15 @@ def _database_url_for_subprocess():
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _fresh_connection_pools(app):
+    """Drop kombu's connection/producer pools so the next publish uses the current broker URL
+    (closing them instead makes kombu 5.x refuse to publish: "Acquire on closed pool")."""
+    from kombu import pools
+
+    pools.reset()
+    app._after_fork()
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """Start a real ``celery worker`` process on Redis against the test database.
@@ -82,7 +91,7 @@ def celery_worker_process(transactional_db):
 
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=False, broker_url=broker_url)
-    app.pool.force_close_all()
+    _fresh_connection_pools(app)
 
     def send(task, *args):
         return task.apply_async(args=args, queue=queue)
@@ -91,7 +100,7 @@ def celery_worker_process(transactional_db):
         yield send
     finally:
         app.conf.update(previous)
-        app.pool.force_close_all()
+        _fresh_connection_pools(app)
         worker.terminate()
         try:
             worker.wait(timeout=15)
@@ -115,8 +124,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server):
+def browser_page(live_server, monkeypatch):
     """A Playwright page in Debian's Chromium, for tests against ``live_server.url``."""
+    # Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are still
+    # synchronous, so Django's async-safety guard must not refuse them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

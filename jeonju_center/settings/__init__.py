@@ -172,6 +172,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "jeonju_center.accounts.forms.CitizenSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# The public address of the portal, for links in e-mails and calendar feeds (no trailing slash).
+PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+# Hours before a course's first session when the reminder e-mail goes out.
+COURSE_REMINDER_HOURS = env.int("COURSE_REMINDER_HOURS", default=24)
 # The version of the personal-data terms (개인정보 수집·이용 동의) citizens agree to; bump it when the text changes.
 PRIVACY_TERMS_VERSION = env.str("PRIVACY_TERMS_VERSION", default="2026-11-01")
 

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import _fresh_connection_pools
+
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import JEONJU_DONGS, load_dongs
 
@@ -49,11 +51,11 @@ def queued_tasks_with_broker(monkeypatch):
         # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
         monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
         app.conf.update(task_always_eager=False, broker_url=broker_url)
-        app.pool.force_close_all()
+        _fresh_connection_pools(app)
 
     yield use
     app.conf.update(previous)
-    app.pool.force_close_all()
+    _fresh_connection_pools(app)
 
 
 def test_healthz_reports_an_unreachable_broker_but_stays_up(client, queued_tasks_with_broker):

@@ -108,3 +108,29 @@ class AttendanceFactory(DjangoModelFactory):
     is_present = True
     checked_by = factory.SubFactory(UserFactory, is_staff=True)
     checked_at = factory.LazyFunction(timezone.now)
+
+
+def future_course(*, sessions=2, first_session_in_days=21, **kwargs):
+    """A published course open for enrolment now, whose ``sessions`` weekly sessions start in the future."""
+    course = CourseFactory(**kwargs)
+    first = timezone.localdate() + datetime.timedelta(days=first_session_in_days)
+    for number in range(sessions):
+        CourseSessionFactory(course=course, date=first + datetime.timedelta(days=7 * number))
+    return course
+
+
+class StaffFactory(UserFactory):
+    """A member of the education team's staff with every permission of the courses app."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"courses_staff{n:05d}")
+    is_staff = True
+
+    @factory.post_generation
+    def course_permissions(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.set(Permission.objects.filter(content_type__app_label="courses"))

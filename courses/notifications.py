@@ -1,0 +1,193 @@
+"""E-mails to citizens about their enrolments, queued in the outbox inside the caller's transaction.
+
+Every function is called by a service while it holds the course's row lock; the outbox sends the e-mail
+after commit (Celery) or at the next periodic flush when the broker is down. The ``dedup_key`` of each
+e-mail names the event and the enrolment, so an event queued twice is sent once. E-mails are Korean
+whatever the language of the request that caused them, and carry the sessions as ``.ics`` with an alarm.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from jeonju_center.common.outbox import outbox_enqueue
+
+from .calendars import course_ics_attachment, session_end, session_start
+
+
+def _portal_url(path):
+    # PORTAL_URL (e.g. "https://www.jjuic.kr") makes links absolute; without it they are site-relative.
+    return f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{path}"
+
+
+def _format_datetime(value):
+    return formats.date_format(value, "Y년 n월 j일 (D) H:i")
+
+
+def _course_block(course):
+    lines = [
+        _("강좌: %(title)s") % {"title": course.title},
+        _("장소: %(place)s") % {"place": course.place},
+        _("강사: %(name)s") % {"name": course.instructor_name},
+    ]
+    sessions = sorted(course.sessions.all(), key=lambda s: (s.date, s.start_time, s.pk))
+    if sessions:
+        lines.append(_("일정:"))
+        for number, session in enumerate(sessions, start=1):
+            start = session_start(session)
+            room = f" · {session.room}" if session.room else ""
+            lines.append(
+                f"  {number}. {_format_datetime(start)}–{formats.time_format(session_end(session), 'H:i')}{room}"
+            )
+    lines.append(
+        _("강좌 안내: %(url)s") % {"url": _portal_url(reverse("courses:detail", args=[course.slug]))}
+    )
+    lines.append(_("나의 강좌: %(url)s") % {"url": _portal_url(reverse("courses:my_enrollments"))})
+    return "\n".join(lines)
+
+
+def _send(*, event, enrollment, subject, paragraphs, course=None, with_calendar=True):
+    """Queue one e-mail to the enrollee; nothing when the account has no e-mail address (a phone
+    sign-up by staff) or no longer exists (anonymised)."""
+    user = enrollment.user
+    if user is None or not user.email:
+        return None
+    course = course or enrollment.course
+    with translation.override(settings.LANGUAGE_CODE):
+        greeting = _("%(name)s 님, 안녕하세요. 전주도시혁신센터입니다.") % {
+            "name": user.name or user.username
+        }
+        body = "\n\n".join(
+            [greeting, *[str(paragraph) for paragraph in paragraphs], _course_block(course), _("감사합니다.")]
+        )
+        attachments = [course_ics_attachment(course)] if with_calendar else []
+        return outbox_enqueue(
+            dedup_key=f"{event}:{enrollment.pk}",
+            to=user.email,
+            subject=f"[{_('전주도시혁신센터')}] {subject()}",
+            body=body,
+            attachments=attachments,
+        )
+
+
+def enrollment_confirmed(enrollment):
+    return _send(
+        event="course-enrollment-confirmed",
+        enrollment=enrollment,
+        subject=lambda: _("수강신청이 확정되었습니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[_("수강신청이 확정되었습니다. 첨부한 일정 파일(.ics)을 달력에 추가해 두세요.")],
+    )
+
+
+def enrollment_waiting(enrollment, position):
+    return _send(
+        event="course-enrollment-waiting",
+        enrollment=enrollment,
+        subject=lambda: (
+            _("대기 %(position)d번으로 신청되었습니다: %(title)s")
+            % {"position": position, "title": enrollment.course.title}
+        ),
+        paragraphs=[
+            _(
+                "정원이 모두 차서 대기 %(position)d번으로 신청되었습니다. 자리가 나면 신청 순서대로 "
+                "자동으로 확정되고 다시 알려 드립니다."
+            )
+            % {"position": position}
+        ],
+    )
+
+
+def enrollment_promoted(enrollment):
+    return _send(
+        event="course-enrollment-promoted",
+        enrollment=enrollment,
+        subject=lambda: (
+            _("대기하시던 강좌의 수강이 확정되었습니다: %(title)s") % {"title": enrollment.course.title}
+        ),
+        paragraphs=[
+            _(
+                "빈자리가 생겨 대기 순서에 따라 수강이 확정되었습니다. 참석이 어려우시면 나의 강좌에서 "
+                "취소해 주세요. 다음 대기자에게 자리가 넘어갑니다."
+            )
+        ],
+    )
+
+
+def enrollment_cancelled(enrollment, *, by_staff):
+    text = (
+        _("센터에서 수강신청을 취소했습니다. 궁금한 점은 센터로 문의해 주세요.")
+        if by_staff
+        else _("요청하신 대로 수강신청을 취소했습니다.")
+    )
+    return _send(
+        event="course-enrollment-cancelled",
+        enrollment=enrollment,
+        subject=lambda: _("수강신청이 취소되었습니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[text],
+        with_calendar=False,
+    )
+
+
+def enrollment_moved(old, new, *, position=None):
+    if position is None:
+        state = _("새 강좌의 수강이 확정되었습니다.")
+    else:
+        state = _("새 강좌는 정원이 차서 대기 %(position)d번입니다.") % {"position": position}
+    return _send(
+        event="course-enrollment-moved",
+        enrollment=new,
+        subject=lambda: _("수강 강좌가 변경되었습니다: %(title)s") % {"title": new.course.title},
+        paragraphs=[
+            _("센터에서 '%(old)s' 신청을 '%(new)s'(으)로 옮겼습니다.")
+            % {"old": old.course.title, "new": new.course.title},
+            state,
+        ],
+    )
+
+
+def course_cancelled(enrollment, *, reason):
+    paragraphs = [_("안타깝게도 이 강좌가 폐강되어 수강신청이 취소되었습니다.")]
+    if reason:
+        paragraphs.append(_("사유: %(reason)s") % {"reason": reason})
+    return _send(
+        event="course-cancelled",
+        enrollment=enrollment,
+        subject=lambda: _("강좌가 폐강되었습니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=paragraphs,
+    )
+
+
+def course_changed(enrollment, *, message, change_key):
+    return _send(
+        event=f"course-changed:{change_key}",
+        enrollment=enrollment,
+        subject=lambda: _("강좌 안내가 변경되었습니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[
+            _("센터에서 강좌 내용을 변경했습니다."),
+            message,
+            _("바뀐 일정을 첨부했습니다. 이전에 추가한 일정은 새 파일로 바뀝니다."),
+        ],
+    )
+
+
+def course_reminder(enrollment, *, starts_at):
+    return _send(
+        event="course-reminder",
+        enrollment=enrollment,
+        subject=lambda: _("강좌가 곧 시작합니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[
+            _("신청하신 강좌의 첫 수업이 %(start)s에 시작합니다. 참석이 어려우시면 미리 취소해 주세요.")
+            % {"start": _format_datetime(starts_at)}
+        ],
+    )
+
+
+def waitlist_expired(enrollment):
+    return _send(
+        event="course-waitlist-expired",
+        enrollment=enrollment,
+        subject=lambda: _("대기 신청이 마감되었습니다: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[_("강좌가 시작되어 대기 신청이 마감되었습니다. 다음 강좌에서 뵙겠습니다.")],
+        with_calendar=False,
+    )

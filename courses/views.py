@@ -1,0 +1,233 @@
+"""Public pages of citizen courses: the catalogue, a course, enrol/cancel, /me/ and the calendars.
+
+Thin views: reads go through ``selectors``, writes through ``services``; a refusal from a service is shown
+as a Korean message and changes nothing. Pages that show a citizen's own data are ``no-store``.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import OperationalError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from jeonju_center.accounts.services import client_ip
+
+from . import calendars, selectors, services
+from .filters import CourseFilterSet
+from .forms import EnrollmentForm
+from .models import Course, CourseAudience, CourseStatus, EnrollmentStatus
+
+PAGE_SIZE = 20
+CATALOGUE_FILTER_FIELDS = ("q", "track", "month", "open")
+
+
+def _get_course_or_404(slug):
+    try:
+        return selectors.public_course(slug)
+    except Course.DoesNotExist:
+        raise Http404(_("강좌를 찾을 수 없습니다.")) from None
+
+
+def _refusal_text(error):
+    return " ".join(error.messages)
+
+
+@require_safe
+def catalogue(request):
+    filterset = CourseFilterSet(request.GET or None, queryset=selectors.catalogue_courses())
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        courses, status = Course.objects.none(), 400
+    else:
+        courses = filterset.qs
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    form = filterset.form
+    context = {
+        "page": page,
+        "filter_form": form,
+        "filter_fields": [form[name] for name in CATALOGUE_FILTER_FIELDS],
+        "query_string": query.urlencode(),
+        "is_filtered": any(request.GET.get(name) for name in CATALOGUE_FILTER_FIELDS),
+    }
+    return render(request, "courses/catalogue.html", context, status=status)
+
+
+def _button_state(course, enrollment, user, now):
+    """What the visitor can do on the course page: one of the states the template knows."""
+    if enrollment is not None:
+        if enrollment.status == EnrollmentStatus.WAITING:
+            return "waiting"
+        if now < services.cancellation_deadline(course):
+            return "confirmed"
+        return "confirmed_locked"
+    if course.status == CourseStatus.CANCELLED:
+        return "cancelled"
+    if not course.is_enrollment_open:
+        return "not_yet" if now < course.enrollment_opens_at else "closed"
+    if not user.is_authenticated:
+        return "login"
+    if course.audience == CourseAudience.DONG_RESIDENTS and user.dong_id not in {
+        dong.pk for dong in course.audience_dongs.all()
+    }:
+        return "not_eligible"
+    if course.seats_left > 0:
+        return "enroll"
+    if course.waitlist_length < course.waitlist_limit:
+        return "waitlist"
+    return "full"
+
+
+def _detail_response(request, course, *, form=None, status=200):
+    now = timezone.now()
+    enrollment = selectors.user_active_enrollment(request.user, course)
+    context = {
+        "course": course,
+        "sessions": list(course.sessions.all()),
+        "enrollment": enrollment,
+        "state": _button_state(course, enrollment, request.user, now),
+        "cancel_deadline": services.cancellation_deadline(course),
+        "form": form or EnrollmentForm(),
+        "login_url": f"{reverse('account_login')}?next={request.path}",
+        "signup_url": f"{reverse('account_signup')}?next={request.path}",
+    }
+    response = render(request, "courses/detail.html", context, status=status)
+    if request.user.is_authenticated:
+        add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def detail(request, slug):
+    return _detail_response(request, _get_course_or_404(slug))
+
+
+def _login_first(request, course):
+    messages.info(request, _("수강신청은 로그인한 뒤 할 수 있습니다."))
+    return redirect_to_login(reverse("courses:detail", args=[course.slug]))
+
+
+@require_POST
+def enroll(request, slug):
+    course = _get_course_or_404(slug)
+    if not request.user.is_authenticated:
+        return _login_first(request, course)
+    form = EnrollmentForm(request.POST)
+    if not form.is_valid():
+        return _detail_response(request, course, form=form, status=400)
+    try:
+        enrollment = services.enrollment_create(
+            course=course,
+            user=request.user,
+            consent_version=settings.PRIVACY_TERMS_VERSION,
+            consent_ip=client_ip(request),
+        )
+    except ValidationError as error:
+        messages.error(request, _refusal_text(error))
+    except OperationalError:
+        # PostgreSQL's lock_timeout: the course is very busy right now; nothing was written.
+        messages.error(request, _("신청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."))
+    else:
+        if enrollment.status == EnrollmentStatus.CONFIRMED:
+            messages.success(request, _("수강신청이 확정되었습니다. 안내 메일을 보내 드렸습니다."))
+        else:
+            position = services.waiting_position(enrollment)
+            messages.success(
+                request,
+                _("정원이 차서 대기 %(position)d번으로 신청되었습니다. 자리가 나면 자동으로 확정됩니다.")
+                % {"position": position},
+            )
+    return redirect("courses:detail", slug=course.slug)
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+def cancel(request, slug):
+    course = _get_course_or_404(slug)
+    if not request.user.is_authenticated:
+        return _login_first(request, course)
+    next_url = _safe_next(request, reverse("courses:detail", args=[course.slug]))
+    enrollment = selectors.user_active_enrollment(request.user, course)
+    if enrollment is None:
+        messages.error(request, _("취소할 신청이 없습니다."))
+        return redirect(next_url)
+    try:
+        services.enrollment_cancel(enrollment=enrollment)
+    except ValidationError as error:
+        messages.error(request, _refusal_text(error))
+    except OperationalError:
+        messages.error(request, _("요청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."))
+    else:
+        messages.success(request, _("'%(title)s' 수강신청을 취소했습니다.") % {"title": course.title})
+    return redirect(next_url)
+
+
+@never_cache
+@login_required
+@require_safe
+def my_enrollments(request):
+    enrollments = list(selectors.user_enrollments(request.user))
+    now = timezone.now()
+    for enrollment in enrollments:
+        enrollment.can_cancel = enrollment.status == EnrollmentStatus.WAITING or (
+            enrollment.status == EnrollmentStatus.CONFIRMED
+            and now < services.cancellation_deadline(enrollment.course)
+        )
+    feed_path = reverse(
+        "courses:my_calendar",
+        kwargs={"user_id": request.user.pk, "token": calendars.calendar_feed_token(request.user)},
+    )
+    context = {
+        "active": [e for e in enrollments if e.status != EnrollmentStatus.CANCELLED],
+        "cancelled": [e for e in enrollments if e.status == EnrollmentStatus.CANCELLED],
+        "feed_url": request.build_absolute_uri(feed_path),
+    }
+    return render(request, "courses/my_enrollments.html", context)
+
+
+def _ics_response(content, filename):
+    response = HttpResponse(content, content_type=calendars.ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+def course_calendar(request, slug):
+    course = _get_course_or_404(slug)
+    return _ics_response(calendars.course_calendar(course), f"{course.slug}.ics")
+
+
+@never_cache
+@require_safe
+def my_calendar(request, user_id, token):
+    """A citizen's private feed: anyone with the address can read it, so the address holds a secret."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not calendars.calendar_feed_token_is_valid(user, token):
+        raise Http404(_("캘린더 주소가 올바르지 않습니다."))
+    enrollments = selectors.user_enrollments(user).exclude(status=EnrollmentStatus.CANCELLED)
+    response = _ics_response(
+        calendars.enrollments_calendar(enrollments, name=_("나의 시민강좌")), "my-courses.ics"
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
