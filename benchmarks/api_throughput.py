@@ -38,7 +38,9 @@ def seed(organizations, products):
 
     rng = random.Random(2026)
     dongs = list(Dong.objects.values_list("pk", flat=True))
-    types = [choice for choice, _ in Organization._meta.get_field("org_type").choices if choice != "preliminary_se"]
+    types = [
+        choice for choice, _ in Organization._meta.get_field("org_type").choices if choice != "preliminary_se"
+    ]
     sectors = [choice for choice, _ in Organization._meta.get_field("sector").choices]
     have = Organization.objects.count()
     for start in range(have, organizations, 5000):
@@ -75,7 +77,9 @@ def seed(organizations, products):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/jc_bench_api")
     parser.add_argument("--organizations", type=int, default=30_000)
     parser.add_argument("--products", type=int, default=300_000)
@@ -96,7 +100,9 @@ def main():
         ("portal", "jeonju_center.wsgi:application", 8781),
         ("baseline", "benchmarks.api_baseline_wsgi:application", 8782),
     ]:
-        with gunicorn(app, port, env, workers=args.workers, ready_path="/healthz" if name == "portal" else "/") as url:
+        with gunicorn(
+            app, port, env, workers=args.workers, ready_path="/healthz" if name == "portal" else "/"
+        ) as url:
             for path in paths:
                 results[(name, path)] = load(
                     url, path, headers=headers, duration=args.duration, concurrency=args.concurrency
@@ -104,7 +110,9 @@ def main():
 
     print(f"\n{args.organizations:,} organizations, {args.products:,} products; gunicorn {args.workers} sync "
           f"workers; {args.concurrency} keep-alive clients; {args.duration:.0f} s per endpoint\n")  # fmt: skip
-    print_table([(f"{name:9} {path}", results[(name, path)]) for name in ("portal", "baseline") for path in paths])
+    print_table(
+        [(f"{name:9} {path}", results[(name, path)]) for name in ("portal", "baseline") for path in paths]
+    )
     print()
     for path in paths:
         ratio = results[("portal", path)]["rps"] / results[("baseline", path)]["rps"]

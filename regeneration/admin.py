@@ -1,15 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from jeonju_center.common.masking import mask_birth_date, mask_name, mask_phone
 
+from . import selectors, services
+from .forms import HouseTransitionForm, TenancyAdminForm, VacantHouseConfirmImportForm, VacantHouseImportForm
 from .models import (
     ActivationArea,
     CouncilMeeting,
     CouncilMember,
+    CouncilSupport,
     HouseStatusChange,
     HousingProgram,
+    MeetingAttachment,
     MeetingAttendance,
     OwnerConsent,
     Renovation,
@@ -19,6 +29,7 @@ from .models import (
     VacantHouse,
     VacantHouseGrade,
 )
+from .resources import VacantHouseResource
 
 # --- Areas and councils -----------------------------------------------------------------------------
 
@@ -69,6 +80,12 @@ class CouncilMeetingInline(admin.TabularInline):
     show_change_link = True
 
 
+class CouncilSupportInline(admin.TabularInline):
+    model = CouncilSupport
+    extra = 0
+    fields = ["kind", "title", "provided_on", "amount", "hours", "provider"]
+
+
 @admin.register(ResidentCouncil)
 class ResidentCouncilAdmin(admin.ModelAdmin):
     list_display = ["name", "area", "founded_on", "is_active", "current_member_count", "meeting_count"]
@@ -76,7 +93,7 @@ class ResidentCouncilAdmin(admin.ModelAdmin):
     list_select_related = ["area"]
     search_fields = ["name", "area__name"]
     autocomplete_fields = ["area"]
-    inlines = [CouncilMemberInline, CouncilMeetingInline]
+    inlines = [CouncilMemberInline, CouncilMeetingInline, CouncilSupportInline]
 
     def get_queryset(self, request):
         return (
@@ -121,6 +138,12 @@ class MeetingAttendanceInline(admin.TabularInline):
     autocomplete_fields = ["member"]
 
 
+class MeetingAttachmentInline(admin.TabularInline):
+    model = MeetingAttachment
+    extra = 0
+    fields = ["title", "file", "is_public"]
+
+
 @admin.register(CouncilMeeting)
 class CouncilMeetingAdmin(admin.ModelAdmin):
     list_display = [
@@ -138,7 +161,8 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "agenda", "minutes", "decisions", "council__name"]
     date_hierarchy = "held_at"
     autocomplete_fields = ["council"]
-    inlines = [MeetingAttendanceInline]
+    inlines = [MeetingAttendanceInline, MeetingAttachmentInline]
+    actions = ["publish_minutes", "unpublish_minutes"]
 
     def get_queryset(self, request):
         return (
@@ -146,6 +170,27 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(_attended=Count("attendances", filter=Q(attendances__attended=True)))
         )
+
+    @admin.action(description=_("선택한 회의의 회의록 공개"), permissions=["change"])
+    def publish_minutes(self, request, queryset):
+        published = 0
+        for meeting in queryset.select_related("council"):
+            try:
+                services.meeting_publish(meeting=meeting)
+                published += 1
+            except ValidationError as error:
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext("회의록 %(n)d건을 공개했습니다.", "회의록 %(n)d건을 공개했습니다.", published)
+            % {"n": published},
+        )
+
+    @admin.action(description=_("선택한 회의의 회의록 비공개"), permissions=["change"])
+    def unpublish_minutes(self, request, queryset):
+        for meeting in queryset:
+            services.meeting_unpublish(meeting=meeting)
+        self.message_user(request, _("선택한 회의록을 비공개로 바꿨습니다."))
 
     @admin.display(description=_("출석 기록"), ordering="_attended")
     def recorded_attendance(self, obj):
@@ -184,11 +229,23 @@ class OwnerConsentInline(admin.TabularInline):
     fields = ["consented_on", "scope", "expires_on", "withdrawn_on", "document", "note"]
 
 
-class HouseStatusChangeInline(admin.TabularInline):
-    model = HouseStatusChange
+class ReadOnlyInline(admin.TabularInline):
+    """History written by the services; shown here, changed only through them."""
+
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HouseStatusChangeInline(ReadOnlyInline):
+    model = HouseStatusChange
     fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
-    autocomplete_fields = ["changed_by"]
+    readonly_fields = fields
 
 
 class RenovationInline(admin.TabularInline):
@@ -204,15 +261,26 @@ class RoomInline(admin.TabularInline):
     fields = ["name", "area_m2", "capacity", "is_available", "note"]
 
 
-class TenancyInline(admin.TabularInline):
+class TenancyInline(ReadOnlyInline):
     model = Tenancy
-    extra = 0
-    fields = ["room", "program", "tenant_name", "starts_on", "ends_on", "monthly_rent", "market_rent"]
+    fields = ["room", "program", "masked_tenant", "starts_on", "ends_on", "moved_out_on", "monthly_rent"]
+    readonly_fields = fields
     show_change_link = True
+
+    @admin.display(description=_("입주자"))
+    def masked_tenant(self, obj):
+        return _("익명") if obj.is_anonymised else mask_name(obj.tenant_name)
 
 
 @admin.register(VacantHouse)
-class VacantHouseAdmin(admin.ModelAdmin):
+class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [VacantHouseResource]
+    formats = [XLSX, CSV]
+    import_form_class = VacantHouseImportForm
+    confirm_form_class = VacantHouseConfirmImportForm
+    import_template_name = "admin/regeneration/vacanthouse/import.html"
+    change_list_template = "admin/regeneration/vacanthouse/change_list.html"
+    change_form_template = "admin/regeneration/vacanthouse/change_form.html"
     list_display = [
         "management_number",
         "address",
@@ -234,6 +302,7 @@ class VacantHouseAdmin(admin.ModelAdmin):
         "survey_round",
         "is_public",
         "current_program__kind",
+        "current_program",
         "dong",
     ]
     list_select_related = ["dong", "current_program"]
@@ -278,6 +347,72 @@ class VacantHouseAdmin(admin.ModelAdmin):
         (_("내부 메모"), {"fields": ["note"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Status and program move through the life cycle (상태 변경); the grade follows the gradings.
+        return ["status", "current_program", "current_grade_scheme", "current_grade"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.vacant_house_update(house=obj)
+        else:
+            services.vacant_house_register(house=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.house_current_grade_refresh(house=form.instance)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        valid_rows_only = bool(
+            form is not None
+            and form.is_bound
+            and form.is_valid()
+            and form.cleaned_data.get("valid_rows_only")
+        )
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "valid_rows_only": valid_rows_only,
+            "user": request.user,
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
+        return initial
+
+    def get_urls(self):
+        dashboard = path(
+            "dashboard/",
+            self.admin_site.admin_view(self.dashboard_view),
+            name="regeneration_vacanthouse_dashboard",
+        )
+        return [dashboard, *super().get_urls()]
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        ending = [
+            {
+                "tenancy": tenancy,
+                "tenant": _("익명") if tenancy.is_anonymised else mask_name(tenancy.tenant_name),
+            }
+            for tenancy in services.tenancies_ending()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("도시재생 현황"),
+            "opts": self.model._meta,
+            "data": selectors.dashboard(),
+            "ending": ending,
+            "ending_days": services.ENDING_EMAIL_DAYS,
+        }
+        response = TemplateResponse(request, "admin/regeneration/dashboard.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
     @admin.display(description=_("현재 등급"), ordering="current_grade")
     def current_grade_display(self, obj):
         return obj.current_grade_label or "-"
@@ -313,12 +448,45 @@ class OwnerConsentAdmin(admin.ModelAdmin):
 
 @admin.register(HouseStatusChange)
 class HouseStatusChangeAdmin(admin.ModelAdmin):
+    """Adding a row here is the life-cycle transition (상태 변경); recorded rows cannot be edited."""
+
+    form = HouseTransitionForm
     list_display = ["house", "from_status", "to_status", "changed_at", "changed_by"]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["house", "changed_by"]
     search_fields = ["house__management_number", "note"]
-    autocomplete_fields = ["house", "changed_by"]
     date_hierarchy = "changed_at"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form_class
+
+        class FormWithUser(form_class):
+            def __init__(self, *args, **inner_kwargs):
+                super().__init__(*args, user=request.user, **inner_kwargs)
+
+        return FormWithUser
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["house", "to_status", "program", "note"]
+        return ["house", "from_status", "to_status", "changed_at", "changed_by", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by services.house_transition while the form was validated
+
+    def get_changeform_initial_data(self, request):
+        return {"house": request.GET.get("house")}
 
 
 # --- Programs, renovations and tenancies ------------------------------------------------------------
@@ -386,6 +554,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 @admin.register(Tenancy)
 class TenancyAdmin(admin.ModelAdmin):
+    form = TenancyAdminForm
     list_display = [
         "house",
         "room",
@@ -408,6 +577,9 @@ class TenancyAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
     readonly_fields = ["half_rent"]
 
+    def save_model(self, request, obj, form, change):
+        pass  # saved by services.tenancy_save while the form was validated (under the house's lock)
+
     @admin.display(description=_("입주자"))
     def masked_tenant_name(self, obj):
         return _("익명") if obj.is_anonymised else mask_name(obj.tenant_name)
@@ -419,3 +591,30 @@ class TenancyAdmin(admin.ModelAdmin):
     @admin.display(description=_("생년월일"))
     def masked_birth_date(self, obj):
         return mask_birth_date(obj.tenant_birth_date)
+
+
+@admin.register(MeetingAttachment)
+class MeetingAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "council_name", "is_public"]
+    list_filter = ["is_public", "meeting__council"]
+    list_select_related = ["meeting__council"]
+    search_fields = ["title", "meeting__title", "meeting__council__name"]
+    autocomplete_fields = ["meeting"]
+
+    @admin.display(description=_("주민협의체"), ordering="meeting__council__name")
+    def council_name(self, obj):
+        return obj.meeting.council.name
+
+
+@admin.register(CouncilSupport)
+class CouncilSupportAdmin(admin.ModelAdmin):
+    list_display = ["council", "kind", "title", "provided_on", "amount_display", "hours", "provider"]
+    list_filter = ["kind", "council"]
+    list_select_related = ["council"]
+    search_fields = ["title", "provider", "council__name"]
+    autocomplete_fields = ["council"]
+    date_hierarchy = "provided_on"
+
+    @admin.display(description=_("지원 금액(원)"), ordering="amount")
+    def amount_display(self, obj):
+        return f"{obj.amount:,}" if obj.amount is not None else "-"

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from jeonju_center.common.models import Dong
@@ -22,12 +23,14 @@ from .models import (
     CouncilMeeting,
     CouncilMember,
     CouncilPosition,
+    CouncilSupport,
     GradeReason,
     GradeScheme,
     HouseholdType,
     HouseStatus,
     HouseStatusChange,
     HousingProgram,
+    MeetingAttachment,
     MeetingAttendance,
     OwnerConsent,
     ProgramKind,
@@ -35,6 +38,7 @@ from .models import (
     ResidentCouncil,
     Room,
     Structure,
+    SupportKind,
     Tenancy,
     VacancyCause,
     VacantHouse,
@@ -259,6 +263,8 @@ def _birth_date_for_age(rng, on, low, high):
 
 
 SUMMARY_LABELS = {
+    CouncilSupport: "council supports",
+    MeetingAttachment: "minutes attachments",
     CouncilMember: "council members",
     CouncilMeeting: "council meetings",
     MeetingAttendance: "meeting attendances",
@@ -280,7 +286,11 @@ def seed(ctx):
         _count_line("activation areas", areas_created, ActivationArea),
         _count_line("resident councils", councils_created, ResidentCouncil),
     ]
-    created = {**_seed_council_life(ctx), **_seed_houses(ctx, programs)}
+    created = {
+        **_seed_council_life(ctx),
+        **_seed_council_support_and_attachments(),
+        **_seed_houses(ctx, programs),
+    }
     summary += [_count_line(SUMMARY_LABELS[model], count, model) for model, count in created.items()]
     return summary
 
@@ -446,6 +456,85 @@ def _seed_council_life(ctx):
         CouncilMeeting: len(new_meetings),
         MeetingAttendance: len(new_attendance),
     }
+
+
+# Support the center gives every council each year (education, consulting, funding), by days from founding.
+COUNCIL_SUPPORTS = [
+    (
+        SupportKind.EDUCATION,
+        "주민 역량강화 교육 (도시재생 대학)",
+        120,
+        None,
+        Decimal("12.0"),
+        "전주시 도시재생지원센터",
+    ),
+    (
+        SupportKind.CONSULTING,
+        "마을관리협동조합 설립 컨설팅",
+        400,
+        None,
+        Decimal("6.0"),
+        "전북 사회적경제지원센터",
+    ),
+    (SupportKind.FUNDING, "주민공모사업 사업비 지원", 500, 8_000_000, None, "전주시 도시재생지원센터"),
+]
+
+
+def _handout_pdf(title):
+    """A one-page PDF handout (ASCII text: the core PDF fonts have no Hangul)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.cell(0, 10, f"Resident council handout - {title}")
+    return bytes(pdf.output())
+
+
+def _seed_council_support_and_attachments():
+    councils = list(ResidentCouncil.objects.select_related("area").order_by("name"))
+    existing = set(CouncilSupport.objects.values_list("council_id", "title"))
+    supports = []
+    for council in councils:
+        founded = council.founded_on or council.area.designated_on
+        for kind, title, days, amount, hours, provider in COUNCIL_SUPPORTS:
+            if (council.pk, title) in existing:
+                continue
+            supports.append(
+                CouncilSupport(
+                    council=council,
+                    kind=kind,
+                    title=title,
+                    provided_on=founded + datetime.timedelta(days=days),
+                    amount=amount,
+                    hours=hours,
+                    provider=provider,
+                )
+            )
+    CouncilSupport.objects.bulk_create(supports)
+
+    # The first published meeting of each council comes with its handout.
+    attachments = 0
+    title = "회의 자료집"
+    meetings = CouncilMeeting.objects.filter(is_published=True, council__in=councils).order_by(
+        "council", "held_at"
+    )
+    first_by_council = {}
+    for meeting in meetings:
+        first_by_council.setdefault(meeting.council_id, meeting)
+    with_attachment = set(MeetingAttachment.objects.filter(title=title).values_list("meeting_id", flat=True))
+    for meeting in first_by_council.values():
+        if meeting.pk in with_attachment:
+            continue
+        attachment = MeetingAttachment(meeting=meeting, title=title, is_public=True)
+        attachment.file.save(
+            f"council-{meeting.council_id}-handout.pdf",
+            ContentFile(_handout_pdf(f"meeting {meeting.pk}")),
+            save=False,
+        )
+        attachment.save()
+        attachments += 1
+    return {CouncilSupport: len(supports), MeetingAttachment: attachments}
 
 
 def _house_specs(ctx, programs):

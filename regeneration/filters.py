@@ -109,3 +109,31 @@ class CouncilMeetingFilterSet(django_filters.FilterSet):
     class Meta:
         model = CouncilMeeting
         fields = ["council", "held_after", "held_before"]
+
+
+PUBLIC_STATUS_CHOICES = [
+    (HouseStatus.IN_USE.value, _("활용 중")),
+    (HouseStatus.RENOVATION.value, _("정비·리모델링 중")),
+    (HouseStatus.CONSENT_OBTAINED.value, _("활용 예정(소유자 동의)")),
+]
+
+
+class PublicHouseFilterSet(django_filters.FilterSet):
+    """Filters of the public vacant-house map and its list (public fields only)."""
+
+    dong = django_filters.ModelChoiceFilter(
+        label=_("행정동"), field_name="dong", queryset=Dong.objects.order_by("name"), empty_label=_("전체")
+    )
+    program = django_filters.ChoiceFilter(
+        label=_("활용 사업"),
+        field_name="current_program__kind",
+        choices=ProgramKind.choices,
+        empty_label=_("전체"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("상태"), choices=PUBLIC_STATUS_CHOICES, empty_label=_("전체")
+    )
+
+    class Meta:
+        model = VacantHouse
+        fields = ["dong", "program", "status"]

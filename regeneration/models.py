@@ -5,16 +5,21 @@ bad rows); multi-row rules (life-cycle transitions, tenancy overlaps, age checks
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Func, Q, When
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_image_extension, validate_phone
+
+from .constraints import PostgresExclusionConstraint
 
 # No Pillow in the stack, so photos are plain files restricted to image extensions.
 DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "hwp", "hwpx"]
@@ -229,6 +234,87 @@ class MeetingAttendance(TimeStampedModel):
         super().clean()
         if self.meeting_id and self.member_id and self.meeting.council_id != self.member.council_id:
             raise ValidationError({"member": _("회의를 연 협의체의 위원만 출석 기록을 남길 수 있습니다.")})
+
+
+class MeetingAttachment(TimeStampedModel):
+    """A file attached to a meeting's minutes (sign-in sheet excluded: it holds members' names).
+
+    Citizens see it once the meeting's minutes are published and staff marked the file public."""
+
+    meeting = models.ForeignKey(
+        CouncilMeeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("자료명"), max_length=200)
+    file = models.FileField(_("파일"), upload_to="regeneration/minutes/%Y/", validators=[validate_document])
+    is_public = models.BooleanField(
+        _("공개"),
+        default=True,
+        help_text=_("회의록이 공개되면 시민에게 보입니다. 개인정보가 담긴 자료는 공개하지 마세요."),
+    )
+
+    class Meta:
+        verbose_name = _("회의록 첨부파일")
+        verbose_name_plural = _("회의록 첨부파일")
+        ordering = ["meeting", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "title"],
+                name="regeneration_attachment_unique_title",
+                violation_error_message=_("이 회의에 같은 이름의 첨부파일이 이미 있습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SupportKind(models.TextChoices):
+    EDUCATION = "education", _("교육")
+    CONSULTING = "consulting", _("컨설팅")
+    FUNDING = "funding", _("사업비 지원")
+    OTHER = "other", _("기타")
+
+
+class CouncilSupport(TimeStampedModel):
+    """Support the center gave a resident council (education, consulting, funding)."""
+
+    council = models.ForeignKey(
+        ResidentCouncil, verbose_name=_("주민협의체"), on_delete=models.CASCADE, related_name="supports"
+    )
+    kind = models.CharField(_("지원 유형"), max_length=20, choices=SupportKind.choices)
+    title = models.CharField(_("지원 내용"), max_length=200)
+    provided_on = models.DateField(_("지원일"))
+    amount = models.BigIntegerField(
+        _("지원 금액(원)"), null=True, blank=True, help_text=_("사업비 지원은 금액을 입력합니다.")
+    )
+    hours = models.DecimalField(_("시간"), max_digits=5, decimal_places=1, null=True, blank=True)
+    provider = models.CharField(_("담당·수행 기관"), max_length=100, blank=True)
+    note = models.TextField(_("비고"), blank=True)
+
+    class Meta:
+        verbose_name = _("협의체 지원 기록")
+        verbose_name_plural = _("협의체 지원 기록")
+        ordering = ["council", "-provided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="regeneration_support_amount_non_negative",
+                violation_error_message=_("지원 금액은 0원 이상이어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SupportKind.FUNDING) | Q(amount__isnull=False, amount__gt=0),
+                name="regeneration_support_funding_needs_amount",
+                violation_error_message=_("사업비 지원은 지원 금액을 입력해야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gt=0),
+                name="regeneration_support_hours_positive",
+                violation_error_message=_("시간은 0보다 커야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} {self.get_kind_display()} ({self.provided_on})"
 
 
 # --- Vacant houses ---------------------------------------------------------------------------------
@@ -757,6 +843,28 @@ class Room(TimeStampedModel):
         return f"{self.house.management_number} {self.name}"
 
 
+TENANCY_OVERLAP_MESSAGE = _("같은 집(호실)에 기간이 겹치는 입주 계약이 이미 있습니다.")
+
+
+class Int8Range(Func):
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+
+def occupied_until():
+    """The last day occupied: the move-out day, else the contract's end (NULL: open-ended).
+
+    Typed as a date (a NULL alone would be text) and never before the start, so that a reversed row
+    reaches its CHECK constraint's Korean message instead of a range error."""
+    end = Cast(Coalesce(F("moved_out_on"), F("ends_on")), output_field=models.DateField())
+    return Case(When(GreaterThan(F("starts_on"), end), then=F("starts_on")), default=end)
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
 class HouseholdType(models.TextChoices):
     SINGLE = "single", _("1인 가구")
     COUPLE = "couple", _("부부 가구")
@@ -859,6 +967,20 @@ class Tenancy(TimeStampedModel):
                 | Q(is_anonymised=True, anonymised_at__isnull=False),
                 name="regeneration_tenancy_anonymised_at_matches_flag",
                 violation_error_message=_("익명 처리된 계약에만 익명 처리 일시가 있어야 합니다."),
+            ),
+            # A whole-house tenancy (no room) spans every room: int8range(NULL, NULL) is unbounded.
+            PostgresExclusionConstraint(
+                name="regeneration_tenancy_no_overlap",
+                expressions=[
+                    ("house", RangeOperators.EQUAL),
+                    (Int8Range(F("room"), F("room"), RangeBoundary(True, True)), RangeOperators.OVERLAPS),
+                    (
+                        # The days the tenant occupies it, both ends included; open-ended without an end.
+                        DateRange(F("starts_on"), occupied_until(), RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                violation_error_message=TENANCY_OVERLAP_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(is_anonymised=True) | ~Q(tenant_name=""),

@@ -1,8 +1,10 @@
 """Reads shared by the partner API and the public pages: public rows only, with what their lists need
 loaded up front (related rows, counts) so that a list runs the same queries for 10 rows as for 200."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from .models import (
@@ -10,10 +12,13 @@ from .models import (
     CouncilMeeting,
     CouncilPosition,
     HouseStatus,
+    HouseStatusChange,
     HousingProgram,
+    MeetingAttachment,
     ResidentCouncil,
     Tenancy,
     VacantHouse,
+    grade_label,
 )
 
 
@@ -77,3 +82,158 @@ def council_list(*, today=None):
 def published_meeting_list():
     """Council meetings whose minutes staff have published; unpublished ones do not exist publicly."""
     return CouncilMeeting.objects.filter(is_published=True).select_related("council")
+
+
+# --- Public pages -----------------------------------------------------------------------------------
+
+# Houses a citizen may see on the map: open for reuse (owner consented), being renovated, or in use.
+PUBLIC_MAP_STATUSES = (HouseStatus.CONSENT_OBTAINED, HouseStatus.RENOVATION, HouseStatus.IN_USE)
+# Fields a public page may read; nothing else is loaded, so a template cannot leak the rest.
+PUBLIC_HOUSE_FIELDS = (
+    "id",
+    "management_number",
+    "dong__name",
+    "building_type",
+    "built_year",
+    "status",
+    "current_program__name",
+    "current_program__kind",
+    "public_title",
+    "public_description",
+    "latitude",
+    "longitude",
+)
+COORDINATE_STEP = Decimal("0.001")  # about 100 m, as in the partner API
+
+
+def public_map_houses():
+    """Houses shown on the public map, as plain dicts of public fields with coordinates rounded to
+    about 100 m (never the address, the owner or a tenant)."""
+    return (
+        VacantHouse.objects.filter(is_public=True, status__in=PUBLIC_MAP_STATUSES)
+        .order_by("dong__name", "management_number")
+        .values(*PUBLIC_HOUSE_FIELDS)
+    )
+
+
+def rounded_coordinate(value):
+    return None if value is None else float(Decimal(value).quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))
+
+
+def public_area_list():
+    """Activation areas with their dongs and council (id and name), for the public index."""
+    return area_list().order_by("-designated_on", "name")
+
+
+def public_council(council_id):
+    """A council with its area and member counts (no names), or None."""
+    return council_list().filter(pk=council_id).first()
+
+
+def council_upcoming_meetings(council, *, now=None):
+    """Meetings still to come: date, place and agenda are public before the meeting."""
+    now = now or timezone.now()
+    return (
+        council.meetings.filter(held_at__gte=now)
+        .order_by("held_at")
+        .only("id", "council_id", "title", "held_at", "place", "agenda")
+    )
+
+
+def council_published_minutes(council):
+    """Meetings of ``council`` with published minutes and their public attachments."""
+    return (
+        published_meeting_list()
+        .filter(council=council)
+        .order_by("-held_at")
+        .defer("council__public_description")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=MeetingAttachment.objects.filter(is_public=True).order_by("title"),
+                to_attr="public_attachments",
+            )
+        )
+    )
+
+
+def public_attachment(attachment_id):
+    """A public attachment of published minutes, or None."""
+    return (
+        MeetingAttachment.objects.filter(pk=attachment_id, is_public=True, meeting__is_published=True)
+        .select_related("meeting")
+        .first()
+    )
+
+
+# --- Staff dashboards -------------------------------------------------------------------------------
+
+
+def dashboard(*, today=None):
+    """Counts for the regeneration team's dashboard; a fixed number of queries whatever the data size."""
+    today = today or timezone.localdate()
+    houses = VacantHouse.objects.order_by()
+    by_status = dict(houses.values_list("status").annotate(n=Count("pk")))
+    by_grade = list(
+        houses.exclude(current_grade_scheme="")
+        .values("current_grade_scheme", "current_grade")
+        .annotate(n=Count("pk"))
+        .order_by("current_grade_scheme", "current_grade")
+    )
+    by_dong = list(
+        houses.values("dong__name")
+        .annotate(
+            total=Count("pk"),
+            in_use=Count("pk", filter=Q(status=HouseStatus.IN_USE)),
+        )
+        .order_by("-total", "dong__name")
+    )
+    in_use_houses = list(
+        houses.filter(status=HouseStatus.IN_USE)
+        .annotate(room_count=Count("rooms"))
+        .values_list("current_program_id", "room_count")
+    )
+    units = {}
+    for program_id, room_count in in_use_houses:
+        units[program_id] = units.get(program_id, 0) + max(room_count, 1)
+    living = dict(
+        active_tenancies(today=today)
+        .filter(house__status=HouseStatus.IN_USE)
+        .order_by()
+        .values_list("house__current_program_id")
+        .annotate(n=Count("pk"))
+    )
+    programs = []
+    for program in housing_program_list(today=today).order_by("-year", "name"):
+        unit_count = units.get(program.pk, 0)
+        occupied = living.get(program.pk, 0)
+        programs.append(
+            {
+                "program": program,
+                "houses_in_use": program.houses_in_use_count,
+                "units": unit_count,
+                "occupied": occupied,
+                "rate": round(100 * occupied / unit_count) if unit_count else None,
+            }
+        )
+    into_use = list(
+        HouseStatusChange.objects.filter(to_status=HouseStatus.IN_USE)
+        .annotate(year=ExtractYear("changed_at"))
+        .values("year")
+        .annotate(n=Count("house", distinct=True))
+        .order_by("year")
+    )
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [
+            {"status": label, "code": code, "n": by_status.get(code, 0)}
+            for code, label in HouseStatus.choices
+        ],
+        "by_grade": [
+            {**row, "label": grade_label(row["current_grade_scheme"], row["current_grade"])}
+            for row in by_grade
+        ],
+        "by_dong": by_dong,
+        "programs": programs,
+        "into_use_by_year": into_use,
+    }

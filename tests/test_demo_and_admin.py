@@ -16,7 +16,16 @@ OPERATIONAL_MODELS = {
     "partners.ChangeEvent",
     "partners.IdempotencyRecord",
 }
-PROJECT_APP_LABELS = {"common", "accounts", "partners", "social_economy", "ondure", "regeneration", "courses"}
+PROJECT_APP_LABELS = {
+    "common",
+    "accounts",
+    "partners",
+    "news",
+    "social_economy",
+    "ondure",
+    "regeneration",
+    "courses",
+}
 
 
 def project_models():

@@ -1,9 +1,21 @@
-"""The home page, news and the newsletter."""
+"""The home page (URL name ``home``), news with RSS and Atom feeds, and the newsletter subscription
+(URL names ``news:…``)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import feeds, views
+
+news_patterns = [
+    path("news/", views.news_list, name="list"),
+    path("news/feed/rss/", feeds.LatestNewsRssFeed(), name="feed_rss"),
+    path("news/feed/atom/", feeds.LatestNewsAtomFeed(), name="feed_atom"),
+    path("news/<str:slug>/", views.news_detail, name="detail"),
+    path("newsletter/", views.newsletter, name="newsletter"),
+    path("newsletter/confirm/<str:token>/", views.subscribe_confirm, name="subscribe_confirm"),
+    path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include((news_patterns, "news"))),
 ]

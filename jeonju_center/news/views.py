@@ -1,7 +1,109 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""Public pages: the home page, news and the newsletter subscription."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from jeonju_center.accounts.services import client_ip
+
+from . import selectors, services
+from .forms import NewsFilterForm, SubscribeForm
+from .models import NewsPost, Program
+
+NEWS_PER_PAGE = 10
 
 
 @require_safe
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", selectors.home_page_data())
+
+
+@require_safe
+def news_list(request):
+    filter_form = NewsFilterForm(request.GET or None)
+    program = ""
+    if filter_form.is_bound and filter_form.is_valid():
+        program = filter_form.cleaned_data["program"]
+    page = Paginator(selectors.public_news(program=program or None), NEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = f"program={program}&" if program else ""
+    return render(
+        request,
+        "news/list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "page_query": query,
+            "program_label": Program(program).label if program else "",
+        },
+    )
+
+
+@require_safe
+def news_detail(request, slug):
+    try:
+        post = selectors.public_news_post(slug=slug)
+    except NewsPost.DoesNotExist:
+        raise Http404(_("소식을 찾을 수 없습니다.")) from None
+    return render(request, "news/detail.html", {"post": post})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.newsletter_subscribe(
+                email=form.cleaned_data["email"],
+                agreed=form.cleaned_data["agree"],
+                ip_address=client_ip(request),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "확인 메일을 보냈습니다. 메일의 링크를 눌러야 구독이 시작됩니다. "
+                    "이미 구독 중이면 메일을 다시 보내지 않습니다."
+                ),
+            )
+            return redirect("news:newsletter")
+    return render(request, "news/newsletter.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe_confirm(request, token):
+    # Confirming takes a POST: mail scanners that open links must not subscribe anyone.
+    if request.method != "POST":
+        return render(request, "news/confirm.html", {"token": token})
+    try:
+        services.newsletter_confirm(token=token)
+    except ValidationError as error:
+        return render(request, "news/confirm.html", {"token": token, "error": error.messages[0]}, status=400)
+    return render(request, "news/confirm.html", {"token": token, "confirmed": True})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" without a form
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    if request.method != "POST":
+        return render(request, "news/unsubscribe.html", {"token": token})
+    try:
+        services.newsletter_unsubscribe(token=token)
+    except ValidationError as error:
+        return render(
+            request, "news/unsubscribe.html", {"token": token, "error": error.messages[0]}, status=400
+        )
+    return render(request, "news/unsubscribe.html", {"token": token, "done": True})

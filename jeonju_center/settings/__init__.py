@@ -174,6 +174,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The public address of the portal, for links in e-mails and calendar feeds (no trailing slash).
 PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+# Map tiles of the public vacant-house map (loaded by the visitor's browser).
+REGENERATION_MAP_TILE_URL = env.str(
+    "REGENERATION_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+REGENERATION_MAP_TILE_ATTRIBUTION = env.str(
+    "REGENERATION_MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
+)
 # Hours before a course's first session when the reminder e-mail goes out.
 COURSE_REMINDER_HOURS = env.int("COURSE_REMINDER_HOURS", default=24)
 # The version of the personal-data terms (개인정보 수집·이용 동의) citizens agree to; bump it when the text changes.
@@ -241,8 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "flush-outbox": {"task": "jeonju_center.common.tasks.flush_outbox", "schedule": crontab(minute="*")},
 }
-for _app in ("social_economy", "ondure", "regeneration", "courses"):
-    CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+for _schedule in ("social_economy", "ondure", "regeneration", "courses", "jeonju_center.news"):
+    CELERY_BEAT_SCHEDULE.update(import_module(f"{_schedule}.schedule").BEAT_SCHEDULE)
 
 # --- REST framework -----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 responses that conform to the schema (status codes, content types, bodies, headers)."""
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
@@ -25,7 +27,13 @@ def api_key_header(db):
     partner = PartnerCenterFactory()
     one_of_each(partner)
     _, raw_key = make_key(*SCOPES, partner=partner)
-    return {"Authorization": f"Api-Key {raw_key}"}
+    # Schemathesis calls the WSGI app directly: keep Django from closing the test's database connection
+    # at the end of each request, as Django's own test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"Authorization": f"Api-Key {raw_key}"}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

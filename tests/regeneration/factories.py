@@ -2,6 +2,7 @@ import datetime
 import decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from jeonju_center.common.models import District, Dong
@@ -13,12 +14,14 @@ from regeneration.models import (
     CouncilMeeting,
     CouncilMember,
     CouncilPosition,
+    CouncilSupport,
     GradeReason,
     GradeScheme,
     HouseholdType,
     HouseStatus,
     HouseStatusChange,
     HousingProgram,
+    MeetingAttachment,
     MeetingAttendance,
     OwnerConsent,
     ProgramKind,
@@ -26,6 +29,7 @@ from regeneration.models import (
     ResidentCouncil,
     Room,
     Structure,
+    SupportKind,
     Tenancy,
     VacancyCause,
     VacantHouse,
@@ -226,3 +230,25 @@ class TenancyFactory(factory.django.DjangoModelFactory):
     market_rent = 350_000
     starts_on = datetime.date(2025, 7, 1)
     ends_on = datetime.date(2027, 6, 30)
+
+
+class MeetingAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAttachment
+
+    meeting = factory.SubFactory(CouncilMeetingFactory, published=True)
+    title = factory.Sequence(lambda n: f"회의 자료 {n + 1}")
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 handout", name="handout.pdf"))
+    is_public = True
+
+
+class CouncilSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilSupport
+
+    council = factory.SubFactory(ResidentCouncilFactory)
+    kind = SupportKind.FUNDING
+    title = "주민공모사업 사업비 지원"
+    provided_on = datetime.date(2025, 4, 1)
+    amount = 8_000_000
+    provider = "전주시 도시재생지원센터"

@@ -10,8 +10,10 @@ from regeneration.models import (
     ActivationArea,
     CouncilMeeting,
     CouncilMember,
+    CouncilSupport,
     HouseStatusChange,
     HousingProgram,
+    MeetingAttachment,
     MeetingAttendance,
     OwnerConsent,
     ProgramKind,
@@ -27,9 +29,11 @@ from .factories import (
     ActivationAreaFactory,
     CouncilMeetingFactory,
     CouncilMemberFactory,
+    CouncilSupportFactory,
     DongFactory,
     HouseStatusChangeFactory,
     HousingProgramFactory,
+    MeetingAttachmentFactory,
     MeetingAttendanceFactory,
     OwnerConsentFactory,
     RenovationFactory,
@@ -111,6 +115,8 @@ ROW_BUILDERS = {
     Renovation: RenovationFactory,
     Room: RoomFactory,
     Tenancy: _tenancy,
+    MeetingAttachment: MeetingAttachmentFactory,
+    CouncilSupport: CouncilSupportFactory,
 }
 
 MODELS = list(ROW_BUILDERS)

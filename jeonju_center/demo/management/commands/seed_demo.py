@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "regeneration.demo",
     "courses.demo",
     "ondure.demo_courses",  # Ondure education courses link to citizen courses
+    "jeonju_center.news.demo",  # news, subscribers and a draft newsletter of recent items
 ]
 
 

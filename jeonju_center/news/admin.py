@@ -1,0 +1,376 @@
+"""The back office of news and the newsletter: writing posts, composing issues, previewing, a test to
+oneself, sending in batches with progress, and the subscriber list (masked)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from . import selectors, services
+from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber, mask_email
+from .richtext import clean_rich_text
+
+
+def _errors(error):
+    return " ".join(error.messages)
+
+
+class NewsPostForm(forms.ModelForm):
+    class Meta:
+        model = NewsPost
+        fields = [
+            "title",
+            "slug",
+            "program",
+            "summary",
+            "body",
+            "image",
+            "image_alt",
+            "status",
+            "published_at",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18, "cols": 100})}
+
+    def clean_body(self):
+        # Shown as a form error here; the service sanitises the same way when it saves.
+        try:
+            return clean_rich_text(self.cleaned_data.get("body"), field="body")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["body"]) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        # Published without a time means "now" (the service does the same); set before the model's checks.
+        if cleaned.get("status") == NewsPost.Status.PUBLISHED and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()
+        return cleaned
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(admin.ModelAdmin):
+    form = NewsPostForm
+    list_display = ["title", "program", "status", "published_at", "visibility", "author"]
+    list_filter = ["status", "program"]
+    search_fields = ["title", "summary", "slug"]
+    date_hierarchy = "published_at"
+    list_select_related = ["author"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["author", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "program", "summary", "body"]}),
+        (_("대표 이미지"), {"fields": ["image", "image_alt"]}),
+        (_("게시"), {"fields": ["status", "published_at", "author", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("공개 여부"))
+    def visibility(self, post):
+        if post.status != NewsPost.Status.PUBLISHED:
+            return gettext("비공개(임시 저장)")
+        if post.published_at and post.published_at > timezone.now():
+            return gettext("예약 게시")
+        return gettext("공개 중")
+
+    def save_model(self, request, obj, form, change):
+        services.news_post_save(post=obj, author=request.user)
+
+
+class NewsletterIssueForm(forms.ModelForm):
+    class Meta:
+        model = NewsletterIssue
+        fields = ["subject", "intro", "news_posts", "courses", "products"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 6, "cols": 100})}
+
+    def clean_intro(self):
+        try:
+            return clean_rich_text(self.cleaned_data.get("intro"), field="intro")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["intro"]) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status != NewsletterIssue.Status.DRAFT:
+            raise ValidationError(_("이미 발송을 시작한 뉴스레터는 고칠 수 없습니다. 새 호를 만들어 주세요."))
+        return cleaned
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(admin.ModelAdmin):
+    form = NewsletterIssueForm
+    list_display = [
+        "subject",
+        "status",
+        "recipient_count",
+        "queued_count",
+        "sent_count",
+        "failed_count",
+        "skipped_count",
+        "send_started_at",
+        "send_finished_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    autocomplete_fields = ["news_posts", "courses", "products"]
+    change_form_template = "admin/news/newsletterissue/change_form.html"
+
+    def get_queryset(self, request):
+        return selectors.newsletter_issues_with_progress()
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["status", "progress", "send_started_at", "send_finished_at", "sent_by"]
+        if obj is not None and obj.status != NewsletterIssue.Status.DRAFT:
+            return ["subject", "intro", "news_posts", "courses", "products", *fixed]
+        return fixed
+
+    def get_fields(self, request, obj=None):
+        fields = ["subject", "intro", "news_posts", "courses", "products"]
+        if obj is not None:
+            fields += ["status", "progress", "send_started_at", "send_finished_at", "sent_by"]
+        return fields
+
+    @admin.display(description=_("받는 사람"))
+    def recipient_count(self, issue):
+        return issue.recipient_count
+
+    @admin.display(description=_("발송 대기열"))
+    def queued_count(self, issue):
+        return issue.queued_count
+
+    @admin.display(description=_("발송 완료"))
+    def sent_count(self, issue):
+        return issue.sent_count
+
+    @admin.display(description=_("발송 실패"))
+    def failed_count(self, issue):
+        return issue.failed_count
+
+    @admin.display(description=_("제외"))
+    def skipped_count(self, issue):
+        return issue.skipped_count
+
+    @admin.display(description=_("발송 현황"))
+    def progress(self, issue):
+        counted = selectors.newsletter_issues_with_progress().get(pk=issue.pk)
+        if not counted.recipient_count:
+            return gettext("아직 보내지 않았습니다.")
+        done = counted.sent_count + counted.skipped_count + counted.failed_count
+        percent = round(100 * done / counted.recipient_count)
+        return format_html(
+            '<progress max="100" value="{}" aria-label="{}"></progress> {}',
+            percent,
+            gettext("발송 진행률"),
+            gettext(
+                "받는 사람 {total}명 · 발송 완료 {sent} · 대기 {waiting} · 실패 {failed} · 제외 {skipped} ({percent}%)"
+            ).format(
+                total=counted.recipient_count,
+                sent=counted.sent_count,
+                waiting=counted.pending_count
+                + counted.queued_count
+                - counted.sent_count
+                - counted.failed_count,
+                failed=counted.failed_count,
+                skipped=counted.skipped_count,
+                percent=percent,
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.newsletter_issue_save(issue=obj)
+
+    # --- Preview, test and send -------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:issue_id>/preview/", wrap(self.preview_view), name="news_newsletterissue_preview"),
+            path("<int:issue_id>/autofill/", wrap(self.autofill_view), name="news_newsletterissue_autofill"),
+            path(
+                "<int:issue_id>/send-test/", wrap(self.send_test_view), name="news_newsletterissue_send_test"
+            ),
+            path("<int:issue_id>/send/", wrap(self.send_view), name="news_newsletterissue_send"),
+            *super().get_urls(),
+        ]
+
+    def _issue(self, request, issue_id, *, change=False):
+        issue = get_object_or_404(NewsletterIssue, pk=issue_id)
+        allowed = (
+            self.has_change_permission(request, issue) if change else self.has_view_permission(request, issue)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return issue
+
+    def _change_url(self, issue):
+        return reverse("admin:news_newsletterissue_change", args=[issue.pk])
+
+    @method_decorator(never_cache)
+    def preview_view(self, request, issue_id):
+        issue = self._issue(request, issue_id)
+        if issue.status != NewsletterIssue.Status.DRAFT:
+            return HttpResponse(issue.rendered_html)
+        try:
+            html, _text = services.newsletter_render(
+                issue=issue,
+                base_url=request.build_absolute_uri("/"),
+                unsubscribe_url=request.build_absolute_uri(reverse("news:newsletter")),
+            )
+        except ValidationError as error:
+            self.message_user(request, _errors(error), messages.ERROR)
+            return redirect(self._change_url(issue))
+        return HttpResponse(html)
+
+    def _confirm_or_run(self, request, issue, *, title, question, button, run):
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "issue": issue,
+                "title": title,
+                "question": question,
+                "button": button,
+            }
+            return TemplateResponse(request, "admin/news/newsletterissue/confirm_action.html", context)
+        try:
+            message = run()
+        except ValidationError as error:
+            self.message_user(request, _errors(error), messages.ERROR)
+        else:
+            self.message_user(request, message, messages.SUCCESS)
+        return redirect(self._change_url(issue))
+
+    def autofill_view(self, request, issue_id):
+        issue = self._issue(request, issue_id, change=True)
+
+        def run():
+            added = services.newsletter_issue_autofill(issue_id=issue.pk)
+            if not added:
+                return gettext("이미 고른 항목이 있어 그대로 두었습니다.")
+            return gettext(
+                "최근 항목으로 채웠습니다: 소식 {news}건, 강좌 {courses}건, 제품 {products}건."
+            ).format(
+                news=added.get("news", "-"),
+                courses=added.get("courses", "-"),
+                products=added.get("products", "-"),
+            )
+
+        return self._confirm_or_run(
+            request,
+            issue,
+            title=gettext("최근 소식·강좌·제품으로 채우기"),
+            question=gettext("비어 있는 부분을 최근 소식, 신청 중인 강좌, 새 제품으로 채웁니다."),
+            button=gettext("채우기"),
+            run=run,
+        )
+
+    def send_test_view(self, request, issue_id):
+        issue = self._issue(request, issue_id)
+
+        def run():
+            services.newsletter_send_test(
+                issue_id=issue.pk, user=request.user, base_url=request.build_absolute_uri("/")
+            )
+            return gettext("{email} 주소로 시험 발송했습니다.").format(email=request.user.email)
+
+        return self._confirm_or_run(
+            request,
+            issue,
+            title=gettext("나에게 시험 발송"),
+            question=gettext("지금 내용을 내 이메일({email})로만 보냅니다.").format(
+                email=request.user.email or "-"
+            ),
+            button=gettext("시험 발송"),
+            run=run,
+        )
+
+    def send_view(self, request, issue_id):
+        issue = self._issue(request, issue_id, change=True)
+
+        def run():
+            count = services.newsletter_send_start(
+                issue_id=issue.pk, user=request.user, base_url=request.build_absolute_uri("/")
+            )
+            return gettext(
+                "구독자 {count}명에게 발송을 시작했습니다. 진행 상황은 이 화면에서 볼 수 있습니다."
+            ).format(count=count)
+
+        return self._confirm_or_run(
+            request,
+            issue,
+            title=gettext("구독자 전체에게 발송"),
+            question=gettext(
+                "구독을 확인한 구독자 {count}명에게 보냅니다. 발송을 시작하면 내용을 고칠 수 없습니다."
+            ).format(count=selectors.confirmed_subscribers().count()),
+            button=gettext("발송 시작"),
+            run=run,
+        )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["masked_email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["status"]
+    search_fields = ["email"]
+    fields = [
+        "masked_email",
+        "status",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "consent_version",
+        "created_at",
+    ]
+    readonly_fields = fields
+    actions = ["unsubscribe_selected"]
+
+    @admin.display(description=_("이메일"))
+    def masked_email(self, subscriber):
+        return mask_email(subscriber.email)
+
+    def has_add_permission(self, request):
+        # Subscriptions start only with the subscriber's own confirmation (double opt-in).
+        return False
+
+    @admin.action(description=_("선택한 구독자 구독 해지"), permissions=["change"])
+    def unsubscribe_selected(self, request, queryset):
+        count = 0
+        for token in queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED).values_list("token", flat=True):
+            services.newsletter_unsubscribe(token=token)
+            count += 1
+        self.message_user(
+            request, gettext("{count}명의 구독을 해지했습니다.").format(count=count), messages.SUCCESS
+        )
+
+
+@admin.register(NewsletterDelivery)
+class NewsletterDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["issue", "masked_email", "status", "email_status", "processed_at"]
+    list_filter = ["status", "issue"]
+    list_select_related = ["issue", "subscriber", "email"]
+    search_fields = ["subscriber__email", "issue__subject"]
+    readonly_fields = ["issue", "masked_email", "status", "email_status", "processed_at"]
+    fields = readonly_fields
+
+    @admin.display(description=_("구독자"))
+    def masked_email(self, delivery):
+        return mask_email(delivery.subscriber.email)
+
+    @admin.display(description=_("메일 상태"))
+    def email_status(self, delivery):
+        return delivery.email.get_status_display() if delivery.email_id else "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

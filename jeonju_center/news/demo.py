@@ -1,0 +1,164 @@
+"""Demo data of news and the newsletter: posts of every program (one draft, one scheduled), subscribers in
+every state, a draft issue composed from recent items and a past issue already sent."""
+
+import datetime
+
+from django.utils import timezone
+
+from . import services
+from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
+
+POSTS = [
+    # (slug, program, title, summary, days ago (negative: scheduled), status)
+    (
+        "2026-autumn-courses",
+        Program.COURSES,
+        "가을 시민강좌 수강생을 모집합니다",
+        "주경야독 인문학과 마을공동체 첫걸음 등 가을 강좌 신청이 시작되었습니다.",
+        3,
+        "published",
+    ),
+    (
+        "youth-sharehouse-open",
+        Program.REGENERATION,
+        "노송동 청년쉐어하우스 입주자 모집",
+        "빈집을 고친 청년쉐어하우스 2호점이 문을 엽니다.",
+        6,
+        "published",
+    ),
+    (
+        "pilot-store-new-products",
+        Program.SOCIAL_ECONOMY,
+        "사회적경제 시범매장에 새 제품이 들어왔습니다",
+        "전주푸드 직매장과 함께 운영하는 시범매장 입점 제품을 소개합니다.",
+        10,
+        "published",
+    ),
+    (
+        "ondure-2026-graduation",
+        Program.ONDURE,
+        "온두레 공동체, 협동조합으로 졸업",
+        "희망 단계를 마친 소규모창업공동체 세 곳이 협동조합이 되었습니다.",
+        15,
+        "published",
+    ),
+    (
+        "council-minutes-published",
+        Program.REGENERATION,
+        "풍남동 주민협의체 회의록 공개",
+        "10월 정기회의 회의록을 공개합니다.",
+        21,
+        "published",
+    ),
+    (
+        "survey-2026-results",
+        Program.SOCIAL_ECONOMY,
+        "2026 사회적경제 제품·서비스 전수조사 결과",
+        "전주 사회적경제조직 약 300곳의 제품과 서비스를 조사했습니다.",
+        30,
+        "published",
+    ),
+    (
+        "center-open-house",
+        Program.CENTER,
+        "전주도시혁신센터 열린 센터의 날",
+        "센터 공간을 시민께 개방합니다.",
+        40,
+        "published",
+    ),
+    (
+        "winter-courses-preview",
+        Program.COURSES,
+        "겨울 강좌 미리 보기",
+        "겨울 강좌 일정은 곧 공개됩니다.",
+        -10,
+        "published",
+    ),
+    ("newsletter-draft-notes", Program.CENTER, "뉴스레터 개편 안내(작성 중)", "", 0, "draft"),
+]
+
+BODY = (
+    "<p>{summary}</p>"
+    "<h2>자세한 내용</h2>"
+    "<ul><li>문의: 전주도시혁신센터</li><li>누구나 참여할 수 있습니다.</li></ul>"
+    '<p><a href="https://www.jeonju.go.kr">전주시청 누리집</a>에서도 볼 수 있습니다.</p>'
+)
+SUBSCRIBERS_CONFIRMED = 30
+
+
+def seed(ctx):
+    now = timezone.make_aware(datetime.datetime.combine(ctx.today, datetime.time(10, 0)))
+    created = 0
+    for slug, program, title, summary, days_ago, status in POSTS:
+        if NewsPost.objects.filter(slug=slug).exists():
+            continue
+        post = NewsPost(
+            slug=slug,
+            program=program,
+            title=title,
+            summary=summary,
+            body=BODY.format(summary=summary or title),
+            status=status,
+            published_at=now - datetime.timedelta(days=days_ago) if status == "published" else None,
+        )
+        services.news_post_save(post=post)
+        created += 1
+    yield f"news posts: {created} created"
+
+    created = 0
+    states = [(f"subscriber{n:03d}@example.com", Subscriber.Status.CONFIRMED) for n in range(1, 31)]
+    states += [("pending001@example.com", Subscriber.Status.PENDING)]
+    states += [("left001@example.com", Subscriber.Status.UNSUBSCRIBED)]
+    for number, (email, status) in enumerate(states, start=1):
+        _subscriber, made = Subscriber.objects.get_or_create(
+            email=email,
+            defaults={
+                "status": status,
+                "token": f"demo-token-{number:04d}",
+                "confirmation_sent_at": now - datetime.timedelta(days=60),
+                "confirmation_count": 1,
+                "confirmed_at": now - datetime.timedelta(days=59)
+                if status != Subscriber.Status.PENDING
+                else None,
+                "unsubscribed_at": now - datetime.timedelta(days=5)
+                if status == Subscriber.Status.UNSUBSCRIBED
+                else None,
+                "consent_version": services.NEWSLETTER_TERMS_VERSION,
+            },
+        )
+        created += made
+    yield f"newsletter subscribers: {created} created"
+
+    draft, made = NewsletterIssue.objects.get_or_create(
+        subject="전주도시혁신센터 뉴스레터 11월호",
+        defaults={"intro": "<p>가을 시민강좌와 새 사회적경제 제품 소식을 전합니다.</p>"},
+    )
+    if made:
+        services.newsletter_issue_autofill(issue_id=draft.pk)
+
+    sent, made = NewsletterIssue.objects.get_or_create(
+        subject="전주도시혁신센터 뉴스레터 10월호",
+        defaults={
+            "intro": "<p>10월 소식입니다.</p>",
+            "status": NewsletterIssue.Status.SENT,
+            "rendered_html": "<p>10월 소식입니다.</p>",
+            "rendered_text": "10월 소식입니다.",
+            "send_started_at": now - datetime.timedelta(days=30),
+            "send_finished_at": now - datetime.timedelta(days=30),
+        },
+    )
+    if made:
+        # A past issue: its deliveries are history (the e-mails went out before this demo database existed).
+        subscribers = Subscriber.objects.filter(email__startswith="subscriber").order_by("pk")
+        NewsletterDelivery.objects.bulk_create(
+            [
+                NewsletterDelivery(
+                    issue=sent,
+                    subscriber=subscriber,
+                    status=NewsletterDelivery.Status.QUEUED,
+                    processed_at=now - datetime.timedelta(days=30),
+                )
+                for subscriber in subscribers
+            ]
+        )
+    yield f"newsletter issues: {NewsletterIssue.objects.count()} in total"

@@ -1,0 +1,231 @@
+"""News posts and the newsletter (subscribers, issues and one delivery row per subscriber and issue)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.validators import validate_image_extension
+
+
+def mask_email(email):
+    """ab***@example.com: enough for staff to recognise an address, not to collect it."""
+    local, _at, domain = (email or "").partition("@")
+    if not domain:
+        return "***"
+    return f"{local[:2]}***@{domain}"
+
+
+class Program(models.TextChoices):
+    """The program a post belongs to (the tag citizens filter news by)."""
+
+    CENTER = "center", _("센터 소식")
+    REGENERATION = "regeneration", _("도시재생")
+    SOCIAL_ECONOMY = "social_economy", _("사회적경제")
+    ONDURE = "ondure", _("온두레 공동체")
+    COURSES = "courses", _("시민강좌")
+
+
+class NewsPost(TimeStampedModel):
+    """A news post written by staff; citizens see it once it is published and its publish time has come.
+
+    ``body`` holds HTML that the service sanitised with nh3 on save (only safe tags; every image has alt text).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("임시 저장")
+        PUBLISHED = "published", _("게시")
+
+    title = models.CharField(_("제목"), max_length=200)
+    slug = models.SlugField(
+        _("주소 이름"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("주소에 쓰이는 이름입니다(예: 2026-autumn-courses). 한글도 쓸 수 있습니다."),
+    )
+    program = models.CharField(_("사업 분류"), max_length=20, choices=Program.choices, default=Program.CENTER)
+    summary = models.CharField(_("요약"), max_length=300, blank=True, help_text=_("목록과 피드에 보입니다."))
+    body = models.TextField(
+        _("본문"),
+        help_text=_(
+            "HTML로 씁니다. 허용: 문단, 제목(h2~h4), 굵게, 기울임, 목록, 링크, 표, 인용, 이미지. "
+            "이미지에는 반드시 대체 텍스트(alt)를 넣어 주세요. 스크립트와 스타일은 저장할 때 지워집니다."
+        ),
+    )
+    image = models.ImageField(
+        _("대표 이미지"), upload_to="news/%Y/", blank=True, validators=[validate_image_extension]
+    )
+    image_alt = models.CharField(
+        _("대표 이미지 대체 텍스트"),
+        max_length=200,
+        blank=True,
+        help_text=_("이미지를 볼 수 없는 분을 위한 설명입니다. 이미지가 있으면 필수입니다."),
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("게시 일시"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("이 시각부터 공개됩니다. 미래 시각이면 예약 게시입니다."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성자"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("소식")
+        verbose_name_plural = _("소식")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="news_post_published_has_time",
+                violation_error_message=_("게시하려면 게시 일시가 필요합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="news_post_image_has_alt",
+                violation_error_message=_("대표 이미지가 있으면 대체 텍스트를 입력해야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Subscriber(TimeStampedModel):
+    """A newsletter subscriber (double opt-in: pending until the link in the confirmation e-mail is used).
+
+    ``token`` is the secret in the confirmation and unsubscribe links; it is replaced on every new request.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("확인 대기")
+        CONFIRMED = "confirmed", _("구독 중")
+        UNSUBSCRIBED = "unsubscribed", _("구독 해지")
+
+    email = models.EmailField(_("이메일"), max_length=254)
+    status = models.CharField(_("상태"), max_length=15, choices=Status.choices, default=Status.PENDING)
+    token = models.CharField(_("링크 토큰"), max_length=64, unique=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(_("확인 메일 발송"), null=True, blank=True)
+    confirmation_count = models.PositiveIntegerField(_("확인 메일 발송 횟수"), default=0, editable=False)
+    confirmed_at = models.DateTimeField(_("구독 확인"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("구독 해지 일시"), null=True, blank=True)
+    consent_version = models.CharField(_("동의한 약관 버전"), max_length=20, blank=True)
+    consent_ip = models.GenericIPAddressField(_("동의 IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("뉴스레터 구독자")
+        verbose_name_plural = _("뉴스레터 구독자")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="news_subscriber_email_unique",
+                violation_error_message=_("이미 등록된 이메일입니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="news_subscriber_confirmed_has_time",
+                violation_error_message=_("구독 확인 일시가 필요합니다."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="news_subscriber_status_idx")]
+
+    def __str__(self):
+        # Masked: the admin shows it in lists, breadcrumbs and the delete confirmation.
+        return mask_email(self.email)
+
+
+class NewsletterIssue(TimeStampedModel):
+    """One newsletter issue, composed by staff from recent news, courses and products.
+
+    When staff send it, the content is rendered once (``rendered_html``/``rendered_text``) so every subscriber
+    receives the same issue, and one ``NewsletterDelivery`` row is written per confirmed subscriber.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("작성 중")
+        SENDING = "sending", _("발송 중")
+        SENT = "sent", _("발송 완료")
+
+    subject = models.CharField(_("제목"), max_length=200)
+    intro = models.TextField(
+        _("머리말"), blank=True, help_text=_("HTML로 씁니다. 저장할 때 안전한 태그만 남깁니다.")
+    )
+    news_posts = models.ManyToManyField(NewsPost, verbose_name=_("소식"), blank=True, related_name="+")
+    courses = models.ManyToManyField("courses.Course", verbose_name=_("강좌"), blank=True, related_name="+")
+    products = models.ManyToManyField(
+        "social_economy.Product", verbose_name=_("사회적경제 제품"), blank=True, related_name="+"
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rendered_html = models.TextField(_("발송 HTML"), blank=True, editable=False)
+    rendered_text = models.TextField(_("발송 텍스트"), blank=True, editable=False)
+    base_url = models.CharField(_("사이트 주소"), max_length=200, blank=True, editable=False)
+    send_started_at = models.DateTimeField(_("발송 시작"), null=True, blank=True, editable=False)
+    send_finished_at = models.DateTimeField(_("발송 완료 일시"), null=True, blank=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("발송자"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("뉴스레터")
+        verbose_name_plural = _("뉴스레터")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+
+class NewsletterDelivery(models.Model):
+    """The newsletter ``issue`` for one ``subscriber``: written when sending starts, handed to the outbox by a
+    batch task. The unique pair and the outbox's ``dedup_key`` make each subscriber get each issue once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("대기")
+        QUEUED = "queued", _("발송 대기열")
+        SKIPPED = "skipped", _("제외(구독 해지)")
+
+    issue = models.ForeignKey(
+        NewsletterIssue, verbose_name=_("뉴스레터"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("구독자"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    email = models.ForeignKey(
+        "common.OutboxEmail",
+        verbose_name=_("발송 메일"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    processed_at = models.DateTimeField(_("처리 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("뉴스레터 발송 내역")
+        verbose_name_plural = _("뉴스레터 발송 내역")
+        ordering = ["issue", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="news_delivery_once_per_subscriber")
+        ]
+        indexes = [models.Index(fields=["issue", "status"], name="news_delivery_issue_status_idx")]
+
+    def __str__(self):
+        return f"{self.issue} → {self.subscriber}"

@@ -1,0 +1,106 @@
+"""Shared reads of news, the home page and the newsletter."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from courses.selectors import enrollment_open_q, public_courses
+from social_economy.selectors import public_product_list
+
+from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+
+
+def published_news_q(now=None):
+    """Posts citizens may see at ``now``: published, with a publish time that has come."""
+    return Q(status=NewsPost.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+def public_news(*, program=None, now=None):
+    """Visible posts, newest first (drafts and scheduled posts are never in it)."""
+    posts = NewsPost.objects.filter(published_news_q(now)).order_by("-published_at", "-id")
+    if program:
+        posts = posts.filter(program=program)
+    return posts
+
+
+def public_news_post(*, slug, now=None):
+    """One visible post; raises ``NewsPost.DoesNotExist`` for drafts, scheduled posts and unknown slugs."""
+    return public_news(now=now).get(slug=slug)
+
+
+def upcoming_open_courses(*, limit=6, now=None):
+    """Published courses open for enrolment now whose first session has not passed, soonest first."""
+    now = now or timezone.now()
+    return (
+        public_courses()
+        .filter(enrollment_open_q(now), first_session_date__gte=timezone.localdate(now))
+        .order_by("first_session_date", "id")[:limit]
+    )
+
+
+def home_page_data(*, now=None):
+    now = now or timezone.now()
+    return {
+        "courses": list(upcoming_open_courses(limit=6, now=now)),
+        "news": list(public_news(now=now)[:5]),
+    }
+
+
+# --- Newsletter ---------------------------------------------------------------------------------------
+
+
+def newsletter_candidate_news(*, days=45, now=None):
+    now = now or timezone.now()
+    return public_news(now=now).filter(published_at__gte=now - datetime.timedelta(days=days))
+
+
+def newsletter_candidate_courses(*, now=None):
+    return public_courses().filter(enrollment_open_q(now)).order_by("first_session_date", "id")
+
+
+def newsletter_candidate_products():
+    return public_product_list().order_by("-created_at", "-id")
+
+
+def newsletter_issue_content(issue):
+    """What an issue shows: its news (newest first), courses (soonest first) and products."""
+    return {
+        "news": list(issue.news_posts.filter(published_news_q()).order_by("-published_at", "-id")),
+        "courses": list(
+            public_courses().filter(pk__in=issue.courses.values("pk")).order_by("first_session_date", "id")
+        ),
+        "products": list(
+            public_product_list().filter(pk__in=issue.products.values("pk")).order_by("name", "id")
+        ),
+    }
+
+
+def confirmed_subscribers():
+    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+
+
+def newsletter_issues_with_progress():
+    """Issues annotated with delivery counts: ``recipient_count``, ``pending_count``, ``queued_count``,
+    ``skipped_count``, ``sent_count`` (the outbox has sent it) and ``failed_count``."""
+    from jeonju_center.common.models import OutboxEmail
+
+    deliveries = "deliveries"
+    return NewsletterIssue.objects.annotate(
+        recipient_count=Count(deliveries),
+        pending_count=Count(deliveries, filter=Q(deliveries__status=NewsletterDelivery.Status.PENDING)),
+        queued_count=Count(deliveries, filter=Q(deliveries__status=NewsletterDelivery.Status.QUEUED)),
+        skipped_count=Count(deliveries, filter=Q(deliveries__status=NewsletterDelivery.Status.SKIPPED)),
+        sent_count=Count(deliveries, filter=Q(deliveries__email__status=OutboxEmail.Status.SENT)),
+        failed_count=Count(deliveries, filter=Q(deliveries__email__status=OutboxEmail.Status.FAILED)),
+    )
+
+
+def stalled_newsletter_issue_ids():
+    """Issues still sending with deliveries waiting (the batch chain was broken by a lost task)."""
+    waiting = NewsletterDelivery.objects.filter(status=NewsletterDelivery.Status.PENDING)
+    return list(
+        NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING, pk__in=waiting.values("issue"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,340 @@
+"""Writes of news and the newsletter. The admin, the public views and the tasks all call these."""
+
+import datetime
+import logging
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeonju_center.common.outbox import outbox_enqueue
+
+from . import selectors
+from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .richtext import clean_rich_text
+
+logger = logging.getLogger(__name__)
+
+# The version of the newsletter's personal-data notice (이메일 수집·이용 동의); bump it when the text changes.
+NEWSLETTER_TERMS_VERSION = "2026-11-01"
+CONFIRMATION_VALID_DAYS = 7
+# A pending subscriber asking again within this time gets no second e-mail (stops mail-bombing a stranger).
+CONFIRMATION_RESEND_AFTER = datetime.timedelta(minutes=10)
+BATCH_SIZE = 200
+# The per-subscriber link is put in when each e-mail is written; the rest is rendered once per issue.
+UNSUBSCRIBE_MARKER = "__NEWSLETTER_UNSUBSCRIBE_URL__"
+
+
+def absolute_url(base_url, path):
+    return f"{(base_url or '').rstrip('/')}{path}"
+
+
+# --- News -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def news_post_save(*, post, author=None):
+    """Sanitise the body, validate and save ``post`` (new or changed); a published post without a publish
+    time is published now."""
+    post.title = (post.title or "").strip()
+    post.summary = (post.summary or "").strip()
+    post.image_alt = (post.image_alt or "").strip()
+    post.body = clean_rich_text(post.body, field="body")
+    if not post.body:
+        raise ValidationError(
+            {"body": _("본문을 입력하세요. (허용되지 않는 태그만 있으면 모두 지워집니다.)")}
+        )
+    if post.image and not post.image_alt:
+        raise ValidationError({"image_alt": _("대표 이미지가 있으면 대체 텍스트를 입력해야 합니다.")})
+    if post.status == NewsPost.Status.PUBLISHED and post.published_at is None:
+        post.published_at = timezone.now()
+    if author is not None and post.author_id is None:
+        post.author = author
+    post.full_clean()
+    post.save()
+    return post
+
+
+# --- Subscription (double opt-in) ---------------------------------------------------------------------
+
+
+def _new_token():
+    return secrets.token_urlsafe(32)
+
+
+def _send_confirmation(subscriber, *, base_url):
+    subscriber.token = _new_token()
+    subscriber.confirmation_sent_at = timezone.now()
+    subscriber.confirmation_count += 1
+    subscriber.save(update_fields=["token", "confirmation_sent_at", "confirmation_count", "updated_at"])
+    context = {
+        "confirm_url": absolute_url(base_url, reverse("news:subscribe_confirm", args=[subscriber.token])),
+        "valid_days": CONFIRMATION_VALID_DAYS,
+    }
+    outbox_enqueue(
+        dedup_key=f"newsletter-confirm:{subscriber.pk}:{subscriber.confirmation_count}",
+        to=subscriber.email,
+        subject=_("[전주도시혁신센터] 뉴스레터 구독을 확인해 주세요"),
+        body=render_to_string("news/email/confirm_subscription.txt", context),
+        html_body=render_to_string("news/email/confirm_subscription.html", context),
+    )
+
+
+@transaction.atomic
+def newsletter_subscribe(*, email, agreed, ip_address=None, base_url=""):
+    """Ask for a subscription: a confirmation e-mail goes out and nothing is sent until the link is used.
+
+    Whatever the address's state, the caller shows the same answer, so the form does not reveal who is
+    subscribed. Returns the subscriber row (or None when the address is already confirmed)."""
+    email = (email or "").strip()
+    if not agreed:
+        raise ValidationError({"agree": _("개인정보(이메일) 수집·이용에 동의해야 구독할 수 있습니다.")})
+    try:
+        validate_email(email)
+        if len(email) > Subscriber._meta.get_field("email").max_length:
+            raise ValidationError("too long")
+    except ValidationError as error:
+        raise ValidationError({"email": _("올바른 이메일 주소를 입력하세요.")}) from error
+    local, _at, domain = email.rpartition("@")
+    email = f"{local}@{domain.lower()}"
+
+    subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+    if subscriber is None:
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.create(email=email, token=_new_token())
+        except IntegrityError:
+            # Someone subscribed the same address at the same moment: continue with that row.
+            subscriber = Subscriber.objects.select_for_update().get(email__iexact=email)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return None
+    now = timezone.now()
+    if (
+        subscriber.status == Subscriber.Status.PENDING
+        and subscriber.confirmation_sent_at
+        and now - subscriber.confirmation_sent_at < CONFIRMATION_RESEND_AFTER
+    ):
+        return subscriber
+    subscriber.status = Subscriber.Status.PENDING
+    subscriber.consent_version = NEWSLETTER_TERMS_VERSION
+    subscriber.consent_ip = ip_address
+    subscriber.save(update_fields=["status", "consent_version", "consent_ip", "updated_at"])
+    _send_confirmation(subscriber, base_url=base_url)
+    return subscriber
+
+
+def _subscriber_by_token(token):
+    subscriber = Subscriber.objects.select_for_update().filter(token=token).first() if token else None
+    if subscriber is None:
+        raise ValidationError(_("유효하지 않은 링크입니다. 메일의 주소를 끝까지 복사했는지 확인해 주세요."))
+    return subscriber
+
+
+@transaction.atomic
+def newsletter_confirm(*, token):
+    """Confirm the subscription of the link's owner (idempotent: an already confirmed link stays fine)."""
+    subscriber = _subscriber_by_token(token)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        raise ValidationError(_("구독을 해지한 주소입니다. 다시 받으시려면 구독을 새로 신청해 주세요."))
+    sent_at = subscriber.confirmation_sent_at
+    if sent_at is None or timezone.now() - sent_at > datetime.timedelta(days=CONFIRMATION_VALID_DAYS):
+        raise ValidationError(
+            _("확인 링크의 유효 기간({days}일)이 지났습니다. 구독을 다시 신청해 주세요.").format(
+                days=CONFIRMATION_VALID_DAYS
+            )
+        )
+    subscriber.status = Subscriber.Status.CONFIRMED
+    subscriber.confirmed_at = timezone.now()
+    subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return subscriber
+
+
+@transaction.atomic
+def newsletter_unsubscribe(*, token):
+    """Stop every future newsletter to the link's owner (idempotent); deliveries not yet handed to the
+    outbox are skipped by the batch task."""
+    subscriber = _subscriber_by_token(token)
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+    return subscriber
+
+
+# --- Newsletter issues --------------------------------------------------------------------------------
+
+
+def _locked_issue(issue_id):
+    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None:
+        raise ValidationError(_("뉴스레터를 찾을 수 없습니다."))
+    return issue
+
+
+def _require_draft(issue):
+    if issue.status != NewsletterIssue.Status.DRAFT:
+        raise ValidationError(_("이미 발송을 시작한 뉴스레터는 고칠 수 없습니다. 새 호를 만들어 주세요."))
+
+
+@transaction.atomic
+def newsletter_issue_save(*, issue):
+    """Sanitise the intro, validate and save a draft issue (its chosen items are saved by the caller)."""
+    if issue.pk:
+        _require_draft(_locked_issue(issue.pk))
+    issue.subject = (issue.subject or "").strip()
+    issue.intro = clean_rich_text(issue.intro, field="intro")
+    issue.full_clean()
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def newsletter_issue_autofill(*, issue_id, news_limit=5, course_limit=6, product_limit=4):
+    """Fill an empty part of a draft issue with what is recent: news of the last weeks, courses open for
+    enrolment and the newest products. Parts staff already chose are kept."""
+    issue = _locked_issue(issue_id)
+    _require_draft(issue)
+    added = {}
+    if not issue.news_posts.exists():
+        ids = list(selectors.newsletter_candidate_news().values_list("pk", flat=True)[:news_limit])
+        issue.news_posts.set(ids)
+        added["news"] = len(ids)
+    if not issue.courses.exists():
+        ids = list(selectors.newsletter_candidate_courses().values_list("pk", flat=True)[:course_limit])
+        issue.courses.set(ids)
+        added["courses"] = len(ids)
+    if not issue.products.exists():
+        ids = list(selectors.newsletter_candidate_products().values_list("pk", flat=True)[:product_limit])
+        issue.products.set(ids)
+        added["products"] = len(ids)
+    return added
+
+
+def newsletter_render(*, issue, base_url, unsubscribe_url=UNSUBSCRIBE_MARKER):
+    """(html, text) of ``issue`` as subscribers see it; raises when it has nothing to show."""
+    content = selectors.newsletter_issue_content(issue)
+    if not any(content.values()) and not issue.intro:
+        raise ValidationError(_("머리말을 쓰거나 소식·강좌·제품을 하나 이상 골라 주세요."))
+    context = {
+        "issue": issue,
+        **content,
+        "base_url": (base_url or "").rstrip("/"),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    return (
+        render_to_string("news/email/newsletter.html", context),
+        render_to_string("news/email/newsletter.txt", context),
+    )
+
+
+def _unsubscribe_headers(unsubscribe_url):
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@transaction.atomic
+def newsletter_send_test(*, issue_id, user, base_url):
+    """Send the issue as it is now to the staff member alone (marked as a test)."""
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        raise ValidationError(_("뉴스레터를 찾을 수 없습니다."))
+    if not user.email:
+        raise ValidationError(_("계정에 이메일 주소가 없어 시험 발송을 할 수 없습니다."))
+    unsubscribe_url = absolute_url(base_url, reverse("news:newsletter"))
+    html, text = newsletter_render(issue=issue, base_url=base_url, unsubscribe_url=unsubscribe_url)
+    return outbox_enqueue(
+        dedup_key=f"newsletter-test:{issue.pk}:{user.pk}:{secrets.token_hex(8)}",
+        to=user.email,
+        subject=_("[시험 발송] {subject}").format(subject=issue.subject),
+        body=text,
+        html_body=html,
+    )
+
+
+@transaction.atomic
+def newsletter_send_start(*, issue_id, user, base_url):
+    """Freeze the issue's content, write one delivery per confirmed subscriber and start the batches.
+
+    Returns the number of recipients. Starting twice is refused (the issue is no longer a draft)."""
+    issue = _locked_issue(issue_id)
+    _require_draft(issue)
+    html, text = newsletter_render(issue=issue, base_url=base_url)
+    subscriber_ids = list(selectors.confirmed_subscribers().order_by("pk").values_list("pk", flat=True))
+    if not subscriber_ids:
+        raise ValidationError(_("구독을 확인한 구독자가 없어 보낼 수 없습니다."))
+    issue.rendered_html, issue.rendered_text = html, text
+    issue.base_url = (base_url or "").rstrip("/")
+    issue.status = NewsletterIssue.Status.SENDING
+    issue.send_started_at = timezone.now()
+    issue.sent_by = user
+    issue.save()
+    NewsletterDelivery.objects.bulk_create(
+        [NewsletterDelivery(issue=issue, subscriber_id=pk) for pk in subscriber_ids], batch_size=1000
+    )
+    transaction.on_commit(lambda: dispatch_batch(issue.pk))
+    return len(subscriber_ids)
+
+
+def dispatch_batch(issue_id, batch_size=None):
+    from .tasks import send_newsletter_batch
+
+    try:
+        send_newsletter_batch.delay(issue_id, batch_size)
+    except Exception:
+        # The deliveries are committed; the periodic resume job continues when the broker is back.
+        logger.warning("Could not queue newsletter batch of issue %s now; the resume job will.", issue_id)
+
+
+@transaction.atomic
+def newsletter_send_batch(*, issue_id, batch_size=None):
+    """Hand the next ``batch_size`` waiting deliveries of a sending issue to the outbox; returns how many
+    it processed. Another batch is queued after commit while some wait; the last one marks the issue sent.
+
+    The issue row lock makes concurrent or repeated batch tasks (a redelivered task after a worker died)
+    run one after the other, and everything a batch writes commits together or not at all: a worker killed
+    mid-batch leaves its deliveries waiting for the next run. The outbox ``dedup_key`` per issue and
+    subscriber is the last guard: one e-mail per subscriber and issue, whatever happens."""
+    batch_size = batch_size or BATCH_SIZE
+    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None or issue.status != NewsletterIssue.Status.SENDING:
+        return 0
+    batch = list(
+        issue.deliveries.filter(status=NewsletterDelivery.Status.PENDING)
+        .select_related("subscriber")
+        .order_by("pk")[:batch_size]
+    )
+    now = timezone.now()
+    for delivery in batch:
+        subscriber = delivery.subscriber
+        delivery.processed_at = now
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            delivery.status = NewsletterDelivery.Status.SKIPPED
+            continue
+        unsubscribe_url = absolute_url(issue.base_url, reverse("news:unsubscribe", args=[subscriber.token]))
+        delivery.email = outbox_enqueue(
+            dedup_key=f"newsletter:{issue.pk}:{subscriber.pk}",
+            to=subscriber.email,
+            subject=issue.subject,
+            body=issue.rendered_text.replace(UNSUBSCRIBE_MARKER, unsubscribe_url),
+            html_body=issue.rendered_html.replace(UNSUBSCRIBE_MARKER, unsubscribe_url),
+            headers=_unsubscribe_headers(unsubscribe_url),
+        )
+        delivery.status = NewsletterDelivery.Status.QUEUED
+    NewsletterDelivery.objects.bulk_update(batch, ["status", "email", "processed_at"])
+    if issue.deliveries.filter(status=NewsletterDelivery.Status.PENDING).exists():
+        next_size = None if batch_size == BATCH_SIZE else batch_size
+        transaction.on_commit(lambda: dispatch_batch(issue.pk, next_size))
+    else:
+        issue.status = NewsletterIssue.Status.SENT
+        issue.send_finished_at = now
+        issue.save(update_fields=["status", "send_finished_at", "updated_at"])
+    return len(batch)

@@ -1,0 +1,187 @@
+"""Accessibility of every public page in a real browser (Debian's Chromium driven by Playwright).
+
+* axe-core (axe-playwright-python) on each page the issue lists: no serious or critical violation;
+* enrolment in a course with the keyboard alone;
+* at phone width (390 px) the home page and the catalogue do not overflow horizontally (with screenshots).
+
+A page is skipped only when its URL name does not exist yet (another app has not built it), with the reason.
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from courses.models import Enrollment, EnrollmentStatus
+from tests.courses.factories import UserFactory, future_course
+from tests.news.factories import NewsPostFactory
+from tests.ondure.factories import CommunityFactory
+from tests.regeneration.factories import ResidentCouncilFactory
+from tests.social_economy.factories import OrganizationFactory, ProductFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+# (label, URL name, how to build the arguments from the fixture data, logged in?)
+PAGES = [
+    ("home", "home", None, False),
+    ("news list", "news:list", None, False),
+    ("news detail", "news:detail", lambda d: [d["post"].slug], False),
+    ("newsletter", "news:newsletter", None, False),
+    ("course catalogue", "courses:catalogue", None, False),
+    ("course detail", "courses:detail", lambda d: [d["course"].slug], False),
+    ("course detail (logged in, enrol form)", "courses:detail", lambda d: [d["course"].slug], True),
+    ("sign-up", "account_signup", None, False),
+    ("login", "account_login", None, False),
+    ("my enrolments (/me/)", "courses:my_enrollments", None, True),
+    ("social-economy directory", "social_economy:directory", None, False),
+    (
+        "social-economy organization",
+        "social_economy:organization_detail",
+        lambda d: [d["organization"].pk],
+        False,
+    ),
+    ("social-economy products", "social_economy:products", None, False),
+    ("social-economy product", "social_economy:product_detail", lambda d: [d["product"].pk], False),
+    ("Ondure directory", "ondure:directory", None, False),
+    ("Ondure community", "ondure:community_detail", lambda d: [d["community"].pk], False),
+    ("regeneration index", "regeneration:index", None, False),
+    ("regeneration houses", "regeneration:houses", None, False),
+    ("regeneration council", "regeneration:council_detail", lambda d: [d["council"].pk], False),
+]
+
+
+@pytest.fixture
+def site_data(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    organization = OrganizationFactory(name="전주 한지 협동조합")
+    return {
+        "post": NewsPostFactory(
+            title="가을 시민강좌 모집", body='<p>안내</p><img src="/static/x.png" alt="강의실">'
+        ),
+        "course": future_course(title="마을공동체 첫걸음"),
+        "organization": organization,
+        "product": ProductFactory(organization=organization, name="한지 조명등"),
+        "community": CommunityFactory(name="풍남문 공예 공동체"),
+        "council": ResidentCouncilFactory(),
+        "citizen": UserFactory(email="citizen-a11y@example.com", name="김접근"),
+    }
+
+
+def _log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def _url(url_name, args):
+    try:
+        return reverse(url_name, args=args)
+    except NoReverseMatch:
+        pytest.skip(f"URL name {url_name!r} does not exist yet (its app has not built the page)")
+
+
+def _blocking_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:5]
+        )
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.mark.parametrize(("label", "url_name", "args", "logged_in"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_has_no_serious_or_critical_axe_violation(
+    browser_page, live_server, site_data, label, url_name, args, logged_in
+):
+    path = _url(url_name, args(site_data) if args else None)
+    page = browser_page
+    if logged_in:
+        _log_in(page, live_server, site_data["citizen"])
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{label}: {path} answered {response.status}"
+    # The shared layout is there: one main landmark, a skip link to it, one h1, the language in <html>.
+    assert page.locator("main#main").count() == 1
+    assert page.locator('a.skip-link[href="#main"]').count() == 1
+    assert page.locator("h1").count() == 1, f"{label}: the page must have exactly one h1"
+    assert page.get_attribute("html", "lang") == "ko"
+    assert _blocking_violations(page) == [], f"{label} ({path})"
+
+
+def test_enrolment_works_with_the_keyboard_alone(browser_page, live_server, site_data):
+    page = browser_page
+    course, citizen = site_data["course"], site_data["citizen"]
+    _log_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}{reverse('courses:detail', args=[course.slug])}")
+
+    # The first Tab reaches the skip link, and it moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert page.evaluate("getComputedStyle(document.activeElement).top") != "-160px"  # it became visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    def tab_to(locator, limit=60):
+        target = locator.element_handle()
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("el => el === document.activeElement", target):
+                outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline != "none", "the focused element must show a focus indicator"
+                return
+        raise AssertionError(f"Tab never reached {locator}")
+
+    tab_to(page.get_by_label("수강신청 개인정보 수집·이용에 동의합니다. (필수)"))
+    page.keyboard.press("Space")
+    tab_to(page.locator("#enrol").get_by_role("button", name="수강신청"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("수강신청이 확정되었습니다").first.is_visible()
+    enrollment = Enrollment.objects.get(user=citizen, course=course)
+    assert enrollment.status == EnrollmentStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("url_name", ["home", "courses:catalogue"])
+def test_phone_width_layout_does_not_overflow(browser_page, live_server, site_data, url_name, tmp_path):
+    path = _url(url_name, None)
+    page = browser_page
+    for number in range(6):
+        future_course(title=f"아주 긴 강좌 이름으로 화면 너비를 시험하는 주경야독 인문학 강좌 {number}기")
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{live_server.url}{path}")
+    page.evaluate("document.fonts.ready")
+    screenshot = page.screenshot(
+        path=str(tmp_path / f"{re.sub(r'[^a-z]', '_', url_name)}.png"), full_page=True
+    )
+    assert screenshot[:8] == b"\x89PNG\r\n\x1a\n"
+    widths = page.evaluate(
+        "({doc: document.documentElement.scrollWidth, view: window.innerWidth,"
+        " wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className)})"
+    )
+    assert widths["doc"] <= widths["view"], f"{path} overflows at 360px: {widths}"
+
+
+def test_the_axe_check_itself_catches_a_missing_alt_and_an_unlabelled_field(
+    browser_page, live_server, site_data
+):
+    """Guards the guard: the same check fails on a page with known problems."""
+    page = browser_page
+    page.goto(f"{live_server.url}/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<img src="/static/x.png"><input type="text" name="q">\')'
+    )
+    found = " ".join(_blocking_violations(page))
+    assert "image-alt" in found and "label" in found
