@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import ensure_database, gunicorn, load, portal_env, print_table  # noqa: E402
+from benchmarks.harness import ensure_database, gunicorn, load, portal_env, print_table
 
 
 def seed(organizations, products):

@@ -2,10 +2,10 @@
 responses that conform to the schema (status codes, content types, bodies, headers)."""
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (

@@ -1,9 +1,8 @@
 import pytest
 
-from tests.conftest import _fresh_connection_pools
-
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import JEONJU_DONGS, load_dongs
+from tests.conftest import _fresh_connection_pools
 
 pytestmark = pytest.mark.django_db
 
