@@ -36,7 +36,9 @@ def _populate(count):
 def test_directory_filters_by_kind_stage_dong_and_cohort(client):
     dong = DongFactory(name="노송동")
     village = CommunityFactory(name="노송 마을", kind=CommunityKind.VILLAGE, dong=dong, cohort_year=2015)
-    startup = CommunityFactory(name="풍남 창업", current_stage=Stage.IEUM, cohort_year=2014)
+    startup = CommunityFactory(
+        name="풍남 창업", current_stage=Stage.IEUM, cohort_year=2014, dong=DongFactory(name="풍남동")
+    )
     CommunityFactory(name="숨김 공동체", is_public=False)
     assert _names(client.get(DIRECTORY)) == [village.name, startup.name]
     assert _names(client.get(DIRECTORY, {"kind": "village"})) == [village.name]
