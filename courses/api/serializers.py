@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jeonju_center.api.serializers import FastModelSerializer
+from jeonju_center.api.serializers import ChoiceLabelField, FastModelSerializer
 
 from ..models import Course, CourseSession
 
@@ -22,12 +22,12 @@ class CourseSerializer(FastModelSerializer):
 
     track_name = serializers.CharField(source="track.name", read_only=True)
     track_slug = serializers.CharField(source="track.slug", read_only=True)
-    audience_label = serializers.CharField(source="get_audience_display", read_only=True)
+    audience_label = ChoiceLabelField("audience")
     audience_dongs = serializers.SerializerMethodField(
         help_text="수강 대상 행정동 id (지정 행정동 주민 대상일 때)"
     )
     audience_dong_names = serializers.SerializerMethodField(help_text="수강 대상 행정동 이름")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     seats_left = serializers.IntegerField(
         read_only=True, help_text="남은 자리: 정원 − 확정 인원 (0 미만 없음)"
     )

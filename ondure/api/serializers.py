@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jeonju_center.api.serializers import FastModelSerializer
+from jeonju_center.api.serializers import ChoiceLabelField, FastModelSerializer
 
 from ..models import Community, CommunityStageRecord, Stage, SupportProgram
 
@@ -30,8 +30,8 @@ class CommunityStageSerializer(FastModelSerializer):
     """One year of a community's path through the stages (디딤 → 이음 → 희망)."""
 
     stage = StageField(read_only=True)
-    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    stage_label = ChoiceLabelField("stage")
+    decision_label = ChoiceLabelField("decision")
 
     class Meta:
         model = CommunityStageRecord
@@ -43,11 +43,11 @@ class CommunityStageSerializer(FastModelSerializer):
 class CommunitySerializer(FastModelSerializer):
     """An Ondure community (온두레 공동체)."""
 
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     dong_name = serializers.CharField(source="dong.name", read_only=True)
-    activity_field_label = serializers.CharField(source="get_activity_field_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    current_stage_label = serializers.CharField(source="get_current_stage_display", read_only=True)
+    activity_field_label = ChoiceLabelField("activity_field")
+    status_label = ChoiceLabelField("status")
+    current_stage_label = ChoiceLabelField("current_stage")
     graduated_organization_name = serializers.CharField(
         source="graduated_organization.name", read_only=True, allow_null=True
     )
@@ -109,7 +109,7 @@ class CommunityCSVSerializer(CommunitySerializer):
 class SupportProgramSerializer(FastModelSerializer):
     """A yearly support program with its budget and what has been spent from it (KRW)."""
 
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     records_count = serializers.IntegerField(
         read_only=True, help_text="이 사업으로 기록된 지원(보조금·교육·현장 방문·컨설팅) 건수."
     )

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jeonju_center.api.serializers import FastModelSerializer
+from jeonju_center.api.serializers import ChoiceLabelField, FastModelSerializer
 
 from ..models import (
     GRADE_LABELS,
@@ -22,7 +22,7 @@ from ..models import (
 class ActivationAreaSerializer(FastModelSerializer):
     """도시재생활성화지역."""
 
-    area_type_label = serializers.CharField(source="get_area_type_display", read_only=True)
+    area_type_label = ChoiceLabelField("area_type")
     dongs = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="포함 행정동 id")
     dong_names = serializers.SlugRelatedField(
         source="dongs", slug_field="name", many=True, read_only=True, help_text="포함 행정동 이름"
@@ -65,14 +65,14 @@ class VacantHouseSerializer(FastModelSerializer):
     """빈집 (통계용 공개 대장): no address, owner data or internal note; coordinates rounded to ~100 m."""
 
     dong_name = serializers.CharField(source="dong.name", read_only=True)
-    building_type_label = serializers.CharField(source="get_building_type_display", read_only=True)
-    structure_label = serializers.CharField(source="get_structure_display", read_only=True)
-    vacancy_cause_label = serializers.CharField(source="get_vacancy_cause_display", read_only=True)
+    building_type_label = ChoiceLabelField("building_type")
+    structure_label = ChoiceLabelField("structure")
+    vacancy_cause_label = ChoiceLabelField("vacancy_cause")
     grade_scheme = serializers.CharField(source="current_grade_scheme", read_only=True)
-    grade_scheme_label = serializers.CharField(source="get_current_grade_scheme_display", read_only=True)
+    grade_scheme_label = ChoiceLabelField("current_grade_scheme")
     grade = serializers.IntegerField(source="current_grade", read_only=True, allow_null=True)
     grade_label = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     current_program_name = serializers.CharField(
         source="current_program.name", read_only=True, allow_null=True, default=None
     )
@@ -122,7 +122,7 @@ class VacantHouseSerializer(FastModelSerializer):
 class HousingProgramSerializer(FastModelSerializer):
     """빈집 활용 사업, with occupancy as counts only."""
 
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     houses_in_use_count = serializers.IntegerField(read_only=True, help_text="이 사업으로 활용 중인 빈집 수")
     active_tenancy_count = serializers.IntegerField(read_only=True, help_text="현재 입주 중인 계약 수")
 

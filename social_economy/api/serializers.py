@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jeonju_center.api.serializers import FastModelSerializer
+from jeonju_center.api.serializers import ChoiceLabelField, FastModelSerializer
 
 from ..models import (
     ConsultingCase,
@@ -24,7 +24,7 @@ from ..models import (
 
 
 def label(field):
-    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+    return ChoiceLabelField(field)
 
 
 def name_of(source):
