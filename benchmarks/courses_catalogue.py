@@ -1,31 +1,30 @@
 """Benchmark of the public course catalogue on PostgreSQL under gunicorn (a script, not a test).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jc_bench_courses \\
-        .venv/bin/python benchmarks/courses_catalogue.py [--small] [--requests 400] [--concurrency 8]
+    .venv/bin/python benchmarks/courses_catalogue.py [--small] [--database-url postgres://…] [--duration 15]
 
-1. Refuses anything but PostgreSQL. Migrates the (scratch) database and seeds a large data set once:
+1. Creates the scratch PostgreSQL database if needed, migrates it and seeds a large data set once:
    2,000 published courses with 4 sessions each and 200,000 enrolments of 20,000 citizens (``--small``:
    200 courses, 10,000 enrolments). Rows are added with ``bulk_create`` and are recognisable by the
    ``bench-`` prefix; a second run reuses them. Nothing else in the database is touched.
 2. Starts gunicorn on ``benchmarks.courses_catalogue_wsgi`` (the portal plus one trivial Django view, ``/bench/trivial/``).
-3. Loads ``/bench/trivial/``, ``/courses/`` and one ``/courses/<slug>/`` with concurrent clients and prints
+3. Loads ``/bench/trivial/``, ``/courses/`` and one ``/courses/<slug>/`` with keep-alive clients
+   (``benchmarks/harness.py``, the same measurement as the API benchmark) and prints
    requests/s, p50 and p99 for each, and their ratios to the trivial view.
 """
 
 import argparse
 import datetime
-import http.client
 import os
 import random
-import signal
-import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.harness import ensure_database, gunicorn, load, portal_env, print_table  # noqa: E402
+
 BENCH_PREFIX = "bench-"
 SIZES = {
     "full": {"courses": 2000, "enrolments": 200_000, "citizens": 20_000},
@@ -34,21 +33,10 @@ SIZES = {
 
 
 def setup_django():
-    sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeonju_center.settings")
     import django
 
     django.setup()
-
-
-def refuse_unless_postgresql():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "Refusing to run: set DATABASE_URL to a scratch PostgreSQL database, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/jc_bench_courses"
-        )
-    return url
 
 
 # --- seeding ----------------------------------------------------------------------------------------
@@ -178,116 +166,32 @@ def seed(size, *, stdout=print):
     )
 
 
-# --- serving and loading ----------------------------------------------------------------------------
-
-
-def start_gunicorn(*, port, workers, database_url):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "DB_CONN_MAX_AGE": "60",
-        "PYTHONPATH": str(REPO),
-        # WhiteNoise warns that collectstatic was not run; the benchmark serves no static files.
-        "PYTHONWARNINGS": "ignore::UserWarning",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "benchmarks.courses_catalogue_wsgi:application", f"--workers={workers}", f"--bind=127.0.0.1:{port}",
-         "--log-level=warning", "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "--access-logfile=/dev/null"],
-        cwd=REPO, env=env, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            status, _body = fetch(port, "/bench/trivial/")
-            if status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    sys.exit("gunicorn did not answer within 30 s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def fetch(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Accept-Language": "ko"})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def load(port, path, *, requests, concurrency, warmup=20):
-    for _ in range(warmup):
-        status, _body = fetch(port, path)
-        if status != 200:
-            sys.exit(f"{path} answered {status}")
-    latencies, errors, lock = [], [], threading.Lock()
-    remaining = iter(range(requests))
-
-    def worker():
-        while True:
-            with lock:
-                if next(remaining, None) is None:
-                    return
-            started = time.perf_counter()
-            status, _body = fetch(port, path)
-            elapsed = time.perf_counter() - started
-            with lock:
-                (latencies if status == 200 else errors).append(elapsed)
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "path": path,
-        "requests": len(latencies),
-        "errors": len(errors),
-        "rps": len(latencies) / wall,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-    }
+# --- serving and measuring ------------------------------------------------------------------------
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/jc_bench_courses")
     parser.add_argument(
         "--small", action="store_true", help="200 courses and 10,000 enrolments (a quick run)"
     )
-    parser.add_argument("--requests", type=int, default=400, help="requests per page (default 400)")
-    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per page")
+    parser.add_argument("--concurrency", type=int, default=4, help="keep-alive clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    database_url = refuse_unless_postgresql()
+    ensure_database(args.database_url)
+    # The trivial view's WhiteNoise warns that collectstatic was not run; no static files are served.
+    env = portal_env(args.database_url, PYTHONWARNINGS="ignore::UserWarning")
+    os.environ.update(env)
     setup_django()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("Refusing to run: the configured database is not PostgreSQL.")
     size = SIZES["small" if args.small else "full"]
     seed(size)
+    from django.db import connection
+
     from courses.models import Course, Enrollment
 
     # The detail page of the benchmark course with the most enrolments (the heaviest one).
@@ -296,38 +200,36 @@ def main():
         .order_by("-capacity", "-waitlist_limit", "slug")
         .first()
     )
-    totals = (
-        Course.objects.filter(is_published=True).count(),
-        Enrollment.objects.count(),
-    )
+    totals = (Course.objects.filter(is_published=True).count(), Enrollment.objects.count())
     connection.close()
 
-    process = start_gunicorn(port=args.port, workers=args.workers, database_url=database_url)
-    try:
-        results = [
-            load(port, path, requests=args.requests, concurrency=args.concurrency)
-            for port, path in [
-                (args.port, "/bench/trivial/"),
-                (args.port, "/courses/"),
-                (args.port, f"/courses/{detail.slug}/"),
-            ]
-        ]
-    finally:
-        stop(process)
+    paths = ["/bench/trivial/", "/courses/", f"/courses/{detail.slug}/"]
+    with gunicorn(
+        "benchmarks.courses_catalogue_wsgi:application", args.port, env, workers=args.workers,
+        ready_path="/bench/trivial/",
+    ) as url:  # fmt: skip
+        results = {
+            path: load(
+                url,
+                path,
+                headers={"Accept-Language": "ko"},
+                duration=args.duration,
+                concurrency=args.concurrency,
+            )
+            for path in paths
+        }
 
-    trivial = results[0]
+    print(
+        f"\n{totals[0]:,} published courses, {totals[1]:,} enrolments; gunicorn {args.workers} sync workers; "
+        f"{args.concurrency} keep-alive clients; {args.duration:.0f} s per page\n"
+    )
+    print_table([(path, results[path]) for path in paths])
     print()
-    print(
-        f"database: {totals[0]} published courses, {totals[1]} enrolments · gunicorn {args.workers} sync workers · "
-        f"{args.requests} requests per page, {args.concurrency} concurrent clients (same machine, {os.cpu_count()} CPUs)"
-    )
-    print(
-        f"{'page':<45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s ratio':>12} {'p50 ratio':>10} {'errors':>7}"
-    )
-    for row in results:
+    trivial = results[paths[0]]
+    for path in paths[1:]:
         print(
-            f"{row['path'][:45]:<45} {row['rps']:>8.1f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
-            f"{row['rps'] / trivial['rps']:>12.2f} {row['p50'] / trivial['p50']:>10.2f} {row['errors']:>7}"
+            f"{path} ÷ trivial Django view: throughput {results[path]['rps'] / trivial['rps']:.2f}, "
+            f"p50 latency {results[path]['p50_ms'] / trivial['p50_ms']:.1f}×"
         )
 
 
