@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jeonju_center.common.middleware.KoreanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on GET responses and 304 for a matching If-None-Match (cheap for partners that poll).
     "django.middleware.http.ConditionalGetMiddleware",

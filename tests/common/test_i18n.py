@@ -124,3 +124,16 @@ def test_placeholders_survive_translation():
         placeholders = sorted(re.findall(r"%\(\w+\)[sd]|\{\w*\}", entry["msgid"]))
         for translated in _translations(entry):
             assert sorted(re.findall(r"%\(\w+\)[sd]|\{\w*\}", translated)) == placeholders, entry["msgid"]
+
+
+def test_the_browser_language_does_not_switch_pages_to_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="ko">' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+
+def test_the_admin_is_korean_for_an_english_browser(admin_client):
+    response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert response.status_code == 200
+    assert "업무 관리" in response.content.decode()
