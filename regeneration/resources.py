@@ -9,10 +9,16 @@ the export has no personal data (no owner, no exact address).
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.results import RowResult
 
-from jeonju_center.common.models import Dong
+from jeonju_center.common.imports import (
+    ChoiceLabelWidget,
+    DongWidget,
+    KoreanDateWidget,
+    KoreanDecimalWidget,
+    WholeNumberWidget,
+)
 
 from . import services
 from .models import (
@@ -30,85 +36,10 @@ from .models import (
 PERSONAL_COLUMNS = ("address", "owner_name", "owner_phone", "owner_address")
 
 
-class ChoiceLabelWidget(widgets.Widget):
-    """A choice written as its Korean label (단독주택); the stored code (detached) is accepted too."""
-
-    def __init__(self, choices, **kwargs):
-        super().__init__(**kwargs)
-        self.choices = list(choices)
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            return ""
-        for code, label in self.choices:
-            if text in (str(code), str(label)):
-                return code
-        raise ValueError(
-            _("'%(value)s'은(는) 올바른 값이 아닙니다. 다음 중 하나를 쓰세요: %(labels)s")
-            % {"value": text, "labels": ", ".join(str(label) for _code, label in self.choices)}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
-
-
-class DongWidget(widgets.ForeignKeyWidget):
-    def __init__(self, **kwargs):
-        super().__init__(Dong, field="name", **kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            raise ValueError(_("행정동을 입력해야 합니다."))
-        try:
-            return Dong.objects.get(name=text)
-        except Dong.DoesNotExist:
-            raise ValueError(_("'%(value)s'은(는) 등록된 행정동이 아닙니다.") % {"value": text}) from None
-
-
-class WholeNumberWidget(widgets.IntegerWidget):
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        try:
-            number = float(str(value).replace(",", "").strip())
-        except ValueError:
-            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
-        if number != int(number):
-            raise ValueError(_("'%(value)s'은(는) 정수가 아닙니다.") % {"value": value})
-        return int(number)
-
-
-class KoreanDecimalWidget(widgets.DecimalWidget):
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        try:
-            return super().clean(str(value).replace(",", "").strip(), row=row, **kwargs)
-        except Exception:
-            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
-
-
-class KoreanDateWidget(widgets.DateWidget):
-    def __init__(self):
-        super().__init__("%Y-%m-%d")
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except ValueError:
-            raise ValueError(
-                _("'%(value)s'은(는) 날짜(예: 2024-04-15)가 아닙니다.") % {"value": value}
-            ) from None
-
-
 class VacantHouseResource(resources.ModelResource):
     management_number = fields.Field("management_number", column_name="관리번호")
     address = fields.Field("address", column_name="소재지")
-    dong = fields.Field("dong", column_name="행정동", widget=DongWidget())
+    dong = fields.Field("dong", column_name="행정동", widget=DongWidget(required=True))
     latitude = fields.Field("latitude", column_name="위도", widget=KoreanDecimalWidget())
     longitude = fields.Field("longitude", column_name="경도", widget=KoreanDecimalWidget())
     building_type = fields.Field(

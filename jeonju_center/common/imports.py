@@ -1,0 +1,110 @@
+"""Cell widgets shared by the apps' Excel imports (django-import-export): Korean labels in, codes stored,
+and a clear Korean message for every cell that cannot be read."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+
+from .models import Dong
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Korean label (e.g. 마을공동체); the stored code (village) is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        for code, label in self.choices:
+            if text in (str(code), str(label)):
+                return code
+        raise ValueError(
+            _("'%(value)s'은(는) 올바른 값이 아닙니다. 다음 중 하나를 쓰세요: %(labels)s")
+            % {"value": text, "labels": ", ".join(str(label) for _code, label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class YesNoWidget(widgets.Widget):
+    TRUE, FALSE = ("예", "y", "yes", "true", "1", "o"), ("아니요", "아니오", "n", "no", "false", "0", "x")
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("'예' 또는 '아니요'로 적어 주세요."))
+
+    def render(self, value, obj=None, **kwargs):
+        return str(_("예")) if value else str(_("아니요"))
+
+
+class DongWidget(widgets.ForeignKeyWidget):
+    """A dong written by name (풍남동)."""
+
+    def __init__(self, *, required=False, **kwargs):
+        self.required = required
+        super().__init__(Dong, field="name", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            if self.required:
+                raise ValueError(_("행정동을 입력해야 합니다."))
+            return None
+        try:
+            return Dong.objects.get(name=text)
+        except Dong.DoesNotExist:
+            raise ValueError(_("'%(value)s'은(는) 등록된 행정동이 아닙니다.") % {"value": text}) from None
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number, also written with thousands separators or read back from Excel as 12.0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        try:
+            number = float(str(value).replace(",", "").strip())
+        except ValueError:
+            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
+        if number != int(number):
+            raise ValueError(_("'%(value)s'은(는) 정수가 아닙니다.") % {"value": value})
+        return int(number)
+
+
+class KoreanDecimalWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        try:
+            return super().clean(str(value).replace(",", "").strip(), row=row, **kwargs)
+        except Exception:
+            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
+
+
+class KoreanDateWidget(widgets.DateWidget):
+    """YYYY-MM-DD text or an Excel date cell (read back as a datetime) → a date."""
+
+    def __init__(self, **kwargs):
+        super().__init__("%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date) or value in (None, ""):
+            return value or None
+        try:
+            return datetime.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError(
+                _("'%(value)s'은(는) 날짜(예: 2024-04-15)가 아닙니다.") % {"value": value}
+            ) from None
