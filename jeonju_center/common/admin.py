@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Dong, OutboxEmail, ServiceHeartbeat
+from .outbox import outbox_resend
 
 
 @admin.register(Dong)
@@ -24,7 +26,8 @@ class ServiceHeartbeatAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["subject", "status", "attempts", "created_at", "sending_started_at", "sent_at"]
+    actions = ["resend"]
     list_filter = ["status"]
     search_fields = ["subject", "dedup_key"]
     date_hierarchy = "created_at"
@@ -32,3 +35,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("선택한 메일 다시 보내기 (발송 중 확인 필요·실패 건)"))
+    def resend(self, request, queryset):
+        count = outbox_resend(email_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d건을 다시 보낼 대기열에 넣었습니다.") % {"count": count})

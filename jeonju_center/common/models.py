@@ -59,12 +59,14 @@ class OutboxEmail(models.Model):
     """An e-mail the portal must send, written in the same transaction as the change that causes it.
 
     Sending happens in a Celery task after commit; if the broker is down the row waits and the periodic
-    flush sends it later. ``dedup_key`` makes enqueueing idempotent and the row lock taken while sending
-    makes a retried or duplicated task send nothing twice.
+    flush sends it later. ``dedup_key`` makes enqueueing idempotent. A row is claimed ("sending", committed)
+    before the message goes out, so a retried, duplicated or restarted task never sends it twice; a row a
+    crashed worker left in "sending" is shown to staff to check instead of being sent again.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("대기")
+        SENDING = "sending", _("발송 중 (확인 필요)")
         SENT = "sent", _("발송 완료")
         FAILED = "failed", _("발송 실패")
 
@@ -79,6 +81,7 @@ class OutboxEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
     last_error = models.TextField(_("마지막 오류"), blank=True)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True, db_index=True)
+    sending_started_at = models.DateTimeField(_("발송 시작"), null=True, blank=True)
     sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
 
     class Meta:

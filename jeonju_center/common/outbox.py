@@ -48,39 +48,42 @@ def _dispatch(email_id):
         logger.warning("Could not queue outbox e-mail %s now; the periodic flush will send it.", email_id)
 
 
-class _SendFailed(Exception):
-    pass
-
-
 def outbox_send(*, email_id):
-    """Send one outbox e-mail unless it was sent already. Returns True when this call sent it.
+    """Send one outbox e-mail unless it was sent (or is being sent) already. True when this call sent it.
 
-    The row stays locked while the message goes out, so a duplicate task waits and then sees "sent".
-    A failure is recorded (attempts, error) and re-raised so the task can retry.
+    The row is claimed in its own transaction before the message goes out, so a duplicated task, a retry
+    or a restarted worker never sends it twice. A failure puts it back to "pending" (the error and the
+    attempt are recorded) and is re-raised so the task can retry. If the worker dies between the claim and
+    the end of the send, the row stays "sending": nobody can know whether the message left, so it is not
+    sent again automatically; staff see it in the admin and may resend it.
     """
+    with transaction.atomic():
+        email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != OutboxEmail.Status.PENDING:
+            return False
+        email.status = OutboxEmail.Status.SENDING
+        email.sending_started_at = timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["status", "sending_started_at", "attempts"])
     try:
-        with transaction.atomic():
-            email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
-            if email is None or email.status == OutboxEmail.Status.SENT:
-                return False
-            try:
-                _build_message(email).send()
-            except Exception as error:
-                raise _SendFailed(error) from error
-            email.status = OutboxEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.attempts += 1
-            email.save(update_fields=["status", "sent_at", "attempts"])
-            return True
-    except _SendFailed as failure:
-        error = failure.__cause__
-        attempts = OutboxEmail.objects.get(pk=email_id).attempts + 1
+        _build_message(email).send()
+    except Exception as error:
         OutboxEmail.objects.filter(pk=email_id).update(
-            attempts=attempts,
             last_error=f"{type(error).__name__}: {error}"[:2000],
-            status=OutboxEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboxEmail.Status.PENDING,
+            status=OutboxEmail.Status.FAILED
+            if email.attempts >= MAX_ATTEMPTS
+            else OutboxEmail.Status.PENDING,
         )
-        raise error from None
+        raise
+    OutboxEmail.objects.filter(pk=email_id).update(status=OutboxEmail.Status.SENT, sent_at=timezone.now())
+    return True
+
+
+def outbox_resend(*, email_ids):
+    """Staff decided that e-mails left "sending" or "failed" should go out (again). Returns how many."""
+    return OutboxEmail.objects.filter(
+        pk__in=email_ids, status__in=[OutboxEmail.Status.SENDING, OutboxEmail.Status.FAILED]
+    ).update(status=OutboxEmail.Status.PENDING, last_error="")
 
 
 def _build_message(email):

@@ -90,3 +90,22 @@ def test_broker_down_keeps_the_change_and_the_email_waits_for_the_flush(
     OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=2))
     assert flush_outbox() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_send_interrupted_by_a_crash_is_never_repeated_automatically(django_capture_on_commit_callbacks):
+    from jeonju_center.common.outbox import outbox_resend
+
+    email = enqueue()
+    # A worker claimed the row and died before it could record the result.
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        status=OutboxEmail.Status.SENDING, created_at=timezone.now() - timedelta(hours=1)
+    )
+    assert outbox_send(email_id=email.pk) is False
+    assert flush_outbox() == 0
+    assert mail.outbox == []
+
+    # Staff checked with the recipient and send it again.
+    assert outbox_resend(email_ids=[email.pk]) == 1
+    assert flush_outbox() == 1
+    assert len(mail.outbox) == 1
+    assert OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.SENT

@@ -208,5 +208,12 @@ def test_real_workers_killed_and_restarted_mid_send_deliver_each_issue_once(quie
     written = "".join(path.read_text() for path in quiet_mailbox.iterdir())
     received = Counter(re.findall(r"^To: (\S+)$", written, flags=re.MULTILINE))
     received.update(message.to[0] for message in mail.outbox)
-    assert received == {subscriber.email: 1 for subscriber in subscribers}
-    assert emails.count() == 30 and set(emails.values_list("status", flat=True)) == {"sent"}
+    assert emails.count() == 30
+    # Nobody gets the issue twice. A message the killed worker had claimed but not finished is never sent
+    # again automatically: it stays "sending" for staff to check, so nothing is lost without a trace.
+    assert max(received.values()) == 1
+    in_doubt = list(emails.filter(status="sending").values_list("to", flat=True))
+    missing = {subscriber.email for subscriber in subscribers} - set(received)
+    assert {address for recipients in in_doubt for address in recipients} >= missing
+    assert len(in_doubt) <= 1  # the killed worker (solo pool) had at most one message in hand
+    assert set(emails.values_list("status", flat=True)) <= {"sent", "sending"}
