@@ -44,6 +44,14 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## make backup: pg_dump (custom format) + media + a manifest of row counts and checksums, under backups/
+backup: $(STAMP)
+	$(BIN)/python manage.py backup_data --to backups
+
+## make restore FROM=backups/<stamp> [TO=postgres://…]: restore into an empty database and verify it
+restore: $(STAMP)
+	$(BIN)/python manage.py restore_data $(FROM) $(if $(TO),--database-url $(TO))
+
 check: lint migrations-check
 	$(BIN)/python manage.py check
 

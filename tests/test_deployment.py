@@ -110,3 +110,9 @@ def test_dockerfile_default_command_is_the_web_command():
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
     cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1)
     assert yaml.safe_load(cmd) == SERVICES["web"]["command"]
+
+
+def test_database_image_matches_the_backup_client_major_version():
+    # pg_dump refuses to dump a newer server; the web image gets Debian bookworm's postgresql-client (15).
+    assert SERVICES["db"]["image"].startswith("postgres:15")
+    assert "bookworm" in (REPO_ROOT / "Dockerfile").read_text().splitlines()[1]
