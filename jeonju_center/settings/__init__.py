@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "jeonju_center.demo",
     "jeonju_center.news",
     "import_export",
+    # Who changed what, when and why, for every domain model (shown in the admin).
+    "simple_history",
     # Domain apps.
     "social_economy",
     "ondure",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records the signed-in user on history rows written outside the admin (views, services).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
