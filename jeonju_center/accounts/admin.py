@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.admin_mixins import PersonalDataAdminMixin
+
 from .models import ConsentRecord, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
+    personal_data_kind = _("회원 정보")
     list_display = ["username", "name", "email", "dong", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     list_select_related = ["dong"]
@@ -24,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["user", "item", "version", "agreed_at", "withdrawn_at"]
     list_filter = ["item", "version"]
     list_select_related = ["user"]

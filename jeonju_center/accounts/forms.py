@@ -57,3 +57,15 @@ class CitizenSignupForm(CitizenProfileFields):
 
 class CitizenProfileForm(CitizenProfileFields):
     pass
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("탈퇴하면 계정과 개인정보가 삭제되고 되돌릴 수 없음을 확인했습니다."),
+        error_messages={"required": _("탈퇴하려면 확인란에 표시해 주세요.")},
+    )

@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.masking import mask_name
 from jeonju_center.common.validators import validate_phone
 
 
@@ -42,7 +43,11 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.name or self.username
+        # Citizens appear in many back-office lists (enrolments, consents, history): masked there, in full
+        # only on their own record for staff with the 개인정보 열람 permission.
+        if self.is_staff:
+            return self.name or self.username
+        return mask_name(self.name) if self.name else self.username
 
     def get_full_name(self):
         return self.name or super().get_full_name()

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jeonju_center.common.validators import normalize_phone
 
 from .models import ConsentRecord
+from .signals import account_deleting
 
 
 def consent_record(*, user, item, version=None, ip_address=None):
@@ -21,6 +24,22 @@ def citizen_profile_update(*, user, name, phone="", dong=None):
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=["name", "phone", "dong"])
     return user
+
+
+@transaction.atomic
+def account_delete(*, user, password):
+    """Delete a citizen's own account after checking the password (개인정보 보호법 제36·37조).
+
+    Consent records go with the account; enrolments and other records stay for statistics without the
+    person (see ``account_deleting``). Staff accounts are closed by a center administrator instead, so that
+    the access log and change history keep pointing at a known account.
+    """
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(_("직원 계정은 여기서 탈퇴할 수 없습니다. 센터 관리자에게 요청해 주세요."))
+    if not user.check_password(password):
+        raise ValidationError(_("비밀번호가 맞지 않습니다."), code="password")
+    account_deleting.send(sender=type(user), user=user)
+    user.delete()
 
 
 def client_ip(request):

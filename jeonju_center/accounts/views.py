@@ -1,12 +1,14 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .forms import CitizenProfileForm
-from .services import citizen_profile_update
+from .forms import AccountDeleteForm, CitizenProfileForm
+from .services import account_delete, citizen_profile_update
 
 
 @never_cache
@@ -27,3 +29,19 @@ def profile(request):
 @require_safe
 def privacy_terms(request):
     return render(request, "accounts/privacy.html")
+
+
+@never_cache
+@login_required
+def delete_account(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error("password" if error.code == "password" else None, error)
+        else:
+            logout(request)
+            messages.success(request, _("탈퇴했습니다. 그동안 이용해 주셔서 감사합니다."))
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,8 +1,29 @@
+import datetime
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dong, OutboxEmail, ServiceHeartbeat
+from .access_log import access_log_month_to_review, access_log_review_record, monthly_access_report
+from .models import AccessLogReview, Dong, OutboxEmail, PersonalDataAccess, RetentionRun, ServiceHeartbeat
 from .outbox import outbox_resend
+from .personal_data import ACCESS_LOG_REVIEW_PERMISSION
+from .retention import retention_policies
+
+
+class AccessLogReviewForm(forms.Form):
+    findings = forms.CharField(
+        label=_("점검 의견"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("이상 접근이 있었다면 누구의 어떤 접근이었고 어떻게 조치했는지 적습니다."),
+    )
 
 
 @admin.register(Dong)
@@ -40,3 +61,125 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = outbox_resend(email_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(count)d건을 다시 보낼 대기열에 넣었습니다.") % {"count": count})
+
+
+# The admin index shows each team's "오늘 확인할 일" above the usual list of models.
+admin.site.index_template = "admin/portal_index.html"
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log: read-only for everyone (the model and, on PostgreSQL, a trigger refuse changes)."""
+
+    list_display = [
+        "accessed_at",
+        "staff_username",
+        "ip_address",
+        "action",
+        "data_kind",
+        "record_count",
+        "masked",
+        "reason",
+    ]
+    list_filter = ["action", "data_kind", "masked", ("accessed_at", admin.DateFieldListFilter)]
+    search_fields = ["staff_username", "data_kind", "reason", "ip_address"]
+    date_hierarchy = "accessed_at"
+    readonly_fields = [field.name for field in PersonalDataAccess._meta.fields]
+    list_select_related = False
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.monthly_review_view)
+        return [
+            path("review/", view, name="common_personaldataaccess_review"),
+            path("review/<int:year>-<int:month>/", view, name="common_personaldataaccess_review_month"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_review": request.user.has_perm(ACCESS_LOG_REVIEW_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def monthly_review_view(self, request, year=None, month=None):
+        if not request.user.has_perm(ACCESS_LOG_REVIEW_PERMISSION):
+            raise PermissionDenied
+        if year is None:
+            month_start = access_log_month_to_review(timezone.localdate())
+        else:
+            try:
+                month_start = datetime.date(year, month, 1)
+            except ValueError as error:
+                raise Http404(_("없는 달입니다.")) from error
+        report = monthly_access_report(month_start)
+        review = AccessLogReview.objects.filter(month=month_start).select_related("reviewed_by").first()
+        form = AccessLogReviewForm(request.POST or None)
+        if request.method == "POST" and review is None and form.is_valid():
+            access_log_review_record(
+                month=month_start,
+                reviewed_by=request.user,
+                findings=form.cleaned_data["findings"],
+            )
+            self.message_user(
+                request, _("%(month)s 점검을 기록했습니다.") % {"month": f"{month_start:%Y-%m}"}
+            )
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("개인정보 접근 기록 월간 점검 (%(month)s)") % {"month": f"{month_start:%Y-%m}"},
+            "opts": self.model._meta,
+            "report": report,
+            "review": review,
+            "form": form,
+            "month_start": month_start,
+            "previous_month": (month_start - datetime.timedelta(days=1)).replace(day=1),
+            "next_month": (month_start + datetime.timedelta(days=32)).replace(day=1),
+        }
+        return TemplateResponse(request, "admin/common/personaldataaccess/monthly_review.html", context)
+
+
+@admin.register(AccessLogReview)
+class AccessLogReviewAdmin(admin.ModelAdmin):
+    list_display = ["month", "reviewed_by", "reviewed_at", "record_count"]
+    readonly_fields = ["month", "reviewed_by", "reviewed_at", "record_count", "findings"]
+
+    def has_add_permission(self, request):
+        return False  # recorded from the monthly review screen, which counts the month's rows
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    list_display = ["ran_at", "policy_label", "cutoff", "processed_count"]
+    list_filter = ["policy"]
+    date_hierarchy = "ran_at"
+
+    @admin.display(description=_("보존 정책"), ordering="policy")
+    def policy_label(self, run):
+        policy = retention_policies().get(run.policy)
+        return f"{policy.label} ({policy.days}일)" if policy else run.policy
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -45,3 +45,11 @@ def mask_address(address):
     if len(parts) <= 1:
         return "***" if parts else ""
     return " ".join(parts[:-1]) + " ***"
+
+
+def mask_email(email):
+    """ab***@example.com: enough for staff to recognise an address, not to collect it."""
+    local, _at, domain = (email or "").partition("@")
+    if not domain:
+        return "***"
+    return f"{local[:2]}***@{domain}"

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,3 +94,128 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes: rows of an append-only log are written once and never edited.
+
+    Deleting is left to ``purge_older_than`` (the retention period), which the database trigger also
+    limits on PostgreSQL.
+    """
+
+    def update(self, **kwargs):
+        raise PermissionError(_("접근 기록은 수정할 수 없습니다."))
+
+    def delete(self):
+        raise PermissionError(_("접근 기록은 삭제할 수 없습니다."))
+
+    def purge_older_than(self, cutoff):
+        """Delete rows older than ``cutoff`` (the retention job); returns how many went."""
+        return models.QuerySet.delete(self.filter(accessed_at__lt=cutoff))[0]
+
+
+class PersonalDataAccess(models.Model):
+    """One access to personal data by staff: an unmasked view, a search hit on personal fields or an export.
+
+    Append-only (개인정보의 안전성 확보조치 기준 제8조): the ORM refuses changes and, on PostgreSQL, a trigger
+    refuses UPDATE and any DELETE of a row younger than two years. ``staff`` keeps no foreign-key constraint
+    so that the record survives the staff account; ``staff_username`` is the name at the time.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("열람")
+        SEARCH = "search", _("검색")
+        EXPORT = "export", _("내보내기")
+        DOWNLOAD = "download", _("파일 내려받기")
+
+    accessed_at = models.DateTimeField(_("접근 일시"), default=timezone.now, db_index=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("직원 계정"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    staff_username = models.CharField(_("직원 아이디"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("IP 주소"), null=True, blank=True)
+    action = models.CharField(_("작업"), max_length=10, choices=Action.choices)
+    data_kind = models.CharField(_("정보 종류"), max_length=100, help_text=_("예: 입주 계약, 수강 신청"))
+    model_label = models.CharField(_("모델"), max_length=100)
+    object_ids = models.JSONField(_("대상 기록 번호"), default=list, blank=True)
+    record_count = models.PositiveIntegerField(_("대상 건수"), default=0)
+    fields = models.JSONField(_("열람한 항목"), default=list, blank=True)
+    search_term = models.CharField(_("검색어"), max_length=200, blank=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    masked = models.BooleanField(
+        _("마스킹됨"), default=False, help_text=_("내보낸 파일의 개인정보가 가려졌는지")
+    )
+    path = models.CharField(_("화면 주소"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("개인정보 접근 기록")
+        verbose_name_plural = _("개인정보 접근 기록")
+        ordering = ["-accessed_at", "-id"]
+        default_permissions = ("view",)
+        permissions = [
+            ("view_personal_data", _("개인정보 열람 (마스킹 해제)")),
+            ("review_access_log", _("개인정보 접근 기록 월간 점검")),
+        ]
+        indexes = [models.Index(fields=["staff", "accessed_at"], name="common_access_staff_time")]
+
+    def __str__(self):
+        return f"{self.staff_username} {self.get_action_display()} {self.data_kind} ({self.record_count})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(_("접근 기록은 수정할 수 없습니다."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(_("접근 기록은 삭제할 수 없습니다."))
+
+
+class AccessLogReview(models.Model):
+    """The monthly check of the access log by a center administrator (who looked at which month, findings)."""
+
+    month = models.DateField(_("점검 월"), unique=True, help_text=_("그 달의 1일"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("점검자"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("점검 일시"), default=timezone.now)
+    record_count = models.PositiveIntegerField(_("점검한 기록 수"))
+    findings = models.TextField(_("점검 의견"), blank=True)
+
+    class Meta:
+        verbose_name = _("접근 기록 월간 점검")
+        verbose_name_plural = _("접근 기록 월간 점검")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__day=1),
+                name="common_access_review_first_of_month",
+                violation_error_message=_("점검 월은 그 달의 1일로 입력합니다."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class RetentionRun(models.Model):
+    """What one run of a retention policy anonymised or deleted: the counts staff and auditors see."""
+
+    policy = models.CharField(_("보존 정책"), max_length=60)
+    ran_at = models.DateTimeField(_("실행 일시"), default=timezone.now, db_index=True)
+    cutoff = models.DateField(_("기준일"), help_text=_("이 날짜 이전에 끝난 기록이 대상입니다."))
+    processed_count = models.PositiveIntegerField(_("처리 건수"))
+
+    class Meta:
+        verbose_name = _("보존기간 경과 정보 처리 기록")
+        verbose_name_plural = _("보존기간 경과 정보 처리 기록")
+        ordering = ["-ran_at", "policy"]
+
+    def __str__(self):
+        return f"{self.policy} {self.ran_at:%Y-%m-%d}: {self.processed_count}"

@@ -29,3 +29,14 @@ def flush_outbox():
         except (SMTPException, OSError):
             continue  # recorded on the row; tried again at the next flush
     return sent
+
+
+@shared_task
+def apply_retention_policies():
+    """Anonymise or delete personal data past its retention period; returns the counts per policy.
+
+    Each policy only processes records it has not processed yet, so a rerun (or a redelivered task after a
+    worker crash) changes nothing more."""
+    from .retention import apply_retention_policies as apply_all
+
+    return apply_all()

@@ -1,7 +1,14 @@
-"""The center's staff teams (one Django group each). Issue-level permissions are assigned per group;
-team e-mails (monthly reports, alerts) go to the active staff members of the team's group."""
+"""The center's staff teams (one Django group each) and what each may do in the back office.
 
-from django.contrib.auth.models import Group
+Least privilege: a team gets the permissions of its own apps' models and read access to the few shared
+look-ups its screens need; 센터 관리자 gets everything but the right to see unmasked personal data, which is
+the separate 개인정보 열람 group. ``load_reference_data`` sets each group's permissions to exactly this list
+(change it here, in code review, rather than in the admin). Team e-mails (monthly reports, alerts) go to
+the active staff members of the team's group.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .reference import reference_loader
@@ -21,6 +28,61 @@ TEAMS = {
 }
 
 
+# The apps whose models each team keeps (all permissions on them, their history included).
+TEAM_APPS = {
+    REGENERATION_TEAM: ("regeneration",),
+    SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure"),
+    EDUCATION_TEAM: ("courses",),
+}
+
+# Read-only look-ups a team's screens use from elsewhere (autocomplete fields, filters).
+TEAM_EXTRA_PERMISSIONS = {
+    REGENERATION_TEAM: ("common.view_dong",),
+    SOCIAL_ECONOMY_TEAM: ("common.view_dong", "partners.view_partnercenter"),
+    EDUCATION_TEAM: ("common.view_dong", "accounts.view_user"),
+}
+
+# 센터 관리자: every app of the portal, staff accounts and groups, login lockouts.
+CENTER_ADMIN_APPS = (
+    "regeneration",
+    "social_economy",
+    "ondure",
+    "courses",
+    "news",
+    "common",
+    "partners",
+    "accounts",
+    "auth",
+    "axes",
+    "rest_framework_api_key",
+)
+
+PERSONAL_DATA_PERMISSION = ("common", "view_personal_data")
+
+
+def _permissions(*, apps=(), codes=()):
+    query = Q(pk__in=[])
+    if apps:
+        query |= Q(content_type__app_label__in=apps)
+    for code in codes:
+        app_label, codename = code.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def team_permissions(team):
+    """The permissions the group ``team`` must have, as a queryset."""
+    if team == PERSONAL_DATA_VIEWERS:
+        return _permissions(codes=[".".join(PERSONAL_DATA_PERMISSION)])
+    if team == CENTER_ADMINS:
+        # Everything except the personal-data permission; the access log itself is view-only by design.
+        app_label, codename = PERSONAL_DATA_PERMISSION
+        return _permissions(apps=CENTER_ADMIN_APPS).exclude(
+            content_type__app_label=app_label, codename=codename
+        )
+    return _permissions(apps=TEAM_APPS[team], codes=TEAM_EXTRA_PERMISSIONS.get(team, ()))
+
+
 def team_emails(team):
     """E-mail addresses of the active staff members of ``team`` (plus center admins as a fallback)."""
     from django.contrib.auth import get_user_model
@@ -34,5 +96,10 @@ def team_emails(team):
 
 @reference_loader
 def load_team_groups():
-    created = [name for name in TEAMS if Group.objects.get_or_create(name=name)[1]]
-    return f"team groups: {len(created)} created"
+    """Create the team groups and set each one's permissions to exactly what ``team_permissions`` says."""
+    created = 0
+    for name in TEAMS:
+        group, was_created = Group.objects.get_or_create(name=name)
+        created += was_created
+        group.permissions.set(team_permissions(name))
+    return f"team groups: {created} created, permissions set for {len(TEAMS)}"

@@ -65,3 +65,76 @@ def validate_business_registration_number(value):
 # Photos people take and publish; ImageField also checks that the content really is an image.
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 validate_image_extension = FileExtensionValidator(IMAGE_EXTENSIONS)
+
+
+# --- Uploads ----------------------------------------------------------------------------------------
+# Every file field uses one of the two validators below: an allowed extension, a size limit
+# (MAX_UPLOAD_MB, default 10) and content that really is of that type, so a renamed HTML or SVG file
+# cannot be uploaded and later served as a page. Module-level functions, so migrations reference them by
+# name and the limits can change without a migration.
+
+DOCUMENT_UPLOAD_EXTENSIONS = ["pdf", "hwp", "hwpx", "docx", "xlsx", "pptx", "jpg", "jpeg", "png"]
+
+# Leading bytes of each allowed type (hwp is an OLE compound file; hwpx/docx/xlsx/pptx are ZIP packages).
+_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "hwp": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "hwpx": (b"PK\x03\x04",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "webp": (b"RIFF",),
+    "gif": (b"GIF87a", b"GIF89a"),
+}
+
+
+def _extension(upload):
+    return upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+
+
+def _check_size(upload):
+    from django.conf import settings
+
+    limit_mb = getattr(settings, "MAX_UPLOAD_MB", 10)
+    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            _("파일이 너무 큽니다. %(limit)dMB 이하 파일만 올릴 수 있습니다."), params={"limit": limit_mb}
+        )
+
+
+def _check_signature(upload, extension):
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    if not any(head.startswith(signature) for signature in _SIGNATURES.get(extension, ())):
+        raise ValidationError(
+            _("파일 내용이 확장자(.%(extension)s)와 맞지 않습니다. 원본 파일을 올려 주세요."),
+            params={"extension": extension},
+        )
+
+
+def _check_upload(upload, extensions):
+    extension = _extension(upload)
+    if extension not in extensions:
+        raise ValidationError(
+            _("올릴 수 없는 파일 형식입니다. 허용: %(allowed)s"), params={"allowed": ", ".join(extensions)}
+        )
+    # A file already stored (another field of the record is being edited) was checked when it came in.
+    if getattr(upload, "_committed", False) and hasattr(upload, "storage"):
+        return
+    _check_size(upload)
+    _check_signature(upload, extension)
+
+
+def validate_image_upload(upload):
+    """A photo: jpg/png/webp/gif, within the size limit, and really an image of that type."""
+    _check_upload(upload, IMAGE_EXTENSIONS)
+
+
+def validate_document_upload(upload):
+    """A document or scan: pdf/hwp/hwpx/docx/xlsx/pptx/jpg/png, within the size limit, content matching."""
+    _check_upload(upload, DOCUMENT_UPLOAD_EXTENSIONS)

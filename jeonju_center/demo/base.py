@@ -3,10 +3,18 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
+from jeonju_center.common.teams import (
+    CENTER_ADMINS,
+    EDUCATION_TEAM,
+    PERSONAL_DATA_VIEWERS,
+    REGENERATION_TEAM,
+    SOCIAL_ECONOMY_TEAM,
+)
 from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
 from jeonju_center.partners.scopes import SCOPES
 from jeonju_center.partners.services import partner_key_create
@@ -14,6 +22,13 @@ from jeonju_center.partners.services import partner_key_create
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
 DEMO_CITIZEN_EMAIL = "citizen@example.com"
+# One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
+DEMO_TEAM_ACCOUNTS = [
+    ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
+    ("social", "사회적경제팀 담당자", [SOCIAL_ECONOMY_TEAM]),
+    ("edu", "교육팀 담당자", [EDUCATION_TEAM]),
+    ("manager", "센터 관리자", [CENTER_ADMINS, PERSONAL_DATA_VIEWERS]),
+]
 CITIZENS_PER_SCALE = 400
 
 DEMO_PARTNER_NAME = "전북특별자치도 사회적경제지원센터"
@@ -23,6 +38,20 @@ PARTNER_CENTERS = [
     ("전라북도 도시재생지원센터", PartnerCenter.Kind.URBAN_REGENERATION),
     ("전주시청 사회연대지원과", PartnerCenter.Kind.PUBLIC_AGENCY),
 ]
+
+
+def _demo_team_accounts(User):
+    created = 0
+    for username, name, teams in DEMO_TEAM_ACCOUNTS:
+        user, was_created = User.objects.get_or_create(
+            username=username, defaults={"name": name, "email": f"{username}@example.com", "is_staff": True}
+        )
+        if was_created:
+            user.set_password(DEMO_STAFF_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.set(Group.objects.filter(name__in=teams))
+            created += 1
+    return f"team staff logins: {created} created"
 
 
 def citizen_username(number):
@@ -46,6 +75,7 @@ def seed(ctx):
         staff.set_password(DEMO_STAFF_PASSWORD)
         staff.save(update_fields=["password"])
     summary.append(f"staff login: {'created' if created else 'kept'}")
+    summary.append(_demo_team_accounts(User))
     summary.append(_demo_citizen(User))
 
     for name, kind in PARTNER_CENTERS:

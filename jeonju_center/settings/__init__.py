@@ -10,6 +10,7 @@
 See ``.env.example`` for every variable.
 """
 
+import os
 from importlib import import_module
 from pathlib import Path
 
@@ -251,9 +252,22 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("beat",),
     },
     "flush-outbox": {"task": "jeonju_center.common.tasks.flush_outbox", "schedule": crontab(minute="*")},
+    # Personal data past its retention period is anonymised every night (see jeonju_center/common/retention.py).
+    "apply-retention-policies": {
+        "task": "jeonju_center.common.tasks.apply_retention_policies",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 for _schedule in ("social_economy", "ondure", "regeneration", "courses", "jeonju_center.news"):
     CELERY_BEAT_SCHEDULE.update(import_module(f"{_schedule}.schedule").BEAT_SCHEDULE)
+
+# Retention periods of personal data in days, per policy: RETENTION_DAYS_<POLICY>=<days>, e.g.
+# RETENTION_DAYS_ENROLLMENTS=1095, RETENTION_DAYS_TENANCIES=1825. Unset: the policy's default.
+PERSONAL_DATA_RETENTION_DAYS = {
+    name.removeprefix("RETENTION_DAYS_").lower(): env.int(name)
+    for name in sorted(os.environ)
+    if name.startswith("RETENTION_DAYS_")
+}
 
 # --- REST framework -----------------------------------------------------------------------------
 

@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jeonju_center.demo.base import DEMO_CITIZEN_EMAIL, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from jeonju_center.demo.base import (
+    DEMO_CITIZEN_EMAIL,
+    DEMO_STAFF_PASSWORD,
+    DEMO_STAFF_USERNAME,
+    DEMO_TEAM_ACCOUNTS,
+)
 from jeonju_center.demo.context import DemoContext
 
 # Order matters: later apps use what earlier ones created (Ondure graduates into organizations).
@@ -40,6 +45,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}  (/admin/)")
         )
+        teams = ", ".join(
+            f"{username} ({'·'.join(groups)})" for username, _name, groups in DEMO_TEAM_ACCOUNTS
+        )
+        self.stdout.write(f"Team staff logins (same password, one per team): {teams}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo citizen login: {DEMO_CITIZEN_EMAIL} / {DEMO_STAFF_PASSWORD}  (/accounts/login/)"

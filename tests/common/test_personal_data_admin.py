@@ -1,0 +1,180 @@
+"""Masking and the access log, through the citizen admin (the first admin built on the shared mixins)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from jeonju_center.accounts.models import User
+from jeonju_center.common.access_log import (
+    access_log_month_to_review,
+    access_log_review_record,
+    monthly_access_report,
+)
+from jeonju_center.common.models import AccessLogReview, PersonalDataAccess
+from jeonju_center.common.reference import load_all_reference_data
+from jeonju_center.common.teams import CENTER_ADMINS, PERSONAL_DATA_VIEWERS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teams():
+    load_all_reference_data()
+
+
+def _staff(username, *groups):
+    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def citizen():
+    return User.objects.create_user(
+        username="kim",
+        password="pw-123456789",
+        name="김철용",
+        email="kim.cy@example.com",
+        phone="010-1234-5678",
+    )
+
+
+def test_list_and_change_view_are_masked_without_the_permission_and_nothing_is_logged(client, teams, citizen):
+    client.force_login(_staff("manager", CENTER_ADMINS))
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "김*용" in listing and "김철용" not in listing
+    assert "ki***@example.com" in listing and "kim.cy@example.com" not in listing
+    change = client.get(reverse("admin:accounts_user_change", args=[citizen.pk])).content.decode()
+    assert "김*용" in change and "010-1234-****" in change
+    assert "김철용" not in change and "010-1234-5678" not in change
+    assert PersonalDataAccess.objects.count() == 0
+
+
+def test_masked_fields_cannot_be_changed_through_the_form(client, teams, citizen):
+    client.force_login(_staff("manager", CENTER_ADMINS))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    form = client.get(url).context["adminform"].form
+    assert "name" not in form.fields and "phone" not in form.fields
+
+
+def test_viewers_with_the_permission_see_full_values_and_each_view_is_logged(client, teams, citizen):
+    viewer = _staff("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
+    client.force_login(viewer)
+    change = client.get(
+        reverse("admin:accounts_user_change", args=[citizen.pk]), REMOTE_ADDR="10.1.2.3"
+    ).content.decode()
+    assert "김철용" in change and "010-1234-5678" in change
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "김철용" in listing
+    view, listed = PersonalDataAccess.objects.order_by("pk")
+    assert (view.staff_id, view.staff_username, view.ip_address) == (viewer.pk, "privacy", "10.1.2.3")
+    assert (view.action, view.model_label, view.object_ids) == ("view", "accounts.user", [citizen.pk])
+    assert set(view.fields) == {"name", "email", "phone"}
+    assert listed.action == "view" and citizen.pk in listed.object_ids
+
+
+def test_a_search_on_personal_fields_is_logged_with_its_hits_even_when_masked(client, teams, citizen):
+    client.force_login(_staff("manager", CENTER_ADMINS))
+    client.get(reverse("admin:accounts_user_changelist"), {"q": "김철용"})
+    client.get(reverse("admin:accounts_user_changelist"), {"q": "nobody-matches"})
+    (search,) = PersonalDataAccess.objects.all()
+    assert (search.action, search.search_term, search.object_ids) == ("search", "김철용", [citizen.pk])
+
+
+def test_the_access_log_cannot_be_changed_or_deleted_through_the_orm_or_the_admin(client, teams, citizen):
+    viewer = _staff("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
+    client.force_login(viewer)
+    client.get(reverse("admin:accounts_user_change", args=[citizen.pk]))
+    entry = PersonalDataAccess.objects.get()
+    entry.reason = "tampered"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        PersonalDataAccess.objects.update(reason="tampered")
+    with pytest.raises(PermissionError):
+        PersonalDataAccess.objects.all().delete()
+    # Even a superuser gets no change or delete screen.
+    superuser = User.objects.create_superuser("root", password="pw-123456789")
+    client.force_login(superuser)
+    change = client.get(reverse("admin:common_personaldataaccess_change", args=[entry.pk]))
+    assert change.status_code == 200 and b'name="_save"' not in change.content
+    assert client.post(reverse("admin:common_personaldataaccess_delete", args=[entry.pk])).status_code == 403
+    assert PersonalDataAccess.objects.get().reason == ""
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_updates_and_early_deletes_of_access_log_rows(teams):
+    staff = _staff("privacy", PERSONAL_DATA_VIEWERS)
+    PersonalDataAccess.objects.create(staff=staff, staff_username="privacy", action="view", model_label="x")
+    for statement in (
+        "UPDATE common_personaldataaccess SET reason = 'x'",
+        "DELETE FROM common_personaldataaccess",
+    ):
+        with pytest.raises(DatabaseError, match="access log"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert PersonalDataAccess.objects.filter(reason="").count() == 1
+    # Rows past the two-year minimum can be purged (what the retention job does).
+    old = timezone.now() - datetime.timedelta(days=3 * 365)
+    PersonalDataAccess.objects.create(
+        staff=staff, staff_username="p", action="view", model_label="x", accessed_at=old
+    )
+    assert (
+        PersonalDataAccess.objects.all().purge_older_than(timezone.now() - datetime.timedelta(days=731)) == 1
+    )
+    assert PersonalDataAccess.objects.count() == 1
+
+
+def test_monthly_review_lists_the_month_per_staff_and_flags_unusual_access(client, teams):
+    manager = _staff("manager", CENTER_ADMINS)
+    night = timezone.make_aware(datetime.datetime(2026, 10, 14, 23, 30))
+    daytime = timezone.make_aware(datetime.datetime(2026, 10, 14, 10, 0))
+    for moment, action, masked in (
+        (night, "view", False),
+        (daytime, "export", False),
+        (daytime, "view", True),
+    ):
+        PersonalDataAccess.objects.create(
+            staff=manager,
+            staff_username="manager",
+            action=action,
+            model_label="x",
+            accessed_at=moment,
+            record_count=3,
+            masked=masked,
+        )
+    PersonalDataAccess.objects.create(
+        staff=manager, staff_username="manager", action="view", model_label="x",
+        accessed_at=timezone.make_aware(datetime.datetime(2026, 11, 2, 10, 0)),
+    )  # fmt: skip
+    month = access_log_month_to_review(datetime.date(2026, 11, 25))
+    assert month == datetime.date(2026, 10, 1)
+    report = monthly_access_report(month)
+    assert report["total"] == 3
+    assert [(row["staff_username"], row["views"], row["exports"]) for row in report["per_staff"]] == [
+        ("manager", 2, 1)
+    ]
+    assert [row["access"].accessed_at for row in report["flagged"]] == [daytime, night]
+
+    client.force_login(manager)
+    url = reverse("admin:common_personaldataaccess_review_month", args=[2026, 10])
+    page = client.get(url)
+    assert page.status_code == 200 and "업무 시간 외" in page.content.decode()
+    assert client.post(url, {"findings": "이상 없음"}).status_code == 302
+    review = AccessLogReview.objects.get()
+    assert (review.month, review.record_count, review.reviewed_by) == (month, 3, manager)
+    with pytest.raises(Exception, match="이미 점검"):
+        access_log_review_record(month=month, reviewed_by=manager)
+
+
+def test_only_center_admins_may_open_the_access_log_and_its_review(client, teams):
+    client.force_login(_staff("viewer", PERSONAL_DATA_VIEWERS))
+    assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 403
+    assert client.get(reverse("admin:common_personaldataaccess_review")).status_code == 403
