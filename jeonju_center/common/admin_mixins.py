@@ -17,6 +17,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -317,3 +318,10 @@ class PortalModelAdmin(PersonalDataAdminMixin, ChangeReasonAdminMixin, SimpleHis
 
 class PortalInlineMixin(PersonalDataMaskingMixin):
     """For inlines that show personal fields: masked and read-only without the permission."""
+
+
+class PortalImportExportAdmin(
+    PersonalDataAdminMixin, ChangeReasonAdminMixin, ImportExportMixin, SimpleHistoryAdmin
+):
+    """``PortalModelAdmin`` with Excel import/export. The order matters: the personal-data mixin must come
+    before import-export's (so exports are masked and logged) and ``SimpleHistoryAdmin`` (a ModelAdmin) last."""
