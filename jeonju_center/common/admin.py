@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access_log import access_log_month_to_review, access_log_review_record, monthly_access_report
+from .admin_mixins import PortalModelAdmin
 from .models import AccessLogReview, Dong, OutboxEmail, PersonalDataAccess, RetentionRun, ServiceHeartbeat
 from .outbox import outbox_resend
 from .personal_data import ACCESS_LOG_REVIEW_PERMISSION
@@ -27,7 +28,7 @@ class AccessLogReviewForm(forms.Form):
 
 
 @admin.register(Dong)
-class DongAdmin(admin.ModelAdmin):
+class DongAdmin(PortalModelAdmin):
     list_display = ["name", "district", "display_order", "is_active"]
     list_editable = ["display_order", "is_active"]
     list_filter = ["district", "is_active"]

@@ -287,7 +287,7 @@ class ChangeReasonAdminMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not issubclass(self.form, ChangeReasonForm):
-            self.form = type(self.form.__name__, (self.form, ChangeReasonForm), {"__module__": __name__})
+            self.form = type(self.form.__name__, (ChangeReasonForm, self.form), {"__module__": __name__})
 
     def get_fieldsets(self, request, obj=None):
         # The reason gets its own fieldset at the end, wherever the default layout put the form field.

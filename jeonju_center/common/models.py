@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -32,6 +33,8 @@ class Dong(TimeStampedModel):
         _("사용"), default=True, help_text=_("통폐합된 동은 삭제하지 말고 사용 해제합니다.")
     )
     display_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("행정동")
