@@ -15,6 +15,9 @@ OPERATIONAL_MODELS = {
     "common.OutboxEmail",
     "partners.ChangeEvent",
     "partners.IdempotencyRecord",
+    "common.PersonalDataAccess",
+    "common.AccessLogReview",
+    "common.RetentionRun",
 }
 PROJECT_APP_LABELS = {
     "common",
@@ -32,7 +35,10 @@ def project_models():
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in PROJECT_APP_LABELS and not model._meta.auto_created
+        if model._meta.app_label in PROJECT_APP_LABELS
+        and not model._meta.auto_created
+        # django-simple-history's tables: shown through each record's history screen, not an admin.
+        and not hasattr(model, "instance_type")
     ]
 
 

@@ -23,7 +23,7 @@ def access_log_month_to_review(today):
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _month_bounds(month_start):
+def month_bounds(month_start):
     tz = ZoneInfo(settings.TIME_ZONE)
     next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
     start = datetime.datetime.combine(month_start, datetime.time.min, tzinfo=tz)
@@ -38,7 +38,7 @@ def _is_unusual_time(moment):
 
 def monthly_access_report(month_start):
     """Figures for one month of the access log (three queries whatever the number of rows)."""
-    start, end = _month_bounds(month_start)
+    start, end = month_bounds(month_start)
     month = PersonalDataAccess.objects.filter(accessed_at__gte=start, accessed_at__lt=end)
     per_staff = list(
         month.values("staff_username")
@@ -77,7 +77,7 @@ def monthly_access_report(month_start):
 
 def access_log_review_record(*, month, reviewed_by, findings=""):
     """Record that ``reviewed_by`` checked ``month`` of the access log; a month is reviewed once."""
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     count = PersonalDataAccess.objects.filter(accessed_at__gte=start, accessed_at__lt=end).count()
     try:
         with transaction.atomic():

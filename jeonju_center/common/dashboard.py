@@ -8,7 +8,10 @@ queries (counts/aggregates), never one per row.
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .teams import CENTER_ADMINS
 
@@ -60,3 +63,55 @@ def visible_items(user, panel, *, today):
         for item in panel.items(today=today)
         if user.has_perm("{}.view_{}".format(*item.model.split(".")))
     ]
+
+
+# --- The center administrators' own panel ----------------------------------------------------------
+
+
+@dashboard_panel("center_admin", team=CENTER_ADMINS, title=gettext_lazy("센터 운영·개인정보 보호"), order=900)
+def center_admin_items(*, today):
+    from django.urls import reverse
+
+    from .access_log import access_log_month_to_review, month_bounds
+    from .models import AccessLogReview, OutboxEmail, PersonalDataAccess, RetentionRun
+
+    items = []
+    month = access_log_month_to_review(today)
+    if not AccessLogReview.objects.filter(month=month).exists():
+        start, end = month_bounds(month)
+        items.append(
+            DashboardItem(
+                label=_("%(month)s 접근 기록 월간 점검 대기") % {"month": f"{month:%Y-%m}"},
+                count=PersonalDataAccess.objects.filter(accessed_at__gte=start, accessed_at__lt=end).count(),
+                url=reverse("admin:common_personaldataaccess_review"),
+                model="common.personaldataaccess",
+                level="warning",
+            )
+        )
+    outbox_url = reverse("admin:common_outboxemail_changelist")
+    for status, label in (
+        (OutboxEmail.Status.SENDING, _("발송 여부 확인이 필요한 메일")),
+        (OutboxEmail.Status.FAILED, _("발송에 실패한 메일")),
+    ):
+        items.append(
+            DashboardItem(
+                label=label,
+                count=OutboxEmail.objects.filter(status=status).count(),
+                url=f"{outbox_url}?status__exact={status}",
+                model="common.outboxemail",
+                level="warning",
+            )
+        )
+    last_run = RetentionRun.objects.order_by("-ran_at").values_list("ran_at", flat=True).first()
+    if last_run is not None:
+        runs = RetentionRun.objects.filter(ran_at=last_run)
+        items.append(
+            DashboardItem(
+                label=_("보존기간이 지나 익명화·삭제한 기록 (최근 실행)"),
+                count=sum(runs.values_list("processed_count", flat=True)),
+                url=reverse("admin:common_retentionrun_changelist"),
+                model="common.retentionrun",
+                detail=f"{timezone.localtime(last_run):%Y-%m-%d %H:%M}",
+            )
+        )
+    return items

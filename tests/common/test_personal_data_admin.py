@@ -117,9 +117,12 @@ def test_postgresql_refuses_updates_and_early_deletes_of_access_log_rows(teams):
         "UPDATE common_personaldataaccess SET reason = 'x'",
         "DELETE FROM common_personaldataaccess",
     ):
-        with pytest.raises(DatabaseError, match="access log"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises(DatabaseError, match="access log"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
     assert PersonalDataAccess.objects.filter(reason="").count() == 1
     # Rows past the two-year minimum can be purged (what the retention job does).
     old = timezone.now() - datetime.timedelta(days=3 * 365)
