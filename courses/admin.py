@@ -5,25 +5,41 @@ enrol a citizen on their behalf, cancel or move an enrolment, change the capacit
 take attendance per session, decide completion and export the roster and attendance (Excel, printable
 sign-in sheet). Every write goes through ``courses.services`` / ``courses.completion``, the same
 functions the public pages use, so rules (capacity, waiting-list order, e-mails) cannot drift apart.
+
+Personal data: the enrollee's name and phone live on their account, so the shared masking mixin (which
+masks a model's own ``PERSONAL_DATA_FIELDS``) is extended here: every page and export shows them masked
+unless the viewer holds the 개인정보 열람 permission, and each unmasked view, search on people and export
+writes one access-log row. Excel exports are unmasked only with the permission and a reason.
 """
+
+import datetime
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, Min, OuterRef, Q, Value
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from jeonju_center.common.admin_mixins import PortalModelAdmin
 from jeonju_center.common.masking import mask_name
+from jeonju_center.common.models import PersonalDataAccess
+from jeonju_center.common.personal_data import (
+    can_view_personal_data,
+    personal_fields_of,
+    record_personal_data_access,
+)
 from jeonju_center.common.validators import normalize_phone
 
 from . import exports, services
@@ -40,15 +56,60 @@ from .models import (
     Track,
 )
 
+Action = PersonalDataAccess.Action
 
-def _masked_user(user):
-    if user is None:
-        return _("(익명)")
-    return mask_name(user.name or user.username)
+
+class EnrolleeColumnsMixin:
+    """Columns that show the enrollee's name or phone (fields of their account, not of this model).
+
+    The queryset carries whether the viewer may see personal data, so that a column (which only gets the
+    row) can mask by permission; an unmasked list page writes one access-log row, like the shared mixin
+    does for the model's own personal fields.
+    """
+
+    #: list column → what it reveals, in the access log's words
+    enrollee_columns = {}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                viewer_sees_personal_data=Value(
+                    can_view_personal_data(request.user), output_field=BooleanField()
+                )
+            )
+        )
+
+    def _log_changelist(self, request, changelist):
+        shown = [
+            self.enrollee_columns[name] for name in changelist.list_display if name in self.enrollee_columns
+        ]
+        searched = changelist.query and self.personal_search_fields(request)
+        if searched or not shown or not can_view_personal_data(request.user):
+            return super()._log_changelist(request, changelist)
+        object_ids = [obj.pk for obj in changelist.result_list]
+        if object_ids:
+            own = [name for name in changelist.list_display if name in personal_fields_of(self.model)]
+            record_personal_data_access(
+                request,
+                action=Action.VIEW,
+                model=self.model,
+                object_ids=object_ids,
+                fields=[*shown, *own],
+                data_kind=self.personal_data_kind,
+            )
+        return None
+
+
+def _enrollee(enrollment, field_name, row):
+    return exports.enrollee_value(
+        enrollment, field_name, unmasked=getattr(row, "viewer_sees_personal_data", False)
+    )
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(PortalModelAdmin):
     list_display = ["name", "slug", "display_order", "course_count"]
     list_editable = ["display_order"]
     search_fields = ["name", "slug"]
@@ -100,6 +161,72 @@ class CourseAdminForm(forms.ModelForm):
                 _("폐강은 수강생 명단의 '폐강' 기능으로 하세요. 신청자 모두에게 안내 메일이 갑니다."),
             )
         return cleaned_data
+
+
+class CourseStartFilter(admin.SimpleListFilter):
+    """Courses (not cancelled) whose first session falls in the week starting on the given Monday; the
+    dashboard links here with an explicit date so the list shows exactly what it counted."""
+
+    title = _("첫 회차 주간")
+    parameter_name = "starts_week"
+
+    def lookups(self, request, model_admin):
+        monday = _monday(timezone.localdate())
+        return [
+            (monday.isoformat(), _("이번 주 시작")),
+            ((monday + datetime.timedelta(days=7)).isoformat(), _("다음 주 시작")),
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            monday = _monday(datetime.date.fromisoformat(self.value()))
+        except ValueError:
+            raise IncorrectLookupParameters(_("날짜 형식이 올바르지 않습니다.")) from None
+        return courses_starting_between(queryset, monday, monday + datetime.timedelta(days=6))
+
+
+def _monday(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def courses_starting_between(queryset, first_day, last_day):
+    starts = (
+        CourseSession.objects.values("course")
+        .annotate(first_date=Min("date"))
+        .filter(first_date__range=(first_day, last_day))
+        .values("course")
+    )
+    return queryset.filter(pk__in=starts).exclude(status=CourseStatus.CANCELLED)
+
+
+class AttendanceToRecordFilter(admin.SimpleListFilter):
+    """Sessions of courses still running or finished (not cancelled) that have confirmed enrollees but no
+    attendance recorded yet; combined with ``date__lt`` it lists the sessions held and not recorded."""
+
+    title = _("출석 기록")
+    parameter_name = "attendance"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("미기록 (확정 수강생 있음)")), ("recorded", _("기록함"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return sessions_without_attendance(queryset)
+        if self.value() == "recorded":
+            return queryset.filter(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        return queryset
+
+
+def sessions_without_attendance(queryset):
+    return (
+        queryset.exclude(course__status=CourseStatus.CANCELLED)
+        .filter(
+            Exists(Enrollment.objects.filter(course=OuterRef("course"), status=EnrollmentStatus.CONFIRMED))
+        )
+        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+    )
 
 
 # --- back-office forms ------------------------------------------------------------------------------
@@ -201,7 +328,7 @@ def _error_text(error):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(PortalModelAdmin):
     form = CourseAdminForm
     list_display = [
         "title",
@@ -217,7 +344,7 @@ class CourseAdmin(admin.ModelAdmin):
         "is_published",
         "roster_link",
     ]
-    list_filter = ["status", "track", "audience", "is_published"]
+    list_filter = ["status", "track", "audience", "is_published", CourseStartFilter]
     list_select_related = ["track"]
     search_fields = ["title", "slug", "instructor_name", "place"]
     autocomplete_fields = ["audience_dongs"]
@@ -376,7 +503,21 @@ class CourseAdmin(admin.ModelAdmin):
         course = self._course(request, course_id)
         search_form = RosterSearchForm(request.GET or None)
         search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-        roster = exports.course_roster(course, search=search)
+        unmasked = can_view_personal_data(request.user)
+        roster = exports.course_roster(course, search=search, unmasked=unmasked)
+        people = [e.pk for e in roster.confirmed + roster.waiting + roster.cancelled if e.user_id]
+        if search.strip() and people:
+            # A search on names and numbers finds people even when the page then masks them.
+            self._log_people(
+                request,
+                Action.SEARCH,
+                people,
+                exports.SEARCHED_PERSONAL_FIELDS,
+                masked=not unmasked,
+                search_term=search,
+            )
+        elif unmasked and people:
+            self._log_people(request, Action.VIEW, people, exports.ROSTER_PERSONAL_FIELDS)
         context = self._context(
             request,
             course,
@@ -389,6 +530,7 @@ class CourseAdmin(admin.ModelAdmin):
             capacity_form=CapacityForm(initial={"capacity": course.capacity}),
             can_change=request.user.has_perms(["courses.change_course", "courses.change_enrollment"]),
             is_closed=course.status in (CourseStatus.CANCELLED, CourseStatus.FINISHED),
+            can_view_personal_data=unmasked,
         )
         return TemplateResponse(request, "admin/courses/course/roster.html", context)
 
@@ -567,6 +709,17 @@ class CourseAdmin(admin.ModelAdmin):
         self._evaluate(request, course)
         return HttpResponseRedirect(self._roster_url(course))
 
+    def _log_people(self, request, action, enrollment_ids, fields, **kwargs):
+        record_personal_data_access(
+            request,
+            action=action,
+            model=Enrollment,
+            object_ids=enrollment_ids,
+            fields=fields,
+            data_kind=gettext("수강생 명단"),
+            **kwargs,
+        )
+
     def _session(self, course, session_id):
         return get_object_or_404(CourseSession, pk=session_id, course=course)
 
@@ -595,12 +748,16 @@ class CourseAdmin(admin.ModelAdmin):
             )
             if done:
                 return HttpResponseRedirect(self._roster_url(course))
+        unmasked = can_view_personal_data(request.user)
+        enrollees = exports.session_attendance_sheet(session, unmasked=unmasked)
+        if unmasked and enrollees:
+            self._log_people(request, Action.VIEW, [e.pk for e in enrollees], exports.SHEET_PERSONAL_FIELDS)
         context = self._context(
             request,
             course,
             gettext("%(date)s 회차 출석") % {"date": f"{session.date:%Y-%m-%d}"},
             session=session,
-            enrollees=exports.session_attendance_sheet(session),
+            enrollees=enrollees,
             can_record=request.user.has_perms(["courses.add_attendance", "courses.change_attendance"]),
         )
         return TemplateResponse(request, "admin/courses/course/attendance.html", context)
@@ -609,6 +766,10 @@ class CourseAdmin(admin.ModelAdmin):
         self._require(request, "view_course", "view_enrollment")
         course = self._course(request, course_id)
         session = self._session(course, session_id)
+        unmasked = can_view_personal_data(request.user)
+        enrollees = exports.session_attendance_sheet(session, unmasked=unmasked)
+        if unmasked and enrollees:
+            self._log_people(request, Action.VIEW, [e.pk for e in enrollees], exports.SHEET_PERSONAL_FIELDS)
         context = self._context(
             request,
             course,
@@ -618,7 +779,7 @@ class CourseAdmin(admin.ModelAdmin):
             .filter(Q(date__lt=session.date) | Q(date=session.date, start_time__lt=session.start_time))
             .count()
             + 1,
-            enrollees=exports.session_attendance_sheet(session),
+            enrollees=enrollees,
         )
         return TemplateResponse(request, "admin/courses/course/sign_in_sheet.html", context)
 
@@ -627,15 +788,41 @@ class CourseAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
 
+    def _export_reason(self, request):
+        """Exports are unmasked only for holders of the permission who say why (like the model exports)."""
+        reason = (request.GET.get("reason") or "").strip()[:300]
+        return reason, bool(reason) and can_view_personal_data(request.user)
+
     def roster_xlsx_view(self, request, course_id):
         self._require(request, "view_course", "view_enrollment")
         course = self._course(request, course_id)
-        return self._xlsx(exports.roster_xlsx(course), f"수강생명단-{course.slug}.xlsx")
+        reason, unmasked = self._export_reason(request)
+        rows = exports.roster_rows(course, unmasked=unmasked)
+        self._log_people(
+            request,
+            Action.EXPORT,
+            [e.pk for e in rows],
+            exports.ROSTER_PERSONAL_FIELDS[:3],
+            reason=reason,
+            masked=not unmasked,
+        )
+        return self._xlsx(exports.roster_xlsx(rows, unmasked=unmasked), f"수강생명단-{course.slug}.xlsx")
 
     def attendance_xlsx_view(self, request, course_id):
         self._require(request, "view_course", "view_attendance")
         course = self._course(request, course_id)
-        return self._xlsx(exports.attendance_xlsx(course), f"출석부-{course.slug}.xlsx")
+        reason, unmasked = self._export_reason(request)
+        enrollees = exports.attendance_enrollees(course, unmasked=unmasked)
+        self._log_people(
+            request,
+            Action.EXPORT,
+            [e.pk for e in enrollees],
+            exports.SHEET_PERSONAL_FIELDS,
+            reason=reason,
+            masked=not unmasked,
+        )
+        content = exports.attendance_xlsx(course, enrollees, unmasked=unmasked)
+        return self._xlsx(content, f"출석부-{course.slug}.xlsx")
 
 
 class AttendanceInline(admin.TabularInline):
@@ -649,9 +836,9 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(CourseSession)
-class CourseSessionAdmin(admin.ModelAdmin):
+class CourseSessionAdmin(PortalModelAdmin):
     list_display = ["course", "date", "start_time", "end_time", "room", "topic", "present_count"]
-    list_filter = ["course__track", "course__status"]
+    list_filter = ["course__track", "course__status", AttendanceToRecordFilter]
     list_select_related = ["course"]
     search_fields = ["course__title", "topic", "room"]
     autocomplete_fields = ["course"]
@@ -711,7 +898,20 @@ class EnrollmentAddForm(forms.ModelForm):
 
 
 ENROLLMENT_FIELDSETS = [
-    (None, {"fields": ["course", "enrollee", "applicant_dong", "status", "requested_at", "waiting_note"]}),
+    (
+        None,
+        {
+            "fields": [
+                "course",
+                "enrollee",
+                "enrollee_phone",
+                "applicant_dong",
+                "status",
+                "requested_at",
+                "waiting_note",
+            ]
+        },
+    ),
     (_("확정·대기"), {"fields": ["confirmed_at", "promoted_at", "reminder_sent_at"]}),
     (_("취소"), {"fields": ["cancelled_at", "cancel_reason", "cancel_note"]}),
     (_("수료"), {"fields": ["is_completed", "completed_at", "certificate_number", "certificate_code"]}),
@@ -721,9 +921,12 @@ ENROLLMENT_FIELDSETS = [
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
     """Enrolments change only through the services (enrol, cancel, move, completion): the change page
     is read-only and points to the course's roster, where those operations are."""
+
+    enrollee_columns = {"enrollee": "user.name"}
+    fieldsets = ENROLLMENT_FIELDSETS
 
     list_display = [
         "id",
@@ -739,6 +942,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["id", "course"]
     list_filter = ["status", "course__track", "course", "is_completed", "is_anonymized", "cancel_reason"]
+    # Dashboard links filter on ``requested_at__date`` (a lookup on the model's own field).
     list_select_related = ["course", "user"]
     search_fields = ["course__title", "user__username", "user__name", "certificate_number"]
     autocomplete_fields = ["course", "user"]
@@ -754,12 +958,33 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["course", "user", "consent"]})]
-        return ENROLLMENT_FIELDSETS
+        # Nothing on the change page can be changed, so there is no change to give a reason for.
+        return [
+            (title, options)
+            for title, options in super().get_fieldsets(request, obj)
+            if "history_change_reason" not in options["fields"]
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [name for _title, options in ENROLLMENT_FIELDSETS for name in options["fields"]]
+        names = [name for _title, options in ENROLLMENT_FIELDSETS for name in options["fields"]]
+        masked = self._mask_names(names) if self._masks_form(request, obj) else names
+        # The change-reason form field goes too (a declared form field is dropped when read-only).
+        return list(
+            dict.fromkeys([*super().get_readonly_fields(request, obj), *masked, "history_change_reason"])
+        )
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # simple-history renders with ``render()``, whose plain HttpResponse carries no context, so the
+        # shared mixin could not see which record a past-version page showed and never logged it.
+        return TemplateResponse(request, template, context, **kwargs)
+
+    def shown_personal_fields(self, obj):
+        shown = super().shown_personal_fields(obj)
+        if obj.user_id is not None and not obj.is_anonymized:
+            shown = ["user.name", *(["user.phone"] if obj.user.phone else []), *shown]
+        return shown
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -787,7 +1012,11 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("수강생"), ordering="user__name")
     def enrollee(self, obj):
-        return _masked_user(obj.user)
+        return _enrollee(obj, "name", obj)
+
+    @admin.display(description=_("수강생 휴대전화"))
+    def enrollee_phone(self, obj):
+        return _enrollee(obj, "phone", obj) or "-"
 
     @admin.display(description=_("안내"))
     def waiting_note(self, obj):
@@ -820,7 +1049,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
+    enrollee_columns = {"enrollee": "user.name"}
     list_display = ["session", "enrollee", "is_present", "checked_by_display", "checked_at"]
     list_filter = ["is_present", "session__course__track"]
     list_select_related = ["session__course", "enrollment__user", "checked_by"]
@@ -831,7 +1061,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("수강생"), ordering="enrollment__user__name")
     def enrollee(self, obj):
-        return _masked_user(obj.enrollment.user)
+        return _enrollee(obj.enrollment, "name", obj)
 
     @admin.display(description=_("확인한 직원"), ordering="checked_by__username")
     def checked_by_display(self, obj):

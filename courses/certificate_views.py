@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from jeonju_center.common.models import PersonalDataAccess
+from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
+
 from .certificates import certificate_pdf
 from .completion import (
     CODE_LENGTH,
@@ -20,10 +23,13 @@ from .completion import (
 )
 
 
-def _may_download(user, enrollment):
-    return (enrollment.user_id is not None and enrollment.user_id == user.pk) or (
-        user.is_staff and user.has_perm("courses.view_enrollment")
-    )
+def _is_owner(user, enrollment):
+    return enrollment.user_id is not None and enrollment.user_id == user.pk
+
+
+def _staff_may_download(user):
+    # The certificate names its holder in full, so staff need the 개인정보 열람 permission as well.
+    return user.is_staff and user.has_perm("courses.view_enrollment") and can_view_personal_data(user)
 
 
 @never_cache
@@ -33,8 +39,19 @@ def certificate_download(request, number):
     """The owner's (or staff's) certificate as a PDF; anyone else gets the same 404 as for a wrong number,
     so certificate numbers cannot be probed."""
     enrollment = certificate_by_number(number)
-    if enrollment is None or not _may_download(request.user, enrollment):
+    if enrollment is None:
         raise Http404(_("수료증을 찾을 수 없습니다."))
+    if not _is_owner(request.user, enrollment):
+        if not _staff_may_download(request.user):
+            raise Http404(_("수료증을 찾을 수 없습니다."))
+        record_personal_data_access(
+            request,
+            action=PersonalDataAccess.Action.DOWNLOAD,
+            model=type(enrollment),
+            object_ids=[enrollment.pk],
+            fields=["user.name", "certificate_number", "certificate_code"],
+            data_kind=_("수료증"),
+        )
     verify_url = request.build_absolute_uri(
         f"{reverse('courses:certificate_verify')}?code={enrollment.certificate_code}"
     )

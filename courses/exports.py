@@ -1,8 +1,9 @@
 """The back office's reads of one course: its roster (confirmed, waiting in order, cancelled), the
 attendance of its sessions, and their exports (Excel and a printable sign-in sheet).
 
-Personal data is masked here as everywhere else (김*용, 010-1234-****): a roster or a sign-in sheet
-needs to tell people apart, not to reveal their full name and number.
+Personal data is masked here as everywhere else (김*용, 010-1234-****) unless the caller passes
+``unmasked=True`` — which the admin does only for viewers holding the 개인정보 열람 permission (and, for
+Excel files, only when they gave a reason), logging each such use in the access log.
 """
 
 import contextlib
@@ -20,13 +21,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from jeonju_center.common.masking import mask_phone
+from jeonju_center.common.personal_data import mask_personal_value
 from jeonju_center.common.validators import normalize_phone
 
 from .completion import sessions_required
 from .models import Attendance, CourseSession, Enrollment, EnrollmentStatus
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What a roster row reveals about the person, in the access log's words (the enrollee's account fields
+# and the enrolment's own personal fields).
+ROSTER_PERSONAL_FIELDS = ("user.name", "user.phone", "certificate_number", "cancel_note")
+SHEET_PERSONAL_FIELDS = ("user.name", "user.phone")
+SEARCHED_PERSONAL_FIELDS = ("user.name", "user.username", "user.email", "user.phone", "certificate_number")
 
 
 # --- roster ------------------------------------------------------------------------------------------
@@ -95,11 +102,11 @@ class Roster:
     cancelled: list = field(default_factory=list)
 
 
-def course_roster(course, *, search=""):
+def course_roster(course, *, search="", unmasked=False):
     """The roster split in three: confirmed and waiting in request order, cancelled latest first."""
     roster = Roster()
     for enrollment in roster_enrollments(course, search=search):
-        enrollment.phone_display = masked_phone(enrollment)
+        set_people_display(enrollment, unmasked=unmasked)
         if enrollment.status == EnrollmentStatus.CONFIRMED:
             roster.confirmed.append(enrollment)
         elif enrollment.status == EnrollmentStatus.WAITING:
@@ -123,17 +130,32 @@ def course_sessions(course):
     )
 
 
-def masked_name(enrollment):
-    return enrollment.enrollee_display
+def enrollee_value(enrollment, field_name, *, unmasked=False):
+    """The enrollee's ``name`` or ``phone`` as the viewer may see it; "(익명)" / "" once anonymised."""
+    user = None if enrollment.is_anonymized else enrollment.user
+    if user is None:
+        return str(_("(익명)")) if field_name == "name" else ""
+    value = getattr(user, field_name) or (user.username if field_name == "name" else "")
+    return value if unmasked else mask_personal_value(field_name, value)
 
 
-def masked_phone(enrollment):
-    if enrollment.is_anonymized or enrollment.user is None:
-        return ""
-    return mask_phone(enrollment.user.phone)
+def enrollment_value(enrollment, field_name, *, unmasked=False):
+    """One of the enrolment's own ``PERSONAL_DATA_FIELDS`` as the viewer may see it."""
+    value = getattr(enrollment, field_name)
+    return value if unmasked else mask_personal_value(field_name, value)
 
 
-def session_attendance_sheet(session):
+def set_people_display(enrollment, *, unmasked):
+    """Attach what the back-office pages show of the person: ``name_display``, ``phone_display``,
+    ``certificate_display``, ``cancel_note_display``."""
+    enrollment.name_display = enrollee_value(enrollment, "name", unmasked=unmasked)
+    enrollment.phone_display = enrollee_value(enrollment, "phone", unmasked=unmasked)
+    enrollment.certificate_display = enrollment_value(enrollment, "certificate_number", unmasked=unmasked)
+    enrollment.cancel_note_display = enrollment_value(enrollment, "cancel_note", unmasked=unmasked)
+    return enrollment
+
+
+def session_attendance_sheet(session, *, unmasked=False):
     """Confirmed enrollees of the session's course in request order, each with ``is_present`` (True,
     False, or None when not recorded yet)."""
     recorded = dict(Attendance.objects.filter(session=session).values_list("enrollment_id", "is_present"))
@@ -144,7 +166,7 @@ def session_attendance_sheet(session):
     )
     for enrollment in enrollees:
         enrollment.is_present = recorded.get(enrollment.pk)
-        enrollment.phone_display = masked_phone(enrollment)
+        set_people_display(enrollment, unmasked=unmasked)
     return enrollees
 
 
@@ -170,7 +192,7 @@ class RosterResource(resources.ModelResource):
     cancel_reason = fields.Field(column_name=gettext_lazy("취소 사유"))
     attended_count = fields.Field(column_name=gettext_lazy("출석 횟수"))
     is_completed = fields.Field(column_name=gettext_lazy("수료"))
-    certificate_number = fields.Field(attribute="certificate_number", column_name=gettext_lazy("수료증 번호"))
+    certificate_number = fields.Field(column_name=gettext_lazy("수료증 번호"))
 
     class Meta:
         model = Enrollment
@@ -180,9 +202,16 @@ class RosterResource(resources.ModelResource):
         )  # fmt: skip
         export_order = fields
 
+    def __init__(self, *, unmasked=False, **kwargs):
+        super().__init__(**kwargs)
+        self.unmasked = unmasked
+
     def get_export_headers(self, selected_fields=None):
         headers = super().get_export_headers(selected_fields=selected_fields)
-        return [str(_("신청 번호")) if header == "id" else str(header) for header in headers]
+        renamed = {"id": _("신청 번호")}
+        if self.unmasked:
+            renamed.update({str(_("성명(가림)")): _("성명"), str(_("휴대전화(가림)")): _("휴대전화")})
+        return [str(renamed.get(str(header), header)) for header in headers]
 
     def dehydrate_status(self, enrollment):
         return enrollment.get_status_display()
@@ -191,10 +220,13 @@ class RosterResource(resources.ModelResource):
         return enrollment.waiting_position or ""
 
     def dehydrate_name(self, enrollment):
-        return masked_name(enrollment)
+        return enrollment.name_display
 
     def dehydrate_phone(self, enrollment):
-        return masked_phone(enrollment)
+        return enrollment.phone_display
+
+    def dehydrate_certificate_number(self, enrollment):
+        return enrollment.certificate_display
 
     def dehydrate_dong(self, enrollment):
         return enrollment.applicant_dong.name if enrollment.applicant_dong else ""
@@ -221,27 +253,33 @@ class RosterResource(resources.ModelResource):
         return _("수료") if enrollment.is_completed else ""
 
 
-def _roster_order(course):
-    roster = course_roster(course)
+def roster_rows(course, *, unmasked=False):
+    """The whole roster in export order: confirmed, then waiting in order, then cancelled."""
+    roster = course_roster(course, unmasked=unmasked)
     return roster.confirmed + roster.waiting + roster.cancelled
 
 
-def roster_xlsx(course):
-    """The whole roster (confirmed, then waiting in order, then cancelled) as an Excel file."""
-    dataset = RosterResource().export(queryset=_roster_order(course))
+def roster_xlsx(rows, *, unmasked=False):
+    """``roster_rows`` as an Excel file."""
+    dataset = RosterResource(unmasked=unmasked).export(queryset=rows)
     dataset.title = str(_("수강생 명단"))[:31]
     return dataset.export("xlsx")
 
 
-def attendance_xlsx(course):
-    """One row per confirmed enrollee, one column per session (O present, X absent, blank not recorded),
-    with the total, the rate and whether the course's completion rule is met."""
-    sessions = list(CourseSession.objects.filter(course=course).order_by("date", "start_time", "pk"))
-    enrollees = list(
-        Enrollment.objects.filter(course=course, status=EnrollmentStatus.CONFIRMED)
+def attendance_enrollees(course, *, unmasked=False):
+    return [
+        set_people_display(enrollment, unmasked=unmasked)
+        for enrollment in Enrollment.objects.filter(course=course, status=EnrollmentStatus.CONFIRMED)
         .select_related("user")
         .order_by("requested_at", "pk")
-    )
+    ]
+
+
+def attendance_xlsx(course, enrollees, *, unmasked=False):
+    """One row per confirmed enrollee, one column per session (O present, X absent, blank not recorded),
+    with the total, the rate and whether the course's completion rule is met; ``enrollees`` come from
+    ``attendance_enrollees``."""
+    sessions = list(CourseSession.objects.filter(course=course).order_by("date", "start_time", "pk"))
     marks = {
         (enrollment_id, session_id): present
         for enrollment_id, session_id, present in Attendance.objects.filter(
@@ -261,7 +299,8 @@ def attendance_xlsx(course):
             % {"total": len(sessions), "required": required, "percent": course.completion_percent}
         ]
     )
-    headers = [_("번호"), _("신청 번호"), _("성명(가림)"), _("휴대전화(가림)")]
+    headers = [_("번호"), _("신청 번호")]
+    headers += [_("성명"), _("휴대전화")] if unmasked else [_("성명(가림)"), _("휴대전화(가림)")]
     headers += [f"{index}{_('회차')} {session.date:%m/%d}" for index, session in enumerate(sessions, 1)]
     headers += [_("출석 합계"), _("출석률(%)"), _("수료 기준 충족")]
     sheet.append(headers)
@@ -269,7 +308,7 @@ def attendance_xlsx(course):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for number, enrollment in enumerate(enrollees, 1):
-        row = [number, enrollment.pk, masked_name(enrollment), masked_phone(enrollment)]
+        row = [number, enrollment.pk, enrollment.name_display, enrollment.phone_display]
         present = 0
         for session in sessions:
             mark = marks.get((enrollment.pk, session.pk))

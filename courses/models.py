@@ -9,10 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import validate_image_extension
+from jeonju_center.common.validators import validate_image_upload
+
+# Every model keeps its change history (who, when, what, why). Personal fields are left out of the
+# history tables on purpose: retention and account deletion must be able to erase them, and a copy in a
+# history row would survive both.
 
 
 class CourseAudience(models.TextChoices):
@@ -39,6 +44,7 @@ class CancelReason(models.TextChoices):
     BY_STAFF = "by_staff", _("관리자 취소")
     COURSE_CANCELLED = "course_cancelled", _("폐강")
     WAITLIST_EXPIRED = "waitlist_expired", _("대기 만료")
+    ACCOUNT_DELETED = "account_deleted", _("회원 탈퇴")
     OTHER = "other", _("기타")
 
 
@@ -49,6 +55,8 @@ class Track(TimeStampedModel):
     slug = models.SlugField(_("주소용 이름"), max_length=50, unique=True)
     description = models.TextField(_("소개"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌 분야")
@@ -114,7 +122,7 @@ class Course(TimeStampedModel):
         _("대표 이미지"),
         upload_to="courses/%Y/",
         blank=True,
-        validators=[validate_image_extension],
+        validators=[validate_image_upload],
     )
     image_alt = models.CharField(
         _("이미지 대체 텍스트"),
@@ -123,6 +131,8 @@ class Course(TimeStampedModel):
         help_text=_("화면낭독기 사용자를 위한 설명입니다."),
     )
     is_published = models.BooleanField(_("공개"), default=False, help_text=_("체크하면 시민에게 공개됩니다."))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌")
@@ -192,6 +202,8 @@ class CourseSession(TimeStampedModel):
     end_time = models.TimeField(_("종료 시각"))
     room = models.CharField(_("강의실"), max_length=100, blank=True)
     topic = models.CharField(_("주제"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌 회차")
@@ -280,6 +292,9 @@ class Enrollment(TimeStampedModel):
     )
     is_anonymized = models.BooleanField(_("익명화"), default=False)
     anonymized_at = models.DateTimeField(_("익명화일시"), null=True, blank=True)
+
+    # ``user`` is left out too: a history row pointing at the citizen would undo the anonymisation.
+    history = HistoricalRecords(excluded_fields=["user", *PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("수강신청")
@@ -415,6 +430,8 @@ class Attendance(TimeStampedModel):
         related_name="+",
     )
     checked_at = models.DateTimeField(_("확인일시"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("출석")

@@ -482,3 +482,63 @@ def course_waitlist_expire(*, course_id, now=None):
 def reminder_hours():
     """How long before the first session the reminder goes out (``COURSE_REMINDER_HOURS``, default 24)."""
     return int(getattr(settings, "COURSE_REMINDER_HOURS", 24))
+
+
+# --- personal data: account deletion and retention ----------------------------------------------------
+
+
+def account_enrollments_end(*, user):
+    """A citizen is deleting their account: cancel their enrolments in courses not yet over (seats and
+    waiting places), each freed seat going to the first person waiting as usual. Returns how many.
+
+    Past enrolments are left alone; they lose the person when the account row goes (``SET_NULL``). The
+    departing citizen gets no cancellation e-mail: they asked for their data to go, and a queued e-mail
+    would keep their address and name in the outbox after the account is gone. People promoted from the
+    waiting list are told as usual.
+    """
+    with transaction.atomic():
+        pending = list(
+            Enrollment.objects.filter(user=user, status__in=ACTIVE)
+            .exclude(course__status__in=CLOSED_COURSE_STATUSES)
+            .order_by("course_id", "pk")
+            .values_list("pk", "course_id")
+        )
+        now = timezone.now()
+        cancelled = 0
+        # Course locks in id order, like every other multi-course write, so no deadlock is possible.
+        for enrollment_id, course_id in pending:
+            course = _lock_course(course_id)
+            current = (
+                Enrollment.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .get(pk=enrollment_id)
+            )
+            if current.status not in ACTIVE:
+                continue
+            current.course = course
+            _cancel_locked(enrollment=current, reason=CancelReason.ACCOUNT_DELETED, now=now)
+            _promote_locked(course, now=now)
+            cancelled += 1
+    return cancelled
+
+
+def enrollments_anonymize(*, enrollment_ids, now=None):
+    """Irreversibly remove the personal data of these enrolments (retention): the link to the citizen,
+    the staff memo and the certificate number and verification code. Status, dates, dong, attendance and
+    completion stay for statistics. Only rows not anonymised yet change; returns how many did.
+
+    The certificate number and code are erased rather than kept: they tie a paper certificate to this row.
+    Checking an erased code afterwards gives the verification page's neutral "cannot be confirmed, please
+    ask the education team" answer, the same as for a mistyped code, which says nothing about the person.
+    One UPDATE: history rows exclude these fields anyway, so the change is not written to the history.
+    """
+    now = now or timezone.now()
+    return Enrollment.objects.filter(pk__in=list(enrollment_ids), is_anonymized=False).update(
+        user=None,
+        cancel_note="",
+        certificate_number="",
+        certificate_code="",
+        is_anonymized=True,
+        anonymized_at=now,
+        updated_at=now,
+    )

@@ -6,11 +6,13 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
-from jeonju_center.common.masking import mask_name, mask_phone
+from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.models import PersonalDataAccess
+from jeonju_center.common.personal_data import record_personal_data_access
 
 from . import selectors, services
 from .forms import (
@@ -47,11 +49,24 @@ def _grant_total_subquery(**filters):
     return Coalesce(Subquery(grants), Value(0))
 
 
-class CommunityMemberInline(admin.TabularInline):
+def _keep_change_reason(obj, form):
+    """The admins below save through services (not ``super().save_model``): hand the form's "변경 사유"
+    to the history row the service's ``save()`` writes."""
+    obj._change_reason = form.cleaned_data.get("history_change_reason") or None
+
+
+class CommunityMemberInline(PortalInlineMixin, admin.TabularInline):
     model = CommunityMember
     extra = 0
     fields = ["name", "phone", "role", "user", "joined_on", "left_on"]
     autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        # Without the personal-data permission the name and phone columns are masked and read-only, so a
+        # new row could not get a name here: such staff add members on the member page instead.
+        if self.masks_personal_data(request):
+            return False
+        return super().has_add_permission(request, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -86,7 +101,7 @@ class SupportRecordInline(ReadOnlyInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
+class CommunityAdmin(PortalImportExportAdmin):
     form = CommunityAdminForm
     resource_classes = [CommunityResource]
     import_form_class = CommunityImportForm
@@ -102,7 +117,7 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
         "dong",
         "status",
         "current_stage",
-        "masked_leader_name",
+        "leader_name",
         "members_count",
         "member_rows",
         "grant_total",
@@ -123,6 +138,7 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
         "graduated_organization",
         "graduated_on",
         "support_totals",
+        "leader_anonymised_at",
     ]
     fieldsets = [
         (
@@ -150,15 +166,17 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
         ),
         (_("졸업"), {"fields": ["graduated_organization", "graduated_on"]}),
         (_("지원 합계"), {"fields": ["support_totals"]}),
-        (_("대표자 (개인정보)"), {"fields": ["leader_name", "leader_phone"]}),
+        (_("대표자 (개인정보)"), {"fields": ["leader_name", "leader_phone", "leader_anonymised_at"]}),
         (_("내부 메모"), {"fields": ["staff_notes"]}),
     ]
     add_fieldsets_exclude = {_("진행 상황"), _("졸업"), _("지원 합계")}
 
     def get_fieldsets(self, request, obj=None):
+        # Through super(): the shared mixins mask the leader's fields and add the "변경 사유" fieldset.
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
-            return [fs for fs in self.fieldsets if fs[0] not in self.add_fieldsets_exclude]
-        return self.fieldsets
+            return [fs for fs in fieldsets if fs[0] not in self.add_fieldsets_exclude]
+        return fieldsets
 
     def get_queryset(self, request):
         return (
@@ -171,6 +189,7 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        _keep_change_reason(obj, form)
         if change:
             services.community_update(community=obj)
         else:
@@ -192,9 +211,25 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
             initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
         return initial
 
-    @admin.display(description=_("대표자"), ordering="leader_name")
-    def masked_leader_name(self, obj):
-        return mask_name(obj.leader_name)
+    def _log_object_view(self, request, response):
+        """Besides the leader (logged by the shared mixin), the member inline shows the members' names
+        and phones unmasked to viewers with the permission: one more row names those members."""
+        super()._log_object_view(request, response)
+        if request.method != "GET" or response.status_code != 200 or self.masks_personal_data(request):
+            return
+        context = getattr(response, "context_data", None) or {}
+        community = context.get("original")
+        if community is None:
+            return
+        member_ids = list(community.members.order_by("pk").values_list("pk", flat=True))
+        if member_ids:
+            record_personal_data_access(
+                request,
+                action=PersonalDataAccess.Action.VIEW,
+                model=CommunityMember,
+                object_ids=member_ids,
+                fields=list(CommunityMember.PERSONAL_DATA_FIELDS),
+            )
 
     @admin.display(description=_("등록 구성원"), ordering="member_rows_count")
     def member_rows(self, obj):
@@ -333,32 +368,49 @@ class CommunityAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(CommunityMember)
-class CommunityMemberAdmin(admin.ModelAdmin):
-    list_display = ["masked_name", "masked_phone", "community", "role", "has_account", "joined_on", "left_on"]
-    list_filter = ["role", "community__cohort_year"]
+class CommunityMemberAdmin(PortalModelAdmin):
+    list_display = [
+        "name",
+        "phone",
+        "community",
+        "role",
+        "has_account",
+        "joined_on",
+        "left_on",
+        "anonymised_at",
+    ]
+    list_filter = ["role", "community__cohort_year", ("anonymised_at", admin.EmptyFieldListFilter)]
     list_select_related = ["community"]
     search_fields = ["name", "phone", "community__name"]
     autocomplete_fields = ["community", "user"]
-
-    @admin.display(description=_("성명"), ordering="name")
-    def masked_name(self, obj):
-        return mask_name(obj.name)
-
-    @admin.display(description=_("연락처"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+    readonly_fields = ["anonymised_at"]
 
     @admin.display(description=_("회원 계정"), boolean=True)
     def has_account(self, obj):
         return obj.user_id is not None
 
 
+class StageReviewDueFilter(admin.SimpleListFilter):
+    """Open stage records of active communities whose year-end review is due (see the selector)."""
+
+    title = _("연말 심사")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("심사 대기"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return selectors.stage_reviews_due(queryset, today=timezone.localdate())
+        return queryset
+
+
 @admin.register(CommunityStageRecord)
-class CommunityStageRecordAdmin(admin.ModelAdmin):
+class CommunityStageRecordAdmin(PortalModelAdmin):
     """The stage history; decisions are taken with the review action and the graduation, not typed here."""
 
     list_display = ["community", "year", "stage", "decision", "decided_on"]
-    list_filter = ["year", "stage", "decision", "community__cohort_year"]
+    list_filter = [StageReviewDueFilter, "year", "stage", "decision", "community__cohort_year"]
     list_select_related = ["community"]
     search_fields = ["community__name", "reason"]
     readonly_fields = ["community", "year", "stage", "decision", "decided_on", "decided_by", "reason"]
@@ -374,7 +426,7 @@ class CommunityStageRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportProgram)
-class SupportProgramAdmin(admin.ModelAdmin):
+class SupportProgramAdmin(PortalModelAdmin):
     form = SupportProgramAdminForm
     list_display = [
         "name",
@@ -393,6 +445,7 @@ class SupportProgramAdmin(admin.ModelAdmin):
         return selectors.support_program_list()
 
     def save_model(self, request, obj, form, change):
+        _keep_change_reason(obj, form)
         services.support_program_save(program=obj)
 
     @admin.display(description=_("예산(원)"), ordering="budget")
@@ -417,7 +470,7 @@ class SupportProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportRecord)
-class SupportRecordAdmin(admin.ModelAdmin):
+class SupportRecordAdmin(PortalModelAdmin):
     form = SupportRecordAdminForm
     list_display = [
         "supported_on",
@@ -435,6 +488,7 @@ class SupportRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "supported_on"
 
     def save_model(self, request, obj, form, change):
+        _keep_change_reason(obj, form)
         services.support_record_save(record=obj)
 
     @admin.display(description=_("금액(원)"), ordering="amount")
@@ -447,7 +501,7 @@ class SupportRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(EducationCourse)
-class EducationCourseAdmin(admin.ModelAdmin):
+class EducationCourseAdmin(PortalModelAdmin):
     form = EducationCourseAdminForm
     list_display = ["course", "program", "record_count", "synced_at"]
     list_select_related = ["course", "program"]
@@ -474,7 +528,7 @@ class EducationCourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunityGraduation)
-class CommunityGraduationAdmin(admin.ModelAdmin):
+class CommunityGraduationAdmin(PortalModelAdmin):
     list_display = [
         "community",
         "organization_name",

@@ -12,10 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import normalize_phone, validate_phone
+from jeonju_center.common.validators import normalize_phone, validate_document_upload, validate_phone
+
+# Every model keeps its change history (who, when, what, why). Personal fields are excluded on purpose:
+# history tables must not keep copies of the personal data that the retention job has to erase.
 
 FIRST_COHORT_YEAR = 2014
 
@@ -115,6 +119,15 @@ class Community(TimeStampedModel):
     graduated_on = models.DateField(_("졸업일"), null=True, blank=True)
     dissolved_on = models.DateField(_("해산일"), null=True, blank=True)
     staff_notes = models.TextField(_("담당자 메모"), blank=True, help_text=_("공개되지 않습니다."))
+    leader_anonymised_at = models.DateTimeField(
+        _("대표자 정보 익명화 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("해산·졸업 후 보존기간이 지나 대표자 성명·연락처를 지운 때입니다."),
+    )
+
+    history = HistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("온두레 공동체")
@@ -239,6 +252,16 @@ class CommunityMember(TimeStampedModel):
     )
     joined_on = models.DateField(_("가입일"), null=True, blank=True)
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("익명화 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("탈퇴·공동체 종료 후 보존기간이 지나 성명·연락처·회원 계정 연결을 지운 때입니다."),
+    )
+
+    # The account link identifies the person too; it is cleared with the name and phone, not kept in history.
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "user"])
 
     class Meta:
         verbose_name = _("공동체 구성원")
@@ -308,6 +331,8 @@ class CommunityStageRecord(TimeStampedModel):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("단계 이력")
         verbose_name_plural = _("단계 이력")
@@ -369,6 +394,8 @@ class SupportProgram(TimeStampedModel):
     kind = models.CharField(_("사업 유형"), max_length=30, choices=Kind.choices)
     budget = models.BigIntegerField(_("예산(원)"), default=0)
     description = models.TextField(_("사업 내용"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("지원 사업")
@@ -434,7 +461,13 @@ class SupportRecord(TimeStampedModel):
     )
     settled_on = models.DateField(_("정산일"), null=True, blank=True)
     returned_amount = models.BigIntegerField(_("반환액(원)"), default=0)
-    evidence = models.FileField(_("증빙 자료"), upload_to="ondure/evidence/%Y/", blank=True)
+    evidence = models.FileField(
+        _("증빙 자료"),
+        upload_to="ondure/evidence/%Y/",
+        blank=True,
+        validators=[validate_document_upload],
+        help_text=_("PDF, 한글(hwp/hwpx), 오피스 문서, JPG/PNG 스캔만 올릴 수 있습니다."),
+    )
     notes = models.TextField(_("내용·방문 기록"), blank=True)
     course = models.ForeignKey(
         "courses.Course",
@@ -448,6 +481,8 @@ class SupportRecord(TimeStampedModel):
     attendance_count = models.PositiveIntegerField(
         _("출석 연인원"), default=0, help_text=_("구성원들이 출석한 회차 수의 합계입니다.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("지원 이력")
@@ -534,6 +569,8 @@ class EducationCourse(TimeStampedModel):
     )
     synced_at = models.DateTimeField(_("출석 반영일시"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("온두레 교육 강좌")
         verbose_name_plural = _("온두레 교육 강좌")
@@ -587,6 +624,8 @@ class CommunityGraduation(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("졸업 기록")

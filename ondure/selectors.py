@@ -6,7 +6,7 @@ import datetime
 from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Community, CommunityStageRecord, SupportProgram, SupportRecord
+from .models import Community, CommunityStageRecord, CommunityStatus, SupportProgram, SupportRecord
 
 
 def _community_grant_total(field):
@@ -164,3 +164,34 @@ def graduation_dashboard():
     }
     totals["rate"] = round(100 * totals["graduated"] / totals["total"], 1) if totals["total"] else 0
     return {"cohorts": rows, "totals": totals}
+
+
+# --- The back-office home ---------------------------------------------------------------------------
+
+
+def review_year_due(today):
+    """The latest stage year whose year-end review is due on ``today``: reviews happen in December, so
+    this year's records are due from 1 December, earlier years' are overdue."""
+    return today.year if today.month == 12 else today.year - 1
+
+
+def stage_reviews_due(queryset, *, today):
+    """Undecided stage records of active communities whose review is due (``review_year_due``)."""
+    return queryset.filter(
+        decision="", community__status=CommunityStatus.ACTIVE, year__lte=review_year_due(today)
+    )
+
+
+OUTSTANDING_SETTLEMENTS = (SupportRecord.Settlement.UNSETTLED, SupportRecord.Settlement.IN_PROGRESS)
+
+
+def grant_settlement_counts(*, today):
+    """Grants not settled yet: all of them, and those given before this year (overdue). One query."""
+    start_of_year = datetime.date(today.year, 1, 1)
+    return SupportRecord.objects.filter(
+        kind=SupportRecord.Kind.GRANT, settlement_status__in=OUTSTANDING_SETTLEMENTS
+    ).aggregate(
+        outstanding=Count("pk"),
+        outstanding_amount=Coalesce(Sum("amount"), Value(0)),
+        overdue=Count("pk", filter=Q(supported_on__lt=start_of_year)),
+    )

@@ -6,10 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_update_with_history
 
 from social_economy.models import COOPERATIVE_TYPES, Organization, OrganizationType, Sector
 
@@ -494,3 +495,68 @@ def education_attendance_sync_all():
         .values_list("pk", flat=True)
     )
     return sum(education_attendance_sync(education_course_id=pk) for pk in ids)
+
+
+# --- Retention of personal data (see ``retention.py``) ----------------------------------------------
+
+ANONYMISED_REASON = "보존기간 경과: 개인정보 익명화"
+# What an anonymised member's name becomes: the field is required, and the row stays for the statistics.
+ANONYMISED_MEMBER_NAME = "(익명)"
+
+
+def _community_ended_before(prefix, day):
+    """Communities that dissolved or graduated before ``day`` (dormant ones have no end date: they may
+    come back, so their people are kept)."""
+    return Q(**{f"{prefix}status": CommunityStatus.DISSOLVED, f"{prefix}dissolved_on__lt": day}) | Q(
+        **{f"{prefix}status": CommunityStatus.GRADUATED, f"{prefix}graduated_on__lt": day}
+    )
+
+
+@transaction.atomic
+def community_members_anonymise(*, ended_before, now) -> int:
+    """Erase name, phone and account link of members who left before ``ended_before``, or whose
+    community dissolved or graduated before it. Irreversible (none of these is in the history); the row
+    (role, dates) stays for the statistics. Rows already anonymised are skipped, so a second run returns 0."""
+    members = list(
+        CommunityMember.objects.select_for_update()
+        .filter(anonymised_at__isnull=True)
+        .filter(Q(left_on__lt=ended_before) | _community_ended_before("community__", ended_before))
+        .order_by("pk")
+    )
+    for member in members:
+        member.name = ANONYMISED_MEMBER_NAME
+        member.phone = ""
+        member.user = None
+        member.anonymised_at = now
+    bulk_update_with_history(
+        members,
+        CommunityMember,
+        ["name", "phone", "user", "anonymised_at"],
+        default_change_reason=ANONYMISED_REASON,
+        default_date=now,
+    )
+    return len(members)
+
+
+@transaction.atomic
+def community_leaders_anonymise(*, ended_before, now) -> int:
+    """Erase the leader's name and phone of communities that dissolved or graduated before
+    ``ended_before``; a second run returns 0."""
+    communities = list(
+        Community.objects.select_for_update()
+        .filter(_community_ended_before("", ended_before), leader_anonymised_at__isnull=True)
+        .exclude(leader_name="", leader_phone="")
+        .order_by("pk")
+    )
+    for community in communities:
+        community.leader_name = ""
+        community.leader_phone = ""
+        community.leader_anonymised_at = now
+    bulk_update_with_history(
+        communities,
+        Community,
+        ["leader_name", "leader_phone", "leader_anonymised_at"],
+        default_change_reason=ANONYMISED_REASON,
+        default_date=now,
+    )
+    return len(communities)

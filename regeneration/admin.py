@@ -1,14 +1,32 @@
+"""The regeneration team's back office.
+
+Every admin derives from the portal's shared bases: personal fields (``PERSONAL_DATA_FIELDS``: council
+members, owners and house addresses, tenants, consent documents) are listed by their plain names and masked
+unless the viewer holds the 개인정보 열람 permission; unmasked views, searches on personal fields and the
+custom screens below (the status report, consent document downloads) write the access log.
+"""
+
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from jeonju_center.common.masking import mask_birth_date, mask_name, mask_phone
+from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.models import PersonalDataAccess
+from jeonju_center.common.personal_data import (
+    can_view_personal_data,
+    personal_fields_of,
+    personal_value_for,
+    record_personal_data_access,
+)
 
 from . import selectors, services
 from .forms import HouseTransitionForm, TenancyAdminForm, VacantHouseConfirmImportForm, VacantHouseImportForm
@@ -31,6 +49,61 @@ from .models import (
 )
 from .resources import VacantHouseResource
 
+
+class InlinePersonalDataLogMixin:
+    """Logs the personal data an unmasked change view shows in its inlines (members of a council,
+    tenants and consent documents of a house): the shared mixin logs the parent's own fields only."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and can_view_personal_data(request.user):
+            for inline_formset in getattr(response, "context_data", {}).get("inline_admin_formsets", []):
+                self._log_inline(request, inline_formset)
+        return response
+
+    def _log_inline(self, request, inline_formset):
+        model = inline_formset.opts.model
+        personal = personal_fields_of(model)
+        listed = set(flatten_fieldsets(inline_formset.fieldsets))
+        shown_fields = [name for name in personal if name in listed]
+        shown_per_object = {
+            form.instance.pk: {
+                name for name in shown_fields if getattr(form.instance, name, None) not in (None, "")
+            }
+            for form in inline_formset.formset.initial_forms
+        }
+        revealed = [pk for pk, names in shown_per_object.items() if names]
+        if revealed:
+            record_personal_data_access(
+                request,
+                action=PersonalDataAccess.Action.VIEW,
+                model=model,
+                object_ids=revealed,
+                fields=sorted(set().union(*shown_per_object.values())),
+            )
+
+
+class _DocumentLink:
+    """What the file widget links to: the logged download view instead of the media URL."""
+
+    def __init__(self, value, url):
+        self.value, self.url = value, url
+
+    def __str__(self):
+        return self.value.name.rsplit("/", 1)[-1]
+
+
+class ConsentDocumentInput(forms.ClearableFileInput):
+    def format_value(self, value):
+        value = super().format_value(value)
+        instance = getattr(value, "instance", None)
+        if value and instance is not None and instance.pk:
+            return _DocumentLink(
+                value, reverse("admin:regeneration_ownerconsent_document", args=[instance.pk])
+            )
+        return value
+
+
 # --- Areas and councils -----------------------------------------------------------------------------
 
 
@@ -43,7 +116,7 @@ class ResidentCouncilInline(admin.StackedInline):
 
 
 @admin.register(ActivationArea)
-class ActivationAreaAdmin(admin.ModelAdmin):
+class ActivationAreaAdmin(PortalModelAdmin):
     list_display = [
         "name",
         "area_type",
@@ -67,10 +140,11 @@ class ActivationAreaAdmin(admin.ModelAdmin):
         return ", ".join(dong.name for dong in obj.dongs.all())
 
 
-class CouncilMemberInline(admin.TabularInline):
+class CouncilMemberInline(PortalInlineMixin, admin.TabularInline):
     model = CouncilMember
     extra = 0
-    fields = ["name", "phone", "position", "started_on", "ended_on", "note"]
+    fields = ["name", "phone", "position", "started_on", "ended_on", "note", "is_anonymised"]
+    readonly_fields = ["is_anonymised"]
 
 
 class CouncilMeetingInline(admin.TabularInline):
@@ -87,7 +161,7 @@ class CouncilSupportInline(admin.TabularInline):
 
 
 @admin.register(ResidentCouncil)
-class ResidentCouncilAdmin(admin.ModelAdmin):
+class ResidentCouncilAdmin(InlinePersonalDataLogMixin, PortalModelAdmin):
     list_display = ["name", "area", "founded_on", "is_active", "current_member_count", "meeting_count"]
     list_filter = ["is_active", "area__area_type"]
     list_select_related = ["area"]
@@ -115,20 +189,13 @@ class ResidentCouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouncilMember)
-class CouncilMemberAdmin(admin.ModelAdmin):
-    list_display = ["masked_name", "masked_phone", "council", "position", "started_on", "ended_on"]
-    list_filter = ["position", "council", ("ended_on", admin.EmptyFieldListFilter)]
+class CouncilMemberAdmin(PortalModelAdmin):
+    list_display = ["name", "phone", "council", "position", "started_on", "ended_on", "is_anonymised"]
+    list_filter = ["position", "council", ("ended_on", admin.EmptyFieldListFilter), "is_anonymised"]
     list_select_related = ["council"]
     search_fields = ["name", "council__name"]
     autocomplete_fields = ["council"]
-
-    @admin.display(description=_("이름"), ordering="name")
-    def masked_name(self, obj):
-        return mask_name(obj.name)
-
-    @admin.display(description=_("연락처"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+    readonly_fields = ["is_anonymised", "anonymised_at"]
 
 
 class MeetingAttendanceInline(admin.TabularInline):
@@ -145,7 +212,7 @@ class MeetingAttachmentInline(admin.TabularInline):
 
 
 @admin.register(CouncilMeeting)
-class CouncilMeetingAdmin(admin.ModelAdmin):
+class CouncilMeetingAdmin(PortalModelAdmin):
     list_display = [
         "title",
         "council",
@@ -198,7 +265,10 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingAttendance)
-class MeetingAttendanceAdmin(admin.ModelAdmin):
+class MeetingAttendanceAdmin(PortalModelAdmin):
+    """Members appear by their masked label (``CouncilMember.__str__``) for everyone; a search by a
+    member's name is a search on personal data and is logged."""
+
     list_display = ["meeting", "council_name", "masked_member", "attended"]
     list_filter = ["attended", "meeting__council"]
     list_select_related = ["meeting__council", "member"]
@@ -209,7 +279,7 @@ class MeetingAttendanceAdmin(admin.ModelAdmin):
     def council_name(self, obj):
         return obj.meeting.council.name
 
-    @admin.display(description=_("위원"))
+    @admin.display(description=_("위원"), ordering="member__name")
     def masked_member(self, obj):
         return str(obj.member)
 
@@ -223,10 +293,11 @@ class VacantHouseGradeInline(admin.TabularInline):
     fields = ["scheme", "grade", "graded_on", "reason", "note"]
 
 
-class OwnerConsentInline(admin.TabularInline):
+class OwnerConsentInline(PortalInlineMixin, admin.TabularInline):
     model = OwnerConsent
     extra = 0
     fields = ["consented_on", "scope", "expires_on", "withdrawn_on", "document", "note"]
+    formfield_overrides = {models.FileField: {"widget": ConsentDocumentInput}}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -261,19 +332,15 @@ class RoomInline(admin.TabularInline):
     fields = ["name", "area_m2", "capacity", "is_available", "note"]
 
 
-class TenancyInline(ReadOnlyInline):
+class TenancyInline(PortalInlineMixin, ReadOnlyInline):
     model = Tenancy
-    fields = ["room", "program", "masked_tenant", "starts_on", "ends_on", "moved_out_on", "monthly_rent"]
+    fields = ["room", "program", "tenant_name", "starts_on", "ends_on", "moved_out_on", "monthly_rent"]
     readonly_fields = fields
     show_change_link = True
 
-    @admin.display(description=_("입주자"))
-    def masked_tenant(self, obj):
-        return _("익명") if obj.is_anonymised else mask_name(obj.tenant_name)
-
 
 @admin.register(VacantHouse)
-class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
+class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
     resource_classes = [VacantHouseResource]
     formats = [XLSX, CSV]
     import_form_class = VacantHouseImportForm
@@ -289,7 +356,7 @@ class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
         "current_grade_display",
         "status",
         "current_program",
-        "masked_owner_name",
+        "owner_name",
         "survey_round",
         "is_public",
     ]
@@ -306,7 +373,7 @@ class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
         "dong",
     ]
     list_select_related = ["dong", "current_program"]
-    search_fields = ["management_number", "address", "public_title"]
+    search_fields = ["management_number", "address", "public_title", "owner_name"]
     autocomplete_fields = ["dong", "current_program"]
     date_hierarchy = "surveyed_on"
     inlines = [
@@ -347,11 +414,12 @@ class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
         (_("내부 메모"), {"fields": ["note"]}),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Status and program move through the life cycle (상태 변경); the grade follows the gradings.
-        return ["status", "current_program", "current_grade_scheme", "current_grade"]
+    # Status and program move through the life cycle (상태 변경); the grade follows the gradings.
+    readonly_fields = ["status", "current_program", "current_grade_scheme", "current_grade"]
 
     def save_model(self, request, obj, form, change):
+        # The services save the house (not ``super().save_model``), so the reason is handed over here.
+        obj._change_reason = form.cleaned_data.get("history_change_reason") or None
         if change:
             services.vacant_house_update(house=obj)
         else:
@@ -390,17 +458,28 @@ class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
         return [dashboard, *super().get_urls()]
 
     def dashboard_view(self, request):
-        if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
+        # The report lists tenants as well: it needs the right to view both.
+        if not (self.has_view_permission(request) and request.user.has_perm("regeneration.view_tenancy")):
             raise PermissionDenied
+        tenancies = list(services.tenancies_ending())
         ending = [
             {
                 "tenancy": tenancy,
-                "tenant": _("익명") if tenancy.is_anonymised else mask_name(tenancy.tenant_name),
+                "tenant": _("익명")
+                if tenancy.is_anonymised
+                else personal_value_for(request.user, "tenant_name", tenancy.tenant_name),
             }
-            for tenancy in services.tenancies_ending()
+            for tenancy in tenancies
         ]
+        named = [tenancy.pk for tenancy in tenancies if tenancy.tenant_name]
+        if named and can_view_personal_data(request.user):
+            record_personal_data_access(
+                request,
+                action=PersonalDataAccess.Action.VIEW,
+                model=Tenancy,
+                object_ids=named,
+                fields=["tenant_name"],
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("도시재생 현황"),
@@ -417,13 +496,9 @@ class VacantHouseAdmin(ImportExportMixin, admin.ModelAdmin):
     def current_grade_display(self, obj):
         return obj.current_grade_label or "-"
 
-    @admin.display(description=_("소유자"))
-    def masked_owner_name(self, obj):
-        return mask_name(obj.owner_name)
-
 
 @admin.register(VacantHouseGrade)
-class VacantHouseGradeAdmin(admin.ModelAdmin):
+class VacantHouseGradeAdmin(PortalModelAdmin):
     list_display = ["house", "scheme", "grade_display", "graded_on", "reason"]
     list_filter = ["scheme", "grade", "reason"]
     list_select_related = ["house"]
@@ -437,17 +512,54 @@ class VacantHouseGradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnerConsent)
-class OwnerConsentAdmin(admin.ModelAdmin):
-    list_display = ["house", "scope", "consented_on", "expires_on", "withdrawn_on"]
+class OwnerConsentAdmin(PortalModelAdmin):
+    list_display = ["house", "scope", "consented_on", "expires_on", "withdrawn_on", "has_document"]
     list_filter = ["scope", ("withdrawn_on", admin.EmptyFieldListFilter)]
     list_select_related = ["house"]
     search_fields = ["house__management_number", "house__address"]
     autocomplete_fields = ["house"]
     date_hierarchy = "consented_on"
+    formfield_overrides = {models.FileField: {"widget": ConsentDocumentInput}}
+
+    @admin.display(description=_("동의서"), boolean=True)
+    def has_document(self, obj):
+        return bool(obj.document)
+
+    def get_urls(self):
+        download = path(
+            "<int:object_id>/document/",
+            self.admin_site.admin_view(self.document_view),
+            name="regeneration_ownerconsent_document",
+        )
+        return [download, *super().get_urls()]
+
+    def document_view(self, request, object_id):
+        """The scanned consent form, for viewers allowed to see personal data; every download is logged."""
+        consent = self.get_object(request, str(object_id))
+        if consent is None or not self.has_view_permission(request, consent):
+            raise PermissionDenied if consent is not None else Http404(_("소유자 동의를 찾을 수 없습니다."))
+        if not can_view_personal_data(request.user):
+            raise PermissionDenied(_("동의서는 개인정보 열람 권한이 있어야 내려받을 수 있습니다."))
+        if not consent.document:
+            raise Http404(_("동의서 파일이 없습니다."))
+        try:
+            handle = consent.document.open("rb")
+        except OSError:
+            raise Http404(_("동의서 파일을 찾을 수 없습니다.")) from None
+        record_personal_data_access(
+            request,
+            action=PersonalDataAccess.Action.DOWNLOAD,
+            model=OwnerConsent,
+            object_ids=[consent.pk],
+            fields=["document"],
+        )
+        response = FileResponse(handle, as_attachment=True, filename=consent.document.name.rsplit("/", 1)[-1])
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @admin.register(HouseStatusChange)
-class HouseStatusChangeAdmin(admin.ModelAdmin):
+class HouseStatusChangeAdmin(PortalModelAdmin):
     """Adding a row here is the life-cycle transition (상태 변경); recorded rows cannot be edited."""
 
     form = HouseTransitionForm
@@ -493,7 +605,7 @@ class HouseStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(HousingProgram)
-class HousingProgramAdmin(admin.ModelAdmin):
+class HousingProgramAdmin(PortalModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -534,7 +646,7 @@ class HousingProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Renovation)
-class RenovationAdmin(admin.ModelAdmin):
+class RenovationAdmin(PortalModelAdmin):
     list_display = ["house", "program", "started_on", "ended_on", "budget", "contractor"]
     list_filter = ["program__kind", "program"]
     list_select_related = ["house", "program"]
@@ -544,7 +656,7 @@ class RenovationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(PortalModelAdmin):
     list_display = ["name", "house", "area_m2", "capacity", "is_available"]
     list_filter = ["is_available", "capacity"]
     list_select_related = ["house"]
@@ -553,15 +665,15 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(admin.ModelAdmin):
+class TenancyAdmin(PortalModelAdmin):
     form = TenancyAdminForm
     list_display = [
         "house",
         "room",
         "program",
-        "masked_tenant_name",
-        "masked_tenant_phone",
-        "masked_birth_date",
+        "tenant_name",
+        "tenant_phone",
+        "tenant_birth_date",
         "household_type",
         "monthly_rent",
         "market_rent",
@@ -572,29 +684,18 @@ class TenancyAdmin(admin.ModelAdmin):
     ]
     list_filter = ["program__kind", "program", "household_type", "half_rent", "is_anonymised"]
     list_select_related = ["house", "room__house", "program"]
-    search_fields = ["house__management_number", "room__name"]
+    search_fields = ["house__management_number", "room__name", "tenant_name"]
     autocomplete_fields = ["house", "room", "program"]
     date_hierarchy = "starts_on"
-    readonly_fields = ["half_rent"]
+    # The anonymisation flag is set by the retention job only.
+    readonly_fields = ["half_rent", "is_anonymised", "anonymised_at"]
 
     def save_model(self, request, obj, form, change):
         pass  # saved by services.tenancy_save while the form was validated (under the house's lock)
 
-    @admin.display(description=_("입주자"))
-    def masked_tenant_name(self, obj):
-        return _("익명") if obj.is_anonymised else mask_name(obj.tenant_name)
-
-    @admin.display(description=_("연락처"))
-    def masked_tenant_phone(self, obj):
-        return mask_phone(obj.tenant_phone)
-
-    @admin.display(description=_("생년월일"))
-    def masked_birth_date(self, obj):
-        return mask_birth_date(obj.tenant_birth_date)
-
 
 @admin.register(MeetingAttachment)
-class MeetingAttachmentAdmin(admin.ModelAdmin):
+class MeetingAttachmentAdmin(PortalModelAdmin):
     list_display = ["title", "meeting", "council_name", "is_public"]
     list_filter = ["is_public", "meeting__council"]
     list_select_related = ["meeting__council"]
@@ -607,7 +708,7 @@ class MeetingAttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouncilSupport)
-class CouncilSupportAdmin(admin.ModelAdmin):
+class CouncilSupportAdmin(PortalModelAdmin):
     list_display = ["council", "kind", "title", "provided_on", "amount_display", "hours", "provider"]
     list_filter = ["kind", "council"]
     list_select_related = ["council"]

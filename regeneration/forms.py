@@ -58,6 +58,8 @@ class HouseTransitionForm(forms.ModelForm):
                 program=self.cleaned_data.get("program"),
                 note=self.cleaned_data.get("note", ""),
                 by=self.user,
+                # The admin adds a "변경 사유" field (ChangeReasonAdminMixin); the history keeps it.
+                reason=self.cleaned_data.get("history_change_reason", ""),
             )
         except ValidationError as error:
             self._update_errors(error)
@@ -72,6 +74,8 @@ class TenancyAdminForm(forms.ModelForm):
         super()._post_clean()
         if self.errors:
             return
+        # The service saves the row, so the history's "변경 사유" has to travel on the instance.
+        self.instance._change_reason = self.cleaned_data.get("history_change_reason") or None
         try:
             services.tenancy_save(tenancy=self.instance)
         except ValidationError as error:

@@ -7,23 +7,22 @@ bad rows); multi-row rules (life-cycle transitions, tenancy overlaps, age checks
 from django.conf import settings
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Case, F, Func, Q, When
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import validate_image_extension, validate_phone
+from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
 
 from .constraints import PostgresExclusionConstraint
 
-# No Pillow in the stack, so photos are plain files restricted to image extensions.
-DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "hwp", "hwpx"]
-validate_document = FileExtensionValidator(DOCUMENT_EXTENSIONS)
+# Every model keeps its change history (who, when, what, why). A model's PERSONAL_DATA_FIELDS are left out
+# of its history on purpose: the history tables must not keep copies of what the retention job erases.
 
 # Korea's bounding box: catches swapped latitude/longitude as well as typos.
 LATITUDE_RANGE = (33, 39)
@@ -56,6 +55,8 @@ class ActivationArea(TimeStampedModel):
     description = models.TextField(_("지역 소개"), blank=True)
     size_m2 = models.DecimalField(_("면적(㎡)"), max_digits=12, decimal_places=2, null=True, blank=True)
     project_budget = models.BigIntegerField(_("총사업비(원)"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("도시재생활성화지역")
@@ -94,6 +95,8 @@ class ResidentCouncil(TimeStampedModel):
     is_active = models.BooleanField(_("활동 중"), default=True)
     public_description = models.TextField(_("공개 소개글"), blank=True, help_text=_("시민에게 공개됩니다."))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("주민협의체")
         verbose_name_plural = _("주민협의체")
@@ -111,14 +114,16 @@ class CouncilPosition(models.TextChoices):
 
 
 class CouncilMember(TimeStampedModel):
-    """A member of a resident council. Name and phone are personal data and never public."""
+    """A member of a resident council. Name and phone are personal data and never public; the retention
+    job anonymises them some years after the member left (``is_anonymised``/``anonymised_at``)."""
 
     PERSONAL_DATA_FIELDS = ("name", "phone")
 
     council = models.ForeignKey(
         ResidentCouncil, verbose_name=_("주민협의체"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("이름"), max_length=50)
+    # Blank only once anonymised (see the constraint below).
+    name = models.CharField(_("이름"), max_length=50, blank=True)
     phone = models.CharField(_("연락처"), max_length=20, blank=True, validators=[validate_phone])
     position = models.CharField(
         _("직책"), max_length=20, choices=CouncilPosition.choices, default=CouncilPosition.MEMBER
@@ -128,6 +133,10 @@ class CouncilMember(TimeStampedModel):
         _("임기 종료일"), null=True, blank=True, help_text=_("비워 두면 현재 위원입니다.")
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
+    is_anonymised = models.BooleanField(_("익명 처리됨"), default=False)
+    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("협의체 위원")
@@ -146,10 +155,23 @@ class CouncilMember(TimeStampedModel):
                 name="regeneration_member_one_current_chair",
                 violation_error_message=_("협의체에는 현재 위원장이 한 명만 있을 수 있습니다."),
             ),
+            models.CheckConstraint(
+                condition=Q(is_anonymised=False, anonymised_at__isnull=True)
+                | Q(is_anonymised=True, anonymised_at__isnull=False),
+                name="regeneration_member_anonymised_at_matches_flag",
+                violation_error_message=_("익명 처리된 위원에만 익명 처리 일시가 있어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymised=True) | ~Q(name=""),
+                name="regeneration_member_name_unless_anonymised",
+                violation_error_message=_("위원 이름을 입력해야 합니다."),
+            ),
         ]
 
     def __str__(self):
-        return f"{mask_name(self.name)} ({self.get_position_display()})"
+        # Shown in breadcrumbs, history, autocomplete and attendance lists: never the full name.
+        who = _("익명") if self.is_anonymised else mask_name(self.name)
+        return f"{who} ({self.get_position_display()})"
 
     @property
     def is_current(self):
@@ -171,6 +193,8 @@ class CouncilMeeting(TimeStampedModel):
     attendee_count = models.IntegerField(_("참석 인원"), default=0)
     is_published = models.BooleanField(_("회의록 공개"), default=False)
     published_at = models.DateTimeField(_("공개 일시"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("협의체 회의")
@@ -215,6 +239,8 @@ class MeetingAttendance(TimeStampedModel):
     attended = models.BooleanField(_("출석"), default=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("회의 출석")
         verbose_name_plural = _("회의 출석")
@@ -245,12 +271,16 @@ class MeetingAttachment(TimeStampedModel):
         CouncilMeeting, verbose_name=_("회의"), on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(_("자료명"), max_length=200)
-    file = models.FileField(_("파일"), upload_to="regeneration/minutes/%Y/", validators=[validate_document])
+    file = models.FileField(
+        _("파일"), upload_to="regeneration/minutes/%Y/", validators=[validate_document_upload]
+    )
     is_public = models.BooleanField(
         _("공개"),
         default=True,
         help_text=_("회의록이 공개되면 시민에게 보입니다. 개인정보가 담긴 자료는 공개하지 마세요."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("회의록 첨부파일")
@@ -290,6 +320,8 @@ class CouncilSupport(TimeStampedModel):
     hours = models.DecimalField(_("시간"), max_digits=5, decimal_places=1, null=True, blank=True)
     provider = models.CharField(_("담당·수행 기관"), max_length=100, blank=True)
     note = models.TextField(_("비고"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("협의체 지원 기록")
@@ -456,15 +488,24 @@ class VacantHouse(TimeStampedModel):
     owner_name = models.CharField(_("소유자 이름"), max_length=50, blank=True)
     owner_phone = models.CharField(_("소유자 연락처"), max_length=20, blank=True, validators=[validate_phone])
     owner_address = models.CharField(_("소유자 주소"), max_length=200, blank=True)
+    owner_data_erased_at = models.DateTimeField(
+        _("소유자 개인정보 파기 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("동의가 끝나고 보존기간이 지나 소유자 이름·연락처·주소와 동의서 파일을 파기한 일시"),
+    )
     is_public = models.BooleanField(
         _("지도 공개"), default=False, help_text=_("공개 필드만 지도에 표시됩니다.")
     )
     public_title = models.CharField(_("공개 제목"), max_length=100, blank=True)
     public_description = models.TextField(_("공개 설명"), blank=True)
     public_photo = models.ImageField(
-        _("공개 사진"), upload_to="regeneration/houses/%Y/", blank=True, validators=[validate_image_extension]
+        _("공개 사진"), upload_to="regeneration/houses/%Y/", blank=True, validators=[validate_image_upload]
     )
     note = models.TextField(_("내부 메모"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("빈집")
@@ -553,6 +594,8 @@ class VacantHouseGrade(TimeStampedModel):
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("빈집 등급 이력")
         verbose_name_plural = _("빈집 등급 이력")
@@ -587,7 +630,12 @@ class ConsentScope(models.TextChoices):
 
 
 class OwnerConsent(TimeStampedModel):
-    """The owner's consent: a house is only offered for reuse with it."""
+    """The owner's consent: a house is only offered for reuse with it.
+
+    The scanned consent form carries the owner's name, address and signature: it is personal data, shown
+    and downloadable only with the 개인정보 열람 permission, and deleted by the retention job."""
+
+    PERSONAL_DATA_FIELDS = ("document",)
 
     house = models.ForeignKey(
         VacantHouse, verbose_name=_("빈집"), on_delete=models.CASCADE, related_name="consents"
@@ -597,9 +645,11 @@ class OwnerConsent(TimeStampedModel):
     expires_on = models.DateField(_("동의 만료일"), null=True, blank=True)
     withdrawn_on = models.DateField(_("동의 철회일"), null=True, blank=True)
     document = models.FileField(
-        _("동의서"), upload_to="regeneration/consents/%Y/", blank=True, validators=[validate_document]
+        _("동의서"), upload_to="regeneration/consents/%Y/", blank=True, validators=[validate_document_upload]
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("소유자 동의")
@@ -654,6 +704,8 @@ class HouseStatusChange(TimeStampedModel):
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("빈집 상태 변경 이력")
         verbose_name_plural = _("빈집 상태 변경 이력")
@@ -699,6 +751,8 @@ class HousingProgram(TimeStampedModel):
     )
     starts_on = models.DateField(_("사업 시작일"), null=True, blank=True)
     ends_on = models.DateField(_("사업 종료일"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("빈집 활용 사업")
@@ -775,14 +829,16 @@ class Renovation(TimeStampedModel):
         _("공사 전 사진"),
         upload_to="regeneration/renovations/%Y/",
         blank=True,
-        validators=[validate_image_extension],
+        validators=[validate_image_upload],
     )
     after_photo = models.ImageField(
         _("공사 후 사진"),
         upload_to="regeneration/renovations/%Y/",
         blank=True,
-        validators=[validate_image_extension],
+        validators=[validate_image_upload],
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("정비·리모델링")
@@ -816,6 +872,8 @@ class Room(TimeStampedModel):
     capacity = models.SmallIntegerField(_("정원"), default=1)
     is_available = models.BooleanField(_("임대 가능"), default=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("호실")
@@ -920,6 +978,8 @@ class Tenancy(TimeStampedModel):
     is_anonymised = models.BooleanField(_("익명 처리됨"), default=False)
     anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("입주 계약")

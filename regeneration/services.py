@@ -6,10 +6,12 @@ repeats the tenancy rules (exclusion constraint and trigger, see migrations 0002
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from .models import (
     TENANCY_OVERLAP_MESSAGE,
     YOUTH_SHARE_HOUSE_AGE_RANGE,
     CouncilMeeting,
+    CouncilMember,
     HouseStatus,
     HouseStatusChange,
     OwnerConsent,
@@ -28,6 +31,8 @@ from .models import (
     VacantHouse,
     VacantHouseGrade,
 )
+
+logger = logging.getLogger(__name__)
 
 S = HouseStatus
 
@@ -103,9 +108,11 @@ def vacant_house_update(*, house) -> VacantHouse:
 
 @transaction.atomic
 def house_transition(
-    *, house, to_status, by=None, program=None, note="", changed_at=None
+    *, house, to_status, by=None, program=None, note="", changed_at=None, reason=""
 ) -> HouseStatusChange:
     """Move ``house`` to ``to_status`` if the life cycle allows it; records who and when.
+
+    ``reason`` (else the note) is the change reason of the house's and the record's history rows.
 
     Consent, renovation and use need the owner's consent valid on the day; use needs a program; ending
     the use needs every tenant moved out.
@@ -170,6 +177,7 @@ def house_transition(
     else:
         house.current_program = None
     house.full_clean()
+    house._change_reason = change._change_reason = (reason or note)[:100] or None
     house.save(update_fields=["status", "current_program", "updated_at"])
     change.save()
     return change
@@ -384,3 +392,94 @@ def meeting_unpublish(*, meeting) -> CouncilMeeting:
         meeting.published_at = None
         meeting.save(update_fields=["is_published", "published_at", "updated_at"])
     return meeting
+
+
+# --- Retention of personal data (called by ``regeneration.retention``) -------------------------------
+# Irreversible: the personal fields are overwritten (their history rows never held them), the rows stay
+# for statistics, marked with the time. Bulk ``update()`` on purpose: one statement per kind of row, and
+# nothing personal is left for a history row to record (the mark is on the row itself and in RetentionRun).
+
+
+@transaction.atomic
+def tenancies_anonymise_ended(*, ended_before, now) -> int:
+    """Erase the tenant's name, phone and birth date of tenancies that ended before ``ended_before``.
+
+    A tenancy ends on the move-out day, else on the contract's end; open-ended ones are never touched."""
+    ended = Q(moved_out_on__lt=ended_before) | Q(moved_out_on__isnull=True, ends_on__lt=ended_before)
+    # The PostgreSQL trigger skips its age check for anonymised rows (no birth date left to check).
+    return (
+        Tenancy.objects.filter(ended, is_anonymised=False)
+        .order_by()
+        .update(
+            tenant_name="",
+            tenant_phone="",
+            tenant_birth_date=None,
+            is_anonymised=True,
+            anonymised_at=now,
+            updated_at=now,
+        )
+    )
+
+
+@transaction.atomic
+def council_members_anonymise_departed(*, ended_before, now) -> int:
+    """Erase the name and phone of council members whose term ended before ``ended_before``."""
+    return (
+        CouncilMember.objects.filter(ended_on__lt=ended_before, is_anonymised=False)
+        .order_by()
+        .update(name="", phone="", is_anonymised=True, anonymised_at=now, updated_at=now)
+    )
+
+
+# A house in these states still relies on its owner's consent (and on reaching the owner).
+OWNER_NEEDED_STATUSES = (S.OWNER_CONTACTED, S.CONSENT_OBTAINED, S.RENOVATION, S.IN_USE)
+
+
+def houses_with_owner_data_past_retention(*, consent_ended_before):
+    """Houses whose every owner consent ended (withdrawn, else expired) before ``consent_ended_before``,
+    that are in no program and no longer in a state that needs the owner, and whose owner data is kept."""
+    consent_end = Coalesce(F("withdrawn_on"), F("expires_on"))
+    consents = OwnerConsent.objects.filter(house=OuterRef("pk"))
+    still_running = consents.annotate(ended_on=consent_end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=consent_ended_before)
+    )
+    return VacantHouse.objects.filter(
+        Exists(consents),
+        ~Exists(still_running),
+        owner_data_erased_at__isnull=True,
+        current_program__isnull=True,
+    ).exclude(status__in=OWNER_NEEDED_STATUSES)
+
+
+@transaction.atomic
+def house_owner_data_erase_expired(*, consent_ended_before, now) -> int:
+    """Erase the owner's name, phone and address and delete the scanned consent forms of the houses of
+    ``houses_with_owner_data_past_retention``. The house's own address stays: the five-yearly survey
+    finds the building by it, and without the owner it no longer points to a person in our records."""
+    houses = list(
+        houses_with_owner_data_past_retention(consent_ended_before=consent_ended_before)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if not houses:
+        return 0
+    documents = OwnerConsent.objects.filter(house_id__in=houses).exclude(document="")
+    for consent in documents.only("pk", "document"):
+        _delete_file_after_commit(consent.document.storage, consent.document.name)
+    documents.order_by().update(document="", updated_at=now)
+    return (
+        VacantHouse.objects.filter(pk__in=houses)
+        .order_by()
+        .update(owner_name="", owner_phone="", owner_address="", owner_data_erased_at=now, updated_at=now)
+    )
+
+
+def _delete_file_after_commit(storage, name):
+    # Deleted once the rows no longer point to it, so a rolled-back run keeps file and reference together.
+    def delete():
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("retention: could not delete %s", name)
+
+    transaction.on_commit(delete)

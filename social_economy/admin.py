@@ -1,4 +1,3 @@
-import datetime
 from io import BytesIO
 
 from django.contrib import admin, messages
@@ -17,8 +16,13 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from simple_history.admin import SimpleHistoryAdmin
 
-from jeonju_center.common.masking import mask_name, mask_phone
+from jeonju_center.common.admin_mixins import (
+    ChangeReasonAdminMixin,
+    PersonalDataAdminMixin,
+    PortalModelAdmin,
+)
 
 from . import reports, selectors, services
 from .forms import OrganizationConfirmImportForm, OrganizationImportForm, StoreListingAddForm
@@ -43,7 +47,7 @@ from .resources import OrganizationResource, ProductResource
 # --- Lookups ------------------------------------------------------------------------------------------
 
 
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(PortalModelAdmin):
     list_display = ["name", "code", "display_order", "is_active"]
     list_editable = ["display_order", "is_active"]
     list_filter = ["is_active"]
@@ -131,6 +135,14 @@ class KoreanImportExportMixin(ImportExportMixin):
         return super().changelist_view(request, extra_context)
 
 
+class SocialEconomyImportExportAdmin(
+    PersonalDataAdminMixin, ChangeReasonAdminMixin, KoreanImportExportMixin, SimpleHistoryAdmin
+):
+    """``PortalImportExportAdmin`` with this app's Korean import screens. The order matters: the
+    personal-data mixin before the import-export one (exports are masked and logged), the history admin
+    (a ModelAdmin) last."""
+
+
 class CertificationExpiryFilter(admin.SimpleListFilter):
     title = _("인증·지정 만료")
     parameter_name = "expiry"
@@ -142,16 +154,12 @@ class CertificationExpiryFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        active = queryset.exclude(status="closed")
-        if self.value() == "soon":
-            return active.filter(
-                certification_expires_on__gte=today,
-                certification_expires_on__lte=today + datetime.timedelta(days=services.EXPIRY_WARNING_DAYS),
-            )
-        if self.value() == "expired":
-            return active.filter(certification_expires_on__lt=today)
-        return queryset
+        return selectors.certification_expiry_filter(
+            queryset,
+            today=timezone.localdate(),
+            which=self.value(),
+            within_days=services.EXPIRY_WARNING_DAYS,
+        )
 
 
 # --- Organizations ------------------------------------------------------------------------------------
@@ -200,7 +208,7 @@ class ConsultingHistoryInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(KoreanImportExportMixin, admin.ModelAdmin):
+class OrganizationAdmin(SocialEconomyImportExportAdmin):
     resource_classes = [OrganizationResource]
     formfield_overrides = URL_FIELD_HTTPS
     list_display = [
@@ -225,6 +233,7 @@ class OrganizationAdmin(KoreanImportExportMixin, admin.ModelAdmin):
     list_select_related = ["dong"]
     search_fields = ["name", "business_registration_number", "representative_name", "certification_number"]
     autocomplete_fields = ["dong"]
+    readonly_fields = ["representative_anonymised_at"]
     inlines = [ProductInline, OrganizationMembershipInline, ConsultingHistoryInline]
 
     def get_inlines(self, request, obj):
@@ -252,6 +261,7 @@ class OrganizationAdmin(KoreanImportExportMixin, admin.ModelAdmin):
                     "business_registration_number",
                     "corporate_registration_number",
                     "representative_name",
+                    "representative_anonymised_at",
                     "founded_on",
                 ]
             },
@@ -289,7 +299,7 @@ class OrganizationAdmin(KoreanImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(KoreanImportExportMixin, admin.ModelAdmin):
+class ProductAdmin(SocialEconomyImportExportAdmin):
     resource_classes = [ProductResource]
     actions = ["add_to_store"]
     list_display = [
@@ -354,7 +364,7 @@ class ProductAdmin(KoreanImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(SurveyCampaign)
-class SurveyCampaignAdmin(admin.ModelAdmin):
+class SurveyCampaignAdmin(PortalModelAdmin):
     list_display = [
         "name",
         "year",
@@ -523,7 +533,7 @@ class SurveyProductItemInline(admin.TabularInline):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(PortalModelAdmin):
     list_display = [
         "organization",
         "campaign",
@@ -532,14 +542,21 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         "surveyor",
         "contacted_on",
         "verified_on",
-        "masked_respondent_name",
-        "masked_respondent_phone",
+        "respondent_name",
+        "respondent_phone",
         "annual_revenue",
         "employees_count",
     ]
     list_filter = ["campaign", "status", "surveyor", "sales_channels", "needs", "organization__org_type"]
     list_select_related = ["organization", "campaign", "surveyor"]
-    readonly_fields = ["status", "contacted_on", "verified_on", "last_reminder_round", "last_reminded_at"]
+    readonly_fields = [
+        "status",
+        "contacted_on",
+        "verified_on",
+        "last_reminder_round",
+        "last_reminded_at",
+        "respondent_anonymised_at",
+    ]
     fields = [
         "campaign",
         "organization",
@@ -550,6 +567,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         "verified_on",
         "respondent_name",
         "respondent_phone",
+        "respondent_anonymised_at",
         "annual_revenue",
         "employees_count",
         "vulnerable_employees_count",
@@ -606,17 +624,9 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     def mark_unreachable(self, request, queryset):
         self._transition(request, queryset, SurveyResponse.Status.UNREACHABLE)
 
-    @admin.display(description=_("응답자 이름"))
-    def masked_respondent_name(self, obj):
-        return mask_name(obj.respondent_name)
-
-    @admin.display(description=_("응답자 연락처"))
-    def masked_respondent_phone(self, obj):
-        return mask_phone(obj.respondent_phone)
-
 
 @admin.register(SurveyProductItem)
-class SurveyProductItemAdmin(admin.ModelAdmin):
+class SurveyProductItemAdmin(PortalModelAdmin):
     list_display = ["product", "organization_name", "campaign_name", "annual_sales", "unit_price"]
     list_filter = ["response__campaign", "product__category"]
     list_select_related = ["product", "response__organization", "response__campaign"]
@@ -643,7 +653,7 @@ class StoreListingInline(admin.TabularInline):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(PortalModelAdmin):
     list_display = ["name", "kind", "dong", "opened_on", "operator", "is_active", "open_listing_count"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["dong"]
@@ -664,7 +674,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreListing)
-class StoreListingAdmin(admin.ModelAdmin):
+class StoreListingAdmin(PortalModelAdmin):
     list_display = ["product", "organization_name", "store", "listed_on", "delisted_on", "shelf_price"]
     list_filter = ["store", ("delisted_on", admin.EmptyFieldListFilter), "product__category"]
     list_select_related = ["store", "product__organization"]
@@ -687,7 +697,7 @@ class ConsultingSessionInline(admin.TabularInline):
 
 
 @admin.register(ConsultingCase)
-class ConsultingCaseAdmin(admin.ModelAdmin):
+class ConsultingCaseAdmin(PortalModelAdmin):
     list_display = [
         "title",
         "organization",
@@ -724,7 +734,7 @@ class ConsultingCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsultingSession)
-class ConsultingSessionAdmin(admin.ModelAdmin):
+class ConsultingSessionAdmin(PortalModelAdmin):
     list_display = ["held_on", "case", "organization_name", "consultant", "hours"]
     list_filter = ["case__topic", "case__partner_center"]
     list_select_related = ["case__organization"]
@@ -741,7 +751,7 @@ class ConsultingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(PortalModelAdmin):
     formfield_overrides = URL_FIELD_HTTPS
     list_display = ["name", "level", "founded_on", "member_count"]
     list_filter = ["level"]
@@ -761,7 +771,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(admin.ModelAdmin):
+class NetworkMembershipAdmin(PortalModelAdmin):
     list_display = ["organization", "network", "role", "joined_on", "left_on"]
     list_filter = ["network", "role", ("left_on", admin.EmptyFieldListFilter)]
     list_select_related = ["organization", "network"]

@@ -7,15 +7,34 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     normalize_business_registration_number,
     normalize_phone,
     validate_business_registration_number,
-    validate_image_extension,
+    validate_image_upload,
     validate_phone,
 )
+
+# Every model keeps its change history (who, when, what, why). Personal fields are excluded on purpose:
+# history tables must not keep copies of the personal data that the retention job has to erase.
+
+
+def history_staff_user(request=None, **kwargs):
+    """The account recorded as the author of a change. Partner centers write consulting through the API
+    with an API key (a ``PartnerPrincipal``, not an account), so their changes are recorded without one
+    rather than failing the request."""
+    from django.contrib.auth import get_user_model
+
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) else None
+
+
+def _history(**options):
+    return HistoricalRecords(get_user=history_staff_user, **options)
+
 
 # --- Lookup tables ----------------------------------------------------------------------------------
 # Sales channels, support needs and product certifications are rows (not choices) so the survey summary
@@ -38,18 +57,24 @@ class LookupModel(TimeStampedModel):
 
 
 class SalesChannel(LookupModel):
+    history = _history()
+
     class Meta(LookupModel.Meta):
         verbose_name = _("판매 경로")
         verbose_name_plural = _("판매 경로")
 
 
 class SupportNeed(LookupModel):
+    history = _history()
+
     class Meta(LookupModel.Meta):
         verbose_name = _("지원 필요 분야")
         verbose_name_plural = _("지원 필요 분야")
 
 
 class ProductCertification(LookupModel):
+    history = _history()
+
     class Meta(LookupModel.Meta):
         verbose_name = _("생산품 인증")
         verbose_name_plural = _("생산품 인증")
@@ -205,6 +230,15 @@ class Organization(TimeStampedModel):
     cooperative_authority = models.CharField(
         _("신고 수리·인가 기관"), max_length=100, blank=True, help_text=_("예: 전북특별자치도, 기획재정부")
     )
+    representative_anonymised_at = models.DateTimeField(
+        _("대표자 정보 익명화 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("폐업 후 보존기간이 지나 대표자 이름을 지운 때입니다."),
+    )
+
+    history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("사회적경제조직")
@@ -374,9 +408,11 @@ class Product(TimeStampedModel):
         _("대표 이미지"),
         upload_to="social_economy/products/",
         blank=True,
-        validators=[validate_image_extension],
+        validators=[validate_image_upload],
     )
     is_active = models.BooleanField(_("판매 중"), default=True)
+
+    history = _history()
 
     class Meta:
         verbose_name = _("생산품·서비스")
@@ -422,6 +458,8 @@ class SurveyCampaign(TimeStampedModel):
     reminder_round_sent_at = models.DateTimeField(
         _("마지막 차수 발송 시각"), null=True, blank=True, editable=False
     )
+
+    history = _history()
 
     class Meta:
         verbose_name = _("전수조사")
@@ -512,6 +550,15 @@ class SurveyResponse(TimeStampedModel):
         related_name="survey_responses",
     )
     notes = models.TextField(_("비고"), blank=True)
+    respondent_anonymised_at = models.DateTimeField(
+        _("응답자 정보 익명화 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("조사 종료 후 보존기간이 지나 응답자 이름·연락처를 지운 때입니다."),
+    )
+
+    history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("전수조사 응답")
@@ -574,6 +621,8 @@ class SurveyProductItem(TimeStampedModel):
     unit_price = models.IntegerField(_("응답 단가(원)"), null=True, blank=True)
     notes = models.CharField(_("비고"), max_length=200, blank=True)
 
+    history = _history()
+
     class Meta:
         verbose_name = _("응답 생산품·서비스")
         verbose_name_plural = _("응답 생산품·서비스")
@@ -634,6 +683,8 @@ class Store(TimeStampedModel):
     operator = models.CharField(_("운영 주체"), max_length=100, blank=True)
     is_active = models.BooleanField(_("운영 중"), default=True)
 
+    history = _history()
+
     class Meta:
         verbose_name = _("매장")
         verbose_name_plural = _("매장")
@@ -655,6 +706,8 @@ class StoreListing(TimeStampedModel):
     listed_on = models.DateField(_("입점일"))
     delisted_on = models.DateField(_("퇴점일"), null=True, blank=True)
     shelf_price = models.IntegerField(_("판매가(원)"), null=True, blank=True)
+
+    history = _history()
 
     class Meta:
         verbose_name = _("매장 입점 상품")
@@ -730,6 +783,8 @@ class ConsultingCase(TimeStampedModel):
     summary = models.TextField(_("요청 내용"), blank=True)
     outcome = models.TextField(_("결과"), blank=True)
 
+    history = _history()
+
     class Meta:
         verbose_name = _("컨설팅")
         verbose_name_plural = _("컨설팅")
@@ -760,6 +815,8 @@ class ConsultingSession(TimeStampedModel):
     hours = models.DecimalField(_("시간"), max_digits=4, decimal_places=1)
     notes = models.TextField(_("내용"), blank=True)
     outcome = models.TextField(_("결과"), blank=True)
+
+    history = _history()
 
     class Meta:
         verbose_name = _("컨설팅 회차")
@@ -797,6 +854,8 @@ class Network(TimeStampedModel):
     founded_on = models.DateField(_("결성일"), null=True, blank=True)
     website = models.URLField(_("홈페이지"), blank=True)
 
+    history = _history()
+
     class Meta:
         verbose_name = _("네트워크")
         verbose_name_plural = _("네트워크")
@@ -825,6 +884,8 @@ class NetworkMembership(TimeStampedModel):
     joined_on = models.DateField(_("가입일"), null=True, blank=True)
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    history = _history()
 
     class Meta:
         verbose_name = _("네트워크 회원")

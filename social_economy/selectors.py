@@ -195,6 +195,39 @@ def organizations_expiring(*, today, within_days=90):
     )
 
 
+def certification_expiry_filter(queryset, *, today, which, within_days=90):
+    """Narrow ``queryset`` to organizations (not closed) whose certification/designation expires within
+    ``within_days`` (``which="soon"``) or expired already (``which="expired"``). The admin filter and the
+    back-office home count the same rows with it."""
+    active = queryset.exclude(status=OrganizationStatus.CLOSED)
+    if which == "soon":
+        return active.filter(
+            certification_expires_on__gte=today,
+            certification_expires_on__lte=today + datetime.timedelta(days=within_days),
+        )
+    if which == "expired":
+        return active.filter(certification_expires_on__lt=today)
+    return queryset
+
+
+def survey_campaigns_in_progress():
+    """Campaigns being run, each with its number of organizations (responses), completed responses and
+    responses still remindable; one query."""
+    from .services import SURVEY_REMINDABLE_STATUSES
+
+    return (
+        SurveyCampaign.objects.filter(status=SurveyCampaign.Status.IN_PROGRESS)
+        .annotate(
+            response_count=Count("responses"),
+            completed_count=Count(
+                "responses", filter=Q(responses__status__in=SurveyResponse.COMPLETED_STATUSES)
+            ),
+            pending_count=Count("responses", filter=Q(responses__status__in=SURVEY_REMINDABLE_STATUSES)),
+        )
+        .order_by("ends_on", "pk")
+    )
+
+
 # --- The product analysis (상품 분석) --------------------------------------------------------------
 
 

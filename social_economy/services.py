@@ -5,6 +5,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
@@ -98,10 +99,14 @@ def survey_campaign_open(*, campaign) -> int:
     organization_ids = Organization.objects.filter(status=OrganizationStatus.OPERATING).values_list(
         "pk", flat=True
     )
-    created = SurveyResponse.objects.bulk_create(
-        SurveyResponse(campaign=campaign, organization_id=pk, status=S.NOT_STARTED)
-        for pk in organization_ids
-        if pk not in existing
+    # With history, so each response's history starts at its creation (one insert per table, not per row).
+    created = bulk_create_with_history(
+        [
+            SurveyResponse(campaign=campaign, organization_id=pk, status=S.NOT_STARTED)
+            for pk in organization_ids
+            if pk not in existing
+        ],
+        SurveyResponse,
     )
     campaign.status = SurveyCampaign.Status.IN_PROGRESS
     # Saved in any case (updated_at is what partners' ``updated_since`` sees); bulk_create sends no
@@ -300,3 +305,66 @@ def consulting_case_complete(*, case, closed_on, outcome="") -> ConsultingCase:
     case.full_clean()
     case.save()
     return case
+
+
+# --- Retention of personal data (see ``retention.py``) ----------------------------------------------
+
+ANONYMISED_REASON = "보존기간 경과: 개인정보 익명화"
+
+
+@transaction.atomic
+def survey_respondents_anonymise(*, campaigns_ended_before, now) -> int:
+    """Erase the respondent's name and phone of responses to closed campaigns that ended before
+    ``campaigns_ended_before``. Irreversible (personal fields are not in the history either); the answers
+    stay for the statistics. Only responses still holding a name or phone are touched, so a second run
+    returns 0."""
+    responses = list(
+        SurveyResponse.objects.select_for_update()
+        .filter(
+            campaign__status=SurveyCampaign.Status.CLOSED,
+            campaign__ends_on__lt=campaigns_ended_before,
+            respondent_anonymised_at__isnull=True,
+        )
+        .exclude(respondent_name="", respondent_phone="")
+        .order_by("pk")
+    )
+    for response in responses:
+        response.respondent_name = ""
+        response.respondent_phone = ""
+        response.respondent_anonymised_at = now
+    # One history row per response records when and why (no personal values: they are excluded).
+    bulk_update_with_history(
+        responses,
+        SurveyResponse,
+        ["respondent_name", "respondent_phone", "respondent_anonymised_at"],
+        default_change_reason=ANONYMISED_REASON,
+        default_date=now,
+    )
+    return len(responses)
+
+
+@transaction.atomic
+def organization_representatives_anonymise(*, closed_before, now) -> int:
+    """Erase the representative's name of organizations closed (폐업) before ``closed_before``. The
+    organization itself stays in the directory's statistics; a second run returns 0."""
+    organizations = list(
+        Organization.objects.select_for_update()
+        .filter(
+            status=OrganizationStatus.CLOSED,
+            closed_on__lt=closed_before,
+            representative_anonymised_at__isnull=True,
+        )
+        .exclude(representative_name="")
+        .order_by("pk")
+    )
+    for organization in organizations:
+        organization.representative_name = ""
+        organization.representative_anonymised_at = now
+    bulk_update_with_history(
+        organizations,
+        Organization,
+        ["representative_name", "representative_anonymised_at"],
+        default_change_reason=ANONYMISED_REASON,
+        default_date=now,
+    )
+    return len(organizations)

@@ -208,6 +208,11 @@ class PersonalDataAdminMixin(PersonalDataMaskingMixin):
         self._log_object_view(request, response)
         return response
 
+    def render_history_view(self, request, template, context, **kwargs):
+        # simple-history renders with ``render()``, whose plain response carries no context: a
+        # TemplateResponse lets ``_log_object_view`` see which record a past-version page showed.
+        return TemplateResponse(request, template, context, **kwargs)
+
     def _log_object_view(self, request, response):
         if request.method != "GET" or response.status_code != 200 or self.masks_personal_data(request):
             return
@@ -260,7 +265,7 @@ class PersonalDataAdminMixin(PersonalDataMaskingMixin):
         resource = resource_class(**self.get_export_resource_kwargs(request, export_form=export_form))
         headers = set(dataset.headers or ())
         columns = {}
-        for field in resource.get_fields():
+        for field in resource.get_export_fields():
             header = field.column_name
             if header not in headers or not field.attribute:
                 continue

@@ -92,7 +92,9 @@ _SIGNATURES = {
 
 
 def _extension(upload):
-    return upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    # Historical copies of a record (django-simple-history) keep the file as its stored name, a string.
+    name = upload if isinstance(upload, str) else upload.name
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _check_size(upload):
@@ -124,7 +126,7 @@ def _check_upload(upload, extensions):
             _("올릴 수 없는 파일 형식입니다. 허용: %(allowed)s"), params={"allowed": ", ".join(extensions)}
         )
     # A file already stored (another field of the record is being edited) was checked when it came in.
-    if getattr(upload, "_committed", False) and hasattr(upload, "storage"):
+    if isinstance(upload, str) or (getattr(upload, "_committed", False) and hasattr(upload, "storage")):
         return
     _check_size(upload)
     _check_signature(upload, extension)

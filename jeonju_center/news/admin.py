@@ -1,5 +1,6 @@
 """The back office of news and the newsletter: writing posts, composing issues, previewing, a test to
-oneself, sending in batches with progress, and the subscriber list (masked)."""
+oneself, sending in batches with progress, and the subscriber list (masked unless the viewer holds the
+개인정보 열람 permission; unmasked views and searches on addresses are logged)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,13 +16,43 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, PortalModelAdmin
+from jeonju_center.common.masking import mask_email
+from jeonju_center.common.models import PersonalDataAccess
+from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
+
 from . import selectors, services
-from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber, mask_email
+from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
 from .richtext import clean_rich_text
 
 
 def _errors(error):
     return " ".join(error.messages)
+
+
+def _keep_change_reason(obj, form):
+    # The services save the object themselves, so the reason the shared mixin would set is put here.
+    obj._change_reason = form.cleaned_data.get("history_change_reason") or None
+
+
+class NewsVisibilityFilter(admin.SimpleListFilter):
+    """What citizens see now: the dashboard links to the scheduled posts through it."""
+
+    title = _("공개 여부")
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("public", _("공개 중")), ("scheduled", _("예약 게시")), ("draft", _("비공개(임시 저장)"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "public":
+            return queryset.filter(selectors.published_news_q())
+        if value == "scheduled":
+            return queryset.filter(selectors.scheduled_news_q())
+        if value == "draft":
+            return queryset.filter(status=NewsPost.Status.DRAFT)
+        return queryset
 
 
 class NewsPostForm(forms.ModelForm):
@@ -56,10 +87,10 @@ class NewsPostForm(forms.ModelForm):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(admin.ModelAdmin):
+class NewsPostAdmin(PortalModelAdmin):
     form = NewsPostForm
     list_display = ["title", "program", "status", "published_at", "visibility", "author"]
-    list_filter = ["status", "program"]
+    list_filter = ["status", NewsVisibilityFilter, "program"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "published_at"
     list_select_related = ["author"]
@@ -80,6 +111,7 @@ class NewsPostAdmin(admin.ModelAdmin):
         return gettext("공개 중")
 
     def save_model(self, request, obj, form, change):
+        _keep_change_reason(obj, form)
         services.news_post_save(post=obj, author=request.user)
 
 
@@ -103,7 +135,7 @@ class NewsletterIssueForm(forms.ModelForm):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(PortalModelAdmin):
     form = NewsletterIssueForm
     list_display = [
         "subject",
@@ -183,6 +215,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        _keep_change_reason(obj, form)
         services.newsletter_issue_save(issue=obj)
 
     # --- Preview, test and send -------------------------------------------------------------------
@@ -314,25 +347,24 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["masked_email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status"]
+class SubscriberAdmin(PortalModelAdmin):
+    # Personal fields by their plain names: the shared mixin masks them without the permission.
+    list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at", "anonymised_at"]
+    list_filter = ["status", ("anonymised_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
     fields = [
-        "masked_email",
+        "email",
         "status",
         "confirmation_sent_at",
         "confirmed_at",
         "unsubscribed_at",
         "consent_version",
+        "consent_ip",
         "created_at",
+        "anonymised_at",
     ]
     readonly_fields = fields
     actions = ["unsubscribe_selected"]
-
-    @admin.display(description=_("이메일"))
-    def masked_email(self, subscriber):
-        return mask_email(subscriber.email)
 
     def has_add_permission(self, request):
         # Subscriptions start only with the subscriber's own confirmation (double opt-in).
@@ -350,16 +382,68 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsletterDelivery)
-class NewsletterDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["issue", "masked_email", "status", "email_status", "processed_at"]
+class NewsletterDeliveryAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Read-only log of who got which issue. Deliveries keep no history (see the model), hence no
+    ``PortalModelAdmin``; the subscriber's address shown here is masked and logged like the subscriber's own
+    screen, by the permission."""
+
+    SUBSCRIBER_EMAIL = "subscriber__email"
+
+    list_display = ["issue", "subscriber_email", "status", "email_status", "processed_at"]
     list_filter = ["status", "issue"]
     list_select_related = ["issue", "subscriber", "email"]
     search_fields = ["subscriber__email", "issue__subject"]
-    readonly_fields = ["issue", "masked_email", "status", "email_status", "processed_at"]
-    fields = readonly_fields
+    fields = ["issue", "subscriber_email", "status", "email_status", "processed_at"]
+    readonly_fields = fields
 
-    @admin.display(description=_("구독자"))
-    def masked_email(self, delivery):
+    def masks_personal_data(self, request):
+        # The address belongs to the related subscriber, not to a field of the delivery itself.
+        return not can_view_personal_data(request.user)
+
+    def _swap_email_column(self, request, names):
+        if not self.masks_personal_data(request):
+            return names
+        return ["subscriber_email_masked" if name == "subscriber_email" else name for name in names]
+
+    def get_list_display(self, request):
+        return self._swap_email_column(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._swap_email_column(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._swap_email_column(request, super().get_readonly_fields(request, obj))
+
+    def shown_personal_fields(self, obj):
+        return [self.SUBSCRIBER_EMAIL] if obj.subscriber.email else []
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        # A search on addresses is already logged by the mixin (one row per page); otherwise an unmasked
+        # page of addresses is logged here.
+        searched = changelist is not None and changelist.query and self.personal_search_fields(request)
+        if changelist is None or request.method != "GET" or searched or self.masks_personal_data(request):
+            return response
+        object_ids = [delivery.pk for delivery in changelist.result_list if delivery.subscriber.email]
+        if object_ids:
+            record_personal_data_access(
+                request,
+                action=PersonalDataAccess.Action.VIEW,
+                model=self.model,
+                object_ids=object_ids,
+                fields=[self.SUBSCRIBER_EMAIL],
+            )
+        return response
+
+    @admin.display(description=_("구독자 이메일"), ordering="subscriber__email")
+    def subscriber_email(self, delivery):
+        return delivery.subscriber.email or gettext("(익명 처리됨)")
+
+    @admin.display(description=_("구독자 이메일"), ordering="subscriber__email")
+    def subscriber_email_masked(self, delivery):
+        if not delivery.subscriber.email:
+            return gettext("(익명 처리됨)")
         return mask_email(delivery.subscriber.email)
 
     @admin.display(description=_("메일 상태"))

@@ -5,17 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import validate_image_extension
+from jeonju_center.common.validators import validate_image_upload
 
-
-def mask_email(email):
-    """ab***@example.com: enough for staff to recognise an address, not to collect it."""
-    local, _at, domain = (email or "").partition("@")
-    if not domain:
-        return "***"
-    return f"{local[:2]}***@{domain}"
+# Change history: every record staff edit keeps who/when/what/why. Personal fields (a model's
+# PERSONAL_DATA_FIELDS) are left out of the history tables on purpose: retention must be able to erase
+# them, and a copy in the history would survive the erasure.
 
 
 class Program(models.TextChoices):
@@ -56,7 +54,7 @@ class NewsPost(TimeStampedModel):
         ),
     )
     image = models.ImageField(
-        _("대표 이미지"), upload_to="news/%Y/", blank=True, validators=[validate_image_extension]
+        _("대표 이미지"), upload_to="news/%Y/", blank=True, validators=[validate_image_upload]
     )
     image_alt = models.CharField(
         _("대표 이미지 대체 텍스트"),
@@ -80,6 +78,8 @@ class NewsPost(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("소식")
@@ -106,14 +106,20 @@ class Subscriber(TimeStampedModel):
     """A newsletter subscriber (double opt-in: pending until the link in the confirmation e-mail is used).
 
     ``token`` is the secret in the confirmation and unsubscribe links; it is replaced on every new request.
+    Retention deletes subscriptions never confirmed and erases the address (``anonymised_at``) some time after
+    unsubscribing; the row stays so that subscription statistics keep their counts.
     """
+
+    # The address, and the IP the consent was given from (an IP address is personal data too).
+    PERSONAL_DATA_FIELDS = ("email", "consent_ip")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("확인 대기")
         CONFIRMED = "confirmed", _("구독 중")
         UNSUBSCRIBED = "unsubscribed", _("구독 해지")
 
-    email = models.EmailField(_("이메일"), max_length=254)
+    # NULL once anonymised (the unique constraint allows any number of NULLs, unlike a placeholder text).
+    email = models.EmailField(_("이메일"), max_length=254, null=True)
     status = models.CharField(_("상태"), max_length=15, choices=Status.choices, default=Status.PENDING)
     token = models.CharField(_("링크 토큰"), max_length=64, unique=True, editable=False)
     confirmation_sent_at = models.DateTimeField(_("확인 메일 발송"), null=True, blank=True)
@@ -122,6 +128,10 @@ class Subscriber(TimeStampedModel):
     unsubscribed_at = models.DateTimeField(_("구독 해지 일시"), null=True, blank=True)
     consent_version = models.CharField(_("동의한 약관 버전"), max_length=20, blank=True)
     consent_ip = models.GenericIPAddressField(_("동의 IP"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True, editable=False)
+
+    # The link token is a credential, not a change worth keeping.
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "token"])
 
     class Meta:
         verbose_name = _("뉴스레터 구독자")
@@ -142,7 +152,9 @@ class Subscriber(TimeStampedModel):
         indexes = [models.Index(fields=["status"], name="news_subscriber_status_idx")]
 
     def __str__(self):
-        # Masked: the admin shows it in lists, breadcrumbs and the delete confirmation.
+        # Masked for everyone: the admin shows it in breadcrumbs, history, FK columns and confirmations.
+        if self.email is None:
+            return str(_("익명 처리된 구독자 #%(pk)s") % {"pk": self.pk})
         return mask_email(self.email)
 
 
@@ -183,6 +195,8 @@ class NewsletterIssue(TimeStampedModel):
         editable=False,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("뉴스레터")
         verbose_name_plural = _("뉴스레터")
@@ -194,7 +208,11 @@ class NewsletterIssue(TimeStampedModel):
 
 class NewsletterDelivery(models.Model):
     """The newsletter ``issue`` for one ``subscriber``: written when sending starts, handed to the outbox by a
-    batch task. The unique pair and the outbox's ``dedup_key`` make each subscriber get each issue once."""
+    batch task. The unique pair and the outbox's ``dedup_key`` make each subscriber get each issue once.
+
+    No change history: a delivery is a technical log row (one per subscriber and issue, written with
+    ``bulk_create``/``bulk_update`` which write no history anyway) that staff never edit; its own status and
+    time already say everything a history would."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("대기")

@@ -16,6 +16,11 @@ def published_news_q(now=None):
     return Q(status=NewsPost.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
 
+def scheduled_news_q(now=None):
+    """Posts marked published whose publish time is still to come (예약 게시)."""
+    return Q(status=NewsPost.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+
 def public_news(*, program=None, now=None):
     """Visible posts, newest first (drafts and scheduled posts are never in it)."""
     posts = NewsPost.objects.filter(published_news_q(now)).order_by("-published_at", "-id")

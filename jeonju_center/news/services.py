@@ -7,11 +7,15 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
+from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue
 
 from . import selectors
@@ -338,3 +342,83 @@ def newsletter_send_batch(*, issue_id, batch_size=None):
         issue.send_finished_at = now
         issue.save(update_fields=["status", "send_finished_at", "updated_at"])
     return len(batch)
+
+
+# --- Retention of subscribers' personal data ------------------------------------------------------------
+
+_ERASE_CHUNK = 500
+
+
+def _newsletter_emails_erase(subscriber_ids):
+    """Delete the outbox e-mails written to these subscribers (confirmation requests and newsletter issues):
+    they hold the address and the link token. The deliveries stay, without their e-mail."""
+    for start in range(0, len(subscriber_ids), _ERASE_CHUNK):
+        chunk = subscriber_ids[start : start + _ERASE_CHUNK]
+        query = Q(
+            pk__in=NewsletterDelivery.objects.filter(subscriber_id__in=chunk, email__isnull=False).values(
+                "email_id"
+            )
+        )
+        for pk in chunk:
+            query |= Q(dedup_key__startswith=f"newsletter-confirm:{pk}:")
+        OutboxEmail.objects.filter(query).delete()
+
+
+def _subscribers_anonymise(subscribers, *, now):
+    """Erase the address and consent IP of ``subscribers`` for good; the rows stay (as unsubscribed) for the
+    statistics, with a fresh token so that no old link reaches them."""
+    subscribers = list(subscribers)
+    _newsletter_emails_erase([subscriber.pk for subscriber in subscribers])
+    for subscriber in subscribers:
+        subscriber.email = None
+        subscriber.consent_ip = None
+        subscriber.token = _new_token()
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.anonymised_at = now
+        subscriber.updated_at = now
+    bulk_update_with_history(
+        subscribers,
+        Subscriber,
+        ["email", "consent_ip", "token", "status", "anonymised_at", "updated_at"],
+        batch_size=_ERASE_CHUNK,
+        default_change_reason=_("보존기간 경과: 개인정보 익명 처리"),
+        default_date=now,
+    )
+    return len(subscribers)
+
+
+@transaction.atomic
+def subscribers_purge_unconfirmed(*, requested_before, now=None):
+    """Subscriptions whose confirmation was last asked before ``requested_before`` and not confirmed: a
+    request never confirmed is deleted; an address that had been subscribed before (it has deliveries for
+    the statistics) is anonymised instead. Returns how many subscriptions were processed."""
+    now = now or timezone.now()
+    stale = (
+        Subscriber.objects.select_for_update()
+        .filter(status=Subscriber.Status.PENDING, anonymised_at__isnull=True)
+        .alias(requested_at=Coalesce("confirmation_sent_at", "created_at"))
+        .filter(requested_at__lt=requested_before)
+        .order_by("pk")
+    )
+    never_confirmed = list(stale.filter(confirmed_at__isnull=True).values_list("pk", flat=True))
+    _newsletter_emails_erase(never_confirmed)
+    Subscriber.objects.filter(pk__in=never_confirmed).delete()
+    anonymised = _subscribers_anonymise(stale.filter(confirmed_at__isnull=False), now=now)
+    return len(never_confirmed) + anonymised
+
+
+@transaction.atomic
+def subscribers_anonymise_unsubscribed(*, unsubscribed_before, now=None):
+    """Erase the address of every subscriber who unsubscribed before ``unsubscribed_before`` and is not
+    anonymised yet (so a second run changes nothing). Returns how many were anonymised."""
+    now = now or timezone.now()
+    expired = (
+        Subscriber.objects.select_for_update()
+        .filter(
+            status=Subscriber.Status.UNSUBSCRIBED,
+            anonymised_at__isnull=True,
+            unsubscribed_at__lt=unsubscribed_before,
+        )
+        .order_by("pk")
+    )
+    return _subscribers_anonymise(expired, now=now)

@@ -1,9 +1,15 @@
+"""The back office of partner centers and their API keys (history with reasons), and the read-only
+technical logs of the API (change feed, idempotency records)."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
+from simple_history.utils import update_change_reason
 
+from jeonju_center.common.admin_mixins import ChangeReasonForm, PortalModelAdmin
+
+from . import selectors
 from .models import ChangeEvent, IdempotencyRecord, PartnerAPIKey, PartnerCenter
 from .scopes import SCOPE_CHOICES
 from .services import partner_key_create, partner_key_revoke
@@ -25,7 +31,7 @@ class PartnerAPIKeyInline(admin.TabularInline):
 
 
 @admin.register(PartnerCenter)
-class PartnerCenterAdmin(admin.ModelAdmin):
+class PartnerCenterAdmin(PortalModelAdmin):
     list_display = ["name", "kind", "contact_email", "contact_phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
@@ -44,8 +50,30 @@ class PartnerAPIKeyForm(admin.options.forms.ModelForm):
         fields = ["partner", "name", "scopes", "expiry_date", "rate_limit_per_minute"]
 
 
+class KeyExpiryFilter(admin.SimpleListFilter):
+    """Keys to renew soon and keys already expired (the dashboard links to the first)."""
+
+    title = _("만료")
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("soon", _("%(days)d일 이내 만료") % {"days": selectors.EXPIRY_WARNING_DAYS}),
+            ("expired", _("만료됨(폐기 안 됨)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "soon":
+            return queryset.filter(selectors.api_keys_expiring_q())
+        if self.value() == "expired":
+            return queryset.filter(selectors.api_keys_expired_q())
+        return queryset
+
+
 @admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+class PartnerAPIKeyAdmin(PortalModelAdmin):
+    # Not the library's APIKeyModelAdmin: keys are issued through our service (partner, scopes), and the
+    # shared base gives the change history with reasons.
     form = PartnerAPIKeyForm
     list_display = [
         "prefix",
@@ -57,7 +85,7 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
         "revoked",
         "last_used_at",
     ]
-    list_filter = ["partner", "revoked", "created"]
+    list_filter = ["partner", "revoked", KeyExpiryFilter, "created"]
     list_select_related = ["partner"]
     search_fields = ["name", "prefix", "partner__name"]
     actions = ["revoke_keys"]
@@ -79,11 +107,14 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:
-            kwargs["form"] = admin.options.forms.ModelForm
+            # A plain form (the scopes are read-only once issued) that still takes the change reason.
+            kwargs["form"] = ChangeReasonForm
         return super().get_form(request, obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("history_change_reason") or None
         if change:
+            obj._change_reason = reason
             obj.save()
             return
         try:
@@ -98,6 +129,8 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
         obj.pk = api_key.pk
+        if reason:
+            update_change_reason(api_key, reason)
         self.message_user(
             request,
             _("API 키가 발급되었습니다. 이 화면에서 한 번만 보여 주므로 지금 안전하게 전달하세요: %(key)s")
@@ -112,6 +145,8 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
         self.message_user(request, _("%(count)d개의 키를 폐기했습니다.") % {"count": queryset.count()})
 
 
+# The API's technical logs: written by the system, read-only here, without personal data or history (see
+# the models), hence plain ModelAdmins rather than PortalModelAdmin (whose history screen needs a history).
 @admin.register(ChangeEvent)
 class ChangeEventAdmin(admin.ModelAdmin):
     list_display = ["id", "resource", "object_id", "action", "occurred_at", "transaction_id"]

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.models import TimeStampedModel
 
@@ -25,6 +26,12 @@ class PartnerCenter(TimeStampedModel):
     contact_phone = models.CharField(_("대표 전화"), max_length=20, blank=True)
     website = models.URLField(_("홈페이지"), blank=True)
     is_active = models.BooleanField(_("협력 중"), default=True)
+
+    # The contact e-mail and phone are the organisation's own (대표 연락처), not a private person's, so the
+    # center keeps no personal data here and the history keeps every field.
+    PERSONAL_DATA_FIELDS = ()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("협력기관")
@@ -68,6 +75,10 @@ class PartnerAPIKey(AbstractAPIKey):
     last_used_at = models.DateTimeField(_("마지막 사용"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("폐기일시"), null=True, blank=True)
 
+    # Who issued, renamed, re-scoped or revoked a key matters; the hash is a credential and stays out.
+    # ``last_used_at`` is written with ``update()`` (at most once a minute), so use adds no history rows.
+    history = HistoricalRecords(excluded_fields=["hashed_key"])
+
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API 키")
         verbose_name_plural = _("API 키")
@@ -82,6 +93,9 @@ class ChangeEvent(models.Model):
     ``transaction_id`` is PostgreSQL's transaction id of the write: the feed orders by it and only shows
     transactions older than every one still running, so a slow transaction can never be skipped by a
     cursor that moved past it (ids alone are assigned in insert order, not commit order).
+
+    No change history here or on ``IdempotencyRecord``: both are high-volume technical logs written by the
+    system, never edited by staff, and hold no personal data; a history would only double their size.
     """
 
     class Action(models.TextChoices):

@@ -13,6 +13,7 @@ from .factories import (
     CourseFactory,
     DongFactory,
     EnrollmentFactory,
+    StaffFactory,
     TrackFactory,
     UserFactory,
 )
@@ -70,7 +71,11 @@ def test_course_changelist_shows_annotated_seat_and_waiting_counts(admin_client)
     assert (row.seats_taken, row.waiting_count) == (2, 3)
 
 
-def test_enrollment_changelist_masks_the_enrollee_and_filters(admin_client):
+def test_enrollment_changelist_masks_the_enrollee_and_filters(client):
+    # Staff of the courses app without the 개인정보 열람 permission (tests/courses/test_personal_data.py
+    # covers viewers with it).
+    admin_client = client
+    admin_client.force_login(StaffFactory())
     user = UserFactory(name="박서연")
     enrollment = EnrollmentFactory(user=user, status=EnrollmentStatus.WAITING)
     EnrollmentFactory(course=enrollment.course)
@@ -85,7 +90,9 @@ def test_enrollment_changelist_masks_the_enrollee_and_filters(admin_client):
     assert [e.pk for e in filtered.context["cl"].result_list] == [enrollment.pk]
 
 
-def test_attendance_changelist_masks_the_enrollee(admin_client):
+def test_attendance_changelist_masks_the_enrollee(client):
+    admin_client = client
+    admin_client.force_login(StaffFactory())
     AttendanceFactory(enrollment__user__name="이현우")
     content = admin_client.get(_url(Attendance, "changelist")).content.decode()
     assert "이*우" in content

@@ -13,6 +13,8 @@ from fontTools.ttLib import TTFont
 
 from courses.completion import attendance_record, completion_evaluate, format_certificate_code
 from courses.models import Course, Enrollment
+from jeonju_center.accounts.models import User
+from jeonju_center.common.models import PersonalDataAccess
 
 from .factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, StaffFactory, UserFactory
 
@@ -231,12 +233,23 @@ def test_another_citizen_gets_not_found_and_anonymous_must_log_in(client):
     assert client.get(download_url(enrollment)).status_code == 404
 
 
-def test_staff_with_permission_may_download(client):
+def test_staff_may_download_only_with_the_personal_data_permission_and_it_is_logged(client):
     enrollment = completed()
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_enrollment"))
     client.force_login(staff)
+    # The certificate names the holder in full: seeing enrolments is not enough.
+    assert client.get(download_url(enrollment)).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+    staff.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    client.force_login(User.objects.get(pk=staff.pk))
     assert client.get(download_url(enrollment)).status_code == 200
+    (entry,) = PersonalDataAccess.objects.all()
+    assert (entry.staff_id, entry.action, entry.object_ids) == (staff.pk, "download", [enrollment.pk])
+    # The holder's own downloads are not staff access and are not logged.
+    client.force_login(enrollment.user)
+    assert client.get(download_url(enrollment)).status_code == 200
+    assert PersonalDataAccess.objects.count() == 1
 
 
 def test_unknown_and_withdrawn_certificates_are_not_found(client):

@@ -1,8 +1,12 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jeonju_center.accounts.models import User
+from jeonju_center.common.reference import load_all_reference_data
+from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM
 from ondure.models import Community, CommunityMember, SupportRecord
 
 from .factories import (
@@ -68,12 +72,22 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, model_name
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
 
 
-def test_community_changelist_masks_the_leader_and_shows_annotated_totals(admin_client):
+@pytest.fixture
+def team_client(client):
+    """Staff of the team without the 개인정보 열람 permission (the superuser has every permission)."""
+    load_all_reference_data()
+    staff = User.objects.create_user(username="se", password="pw-123456789", is_staff=True)
+    staff.groups.set(Group.objects.filter(name=SOCIAL_ECONOMY_TEAM))
+    client.force_login(staff)
+    return client
+
+
+def test_community_changelist_masks_the_leader_and_shows_annotated_totals(team_client):
     community = CommunityFactory(leader_name="김철용")
     SupportRecordFactory(community=community, amount=3_500_000)
     SupportRecordFactory(community=community, amount=4_000_000)
     CommunityMemberFactory(community=community)
-    response = admin_client.get(_url("community", "changelist"))
+    response = team_client.get(_url("community", "changelist"))
     content = response.content.decode()
     assert "김*용" in content
     assert "김철용" not in content
@@ -82,9 +96,9 @@ def test_community_changelist_masks_the_leader_and_shows_annotated_totals(admin_
     assert row.member_rows_count == 1
 
 
-def test_member_changelist_masks_name_and_phone(admin_client):
+def test_member_changelist_masks_name_and_phone(team_client):
     CommunityMemberFactory(name="박영희", phone="010-2345-6789")
-    content = admin_client.get(_url("communitymember", "changelist")).content.decode()
+    content = team_client.get(_url("communitymember", "changelist")).content.decode()
     assert "박*희" in content
     assert "010-2345-****" in content
     assert "박영희" not in content

@@ -3,10 +3,14 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jeonju_center.accounts.models import User
+from jeonju_center.common.reference import load_all_reference_data
+from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM
 from social_economy.models import (
     ConsultingCase,
     ConsultingSession,
@@ -74,14 +78,17 @@ def _make_rows(count):
         NetworkMembershipFactory(organization=item.product.organization)
 
 
-def test_every_model_of_the_app_is_registered():
-    registered = {
+def test_every_model_of_the_app_is_registered_and_keeps_history():
+    # The history tables (django-simple-history) are shown through their model's admin.
+    models = {
         model
         for model in apps.get_app_config("social_economy").get_models()
-        if admin.site.is_registered(model)
+        if not model.__name__.startswith("Historical")
     }
-    assert registered == set(apps.get_app_config("social_economy").get_models())
+    registered = {model for model in models if admin.site.is_registered(model)}
+    assert registered == models
     assert set(MODELS) == registered
+    assert all(hasattr(model, "history") for model in models)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -109,11 +116,16 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_survey_response_changelist_masks_the_respondent(admin_client):
+def test_survey_response_changelist_masks_the_respondent(client):
+    # Masked for staff without the 개인정보 열람 permission (the superuser has every permission).
+    load_all_reference_data()
+    staff = User.objects.create_user(username="se", password="pw-123456789", is_staff=True)
+    staff.groups.set(Group.objects.filter(name=SOCIAL_ECONOMY_TEAM))
+    client.force_login(staff)
     item = SurveyProductItemFactory(
         response__respondent_name="김철용", response__respondent_phone="010-2345-6789"
     )
-    content = admin_client.get(_url(SurveyResponse, "changelist")).content.decode()
+    content = client.get(_url(SurveyResponse, "changelist")).content.decode()
     assert "김*용" in content
     assert "010-2345-****" in content
     assert "김철용" not in content

@@ -937,6 +937,9 @@ def test_a_partner_creates_a_case_for_itself(partner):
     assert body["status"] == "requested"
     assert body["sessions"] == []
     assert events_since(start, "consulting-cases") == [(str(case.pk), "created")]
+    # Kept in the change history; a partner's API key is not a staff account, so no user is recorded.
+    (created,) = case.history.all()
+    assert (created.history_type, created.history_user) == ("+", None)
 
 
 def test_creating_a_case_needs_the_write_scope(partner):

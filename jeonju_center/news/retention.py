@@ -1,0 +1,32 @@
+"""Retention of newsletter subscribers' personal data (their e-mail address and consent IP).
+
+* A subscription request nobody confirmed is useless once its link has expired: deleted after 7 days
+  (the confirmation link is valid for 7 days, ``services.CONFIRMATION_VALID_DAYS``).
+* An unsubscribed address is kept a while (30 days) to answer "did you really stop sending?" questions,
+  then erased; the row stays, anonymised, so that subscription statistics keep their counts.
+
+Periods: ``RETENTION_DAYS_NEWSLETTER_UNCONFIRMED`` and ``RETENTION_DAYS_NEWSLETTER_UNSUBSCRIBED``.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jeonju_center.common.retention import retention_policy
+
+from . import services
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@retention_policy("newsletter_unconfirmed", label=_("확인하지 않은 뉴스레터 구독 신청"), default_days=7)
+def purge_unconfirmed_subscriptions(*, cutoff, now):
+    return services.subscribers_purge_unconfirmed(requested_before=_start_of(cutoff), now=now)
+
+
+@retention_policy("newsletter_unsubscribed", label=_("구독 해지한 뉴스레터 구독자 이메일"), default_days=30)
+def anonymise_unsubscribed_subscribers(*, cutoff, now):
+    return services.subscribers_anonymise_unsubscribed(unsubscribed_before=_start_of(cutoff), now=now)
