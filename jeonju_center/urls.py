@@ -20,7 +20,8 @@ urlpatterns = [
     path("social-economy/", include("social_economy.urls")),
     path("ondure/", include("ondure.urls")),
     path("regeneration/", include("regeneration.urls")),
-    path("admin/", admin.site.urls),
+    # Configurable (ADMIN_URL); code and templates find it with reverse("admin:index").
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
 ]
 

@@ -11,6 +11,8 @@ See ``.env.example`` for every variable.
 """
 
 import os
+import re
+from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
 
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "rest_framework_api_key",
+    # Login lockout after repeated failures (admin and citizen logins) and the Content-Security-Policy.
+    "axes",
+    "csp",
     # Cross-cutting apps of the project package.
     "jeonju_center.common",
     "jeonju_center.accounts",
@@ -95,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response (policy below; admin/API additions in common/security.py).
+    "jeonju_center.common.security.PortalCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jeonju_center.common.middleware.KoreanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,11 +109,16 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on personal pages (after ConditionalGet in the response order: no ETag on them either),
+    # Permissions-Policy, the staff session's idle timeout.
+    "jeonju_center.common.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Records the signed-in user on history rows written outside the admin (views, services).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a login refused by the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jeonju_center.urls"
@@ -161,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked (every login passes the request).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -177,6 +191,25 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "jeonju_center.accounts.forms.CitizenSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps
+# the login page out of reach of scanners that try every site's /admin/.
+_TAKEN_URL_PREFIXES = {"accounts", "api", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
+                       "ondure", "regeneration", "social-economy", "static"}  # fmt: skip
+
+
+def checked_admin_url(value):
+    if (
+        not re.fullmatch(r"(?:[A-Za-z0-9][A-Za-z0-9._~-]*/)+", value)
+        or value.split("/")[0] in _TAKEN_URL_PREFIXES
+    ):
+        raise ImproperlyConfigured(
+            "ADMIN_URL must be a path like 'admin/' or 'office-7f3k/' (letters, digits, ._~-, ending in '/') "
+            f"that no public page uses, not {value!r}."
+        )
+    return value
+
+
+ADMIN_URL = checked_admin_url(env.str("ADMIN_URL", default="admin/"))
 # The public address of the portal, for links in e-mails and calendar feeds (no trailing slash).
 PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 # Map tiles of the public vacant-house map (loaded by the visitor's browser).
@@ -317,7 +350,30 @@ SPECTACULAR_SETTINGS = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the portal uses (sent by common.security.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token; DRF's pages read it from the page).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# A signed-in session lasts at most this long ("remember me"; otherwise until the browser closes) ...
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 7)
+SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
+# ... and a staff session ends after this many seconds without a request (개인정보의 안전성 확보조치 기준,
+# 접속 시간 제한); 0 turns the idle timeout off.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_MINUTES", default=30) * 60
+# Reverse proxies in front of the portal that append to X-Forwarded-For (nginx, a load balancer): the
+# client address used for the login lockout is the one the outermost of them saw. 0 = clients connect
+# directly (development); never more than the proxies really there, or clients could pick their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# The same rule for allauth's rate limits and DRF's per-address throttle.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -328,6 +384,62 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
+    # "__Host-" cookies are only accepted over HTTPS, for this host and path "/": a sibling subdomain
+    # cannot plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Login lockout (django-axes; OWASP ASVS 5.0 V6.3): after AXES_FAILURE_LIMIT failed logins with the same
+# login from the same address, that pair is refused for the cool-off. Counting the pair, not the address or
+# the account alone, means an attacker cannot lock a citizen out from their own device, nor a whole office
+# behind one NAT address; allauth's own limits (ACCOUNT_RATE_LIMITS) cap the tries per address and per
+# e-mail address across all addresses.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Retrying during a lockout neither counts nor extends it, so the time on the lockout page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "jeonju_center.common.security.lockout_response"
+AXES_USERNAME_CALLABLE = "jeonju_center.common.security.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "jeonju_center.common.security.client_ip_address"
+# Never store the typed e-mail address or the CSRF token in the attempt records' form data.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "csrfmiddlewaretoken"]
+ACCOUNT_RATE_LIMITS = {
+    # Per address, and per e-mail address from all addresses together (a distributed guess at one account);
+    # the per-e-mail limit is above axes' per-pair limit so that the lockout page, not allauth's short
+    # message, is what a person who mistyped their password sees.
+    "login_failed": f"10/m/ip,{AXES_FAILURE_LIMIT * 4}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key",
+}
+
+# Content-Security-Policy (django-csp 4). Public pages run scripts and styles from the portal only: no
+# inline <script>, no on…= handlers, no style="" (tests/security scans the templates). The admin and the
+# API's HTML pages get a few additions in common/security.py; the map tile host is added from
+# REGENERATION_MAP_TILE_URL. CSP_REPORT_ONLY=true sends the same policy as report-only (for a rollout).
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "upgrade-insecure-requests": PRODUCTION,
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _CSP_DIRECTIVES["report-uri"] = [env.str("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # --- Logging ------------------------------------------------------------------------------------
 
@@ -337,4 +449,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Failed logins and lockouts are warnings; every successful login at INFO would drown them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

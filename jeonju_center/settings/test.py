@@ -17,3 +17,10 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are served by the test client's finders; WhiteNoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# The lockout stays on in tests; only the test client's request-less login() is let through (see the class).
+AUTHENTICATION_BACKENDS = [
+    "jeonju_center.common.security.TestClientLockoutBackend"
+    if backend == "axes.backends.AxesStandaloneBackend"
+    else backend
+    for backend in AUTHENTICATION_BACKENDS  # noqa: F405
+]

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from jeonju_center.demo.base import (
     DEMO_CITIZEN_EMAIL,
@@ -43,7 +44,9 @@ class Command(BaseCommand):
                 for line in import_module(module_path).seed(ctx):
                     self.stdout.write(f"[{module_path.split('.')[-2]}] {line}")
         self.stdout.write(
-            self.style.SUCCESS(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}  (/admin/)")
+            self.style.SUCCESS(
+                f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}  ({reverse('admin:index')})"
+            )
         )
         teams = ", ".join(
             f"{username} ({'·'.join(groups)})" for username, _name, groups in DEMO_TEAM_ACCOUNTS
