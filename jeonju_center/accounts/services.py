@@ -43,6 +43,7 @@ def account_delete(*, user, password):
 
 
 def client_ip(request):
-    """The client's address as the trusted proxy reports it, for consent and access records."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")) or None
+    """The client's address for consent records, by the same trusted-proxy rule as the login lockout."""
+    from jeonju_center.common.security import client_ip_address
+
+    return client_ip_address(request)

@@ -80,10 +80,20 @@ def outbox_send(*, email_id):
 
 
 def outbox_resend(*, email_ids):
-    """Staff decided that e-mails left "sending" or "failed" should go out (again). Returns how many."""
-    return OutboxEmail.objects.filter(
-        pk__in=email_ids, status__in=[OutboxEmail.Status.SENDING, OutboxEmail.Status.FAILED]
-    ).update(status=OutboxEmail.Status.PENDING, last_error="")
+    """Staff decided that e-mails left "sending" or "failed" should go out (again). Returns how many.
+
+    They are sent right after commit, as a new e-mail would be (or by the periodic flush if the broker is
+    down), rather than waiting for the flush; the claim in ``outbox_send`` still sends each one once."""
+    with transaction.atomic():
+        ids = list(
+            OutboxEmail.objects.select_for_update()
+            .filter(pk__in=email_ids, status__in=[OutboxEmail.Status.SENDING, OutboxEmail.Status.FAILED])
+            .values_list("pk", flat=True)
+        )
+        OutboxEmail.objects.filter(pk__in=ids).update(status=OutboxEmail.Status.PENDING, last_error="")
+        for email_id in ids:
+            transaction.on_commit(lambda email_id=email_id: _dispatch(email_id))
+    return len(ids)
 
 
 def _build_message(email):

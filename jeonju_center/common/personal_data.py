@@ -12,8 +12,6 @@ One place decides all three so that every screen, export and e-mail of every app
 
 import datetime
 
-from django.conf import settings
-
 from .masking import mask_address, mask_birth_date, mask_email, mask_name, mask_phone
 
 PERSONAL_DATA_PERMISSION = "common.view_personal_data"
@@ -79,14 +77,10 @@ def personal_value_for(user, field_name, value):
 
 
 def request_ip(request):
-    """The client's address. Behind the load balancer (production) it is the last X-Forwarded-For entry,
-    the one our own proxy appended; entries before it are whatever the client claimed."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, by the same rule as the login lockout (trusted proxies only)."""
+    from .security import client_ip_address
+
+    return client_ip_address(request)
 
 
 def record_personal_data_access(

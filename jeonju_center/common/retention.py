@@ -95,3 +95,16 @@ def purge_sent_emails(*, cutoff, now):
         status=OutboxEmail.Status.SENT, sent_at__lt=start_of_cutoff
     ).delete()
     return deleted
+
+
+@retention_policy("login_records", label=_("로그인 기록"), default_days=2 * 365 + 1, minimum_days=365)
+def purge_login_records(*, cutoff, now):
+    """django-axes keeps every login (address, browser) and every failure; they are access records of the
+    back office (접속기록) and are kept as long as the law asks, not forever."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    deleted = AccessLog.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
+    deleted += AccessFailureLog.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
+    deleted += AccessAttempt.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
+    return deleted

@@ -1,10 +1,12 @@
+import sys
+
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import health
+from . import db_errors, health
 
 
 @never_cache
@@ -33,6 +35,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """The 500 handler. A database that cannot answer (a lost connection, a lock not granted in time) is
+    not a bug of the page: it answers 503 "try again" instead (see ``db_errors``)."""
+    error = sys.exc_info()[1]
+    if db_errors.is_database_unavailable(error):
+        return db_errors.unavailable_response(request, error)
     if _is_api(request):
         body = {
             "code": "server_error",

@@ -95,3 +95,19 @@ def test_center_admins_see_their_panel_with_working_links_and_other_teams_do_not
     client.force_login(_staff("teacher", EDUCATION_TEAM))
     page = client.get(reverse("admin:index"))
     assert "센터 운영·개인정보 보호" not in {panel["title"] for panel in page.context["panels"]}
+
+
+def test_login_records_are_kept_two_years_then_deleted():
+    from axes.models import AccessLog
+
+    def login(days_ago):
+        record = AccessLog.objects.create(
+            username="kim", ip_address="10.0.0.1", user_agent="x", path_info="/"
+        )
+        AccessLog.objects.filter(pk=record.pk).update(attempt_time=NOW - datetime.timedelta(days=days_ago))
+        return record
+
+    kept, _old = login(2 * 365), login(2 * 365 + 3)
+    assert apply_retention_policies(now=NOW)["login_records"] == 1
+    assert list(AccessLog.objects.all()) == [kept]
+    assert apply_retention_policies(now=NOW)["login_records"] == 0
