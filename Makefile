@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check migrations-check benchmark clean
+.PHONY: run test install lint format check migrations-check schema benchmark clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -51,6 +51,10 @@ backup: $(STAMP)
 ## make restore FROM=backups/<stamp> [TO=postgres://…]: restore into an empty database and verify it
 restore: $(STAMP)
 	$(BIN)/python manage.py restore_data $(FROM) $(if $(TO),--database-url $(TO))
+
+## make schema: regenerate the OpenAPI snapshot docs/openapi.yaml (on the embedded default, as the test compares)
+schema: $(STAMP)
+	DATABASE_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 check: lint migrations-check
 	$(BIN)/python manage.py check
