@@ -21,11 +21,16 @@ RUN pip install --upgrade pip && pip install .
 
 COPY . .
 
-# Static files are collected at build time; the settings need production-shaped values only to load.
-RUN DJANGO_ENV=development DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
+# Static files are collected at build time with the production storage, which writes the manifest of
+# hashed names that production pages need (without it every {% static %} fails). The settings only need
+# production-shaped values to load: a throw-away key, no database connection.
+RUN DJANGO_ENV=production ALLOWED_HOSTS=build.invalid DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    python manage.py collectstatic --noinput \
+ && rm -f /tmp/build.sqlite3 \
  && useradd --system --uid 1000 --home /app portal \
  && mkdir -p /app/media \
- && chown -R portal /app/media
+ && chown -R portal /app/media /app/staticfiles
 
 USER portal
 EXPOSE 8000

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check migrations-check schema benchmark clean
+.PHONY: run test install lint format check migrations-check schema bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -55,6 +55,12 @@ restore: $(STAMP)
 ## make schema: regenerate the OpenAPI snapshot docs/openapi.yaml (on the embedded default, as the test compares)
 schema: $(STAMP)
 	DATABASE_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+## make bench [BENCH_ARGS="--small --duration 5"]: seeds the large data set once (PostgreSQL database
+## jeonju_bench), serves it with gunicorn under the production settings and prints the performance table
+## (locust, 16 connections; see benchmarks/run.py). Takes about 8 minutes; not part of make test or CI.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 check: lint migrations-check
 	$(BIN)/python manage.py check

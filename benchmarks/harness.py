@@ -1,18 +1,17 @@
-"""Small, dependency-free helpers for the benchmark scripts: a scratch PostgreSQL database, gunicorn
-servers, and a keep-alive HTTP load generator that reports throughput and latency percentiles.
-
-Benchmarks print figures; they are not tests. Run them on an otherwise idle machine and compare
-ratios (portal ÷ baseline measured the same way, on the same server), not absolute numbers.
-"""
+"""Plumbing of ``make bench``: the scratch database, the environments, gunicorn, locust, worker memory and
+the machine's description. ``benchmarks/run.py`` puts them together."""
 
 import contextlib
 import http.client
+import json
 import os
-import statistics
+import platform
+import secrets
 import subprocess
 import sys
 import threading
 import time
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,16 +20,21 @@ import psycopg2
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _connect(database_url, dbname=None):
+    parts = urlsplit(database_url)
+    return psycopg2.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname=dbname or parts.path.lstrip("/"),
+    )  # fmt: skip
+
+
 def ensure_database(database_url):
-    """Create the scratch database named in ``database_url`` if it does not exist (PostgreSQL only)."""
+    """Create the benchmark's own database if it does not exist (PostgreSQL only)."""
     parts = urlsplit(database_url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        sys.exit("Benchmarks need PostgreSQL: pass --database-url postgres://…")
+        sys.exit("make bench needs PostgreSQL: BENCH_DATABASE_URL=postgres://…")
     name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
+    admin = _connect(database_url, dbname="postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -39,104 +43,252 @@ def ensure_database(database_url):
     admin.close()
 
 
-def portal_env(database_url, **extra):
-    """Environment for the portal under load: production-like (DEBUG off), no throttling in the way."""
+def flush_redis(url):
+    """Empty the benchmark's own Redis database (cached pages, throttle histories, queued tasks)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def _base_env(database_url, cache_url, work_dir):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": cache_url,
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(work_dir / "static"),
+            "MEDIA_ROOT": str(work_dir / "media"),
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+    )
+    return env
+
+
+def seed_env(database_url, cache_url, work_dir):
+    """Development mode (``seed_demo`` refuses production), tasks inline, e-mail dropped."""
+    return {**_base_env(database_url, cache_url, work_dir), "DJANGO_ENV": "development", "DEBUG": "false",
+            "CELERY_BROKER_URL": ""}  # fmt: skip
+
+
+def production_env(database_url, cache_url, broker_url, work_dir, *, port):
+    """The production settings as docker-compose gives them, except the HTTPS redirect: TLS would end at the
+    load balancer, and the bench talks plain HTTP to gunicorn. The load generator sends X-Forwarded-For as
+    that load balancer would (one trusted proxy, the production default)."""
     return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
-        "DJANGO_ENV": "development",
+        **_base_env(database_url, cache_url, work_dir),
+        "DJANGO_ENV": "production",
         "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "DB_CONN_MAX_AGE": "600",
+        "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PARTNER_API_RATE_PER_MINUTE": "100000000",
-        "PUBLIC_API_RATE_PER_MINUTE": "100000000",
-        "CELERY_BROKER_URL": "",
-        **extra,
+        "CELERY_BROKER_URL": broker_url,
+        "SECURE_SSL_REDIRECT": "false",
+        "PORTAL_URL": f"http://127.0.0.1:{port}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
+
+
+def static_files_are_current(static_root):
+    """True when the collected files (with their manifest) are newer than every source static file and the
+    installed packages, so collecting again (half a minute of hashing and compressing) can be skipped."""
+    manifest = Path(static_root) / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    sources = [
+        REPO_ROOT / ".venv" / ".installed",
+        *(p for p in (REPO_ROOT / "static").rglob("*") if p.is_file()),
+    ]
+    newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0)
+    return manifest.stat().st_mtime > newest
+
+
+def run_checked(command, env, *, log, what):
+    started = time.monotonic()
+    with open(log, "a", encoding="utf-8") as output:
+        process = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    if process.returncode != 0:
+        sys.exit(f"{what} failed (exit {process.returncode}); see {log}")
+    return time.monotonic() - started
+
+
+# --- gunicorn -------------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def gunicorn(app, port, env, *, workers=2, ready_path="/"):
-    """Serve the WSGI ``app`` ("module:callable") with gunicorn on 127.0.0.1:``port``."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "sync", "--keep-alive", "30", "--log-level", "warning"],
-        cwd=REPO_ROOT, env=env,
-    )  # fmt: skip
+def gunicorn(env, *, port, log, workers=None):
+    """``benchmarks/bench_wsgi.py`` under gunicorn with the production configuration
+    (``deploy/gunicorn.conf.py``); yields the master's pid."""
+    env = dict(env)
+    if workers:
+        env["GUNICORN_WORKERS"] = str(workers)
+    with open(log, "a", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            # No control socket: it lives at one path per user, which another gunicorn may be using.
+            [sys.executable, "-m", "gunicorn", "benchmarks.bench_wsgi:application", "--config", "deploy/gunicorn.conf.py",
+             "--no-control-socket"],
+            cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", ready_path)
-                connection.getresponse().read()
-                break
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz")
+                status = connection.getresponse().status
+                connection.close()
+                if status == 200:
+                    break
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"gunicorn {app} did not start on port {port}") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"gunicorn did not start on port {port}; see {log}")
+            time.sleep(0.3)
+        yield process.pid
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def load(base_url, path, *, headers=None, duration=10.0, concurrency=4, warmup=1.0):
-    """Keep-alive GETs of ``path`` from ``concurrency`` threads for ``duration`` seconds."""
-    parts = urlsplit(base_url)
-    latencies, errors, lock = [], [0], threading.Lock()
-    stop_at = [0.0]
-    measuring = threading.Event()
+def worker_pids(master_pid):
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
 
-    def worker():
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        own = []
-        while time.monotonic() < stop_at[0]:
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers or {})
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-                ok = False
-            elapsed = time.perf_counter() - started
-            if measuring.is_set():
-                if ok:
-                    own.append(elapsed)
-                else:
-                    with lock:
-                        errors[0] += 1
-        with lock:
-            latencies.extend(own)
 
-    stop_at[0] = time.monotonic() + warmup + duration
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    time.sleep(warmup)
-    measuring.set()
-    started = time.monotonic()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    latencies.sort()
+def _status_kb(pid, field):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class WorkerMemory:
+    """Peak resident memory (VmHWM) of each gunicorn worker during one scenario.
+
+    The peak is reset when the scenario starts (``clear_refs``); workers that gunicorn replaces
+    (``max_requests``) are sampled every half second until they go.
+    """
+
+    def __init__(self, master_pid):
+        self.master_pid = master_pid
+        self.peaks = {}
+        self._stop = threading.Event()
+        self._thread = None
+
+    def __enter__(self):
+        for pid in worker_pids(self.master_pid):
+            with contextlib.suppress(OSError):
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while True:
+            for pid in worker_pids(self.master_pid):
+                peak = _status_kb(pid, "VmHWM")
+                if peak is not None:
+                    self.peaks[pid] = max(peak, self.peaks.get(pid, 0))
+            if self._stop.wait(0.5):
+                return
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample_once()
+
+    def _sample_once(self):
+        for pid in worker_pids(self.master_pid):
+            peak = _status_kb(pid, "VmHWM")
+            if peak is not None:
+                self.peaks[pid] = max(peak, self.peaks.get(pid, 0))
+
+    @property
+    def max_mb(self):
+        return max(self.peaks.values(), default=0) / 1024
+
+
+# --- locust ---------------------------------------------------------------------------------------------
+
+
+def locust(user_class, *, host, env, fixtures, target, users, warmup, duration, work_dir, log):
+    """One headless locust process (a separate process from the server) for one scenario; returns its
+    figures (see ``benchmarks/locustfile.py``)."""
+    result_file = work_dir / f"result-{user_class}-{target}.json"
+    result_file.unlink(missing_ok=True)
+    locust_env = {
+        **env,
+        "BENCH_FIXTURES": str(fixtures),
+        "BENCH_TARGET": target,
+        "BENCH_WARMUP": str(warmup),
+        "BENCH_DURATION": str(duration),
+        "BENCH_RESULT": str(result_file),
+    }
+    command = [
+        sys.executable, "-m", "locust", "-f", str(REPO_ROOT / "benchmarks" / "locustfile.py"), "--headless",
+        "--users", str(users), "--spawn-rate", str(users), "--host", host, "--only-summary",
+        "--loglevel", "WARNING", "--run-time", f"{int(warmup + duration + 240)}s", "--stop-timeout", "10",
+        user_class,
+    ]  # fmt: skip
+    with open(log, "a", encoding="utf-8") as output:
+        output.write(f"\n=== {user_class} ({target}) ===\n")
+        output.flush()
+        subprocess.run(command, cwd=REPO_ROOT, env=locust_env, stdout=output, stderr=subprocess.STDOUT)
+    if not result_file.exists():
+        return {"error": f"locust wrote no result; see {log}"}
+    return json.loads(result_file.read_text())
+
+
+# --- the machine ----------------------------------------------------------------------------------------
+
+
+def machine(database_url, cache_url):
+    """What the figures were measured on."""
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = (_meminfo_kb("MemTotal") or 0) / 1024 / 1024
+    connection = _connect(database_url)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    connection.close()
+    import redis
+
+    # Versions from the package metadata: importing locust here would monkey-patch this process (gevent).
+    redis_version = redis.Redis.from_url(cache_url).info("server").get("redis_version", "?")
     return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "rps": len(latencies) / elapsed if elapsed else 0.0,
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
-        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "load": os.getloadavg(),
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "locust": version("locust"),
+        "postgresql": postgres,
+        "redis": redis_version,
     }
 
 
-def print_table(rows):
-    """rows: (label, result dict)."""
-    print(f"{'endpoint':58} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}")
-    for label, result in rows:
-        print(
-            f"{label:58} {result['rps']:9.1f} {result['p50_ms']:9.1f} {result['p99_ms']:9.1f} {result['errors']:7d}"
-        )
+def _meminfo_kb(field):
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return None

@@ -129,6 +129,23 @@ def catalogue_courses():
     return public_courses().order_by(F("is_enrollment_open").desc(), "-enrollment_opens_at", "id")
 
 
+def next_enrollment_window_change(now, course=None):
+    """The next moment (after ``now``) at which an enrolment window of ``course`` — or of any published
+    course — opens or closes, or None. Pages showing "open for enrolment" change then without any write."""
+    if course is not None:
+        moments = [course.enrollment_opens_at, course.enrollment_closes_at]
+    else:
+        moments = (
+            Course.objects.filter(PUBLIC_COURSE)
+            .aggregate(
+                opens=Min("enrollment_opens_at", filter=Q(enrollment_opens_at__gt=now)),
+                closes=Min("enrollment_closes_at", filter=Q(enrollment_closes_at__gt=now)),
+            )
+            .values()
+        )
+    return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
+
 def public_course(slug):
     """One published course with the annotations of ``public_courses``; raises ``Course.DoesNotExist``."""
     return public_courses().get(slug=slug)

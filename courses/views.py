@@ -23,7 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from jeonju_center.accounts.services import client_ip
+from jeonju_center.common import db_errors
 
+from . import cache as page_cache
 from . import calendars, selectors, services
 from .filters import CourseFilterSet
 from .forms import EnrollmentForm
@@ -44,8 +46,7 @@ def _refusal_text(error):
     return " ".join(error.messages)
 
 
-@require_safe
-def catalogue(request):
+def _catalogue(request, *, csrf_token=None):
     filterset = CourseFilterSet(request.GET or None, queryset=selectors.catalogue_courses())
     status = 200
     if filterset.is_bound and not filterset.is_valid():
@@ -63,7 +64,22 @@ def catalogue(request):
         "query_string": query.urlencode(),
         "is_filtered": any(request.GET.get(name) for name in CATALOGUE_FILTER_FIELDS),
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     return render(request, "courses/catalogue.html", context, status=status)
+
+
+@require_safe
+def catalogue(request):
+    if not page_cache.is_shared(request):
+        return _catalogue(request)
+
+    def render_shared(csrf_token, now):
+        response = _catalogue(request, csrf_token=csrf_token)
+        return response, selectors.next_enrollment_window_change(now)
+
+    # Every anonymous visitor gets the same page for the same address (courses/cache.py).
+    return page_cache.shared_page(request, render_shared)
 
 
 def _button_state(course, enrollment, user, now):
@@ -91,7 +107,7 @@ def _button_state(course, enrollment, user, now):
     return "full"
 
 
-def _detail_response(request, course, *, form=None, status=200):
+def _detail_response(request, course, *, form=None, status=200, csrf_token=None):
     now = timezone.now()
     enrollment = selectors.user_active_enrollment(request.user, course)
     context = {
@@ -104,6 +120,8 @@ def _detail_response(request, course, *, form=None, status=200):
         "login_url": f"{reverse('account_login')}?next={request.path}",
         "signup_url": f"{reverse('account_signup')}?next={request.path}",
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     response = render(request, "courses/detail.html", context, status=status)
     if request.user.is_authenticated:
         add_never_cache_headers(response)
@@ -112,7 +130,24 @@ def _detail_response(request, course, *, form=None, status=200):
 
 @require_safe
 def detail(request, slug):
-    return _detail_response(request, _get_course_or_404(slug))
+    if not page_cache.is_shared(request):
+        return _detail_response(request, _get_course_or_404(slug))
+
+    def render_shared(csrf_token, now):
+        course = _get_course_or_404(slug)
+        response = _detail_response(request, course, csrf_token=csrf_token)
+        return response, selectors.next_enrollment_window_change(now, course)
+
+    # Every anonymous visitor sees the same page ("log in to enrol"), kept in the cache (courses/cache.py).
+    return page_cache.shared_page(request, render_shared)
+
+
+def _busy_response(request, course, message):
+    """503 with ``Retry-After``: the course page again, with the message and the button to retry."""
+    messages.error(request, message)
+    response = _detail_response(request, course, status=503)
+    response["Retry-After"] = str(db_errors.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _login_first(request, course):
@@ -137,9 +172,13 @@ def enroll(request, slug):
         )
     except ValidationError as error:
         messages.error(request, _refusal_text(error))
-    except OperationalError:
-        # PostgreSQL's lock_timeout: the course is very busy right now; nothing was written.
-        messages.error(request, _("신청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."))
+    except OperationalError as error:
+        if not db_errors.is_contention(error):
+            raise  # a lost connection: the site's 503 page (jeonju_center.common.db_errors)
+        # The course lock was not granted within DB_LOCK_TIMEOUT_MS: nothing was written.
+        return _busy_response(
+            request, course, _("신청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+        )
     else:
         if enrollment.status == EnrollmentStatus.CONFIRMED:
             messages.success(request, _("수강신청이 확정되었습니다. 안내 메일을 보내 드렸습니다."))
@@ -176,8 +215,12 @@ def cancel(request, slug):
         services.enrollment_cancel(enrollment=enrollment)
     except ValidationError as error:
         messages.error(request, _refusal_text(error))
-    except OperationalError:
-        messages.error(request, _("요청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."))
+    except OperationalError as error:
+        if not db_errors.is_contention(error):
+            raise
+        return _busy_response(
+            request, course, _("요청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+        )
     else:
         messages.success(request, _("'%(title)s' 수강신청을 취소했습니다.") % {"title": course.title})
     return redirect(next_url)

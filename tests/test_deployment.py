@@ -31,11 +31,11 @@ def run_in_app_env(command, extra_env=None):
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_compose_runs_the_five_services_plus_a_migration_step():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat"}
+def test_compose_runs_the_five_services_plus_a_migration_step_and_a_load_balancer():
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "lb"}
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat", "lb"])
 def test_long_running_services_have_health_checks_and_restart(name):
     service = SERVICES[name]
     assert service["healthcheck"]["test"]
@@ -76,7 +76,7 @@ def test_celery_commands_find_the_app_and_its_options(name):
 def test_migrate_command_uses_existing_management_commands():
     script = SERVICES["migrate"]["command"][-1]
     names = re.findall(r"manage\.py (\w+)", script)
-    assert names == ["migrate", "load_reference_data"]
+    assert names == ["migrate", "load_reference_data", "collectstatic"]
     for name in names:
         result = run_in_app_env(["python", "manage.py", name, "--help"])
         assert result.returncode == 0, result.stderr
@@ -116,3 +116,125 @@ def test_database_image_matches_the_backup_client_major_version():
     # pg_dump refuses to dump a newer server; the web image gets Debian bookworm's postgresql-client (15).
     assert SERVICES["db"]["image"].startswith("postgres:15")
     assert "bookworm" in (REPO_ROOT / "Dockerfile").read_text().splitlines()[1]
+
+
+# --- Scaling out: docker compose up --scale web=N --scale worker=M ------------------------------------
+
+NGINX_CONF = (REPO_ROOT / "deploy" / "nginx.conf").read_text()
+DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text()
+
+
+def _dockerfile_env(name):
+    return re.search(rf"\b{name}=(\S+)", DOCKERFILE).group(1)
+
+
+def test_no_service_has_a_fixed_container_name():
+    assert [name for name, service in SERVICES.items() if "container_name" in service] == []
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_scalable_services_publish_no_host_port(name):
+    assert "ports" not in SERVICES[name]
+
+
+def test_only_the_load_balancer_publishes_a_port_and_it_proxies_to_every_web_replica():
+    assert [name for name, service in SERVICES.items() if "ports" in service] == ["lb"]
+    assert SERVICES["lb"]["image"].startswith("nginx:")
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in SERVICES["lb"]["volumes"]
+    # Docker's DNS is asked again while running (the upstream is a variable), so new replicas get traffic.
+    assert re.search(r"resolver 127\.0\.0\.11 valid=\d+s", NGINX_CONF)
+    assert re.search(r"set \$(\w+) http://web:8000;\s+proxy_pass \$\1;", NGINX_CONF)
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in NGINX_CONF
+    assert SERVICES["web"]["expose"] == ["8000"]
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_uploads_live_on_the_shared_media_volume(name):
+    # MEDIA_ROOT of the image, so every replica (and the worker's tasks) sees the same files.
+    assert f"media:{_dockerfile_env('MEDIA_ROOT')}" in SERVICES[name]["volumes"]
+
+
+def test_the_load_balancer_serves_static_and_media_from_the_shared_volumes():
+    assert f"static:{_dockerfile_env('STATIC_ROOT')}" in SERVICES["migrate"]["volumes"]
+    assert "static:/srv/static:ro" in SERVICES["lb"]["volumes"]
+    assert "media:/srv/media:ro" in SERVICES["lb"]["volumes"]
+    assert {"static", "media"} <= set(COMPOSE["volumes"])
+    assert re.search(r"location /static/ \{\s+alias /srv/static/;", NGINX_CONF)
+    assert "root /srv;" in NGINX_CONF  # /media/<path> is /srv/media/<path>
+    assert "autoindex on" not in NGINX_CONF
+
+
+def _media_location():
+    block = re.search(r"location ~ \^/media/\(\?:([^)]*)\)/ \{(.*?)\n        \}", NGINX_CONF, re.DOTALL)
+    return block.group(1).split("|"), block.group(2)
+
+
+def test_media_is_served_so_that_no_upload_can_run_in_the_portals_origin():
+    _prefixes, block = _media_location()
+    assert 'X-Content-Type-Options "nosniff" always' in block
+    assert re.search(r"Content-Security-Policy \"sandbox; default-src 'none'", block)
+    assert "Content-Disposition $media_disposition always" in block
+    mapping = re.search(r"map \$uri \$media_disposition \{(.*?)\}", NGINX_CONF, re.DOTALL).group(1)
+    assert re.search(r'default\s+"attachment";', mapping)  # anything but a picture is downloaded
+    assert "svg" not in mapping and "html" not in mapping
+    # /media/ itself answers 404: only the listed folders are served.
+    assert re.search(r"location /media/ \{\s+return 404;\s+\}", NGINX_CONF)
+
+
+def test_only_public_pictures_are_served_never_personal_or_internal_files():
+    from django.apps import apps
+    from django.db import models
+
+    from jeonju_center.common.validators import validate_image_upload
+
+    served, _block = _media_location()
+    upload_folders = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField) and isinstance(field.upload_to, str):
+                folder = field.upload_to.split("%")[0].rstrip("/")
+                upload_folders.setdefault(folder, set()).add((model._meta.label, field.name, field))
+    for folder in served:
+        assert folder in upload_folders, f"{folder}: no upload goes there"
+        for label, name, field in upload_folders[folder]:
+            assert validate_image_upload in field.validators, f"{label}.{name} is served but is not a picture"
+    # Owner consents, support evidence and meeting minutes' attachments go through the portal's own
+    # permission check and access log; the load balancer must never hand them out.
+    for private in ("regeneration/consents", "ondure/evidence", "regeneration/minutes"):
+        assert private in upload_folders and private not in served
+
+
+def test_the_image_collects_static_files_with_the_production_manifest():
+    run = next(line for line in DOCKERFILE.split("\nRUN ") if "collectstatic" in line)
+    assert "DJANGO_ENV=production" in run
+
+
+def test_static_files_collect_with_the_manifest_storage(tmp_path, settings):
+    # What the image build does (the hashing and the references between files, without compressing them):
+    # a file referring to a missing one (e.g. a vendored script's source map) fails the build.
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_gunicorn_settings_come_from_the_environment():
+    result = run_in_app_env(
+        [
+            "gunicorn",
+            "jeonju_center.wsgi:application",
+            "--config",
+            "deploy/gunicorn.conf.py",
+            "--print-config",
+        ],
+        {"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "1", "GUNICORN_MAX_REQUESTS": "500"},
+    )
+    assert result.returncode == 0, result.stderr
+    config = dict(re.findall(r"^(\w+)\s*=\s*(.*)$", result.stdout, re.MULTILINE))
+    assert config["workers"] == "3" and config["threads"] == "1" and config["max_requests"] == "500"
+    assert config["preload_app"] == "True"

@@ -29,6 +29,13 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     public_read = False
     ordering = ["id"]
 
+    def filter_queryset(self, queryset):
+        # One record asked for by id without query parameters: every list filter would be a no-op, but
+        # building the FilterSet (a deep copy of its filters) and its form costs more than the query.
+        if self.action == "retrieve" and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)

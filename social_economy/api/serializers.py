@@ -4,6 +4,7 @@ Public fields only: no representative name, no survey respondent. Choice fields 
 label (``<field>_label``), foreign keys as ids with a readable name.
 """
 
+from django.db.models import Manager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,10 +91,47 @@ class OrganizationSerializer(FastModelSerializer):
 # --- Products -----------------------------------------------------------------------------------------
 
 
+class OrganizationNameField(serializers.CharField):
+    """The product's organization's name: the ``organization_name`` the API's queryset annotates (one joined
+    column instead of a whole organization per row), else read through the relation."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        name = getattr(instance, "organization_name", None)
+        return name if name is not None else instance.organization.name
+
+
+def attach_certification_codes(products):
+    """Set ``certification_codes`` (sorted) on every product with one query of (product, code) pairs.
+
+    Django's ``prefetch_related`` of a many-to-many builds a related manager and a queryset per product,
+    which cost more than the query itself on a page of 100 products.
+    """
+    codes = {product.pk: [] for product in products}
+    if codes:
+        pairs = Product.certifications.through.objects.filter(product_id__in=codes).values_list(
+            "product_id", "productcertification__code"
+        )
+        for product_id, code in pairs:
+            codes[product_id].append(code)
+    for product in products:
+        product.certification_codes = sorted(codes[product.pk])
+    return products
+
+
+class ProductListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        products = list(data.all() if isinstance(data, Manager) else data)
+        attach_certification_codes(products)
+        return [self.child.to_representation(product) for product in products]
+
+
 class ProductSerializer(FastModelSerializer):
     """A product or service with its organization and certification codes."""
 
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_name = OrganizationNameField()
     kind_label = label("kind")
     category_label = label("category")
     public_procurement = serializers.BooleanField(source="is_public_procurement", read_only=True)
@@ -121,10 +159,14 @@ class ProductSerializer(FastModelSerializer):
             "created_at",
             "updated_at",
         ]
+        list_serializer_class = ProductListSerializer
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_certifications(self, product):
-        return sorted(certification.code for certification in product.certifications.all())
+        codes = getattr(product, "certification_codes", None)
+        if codes is None:  # a single product (detail): read them directly
+            codes = sorted(certification.code for certification in product.certifications.all())
+        return codes
 
 
 class ProductCSVSerializer(ProductSerializer):

@@ -1,3 +1,4 @@
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -18,6 +19,7 @@ from ..filters import (
     StoreFilterSet,
     SurveyCampaignFilterSet,
 )
+from ..models import Organization, Product
 from .serializers import (
     ConsultingCaseCSVSerializer,
     ConsultingCaseInputSerializer,
@@ -93,7 +95,11 @@ class ProductViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        return selectors.product_list()
+        # The organization's name as one column, and the certification codes in one query per page
+        # (ProductListSerializer): model instances and prefetch managers cost more than the SQL here.
+        # A subquery rather than a join, so that the page's COUNT(*) does not join 300,000 rows either.
+        name = Organization.objects.filter(pk=OuterRef("organization_id")).values("name")[:1]
+        return Product.objects.annotate(organization_name=Subquery(name))
 
 
 @extend_schema_view(

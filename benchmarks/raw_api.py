@@ -1,19 +1,22 @@
-"""The floor for the partner API's speed: a bare WSGI callable that runs the same SQL as the API
-(key lookup, count, page of rows, certification codes) with psycopg and encodes the rows as JSON.
+"""The floor of the partner API's speed: a bare WSGI callable that runs the same SQL as the API (key lookup,
+count, page of rows, certification codes; one organization with its active product count) with psycopg2
+and encodes the rows as JSON — no Django, no DRF, no middleware.
 
-Served by the same gunicorn as the portal in ``api_throughput.py``. Not part of the portal.
+``make bench`` serves it under ``/raw/`` from the same gunicorn as the portal (``benchmarks/bench_wsgi.py``),
+so both answer with the same workers, threads and database. Not part of the portal.
 """
 
 import hashlib
 import hmac
 import json
 import os
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg2
 
 KIND_LABELS = {"goods": "제품", "service": "서비스"}
-_connection = None
+_local = threading.local()
 
 ORGANIZATION_COLUMNS = [
     "id", "name", "org_type", "sector", "status", "closed_on", "dong_id", "address", "phone", "email",
@@ -25,15 +28,16 @@ ORGANIZATION_COLUMNS = [
 
 
 def _cursor():
-    global _connection
-    if _connection is None or _connection.closed:
+    # One connection per thread, as Django keeps them (gunicorn's gthread workers run several threads).
+    connection = getattr(_local, "connection", None)
+    if connection is None or connection.closed:
         parts = urlsplit(os.environ["DATABASE_URL"])
-        _connection = psycopg2.connect(
+        connection = _local.connection = psycopg2.connect(
             host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,
             dbname=parts.path.lstrip("/"),
         )  # fmt: skip
-        _connection.autocommit = True
-    return _connection.cursor()
+        connection.autocommit = True
+    return connection.cursor()
 
 
 def _authorized(cursor, environ):

@@ -1,0 +1,275 @@
+"""The load of ``make bench``: one locust user class per scenario, started by ``benchmarks/run.py`` as
+
+    locust -f benchmarks/locustfile.py --headless --users 16 --spawn-rate 16 --host http://… <UserClass>
+
+with ``BENCH_FIXTURES`` (the JSON written by ``benchmarks/seed.py``), ``BENCH_TARGET`` (``portal`` or
+``baseline``), ``BENCH_WARMUP``/``BENCH_DURATION`` (seconds) and ``BENCH_RESULT`` (where to write the
+figures). Every virtual user keeps one keep-alive connection and sends its next request as soon as the
+previous one is answered (no think time), so 16 users are 16 concurrent connections.
+
+Users that sign in do it first; the clock starts when all of them are in, the statistics are reset after
+the warm-up, and the figures cover exactly ``BENCH_DURATION`` seconds. A response counts as an error
+unless it is the expected status *and* content (a page marker, or the success message of an enrolment).
+"""
+
+import base64
+import json
+import os
+import random
+import re
+import time
+import zlib
+from pathlib import Path
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+from locust.runners import LocalRunner
+
+FIXTURES = json.loads(Path(os.environ["BENCH_FIXTURES"]).read_text(encoding="utf-8"))
+BASELINE = os.environ.get("BENCH_TARGET", "portal") == "baseline"
+WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
+DURATION = float(os.environ.get("BENCH_DURATION", "20"))
+ADMIN_PATH = "/" + os.environ.get("ADMIN_URL", "admin/")
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+MESSAGE_SUCCESS, MESSAGE_ERROR = 25, 40
+_ready = {"users": 0, "accounts": 0, "addresses": 0}
+
+
+def _csrf_token(response):
+    match = CSRF_INPUT.search(response.content or b"")
+    if match is None:
+        raise RuntimeError(f"no CSRF token in {response.request.url} ({response.status_code})")
+    return match.group(1).decode()
+
+
+def _messages(cookie_value):
+    """The levels of the messages in Django's signed ``messages`` cookie (read, not verified: the client
+    does not know the secret). Format: ``[.]base64(json, zlib-compressed if "."):…signature``."""
+    payload = cookie_value.strip('"').split(":", 1)[0]
+    compressed = payload.startswith(".")
+    payload = payload.lstrip(".")
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    if compressed:
+        data = zlib.decompress(data)
+    return [item[2] for item in json.loads(data) if isinstance(item, list) and item[:1] == ["__json_message"]]
+
+
+def _plain_http_cookies(client):
+    """The production settings mark every cookie ``Secure`` (TLS ends at the load balancer); the benchmark
+    talks plain HTTP to gunicorn, so the client keeps sending them anyway (as the proxy would)."""
+    for cookie in client.cookiejar:
+        cookie.secure = False
+
+
+class BenchUser(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    insecure = True
+
+    def __init__(self, environment):
+        # Each virtual user is a different visitor behind the load balancer, which appends the client's
+        # address to X-Forwarded-For (the production settings trust one proxy): per-address limits, such as
+        # the login rate limit, apply per user as they would to real visitors.
+        number = _ready["addresses"] = _ready["addresses"] + 1
+        self.default_headers = {"X-Forwarded-For": f"10.77.{number // 250}.{number % 250 + 1}"}
+        super().__init__(environment)
+
+    def on_start(self):
+        self.sign_in()
+        _ready["users"] += 1
+
+    def sign_in(self):
+        pass
+
+    def expect(self, path, marker, *, name, headers=None):
+        _plain_http_cookies(self.client)
+        with self.client.get(path, headers=headers, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+            elif marker not in response.content:
+                response.failure(f"marker {marker!r} missing")
+            else:
+                response.success()
+
+
+class CitizenUser(BenchUser):
+    abstract = True
+
+    def sign_in(self):
+        # One account per virtual user (gevent switches only on I/O, so the counter needs no lock).
+        email = FIXTURES["citizens"][_ready["accounts"] % len(FIXTURES["citizens"])]
+        _ready["accounts"] += 1
+        page = self.client.get("/accounts/login/", name="sign-in")
+        _plain_http_cookies(self.client)
+        response = self.client.post(
+            "/accounts/login/",
+            data={"login": email, "password": FIXTURES["citizen_password"], "csrfmiddlewaretoken": _csrf_token(page)},
+            allow_redirects=False,
+            name="sign-in",
+        )  # fmt: skip
+        if response.status_code != 302:
+            raise RuntimeError(f"citizen sign-in failed: {response.status_code}")
+        _plain_http_cookies(self.client)
+        # Signing in rotates the CSRF secret: take a token from a page with a form, as a browser would.
+        course = self.client.get(f"/courses/{FIXTURES['enrol_courses'][0]}/", name="sign-in")
+        self.csrf_token = _csrf_token(course)
+
+
+class StaffUser(BenchUser):
+    abstract = True
+
+    def sign_in(self):
+        login = f"{ADMIN_PATH}login/"
+        page = self.client.get(login, name="sign-in")
+        _plain_http_cookies(self.client)
+        response = self.client.post(
+            login,
+            data={"username": FIXTURES["staff_username"], "password": FIXTURES["staff_password"],
+                  "csrfmiddlewaretoken": _csrf_token(page), "next": ADMIN_PATH},
+            allow_redirects=False,
+            name="sign-in",
+        )  # fmt: skip
+        if response.status_code != 302:
+            raise RuntimeError(f"staff sign-in failed: {response.status_code}")
+        _plain_http_cookies(self.client)
+
+
+# --- Scenarios ------------------------------------------------------------------------------------------
+
+TRIVIAL = ("/bench/trivial/", b"ok")
+
+
+class Catalogue(BenchUser):
+    """Anonymous visitors on the catalogue's first page."""
+
+    @task
+    def scenario(self):
+        path, marker = TRIVIAL if BASELINE else ("/courses/", "강좌 목록".encode())
+        self.expect(path, marker, name="catalogue")
+
+
+class CourseDetail(BenchUser):
+    """Anonymous visitors on the page of the benchmark course with the most enrolments."""
+
+    @task
+    def scenario(self):
+        path, marker = (
+            TRIVIAL if BASELINE else (f"/courses/{FIXTURES['course_slug']}/", "회차별 일정".encode())
+        )
+        self.expect(path, marker, name="course detail")
+
+
+class Enrolment(CitizenUser):
+    """Signed-in citizens (one account each) enrol in a random open course and cancel again: every POST
+    takes the course's row lock, counts seats, writes the enrolment (or its cancellation), the consent
+    record, the confirmation e-mail to the outbox, the change-feed event and the history row."""
+
+    def _post(self, path, data, *, name):
+        data = {**data, "csrfmiddlewaretoken": self.csrf_token}
+        _plain_http_cookies(self.client)
+        with self.client.post(
+            path, data=data, allow_redirects=False, name=name, catch_response=True
+        ) as response:
+            if BASELINE:
+                ok = response.status_code == 200 and response.content.startswith(b"ok")
+                return response.success() if ok else response.failure(f"status {response.status_code}")
+            if response.status_code != 302:
+                return response.failure(f"status {response.status_code}")
+            levels = []
+            for cookie in list(self.client.cookiejar):
+                if cookie.name == "messages":
+                    levels = _messages(cookie.value)
+                    # The browser shows the message on the next page, which empties the cookie.
+                    self.client.cookiejar.clear(cookie.domain, cookie.path, cookie.name)
+            if MESSAGE_SUCCESS in levels and MESSAGE_ERROR not in levels:
+                response.success()
+            else:
+                response.failure(f"no success message (levels {levels})")
+
+    @task
+    def scenario(self):
+        if BASELINE:
+            self._post("/bench/trivial-post/", {}, name="enrolment POST")
+            return
+        slug = random.choice(FIXTURES["enrol_courses"])
+        self._post(f"/courses/{slug}/enroll/", {"agree_privacy": "on"}, name="enrolment POST")
+        self._post(f"/courses/{slug}/cancel/", {}, name="enrolment POST")
+
+
+class ApiProducts(BenchUser):
+    """A partner pulling the product list, 100 per page."""
+
+    @task
+    def scenario(self):
+        prefix = "/raw" if BASELINE else ""
+        headers = {"Authorization": f"Api-Key {FIXTURES['api_key']}"}
+        self.expect(
+            f"{prefix}/api/v1/products/?page_size=100", b'"results"', name="API products", headers=headers
+        )
+
+
+class ApiOrganization(BenchUser):
+    """A partner reading one organization (the one with the most products)."""
+
+    @task
+    def scenario(self):
+        prefix = "/raw" if BASELINE else ""
+        headers = {"Authorization": f"Api-Key {FIXTURES['api_key']}"}
+        path = f"{prefix}/api/v1/organizations/{FIXTURES['organization_id']}/"
+        self.expect(path, b'"product_count"', name="API organization", headers=headers)
+
+
+class AdminChangelist(StaffUser):
+    """Staff on the product changelist of the back office (300,000 products, 100 per page)."""
+
+    @task
+    def scenario(self):
+        path, marker = TRIVIAL if BASELINE else (f"{ADMIN_PATH}social_economy/product/", b'id="result_list"')
+        self.expect(path, marker, name="admin changelist")
+
+
+# --- The clock ------------------------------------------------------------------------------------------
+
+
+def _write(result):
+    with open(os.environ["BENCH_RESULT"], "w", encoding="utf-8") as handle:
+        json.dump(result, handle)
+
+
+def _control(environment):
+    runner = environment.runner
+    wanted = runner.target_user_count or 0
+    deadline = time.monotonic() + 180
+    while not wanted or _ready["users"] < wanted:
+        if time.monotonic() > deadline:
+            _write({"error": f"only {_ready['users']} of {wanted} users started (see the locust log)"})
+            runner.quit()
+            return
+        gevent.sleep(0.1)
+        wanted = runner.target_user_count or 0
+    gevent.sleep(WARMUP)
+    environment.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(DURATION)
+    total = environment.stats.total
+    elapsed = time.monotonic() - started
+    _write(
+        {
+            "requests": total.num_requests,
+            "errors": total.num_failures,
+            # Answered correctly per second (failed requests are counted in num_requests too).
+            "rps": (total.num_requests - total.num_failures) / elapsed,
+            "p50_ms": total.get_response_time_percentile(0.5),
+            "p99_ms": total.get_response_time_percentile(0.99),
+            "error_samples": [
+                f"{e.name}: {e.error} ×{e.occurrences}" for e in environment.stats.errors.values()
+            ][:5],
+        }
+    )
+    runner.quit()
+
+
+@events.init.add_listener
+def _start_clock(environment, **kwargs):
+    if isinstance(environment.runner, LocalRunner):
+        gevent.spawn(_control, environment)
