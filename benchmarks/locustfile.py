@@ -4,8 +4,9 @@
 
 with ``BENCH_FIXTURES`` (the JSON written by ``benchmarks/seed.py``), ``BENCH_TARGET`` (``portal`` or
 ``baseline``), ``BENCH_WARMUP``/``BENCH_DURATION`` (seconds) and ``BENCH_RESULT`` (where to write the
-figures). Every virtual user keeps one keep-alive connection and sends its next request as soon as the
-previous one is answered (no think time), so 16 users are 16 concurrent connections.
+figures). Every virtual user has one connection open at a time (gunicorn's sync worker closes it after each
+answer, as it would behind the load balancer) and sends its next request as soon as the previous one is
+answered (no think time), so 16 users are 16 concurrent connections.
 
 Users that sign in do it first; the clock starts when all of them are in, the statistics are reset after
 the warm-up, and the figures cover exactly ``BENCH_DURATION`` seconds. A response counts as an error

@@ -17,6 +17,7 @@ Not a test and not part of ``make test``/CI: figures depend on the machine. Comp
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -157,8 +158,6 @@ def main(argv=None):
     harness.flush_redis(args.cache_url)
     harness.flush_redis(args.broker_url)
     info = harness.machine(args.database_url, args.cache_url)
-    import json
-
     counts = json.loads(fixtures.read_text())["counts"]
 
     rows = []
