@@ -975,11 +975,6 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
             dict.fromkeys([*super().get_readonly_fields(request, obj), *masked, "history_change_reason"])
         )
 
-    def render_history_view(self, request, template, context, **kwargs):
-        # simple-history renders with ``render()``, whose plain HttpResponse carries no context, so the
-        # shared mixin could not see which record a past-version page showed and never logged it.
-        return TemplateResponse(request, template, context, **kwargs)
-
     def shown_personal_fields(self, obj):
         shown = super().shown_personal_fields(obj)
         if obj.user_id is not None and not obj.is_anonymized:

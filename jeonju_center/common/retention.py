@@ -59,6 +59,11 @@ def cutoff_for(policy, now):
     return timezone.localdate(now) - datetime.timedelta(days=policy.days)
 
 
+def start_of_day(day):
+    """The first moment of ``day`` in the portal's time zone: records at or after it are not expired."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def apply_retention_policies(*, now=None):
     """Apply every policy; record and return ``{policy key: records processed}``."""
     from .models import RetentionRun
@@ -81,7 +86,7 @@ def apply_retention_policies(*, now=None):
 def purge_access_log(*, cutoff, now):
     from .models import PersonalDataAccess
 
-    start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    start_of_cutoff = start_of_day(cutoff)
     return PersonalDataAccess.objects.all().purge_older_than(start_of_cutoff)
 
 
@@ -90,7 +95,7 @@ def purge_sent_emails(*, cutoff, now):
     """Sent e-mails hold names, course and address details; once delivered they are not needed for long."""
     from .models import OutboxEmail
 
-    start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    start_of_cutoff = start_of_day(cutoff)
     deleted, _per_model = OutboxEmail.objects.filter(
         status=OutboxEmail.Status.SENT, sent_at__lt=start_of_cutoff
     ).delete()
@@ -103,7 +108,7 @@ def purge_login_records(*, cutoff, now):
     back office (접속기록) and are kept as long as the law asks, not forever."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    start_of_cutoff = start_of_day(cutoff)
     deleted = AccessLog.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
     deleted += AccessAttempt.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
