@@ -29,9 +29,11 @@ run: $(STAMP)
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole test suite (on PostgreSQL when DATABASE_URL points at it)
+## make test: the whole test suite (on PostgreSQL when DATABASE_URL points at it).
+## make test CLOCK=random (or CLOCK=2027-06-20T23:50+09:00, or TEST_CLOCK=… in the environment) runs the
+## whole session at that moment; the moment is printed in the header (see tests/session_clock.py).
 test: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+	$(if $(CLOCK),TEST_CLOCK='$(CLOCK)') $(BIN)/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,5 +1,19 @@
+import os
+
 import pytest
 from django.conf import settings
+
+from tests import session_clock
+
+
+def pytest_configure(config):
+    """Move the whole session's clock where ``TEST_CLOCK`` says, before any test or connection exists.
+
+    ``random`` is drawn once, here, and written back so pytest-xdist's workers stand at the same moment."""
+    moment = session_clock.parse(os.environ.get("TEST_CLOCK"))
+    if moment is not None:
+        os.environ["TEST_CLOCK"] = session_clock.format_moment(moment)
+        session_clock.start(moment)
 
 
 def _database_is_postgresql():
@@ -23,12 +37,15 @@ def _fresh_cache():
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
-    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})"
+    moment = session_clock.session_moment()
+    clock = (
+        session_clock.describe(moment) if moment else "real (set TEST_CLOCK=random or a moment to move it)"
+    )
+    return [f"clock: {clock}", f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})"]
 
 
 # --- A real Celery worker on Redis --------------------------------------------------------------
 
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import uuid  # noqa: E402

@@ -44,7 +44,12 @@ def course_with_sessions(*dates, **kwargs):
 
 
 @pytest.fixture
-def today():
+def today(time_machine):
+    # A Tuesday: "this week" then has a session still to come (Wednesday) besides past and future weeks.
+    time_machine.move_to(
+        datetime.datetime(2027, 3, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=9))),
+        tick=False,
+    )
     return timezone.localdate()
 
 
