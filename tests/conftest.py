@@ -10,10 +10,17 @@ def pytest_configure(config):
     """Move the whole session's clock where ``TEST_CLOCK`` says, before any test or connection exists.
 
     ``random`` is drawn once, here, and written back so pytest-xdist's workers stand at the same moment."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(session_clock.follow_pinned_clocks)
     moment = session_clock.parse(os.environ.get("TEST_CLOCK"))
     if moment is not None:
         os.environ["TEST_CLOCK"] = session_clock.format_moment(moment)
         session_clock.start(moment)
+        # Settings were read before the offset existed: this process's connections get it here.
+        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        if _database_is_postgresql():
+            options["options"] = f"{options.get('options', '')} {session_clock.database_option()}".strip()
 
 
 def _database_is_postgresql():

@@ -110,9 +110,45 @@ def start(moment):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         part for part in (str(SHIM_DIRECTORY), os.environ.get("PYTHONPATH", "")) if part
     )
-    option = f"-c {DATABASE_SETTING}={offset:.6f}s"
-    os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {option}".strip()
+    os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {database_option()}".strip()
     return offset
+
+
+def database_option():
+    """The libpq option that carries the session's offset to ``jeonju_now()``."""
+    return f"-c {DATABASE_SETTING}={_session['offset'] or 0.0:.6f}s"
+
+
+def _database_clock(execute, sql, params, many, context):
+    """Keep PostgreSQL's ``jeonju_now()`` where this process's clock stands while a test pins its own moment.
+
+    Outside a pinned moment the offset of the session (``PGOPTIONS``) holds. Inside one it is set before every
+    statement, on the raw cursor (not counted as a query): a rolled-back test transaction takes it back with it, and
+    a committed one is put right by the first statement after the pin ends."""
+    import time
+
+    import time_machine
+
+    connection = context["connection"]
+    if connection.vendor == "postgresql":
+        pinned = None
+        if time_machine.escape_hatch.is_travelling():
+            offset = time.time() - time_machine.escape_hatch.time.time()
+            if abs(offset - (_session["offset"] or 0.0)) > 1.0:
+                pinned = offset
+        if pinned is not None or getattr(connection, "_pinned_clock", False):
+            value = pinned if pinned is not None else (_session["offset"] or 0.0)
+            context["cursor"].cursor.execute(
+                "SELECT set_config(%s, %s, false)", [DATABASE_SETTING, f"{value:.6f} seconds"]
+            )
+            connection._pinned_clock = pinned is not None
+    return execute(sql, params, many, context)
+
+
+def follow_pinned_clocks(connection, **kwargs):
+    """``connection_created`` receiver: the database follows ``time_machine.travel`` inside tests."""
+    if _database_clock not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_database_clock)
 
 
 def session_moment():

@@ -99,3 +99,17 @@ def test_a_random_moment_printed_by_ci_is_read_back_as_the_same_moment():
     moment = session_clock.draw(random.Random(7), real_now=REAL_NOW)
     assert session_clock.parse(session_clock.format_moment(moment)) == moment
     assert session_clock.format_moment(moment) in session_clock.describe(moment)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_follows_a_moment_that_a_test_pins_and_returns_after_it():
+    def database_now():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT jeonju_now()")
+            return cursor.fetchone()[0]
+
+    pinned = datetime.datetime(2029, 2, 28, 23, 59, 30, tzinfo=KST)
+    with time_machine.travel(pinned, tick=False):
+        assert abs(database_now() - pinned) < datetime.timedelta(seconds=2)
+    assert abs(database_now() - _expected_now()) < datetime.timedelta(seconds=10)

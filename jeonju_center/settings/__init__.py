@@ -155,9 +155,11 @@ else:
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A request waiting on a row lock answers "try again" instead of hanging a worker.
+    # A request waiting on a row lock answers "try again" instead of hanging a worker. An explicit options
+    # string replaces libpq's PGOPTIONS, so what the environment asks for there is kept after it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
+        "options",
+        f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)} {env.str('PGOPTIONS', default='')}".strip(),
     )
 
 # --- Cache --------------------------------------------------------------------------------------
