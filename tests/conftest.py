@@ -99,7 +99,7 @@ def celery_worker_process(transactional_db):
     broker_url = _redis_broker_url()
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
-        **os.environ,
+        **session_clock.subprocess_environment(),
         "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
         "DJANGO_ENV": "development",
         "DATABASE_URL": _database_url_for_subprocess(),

@@ -20,6 +20,7 @@ nothing of Django: ``.ci/run`` calls it before anything is configured.
 import datetime
 import os
 import random
+import re
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ HORIZON = datetime.timedelta(days=730)
 OFFSET_VARIABLE = "JEONJU_TEST_CLOCK_OFFSET"
 # PostgreSQL's jeonju_now() adds this setting to now(); see jeonju_center/common/migrations.
 DATABASE_SETTING = "jeonju.clock_offset"
+TRANSACTION_STATUS_INERROR = 3  # psycopg2.extensions.TRANSACTION_STATUS_INERROR
 SHIM_DIRECTORY = Path(__file__).resolve().parent / "clock_shim"
 
 _session = {"moment": None, "offset": None}
@@ -136,11 +138,14 @@ def _database_clock(execute, sql, params, many, context):
             offset = time.time() - time_machine.escape_hatch.time.time()
             if abs(offset - (_session["offset"] or 0.0)) > 1.0:
                 pinned = offset
-        if pinned is not None or getattr(connection, "_pinned_clock", False):
+        raw = connection.connection
+        # Not in a failed transaction: there only the ROLLBACK (TO SAVEPOINT) that is coming may run.
+        usable = raw is not None and raw.get_transaction_status() != TRANSACTION_STATUS_INERROR
+        if usable and (pinned is not None or getattr(connection, "_pinned_clock", False)):
             value = pinned if pinned is not None else (_session["offset"] or 0.0)
-            context["cursor"].cursor.execute(
-                "SELECT set_config(%s, %s, false)", [DATABASE_SETTING, f"{value:.6f} seconds"]
-            )
+            # A cursor of its own: the statement's may be a named (server-side) one that runs once.
+            with raw.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, false)", [DATABASE_SETTING, f"{value:.6f} seconds"])
             connection._pinned_clock = pinned is not None
     return execute(sql, params, many, context)
 
@@ -149,6 +154,33 @@ def follow_pinned_clocks(connection, **kwargs):
     """``connection_created`` receiver: the database follows ``time_machine.travel`` inside tests."""
     if _database_clock not in connection.execute_wrappers:
         connection.execute_wrappers.append(_database_clock)
+
+
+def current_offset():
+    """Seconds between this process's clock, as a test may have pinned it, and the real one."""
+    import time
+
+    import time_machine
+
+    if not time_machine.escape_hatch.is_travelling():
+        return 0.0
+    return time.time() - time_machine.escape_hatch.time.time()
+
+
+def subprocess_environment(environ=None):
+    """``environ`` (default: this process's) for a subprocess that must stand where this process's clock stands
+    now, a moment a test pinned included."""
+    environ = dict(os.environ if environ is None else environ)
+    offset = current_offset()
+    if not offset:
+        return environ
+    environ[OFFSET_VARIABLE] = repr(offset)
+    environ["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(SHIM_DIRECTORY), environ.get("PYTHONPATH", "")) if part
+    )
+    options = re.sub(rf"-c {re.escape(DATABASE_SETTING)}=\S+", "", environ.get("PGOPTIONS", ""))
+    environ["PGOPTIONS"] = f"{options.strip()} -c {DATABASE_SETTING}={offset:.6f}s".strip()
+    return environ
 
 
 def session_moment():

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection, transaction
 
+from tests import session_clock
 from tests.conftest import (
     REPO_ROOT,
     _database_is_postgresql,
@@ -78,7 +79,11 @@ def wait_until_settled(read, quiet=1.5, timeout=20.0):
 def _subprocess_env(application_name, **overrides):
     """The environment of a portal process on the test database; ``application_name`` marks its
     PostgreSQL connections so a test can find (and terminate) exactly those."""
-    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
+    env = {
+        key: value
+        for key, value in session_clock.subprocess_environment().items()
+        if key not in _SCRUBBED_ENV
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="jeonju_center.settings",
         DJANGO_ENV="development",

@@ -49,7 +49,14 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Every test here runs at one moment (a Wednesday morning in Korea): dates built from it cannot go stale at midnight.
+MOMENT = timezone.make_aware(datetime.datetime(2027, 5, 12, 10, 0))
+TODAY = MOMENT.date()
+
+
+@pytest.fixture(autouse=True)
+def _at_moment(time_machine):
+    time_machine.move_to(MOMENT)
 
 
 @pytest.fixture(autouse=True)

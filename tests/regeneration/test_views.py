@@ -28,7 +28,14 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 D = decimal.Decimal
-NOW = timezone.now()
+# Every test here runs at one moment (a Wednesday morning in Korea): dates built from it cannot go stale at midnight.
+MOMENT = timezone.make_aware(datetime.datetime(2027, 5, 12, 10, 0))
+NOW = MOMENT
+
+
+@pytest.fixture(autouse=True)
+def _at_moment(time_machine):
+    time_machine.move_to(MOMENT)
 
 
 def _public_house(status=HouseStatus.IN_USE, **kwargs):

@@ -53,7 +53,14 @@ pytestmark = pytest.mark.django_db
 
 READ = "social_economy:read"
 WRITE = "consulting:write"
-LONG_AGO = timezone.now() - datetime.timedelta(days=30)
+# Every test here runs at one moment (a Wednesday morning in Korea): dates built from it cannot go stale at midnight.
+MOMENT = timezone.make_aware(datetime.datetime(2027, 5, 12, 10, 0))
+LONG_AGO = MOMENT - datetime.timedelta(days=30)
+
+
+@pytest.fixture(autouse=True)
+def _at_moment(time_machine):
+    time_machine.move_to(MOMENT)
 
 
 @pytest.fixture
