@@ -107,6 +107,8 @@ def start(moment):
     real_now = datetime.datetime.now(datetime.UTC)
     offset = (moment - real_now).total_seconds()
     time_machine.travel(moment, tick=True).start()
+    # time-machine's clock starts ticking at the first reading: read it now, so the offset holds from here on.
+    datetime.datetime.now()
     _session.update(moment=moment, offset=offset)
     os.environ[OFFSET_VARIABLE] = repr(offset)
     os.environ["PYTHONPATH"] = os.pathsep.join(

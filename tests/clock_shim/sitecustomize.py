@@ -12,3 +12,5 @@ if _offset:
     time_machine.travel(
         datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=float(_offset)), tick=True
     ).start()
+    # The clock ticks from its first reading (time-machine): read it at once so the offset holds.
+    datetime.datetime.now()
