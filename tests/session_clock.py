@@ -104,7 +104,11 @@ def start(moment):
     and PostgreSQL connections made from now on."""
     import time_machine
 
-    real_now = datetime.datetime.now(datetime.UTC)
+    # Already moved when this process was started by a moved one (pytest-xdist's workers): measure from the real clock.
+    if time_machine.escape_hatch.is_travelling():
+        real_now = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.UTC)
+    else:
+        real_now = datetime.datetime.now(datetime.UTC)
     offset = (moment - real_now).total_seconds()
     time_machine.travel(moment, tick=True).start()
     # time-machine's clock starts ticking at the first reading: read it now, so the offset holds from here on.
