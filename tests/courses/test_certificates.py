@@ -24,14 +24,31 @@ pytestmark = pytest.mark.django_db
 # --- a small, honest PDF reader: objects, streams, ToUnicode maps and the text shown ----------------
 
 
+_STREAM_START = re.compile(rb"stream\r?\n")
+
+
 def _objects(pdf):
-    return {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+    """Object number → body. A stream is skipped by its /Length, never searched: compressed bytes may contain
+    "endobj" or "endstream" (whether they do depends on the text, such as the date printed)."""
+    objects, position = {}, 0
+    header = re.compile(rb"(\d+) 0 obj\s*")
+    while match := header.search(pdf, position):
+        end = pdf.index(b"endobj", match.end())
+        body_start = match.end()
+        stream = _STREAM_START.search(pdf, body_start, end)
+        if stream and b"/Length" in pdf[body_start : stream.start()]:
+            length = int(re.search(rb"/Length (\d+)", pdf[body_start : stream.start()]).group(1))
+            end = pdf.index(b"endobj", stream.end() + length)
+        objects[int(match.group(1))] = pdf[body_start:end]
+        position = end + len(b"endobj")
+    return objects
 
 
 def _stream(body):
-    match = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-    data = match.group(1)
-    return zlib.decompress(data) if b"/FlateDecode" in body[: match.start()] else data
+    start = _STREAM_START.search(body)
+    length = int(re.search(rb"/Length (\d+)", body[: start.start()]).group(1))
+    data = body[start.end() : start.end() + length]
+    return zlib.decompress(data) if b"/FlateDecode" in body[: start.start()] else data
 
 
 def _to_unicode(cmap):
