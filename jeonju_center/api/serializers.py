@@ -35,6 +35,24 @@ def _identity(value):
     return value
 
 
+def _with_blank_choices_declared(model, fields):
+    """A choice column that may be blank ("심사 전") sends "" as it is: DRF drops ``allow_blank`` from read-only
+    fields, so the schema's enum would not list it. Declaring it puts "" in the schema (a blank enum beside the
+    choices) without changing a byte of the responses."""
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    for name, field in fields.items():
+        model_field = concrete.get(field.source or name)
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and model_field is not None
+            and model_field.choices
+            and model_field.blank
+            and not model_field.null
+        ):
+            field.allow_blank = True
+    return fields
+
+
 class FastModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer that introspects its model once per class and language.
 
@@ -56,7 +74,7 @@ class FastModelSerializer(serializers.ModelSerializer):
         key = (type(self), get_language())
         prototype = _prototypes.get(key)
         if prototype is None:
-            prototype = _prototypes[key] = super().get_fields()
+            prototype = _prototypes[key] = _with_blank_choices_declared(self.Meta.model, super().get_fields())
         return {
             name: copy.copy(field) if type(field) in _PLAIN_FIELDS else copy.deepcopy(field)
             for name, field in prototype.items()
