@@ -12,7 +12,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jeonju_center.common.models import Dong
-from jeonju_center.demo.base import CITIZENS_PER_SCALE, DEMO_STAFF_USERNAME, citizen_username
+from jeonju_center.demo.base import (
+    CITIZENS_PER_SCALE,
+    DEMO_CITIZEN_USERNAME,
+    DEMO_STAFF_USERNAME,
+    citizen_username,
+)
 
 from .completion import demo_certificate_code
 from .models import (
@@ -168,6 +173,9 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
     )
     place = rng.choice(PLACES)
     summary = f"{track.name} 분야 시민강좌, {session_count}회 과정"
+    # Drawn in the order the demo always drew them; the description quotes the same percentage.
+    instructor_bio = rng.choice(INSTRUCTOR_BIOS)
+    completion_percent = rng.choice([70, 80, 80, 80, 100])
     course = Course(
         title=title,
         slug=f"{track.slug}-{index + 1:03d}",
@@ -175,10 +183,10 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
         summary=summary,
         description=(
             f"{title} 과정은 전주시민 누구나 함께 배우고 나누는 {track.name} 강좌입니다. "
-            f"{session_count}회에 걸쳐 강의와 실습, 토론을 진행하며 출석률 80% 이상이면 수료증을 드립니다."
+            f"{session_count}회에 걸쳐 강의와 실습, 토론을 진행하며 출석률 {completion_percent}% 이상이면 수료증을 드립니다."
         ),
         instructor_name=instructor_name,
-        instructor_bio=rng.choice(INSTRUCTOR_BIOS),
+        instructor_bio=instructor_bio,
         place=place,
         audience=CourseAudience.DONG_RESIDENTS if audience_dongs else CourseAudience.EVERYONE,
         capacity=capacity,
@@ -187,7 +195,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
         enrollment_closes_at=closes_at,
         cancellation_deadline=cancellation_deadline,
         fee=fee,
-        completion_percent=rng.choice([70, 80, 80, 80, 100]),
+        completion_percent=completion_percent,
         status=status,
         is_published=status != CourseStatus.PREPARING or rng.random() < 0.5,
     )
@@ -381,6 +389,7 @@ def seed(ctx):
             )
     Attendance.objects.bulk_create(attendance, batch_size=2000)
 
+    summary.append(_demo_citizen_enrollments(ctx, staff_id))
     summary += [
         f"courses: {len(new_courses)} created, {Course.objects.count()} total",
         f"course sessions: {len(sessions)} created, {CourseSession.objects.count()} total",
@@ -388,3 +397,91 @@ def seed(ctx):
         f"attendance: {len(attendance)} created, {Attendance.objects.count()} total",
     ]
     return summary
+
+
+def _demo_citizen_enrollments(ctx, staff_id):
+    """The demo citizen's own enrolments, one in each state a citizen meets on /me/: a seat in a course still to
+    come, a place on a waiting list, a cancelled application and a finished course with its certificate."""
+    User = get_user_model()
+    citizen = User.objects.filter(username=DEMO_CITIZEN_USERNAME).first()
+    if citizen is None or Enrollment.objects.filter(user=citizen).exists():
+        return "demo citizen's enrolments: kept"
+    now = _aware(ctx.today, datetime.time(9, 0))  # as the rest of the plan: the same data for the same day
+    open_courses = list(
+        Course.objects.filter(
+            status=CourseStatus.RECRUITING,
+            is_published=True,
+            audience=CourseAudience.EVERYONE,
+            enrollment_opens_at__lte=now,
+            enrollment_closes_at__gt=now,
+        ).order_by("slug")
+    )
+    confirmed_counts = {
+        course.pk: course.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
+        for course in open_courses
+    }
+    waiting_counts = {
+        course.pk: course.enrollments.filter(status=EnrollmentStatus.WAITING).count()
+        for course in open_courses
+    }
+    with_seats = [course for course in open_courses if confirmed_counts[course.pk] < course.capacity]
+    full = [
+        course
+        for course in open_courses
+        if confirmed_counts[course.pk] >= course.capacity
+        and waiting_counts[course.pk] < course.waitlist_limit
+    ]
+    finished = (
+        Course.objects.filter(status=CourseStatus.FINISHED, audience=CourseAudience.EVERYONE, fee=0)
+        .order_by("-slug")
+        .first()
+    )
+    consent = {"consent_version": CONSENT_VERSION, "applicant_dong_id": citizen.dong_id}
+    created = []
+    if with_seats:
+        requested = now - datetime.timedelta(days=2)
+        created.append(
+            Enrollment(
+                course=with_seats[0], user=citizen, status=EnrollmentStatus.CONFIRMED, requested_at=requested,
+                confirmed_at=requested, consented_at=requested, **consent,
+            )
+        )  # fmt: skip
+    if full:
+        requested = now - datetime.timedelta(hours=5)
+        created.append(
+            Enrollment(
+                course=full[0], user=citizen, status=EnrollmentStatus.WAITING, requested_at=requested,
+                consented_at=requested, **consent,
+            )
+        )  # fmt: skip
+    if len(with_seats) > 1:
+        requested = now - datetime.timedelta(days=3)
+        created.append(
+            Enrollment(
+                course=with_seats[1], user=citizen, status=EnrollmentStatus.CANCELLED, requested_at=requested,
+                confirmed_at=requested, consented_at=requested, cancelled_at=requested + datetime.timedelta(hours=20),
+                cancel_reason=CancelReason.BY_USER, **consent,
+            )
+        )  # fmt: skip
+    if finished is not None:
+        sessions = list(finished.sessions.order_by("date", "start_time"))
+        last = sessions[-1]
+        requested = finished.enrollment_opens_at + datetime.timedelta(hours=1)
+        number = f"JUIC-{last.date.year}-{finished.slug.rsplit('-', 1)[-1]}-900"
+        completed = Enrollment(
+            course=finished, user=citizen, status=EnrollmentStatus.CONFIRMED, requested_at=requested,
+            confirmed_at=requested, consented_at=requested, is_completed=True,
+            completed_at=_aware(last.date, last.end_time) + datetime.timedelta(days=1),
+            certificate_number=number, certificate_code=demo_certificate_code(number), **consent,
+        )  # fmt: skip
+        created.append(completed)
+    Enrollment.objects.bulk_create(created)
+    if finished is not None:
+        Attendance.objects.bulk_create(
+            Attendance(
+                session=session, enrollment=completed, is_present=True, checked_by_id=staff_id,
+                checked_at=_aware(session.date, session.end_time),
+            )
+            for session in sessions
+        )  # fmt: skip
+    return f"demo citizen's enrolments: {len(created)} created"

@@ -5,10 +5,12 @@ every run; rows are keyed on natural keys and only the missing ones are created.
 """
 
 import datetime
+import random
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Value, When
 
+from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import Dong
 from social_economy.models import COOPERATIVE_TYPES, Organization, OrganizationType, Sector
 
@@ -70,6 +72,70 @@ THEMES = {
 }
 
 SUFFIXES = ["공동체", "두레", "사람들", "모임", "협동체", "연구회"]
+# What a community says about itself: one sentence of what it does, one of what it wants next.
+ACTIVITY_SENTENCES = {
+    ActivityField.FOOD: [
+        "지역 농가에서 받은 재료로 반찬과 도시락을 만들어 홀로 사는 어르신 댁에 나눕니다.",
+        "전주 콩나물과 제철 채소로 만든 먹거리를 매달 골목 장터에서 팝니다.",
+        "마을 부엌을 함께 쓰며 청년과 어르신이 서로의 요리법을 배웁니다.",
+    ],
+    ActivityField.CRAFT: [
+        "전주 한지와 전통 공예 기법으로 생활용품을 만들어 공방과 장터에서 선보입니다.",
+        "주민들이 직접 만든 공예품을 한옥마을 관광객에게 소개하고 수익을 나눕니다.",
+        "버려지는 천과 나무를 다시 살려 쓸모 있는 물건으로 만드는 수업을 엽니다.",
+    ],
+    ActivityField.CARE: [
+        "이웃끼리 아이를 돌봐 주는 품앗이로 맞벌이 가정의 방과 후 시간을 채웁니다.",
+        "혼자 사는 어르신을 주 2회 찾아뵙고 안부를 살피며 말벗이 되어 드립니다.",
+    ],
+    ActivityField.CULTURE: [
+        "골목 곳곳에서 작은 공연과 전시를 열어 이웃이 함께 즐기는 자리를 만듭니다.",
+        "마을 이야기를 기록해 사진과 영상으로 남기고 해마다 마을 잔치에서 상영합니다.",
+    ],
+    ActivityField.ENVIRONMENT: [
+        "일회용품 줄이기 캠페인과 다시 쓰는 장터로 마을의 쓰레기를 줄여 갑니다.",
+        "전주천 주변을 정기적으로 청소하고 하천 생태를 살피는 활동을 합니다.",
+    ],
+    ActivityField.EDUCATION: [
+        "마을 어른들이 선생님이 되어 아이들에게 골목의 역사와 생활 기술을 가르칩니다.",
+        "주민 누구나 참여하는 인문학 강좌와 독서 모임을 매달 엽니다.",
+    ],
+    ActivityField.VILLAGE_MANAGEMENT: [
+        "낡은 담장과 골목길을 주민 손으로 고치고 꽃길을 가꿉니다.",
+        "빈집과 자투리 땅을 쉼터로 바꾸고 마을 공동 공간을 함께 관리합니다.",
+    ],
+    ActivityField.URBAN_FARMING: [
+        "옥상과 자투리 땅에 텃밭을 일구어 수확한 채소를 이웃과 나눕니다.",
+        "도시 양봉과 텃밭 교육으로 아이들에게 먹거리가 자라는 과정을 보여 줍니다.",
+    ],
+    ActivityField.TOURISM: [
+        "주민 해설사가 골목과 한옥의 이야기를 들려주는 마을 여행을 운영합니다.",
+        "여행객이 마을에 머물며 전통 음식과 공예를 체험하는 프로그램을 꾸립니다.",
+    ],
+    ActivityField.OTHER: [
+        "이웃이 안 쓰는 물건을 나누는 장터와 작은 카페를 함께 운영합니다.",
+    ],
+}
+NEXT_STEPS = [
+    "앞으로 협동조합으로 발전해 마을에 일자리를 만드는 것이 목표입니다.",
+    "더 많은 이웃이 참여할 수 있도록 활동 공간을 넓혀 가고 있습니다.",
+    "전주시와 센터의 지원으로 활동을 이어 가며 자립을 준비하고 있습니다.",
+    "인근 학교, 복지관과 손잡고 활동 범위를 넓힐 계획입니다.",
+]
+SITE_VISIT_NOTES = [
+    "활동 공간을 둘러보고 회계 장부와 증빙을 함께 점검함.",
+    "대표와 회원들을 만나 운영의 어려움을 듣고 다음 단계 지원을 안내함.",
+    "판매 중인 생산품의 포장과 가격을 살피고 개선 방향을 제안함.",
+    "회원 모임에 참석해 역할 분담과 의사결정 방식을 함께 정리함.",
+    "보조금 집행 계획을 확인하고 정산 서류 작성 요령을 안내함.",
+]
+KIND_PHRASES = {
+    CommunityKind.VILLAGE: "마을공동체",
+    CommunityKind.STARTUP: "소규모 창업 공동체",
+    CommunityKind.APARTMENT: "아파트 공동체",
+    CommunityKind.SCHOOL_COOPERATIVE: "학교협동조합",
+    CommunityKind.OTHER: "공동체",
+}
 APARTMENT_BRANDS = ["휴먼시아", "부영", "e편한세상", "우미린", "호반베르디움", "주공", "한신휴플러스", "더샵"]
 SCHOOL_LEVELS = ["초등학교", "중학교", "고등학교"]
 
@@ -182,6 +248,18 @@ def _plan_fate(rng, cohort, today, forced_graduate):
     return CommunityStatus.ACTIVE, 3, Decision.KEEP
 
 
+def _description(name, kind, activity, *, dong_name, cohort):
+    # A generator of its own: the text does not shift the draws of the rest of the plan.
+    rng = random.Random(f"ondure-description:{cohort}:{name}")
+    return " ".join(
+        [
+            f"{with_particle(name, '은/는')} {dong_name} 주민들이 모여 {cohort}년에 시작한 {KIND_PHRASES[kind]}입니다.",
+            rng.choice(ACTIVITY_SENTENCES[activity]),
+            rng.choice(NEXT_STEPS),
+        ]
+    )
+
+
 def _plan_community(rng, fake, cohort, kind, dongs, used, today, forced_graduate):
     dong_index = rng.randrange(len(dongs))
     name, activity, complex_name = _plan_name(rng, kind, dongs[dong_index].name, used)
@@ -197,7 +275,7 @@ def _plan_community(rng, fake, cohort, kind, dongs, used, today, forced_graduate
         selected_on=selected_on,
         apartment_complex=complex_name,
         activity_field=activity,
-        description=f"{name}은(는) {fake.sentence()} {fake.sentence()}",
+        description=_description(name, kind, activity, dong_name=dongs[dong_index].name, cohort=cohort),
         members_count=members_count,
         status=status,
         leader_name=leader_name,
@@ -272,11 +350,10 @@ def _plan_supports(rng, fake, kind, year, offset, today):
         education = (SupportProgram.Kind.GRANT_ACCOUNTING_SCHOOL, "보조금 집행·정산 사전 교육 이수")
     else:
         education = (SupportProgram.Kind.COOPERATIVE_EDUCATION, "협동조합 설립 실무 교육 이수")
-    visit = SupportRecord(
-        kind=Kind.SITE_VISIT,
-        supported_on=_date(rng, year, (6, 9)),
-        notes=f"현장 방문: {fake.sentence()}",
-    )
+    visit_on = _date(rng, year, (6, 9))
+    # A generator of its own for the text, so the rest of the plan draws as before.
+    visit_note = random.Random(f"ondure-visit:{kind}:{visit_on}").choice(SITE_VISIT_NOTES)
+    visit = SupportRecord(kind=Kind.SITE_VISIT, supported_on=visit_on, notes=f"현장 방문: {visit_note}")
     supports = [
         (grant, grant_program),
         (
@@ -353,6 +430,7 @@ def _graduate_organization(community, dong, taken):
     if existing:
         return existing
     base = community.name.rsplit(" ", 1)[0]
+    quoted_name = f"'{community.name}'"
     return Organization.objects.create(
         name=f"{base} 협동조합",
         org_type=OrganizationType.COOPERATIVE,
@@ -361,7 +439,7 @@ def _graduate_organization(community, dong, taken):
         founded_on=community.graduated_on,
         members_count=community.members_count if (community.members_count or 0) >= 5 else None,
         description=(
-            f"온두레 공동체 '{community.name}'이(가) {community.graduated_on:%Y}년 협동조합으로 전환했습니다."
+            f"온두레 공동체 {with_particle(quoted_name, '이/가')} {community.graduated_on:%Y}년 협동조합으로 전환했습니다."
         ),
     )
 

@@ -7,12 +7,14 @@ does not shift them; only the council meetings are placed around ``ctx.today``.
 """
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import Dong
 
 from .models import (
@@ -241,6 +243,25 @@ AGENDAS = [
 ]
 
 
+MINUTE_SENTENCES = [
+    "위원장이 지난 회의의 결정 사항과 추진 경과를 보고함.",
+    "총무가 주민 설문 결과를 공유하고 우선 과제를 함께 정리함.",
+    "참석 위원들이 골목 주민들의 의견을 전하고 보완할 점을 나눔.",
+    "도시재생지원센터 담당자가 관련 예산과 일정을 설명함.",
+    "다음 회의 전까지 세부 계획안을 마련해 위원들에게 돌리기로 함.",
+    "주민 참여를 넓히기 위해 마을 소식지와 안내문을 함께 만들기로 함.",
+    "상인회와 노인회의 의견을 듣는 간담회를 따로 열기로 함.",
+]
+
+
+def _minutes(agenda, *, council_name, number):
+    """Published minutes in the council's voice: the agenda, then three things said or decided."""
+    # A generator of its own: the text does not shift the draws of the rest of the demo.
+    rng = random.Random(f"regeneration-minutes:{council_name}:{number}")
+    said = rng.sample(MINUTE_SENTENCES, 3)
+    return " ".join([f"{with_particle(agenda, '을/를')} 주요 안건으로 다룸.", *said])
+
+
 def _date_between(rng, start, end):
     return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
@@ -403,7 +424,7 @@ def _seed_council_life(ctx):
             agenda = rng.choice(AGENDAS)
             held = months_back >= 0
             published = number <= 4
-            minutes = f"{agenda}에 대해 논의함. " + fake.paragraph(nb_sentences=3) if held else ""
+            minutes = _minutes(agenda, council_name=council.name, number=number) if held else ""
             meeting_specs.append(
                 CouncilMeeting(
                     council=council,

@@ -379,7 +379,7 @@ def _seed_survey(ctx, organizations, products_by_org):
             "starts_on": datetime.date(2016, 4, 1),
             "ends_on": datetime.date(2016, 11, 30),
             "status": SurveyCampaign.Status.CLOSED,
-            "description": "전주시 사회적경제조직 약 300곳의 생산품·서비스를 전수조사해 DB를 구축합니다.",
+            "description": "전주시 사회적경제조직 약 300곳의 생산품·서비스를 전수조사해 생산품 데이터베이스를 구축합니다.",
         },
     )
     channels = list(SalesChannel.objects.order_by("code"))

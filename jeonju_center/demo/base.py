@@ -22,6 +22,7 @@ from jeonju_center.partners.services import partner_key_create
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
 DEMO_CITIZEN_EMAIL = "citizen@example.com"
+DEMO_CITIZEN_USERNAME = "demo-citizen"
 # One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
 DEMO_TEAM_ACCOUNTS = [
     ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
@@ -131,7 +132,7 @@ def _demo_partner_key():
 def _demo_citizen(User):
     """A citizen who can sign in on the public site right away (e-mail already verified)."""
     citizen, created = User.objects.get_or_create(
-        username="demo-citizen", defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL}
+        username=DEMO_CITIZEN_USERNAME, defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL}
     )
     if created:
         citizen.set_password(DEMO_STAFF_PASSWORD)
