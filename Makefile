@@ -20,14 +20,18 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: set up, migrate, load demo data and serve http://127.0.0.1:8000 (SQLite, tasks inline by default)
+# Links in e-mails point at the address served here (make run PORT=8811 → :8811) unless PORTAL_URL says otherwise.
+RUN_ENV := PORTAL_URL="$${PORTAL_URL:-http://$(HOST):$(PORT)}"
+
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Portal:      http://$(HOST):$(PORT)/"
 	@echo "  Back office: http://$(HOST):$(PORT)/admin/   (demo staff login printed above)"
+	@echo "  E-mails:     printed here, and kept in the back office under 발송 메일 (/admin/common/outboxemail/)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole test suite (on PostgreSQL when DATABASE_URL points at it).
 ## make test CLOCK=random (or CLOCK=2027-06-20T23:50+09:00, or TEST_CLOCK=… in the environment) runs the
