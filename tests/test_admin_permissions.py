@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from jeonju_center.accounts.models import User
 from jeonju_center.common.teams import (
+    ACCESS_LOG_REVIEWERS,
     CENTER_ADMINS,
     EDUCATION_TEAM,
     PERSONAL_DATA_VIEWERS,
@@ -39,6 +40,7 @@ EXPECTED = {
     EDUCATION_TEAM: ({"courses"}, {"common.dong", "accounts.user"}),
     CENTER_ADMINS: (CENTER_APPS, set()),
     PERSONAL_DATA_VIEWERS: (set(), set()),
+    ACCESS_LOG_REVIEWERS: (set(), {"common.personaldataaccess"}),
     None: (set(), set()),  # a staff account in no group
 }
 

@@ -13,7 +13,8 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .teams import CENTER_ADMINS
+from .personal_data import ACCESS_LOG_REVIEW_PERMISSION
+from .teams import ACCESS_LOG_REVIEWERS, CENTER_ADMINS
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class DashboardItem:
     model: str  # "app_label.model_name": shown only to viewers allowed to view that model
     level: str = "info"  # "info" | "warning" (needs action soon)
     detail: str = ""
+    # Shown only to viewers holding this permission ("app_label.codename"); default: view permission of ``model``.
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,13 @@ def panels_for(user):
     teams = set(user.groups.values_list("name", flat=True))
     everything = user.is_superuser or CENTER_ADMINS in teams
     return sorted(
-        (panel for panel in _panels.values() if everything or panel.team in teams),
+        (
+            panel
+            for panel in _panels.values()
+            if everything
+            or panel.team in teams
+            or (panel.key == "center_admin" and ACCESS_LOG_REVIEWERS in teams)
+        ),
         key=lambda panel: (panel.order, panel.key),
     )
 
@@ -61,7 +70,7 @@ def visible_items(user, panel, *, today):
     return [
         item
         for item in panel.items(today=today)
-        if user.has_perm("{}.view_{}".format(*item.model.split(".")))
+        if user.has_perm(item.permission or "{}.view_{}".format(*item.model.split(".")))
     ]
 
 
@@ -85,6 +94,7 @@ def center_admin_items(*, today):
                 count=PersonalDataAccess.objects.filter(accessed_at__gte=start, accessed_at__lt=end).count(),
                 url=reverse("admin:common_personaldataaccess_review"),
                 model="common.personaldataaccess",
+                permission=ACCESS_LOG_REVIEW_PERMISSION,
                 level="warning",
             )
         )

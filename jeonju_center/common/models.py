@@ -130,6 +130,8 @@ class PersonalDataAccess(models.Model):
         SEARCH = "search", _("검색")
         EXPORT = "export", _("내보내기")
         DOWNLOAD = "download", _("파일 내려받기")
+        # A staff account's rights changed (groups, permissions, staff or superuser status): who may see what.
+        RIGHTS = "rights", _("권한 변경")
 
     accessed_at = models.DateTimeField(_("접근 일시"), default=timezone.now, db_index=True)
     staff = models.ForeignKey(

@@ -18,6 +18,11 @@ SOCIAL_ECONOMY_TEAM = "사회적경제팀"  # social economy and Ondure communit
 EDUCATION_TEAM = "교육팀"  # citizen courses
 CENTER_ADMINS = "센터 관리자"
 PERSONAL_DATA_VIEWERS = "개인정보 열람"
+# Reviews the access log monthly. Kept apart from 개인정보 열람 and 센터 관리자: whoever unmasks personal data must
+# not also sign off the log of that unmasking (separation of duties, 안전성 확보조치 기준 제8조).
+ACCESS_LOG_REVIEWERS = "접근기록 점검"
+# Groups that only a superuser may grant or withdraw (see jeonju_center/accounts/admin.py).
+PRIVILEGED_GROUPS = (PERSONAL_DATA_VIEWERS, ACCESS_LOG_REVIEWERS)
 
 TEAMS = {
     REGENERATION_TEAM: _("도시재생팀"),
@@ -25,6 +30,7 @@ TEAMS = {
     EDUCATION_TEAM: _("교육팀"),
     CENTER_ADMINS: _("센터 관리자"),
     PERSONAL_DATA_VIEWERS: _("개인정보 열람"),
+    ACCESS_LOG_REVIEWERS: _("접근기록 점검"),
 }
 
 
@@ -58,6 +64,7 @@ CENTER_ADMIN_APPS = (
 )
 
 PERSONAL_DATA_PERMISSION = ("common", "view_personal_data")
+ACCESS_LOG_REVIEW_PERMISSIONS = ("common.view_personaldataaccess", "common.review_access_log")
 
 
 def _permissions(*, apps=(), codes=()):
@@ -74,11 +81,13 @@ def team_permissions(team):
     """The permissions the group ``team`` must have, as a queryset."""
     if team == PERSONAL_DATA_VIEWERS:
         return _permissions(codes=[".".join(PERSONAL_DATA_PERMISSION)])
+    if team == ACCESS_LOG_REVIEWERS:
+        return _permissions(codes=ACCESS_LOG_REVIEW_PERMISSIONS)
     if team == CENTER_ADMINS:
-        # Everything except the personal-data permission; the access log itself is view-only by design.
-        app_label, codename = PERSONAL_DATA_PERMISSION
+        # Everything except unmasking personal data and signing off the access log; the log itself is view-only
+        # by design.
         return _permissions(apps=CENTER_ADMIN_APPS).exclude(
-            content_type__app_label=app_label, codename=codename
+            content_type__app_label="common", codename__in=[PERSONAL_DATA_PERMISSION[1], "review_access_log"]
         )
     return _permissions(apps=TEAM_APPS[team], codes=TEAM_EXTRA_PERMISSIONS.get(team, ()))
 

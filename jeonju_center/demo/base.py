@@ -9,6 +9,7 @@ from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import (
+    ACCESS_LOG_REVIEWERS,
     CENTER_ADMINS,
     EDUCATION_TEAM,
     PERSONAL_DATA_VIEWERS,
@@ -29,6 +30,8 @@ DEMO_TEAM_ACCOUNTS = [
     ("social", "사회적경제팀 담당자", [SOCIAL_ECONOMY_TEAM]),
     ("edu", "교육팀 담당자", [EDUCATION_TEAM]),
     ("manager", "센터 관리자", [CENTER_ADMINS, PERSONAL_DATA_VIEWERS]),
+    # The monthly access-log review is someone else's: the manager unmasks, the privacy officer checks.
+    ("privacy", "개인정보 보호 담당자", [ACCESS_LOG_REVIEWERS]),
 ]
 CITIZENS_PER_SCALE = 400
 

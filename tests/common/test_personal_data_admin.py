@@ -17,7 +17,7 @@ from jeonju_center.common.access_log import (
 )
 from jeonju_center.common.models import AccessLogReview, PersonalDataAccess
 from jeonju_center.common.reference import load_all_reference_data
-from jeonju_center.common.teams import CENTER_ADMINS, PERSONAL_DATA_VIEWERS
+from jeonju_center.common.teams import ACCESS_LOG_REVIEWERS, CENTER_ADMINS, PERSONAL_DATA_VIEWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -166,15 +166,19 @@ def test_monthly_review_lists_the_month_per_staff_and_flags_unusual_access(clien
     ]
     assert [row["access"].accessed_at for row in report["flagged"]] == [daytime, night]
 
-    client.force_login(manager)
     url = reverse("admin:common_personaldataaccess_review_month", args=[2026, 10])
+    # The manager whose accesses these are may read the log but not sign its review off.
+    client.force_login(manager)
+    assert client.post(url, {"findings": "이상 없음"}).status_code == 403
+    reviewer = _staff("privacy-officer", ACCESS_LOG_REVIEWERS)
+    client.force_login(reviewer)
     page = client.get(url)
     assert page.status_code == 200 and "업무 시간 외" in page.content.decode()
     assert client.post(url, {"findings": "이상 없음"}).status_code == 302
     review = AccessLogReview.objects.get()
-    assert (review.month, review.record_count, review.reviewed_by) == (month, 3, manager)
+    assert (review.month, review.record_count, review.reviewed_by) == (month, 3, reviewer)
     with pytest.raises(Exception, match="이미 점검"):
-        access_log_review_record(month=month, reviewed_by=manager)
+        access_log_review_record(month=month, reviewed_by=reviewer)
 
 
 def test_only_center_admins_may_open_the_access_log_and_its_review(client, teams):
