@@ -8,15 +8,24 @@ from importlib import import_module
 
 from jeonju_center.partners.changes import extra_read_scopes, track
 from jeonju_center.partners.models import PartnerAPIKey
+from jeonju_center.partners.permissions import staff_may_use
 
 RESOURCE_SCOPES: dict[str, str | None] = {}
+
+
+RESOURCE_MODELS: dict[str, type] = {}
 
 
 def readable_resources(request):
     if isinstance(request.auth, PartnerAPIKey):
         scopes = set(request.auth.scopes)
         return [r for r, allowed in RESOURCE_SCOPES.items() if allowed is None or allowed & scopes]
-    return list(RESOURCE_SCOPES)
+    # A staff session: the public resources and those whose model the account may view in the back office.
+    return [
+        resource
+        for resource, allowed in RESOURCE_SCOPES.items()
+        if allowed is None or staff_may_use(request.user, "GET", RESOURCE_MODELS.get(resource))
+    ]
 
 
 def connect():
@@ -34,6 +43,7 @@ def connect():
     for prefix, viewset, _basename in routes:
         public = getattr(viewset, "public_read", False)
         RESOURCE_SCOPES[prefix] = None if public else {viewset.read_scope, *extra_read_scopes(prefix)}
+        RESOURCE_MODELS[prefix] = viewset.serializer_class.Meta.model
     unknown = {source.resource for source in _tracked()} - set(RESOURCE_SCOPES)
     if unknown:
         raise RuntimeError(f"feed sources name resources without an API route: {sorted(unknown)}")

@@ -22,7 +22,9 @@ ROUTES = sorted(prefix for prefix, _viewset, _basename in all_routes())
 @pytest.fixture
 def staff():
     client = APIClient()
-    client.force_login(User.objects.create_user(username="api-staff", password="x" * 12, is_staff=True))
+    client.force_login(
+        User.objects.create_user(username="api-staff", password="x" * 12, is_staff=True, is_superuser=True)
+    )
     return client
 
 

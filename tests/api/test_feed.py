@@ -175,3 +175,32 @@ def test_a_slow_transaction_is_never_skipped_by_the_cursor():
     assert [event["id"] for event in seen] == ["slow", "fast"]
     assert ChangeEvent.objects.count() == 2
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_a_staff_session_follows_only_what_its_team_may_see_in_the_back_office():
+    from django.contrib.auth.models import Group
+    from rest_framework.test import APIClient
+
+    from jeonju_center.accounts.models import User
+    from jeonju_center.common.teams import EDUCATION_TEAM, SOCIAL_ECONOMY_TEAM, load_team_groups
+
+    load_team_groups()
+
+    def session(team):
+        user = User.objects.create_user(f"staff-{team}", password="x" * 12, is_staff=True)
+        user.groups.add(Group.objects.get(name=team))
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    teacher, social = session(EDUCATION_TEAM), session(SOCIAL_ECONOMY_TEAM)
+    _, start = follow(social, None)
+    record_changes("consulting-cases", [7], "created")
+    record_changes("courses", [8], "updated")
+    assert {(e["resource"], e["id"]) for e in follow(teacher, start)[0]} == {("courses", "8")}
+    assert {(e["resource"], e["id"]) for e in follow(social, start)[0]} == {
+        ("consulting-cases", "7"),
+        ("courses", "8"),
+    }
+    assert teacher.get(FEED, {"resource": "consulting-cases"}).status_code == 403

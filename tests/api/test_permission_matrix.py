@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from jeonju_center.accounts.models import User
 from jeonju_center.api.feed import RESOURCE_SCOPES
 from jeonju_center.api.urls import all_routes
+from jeonju_center.common.teams import EDUCATION_TEAM, REGENERATION_TEAM, TEAM_APPS, load_team_groups
 from jeonju_center.partners.models import PartnerAPIKey
 from jeonju_center.partners.scopes import SCOPES
 from jeonju_center.partners.services import partner_key_revoke
@@ -26,12 +28,30 @@ CLIENT_KINDS = [
     "expired_key",
     "revoked_key",
     "staff",
+    "staff_other_team",
+    "staff_no_group",
 ]
 ROUTES = {prefix: viewset for prefix, viewset, _basename in all_routes()}
 
 
-def make_clients(partner, read_scopes):
-    """Clients of each kind for a resource readable with any of ``read_scopes`` (None: public)."""
+def _owning_team(model):
+    return next((team for team, apps in TEAM_APPS.items() if model._meta.app_label in apps), None)
+
+
+def _staff_client(username, team=None, **extra):
+    user = User.objects.create_user(username=username, password="x" * 12, is_staff=True, **extra)
+    if team:
+        user.groups.add(Group.objects.get(name=team))
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def make_clients(partner, read_scopes, model):
+    """Clients of each kind for a resource of ``model`` readable with any of ``read_scopes`` (None: public).
+
+    Staff sessions: a member of the team that keeps ``model`` in the back office, a member of another team and
+    a staff account in no group."""
     granted = sorted(read_scopes or {"courses:read"})
     others = sorted(set(SCOPES) - set(read_scopes or ()))
 
@@ -47,10 +67,15 @@ def make_clients(partner, read_scopes):
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
         return client
 
-    citizen, staff = APIClient(), APIClient()
+    citizen = APIClient()
     citizen.force_login(User.objects.create_user(username=f"citizen-{partner.pk}", password="x" * 12))
-    staff.force_login(
-        User.objects.create_user(username=f"staff-{partner.pk}", password="x" * 12, is_staff=True)
+    load_team_groups()
+    owner = _owning_team(model)
+    other = EDUCATION_TEAM if owner != EDUCATION_TEAM else REGENERATION_TEAM
+    staff = (
+        _staff_client(f"staff-{partner.pk}", owner)
+        if owner
+        else _staff_client(f"staff-{partner.pk}", is_superuser=True)
     )
     return {
         "anonymous": APIClient(),
@@ -60,6 +85,8 @@ def make_clients(partner, read_scopes):
         "expired_key": with_key(granted, expire=True),
         "revoked_key": with_key(granted, revoke=True),
         "staff": staff,
+        "staff_other_team": _staff_client(f"staff-other-{partner.pk}", other),
+        "staff_no_group": _staff_client(f"staff-none-{partner.pk}"),
     }
 
 
@@ -68,7 +95,8 @@ def expected_read(kind, public):
         return 401  # a bad key is refused even where no key is needed
     if public or kind in {"partner", "staff"}:
         return 200
-    return {"anonymous": 401, "citizen": 403, "partner_without_scope": 403}[kind]
+    return {"anonymous": 401, "citizen": 403, "partner_without_scope": 403, "staff_other_team": 403,
+            "staff_no_group": 403}[kind]  # fmt: skip
 
 
 def test_the_matrix_covers_every_endpoint():
@@ -80,7 +108,7 @@ def test_reads_and_unsupported_methods(prefix):
     partner = PartnerCenterFactory()
     record = one_of_each(partner)[prefix]
     public = RESOURCE_SCOPES[prefix] is None
-    clients = make_clients(partner, RESOURCE_SCOPES[prefix])
+    clients = make_clients(partner, RESOURCE_SCOPES[prefix], type(record))
     list_url, detail_url = f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{record.pk}/"
 
     statuses = {kind: (client.get(list_url).status_code, client.get(detail_url).status_code)
@@ -109,6 +137,8 @@ WRITE_EXPECTED = {
     "expired_key": 401,
     "revoked_key": 401,
     "staff": 201,
+    "staff_other_team": 403,  # 교육팀 may not open consulting in the back office, nor here
+    "staff_no_group": 403,
 }
 
 
@@ -117,7 +147,7 @@ def test_consulting_write_back_matrix():
     case = one_of_each(partner)["consulting-cases"]
     organization = case.organization
     # "partner_without_scope" holds every scope but consulting:write (so it may read cases, not write them).
-    clients = make_clients(partner, {"consulting:write"})
+    clients = make_clients(partner, {"consulting:write"}, ConsultingCase)
     for kind in CLIENT_KINDS:
         client = clients[kind]
         cases, sessions = ConsultingCase.objects.count(), ConsultingSession.objects.count()

@@ -4,9 +4,11 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from jeonju_center.common.teams import EDUCATION_TEAM, SOCIAL_ECONOMY_TEAM, load_team_groups
 from jeonju_center.partners.models import ChangeEvent
 from ondure.models import (
     ActivityField,
@@ -594,11 +596,17 @@ def test_scopes(path, graduated, programs):
         allowed = partner_client("ondure:read").get(url)
         assert allowed.status_code == 200
 
-        staff = APIClient()
-        staff.force_login(
-            get_user_model().objects.create_user(f"staff-{path}-{url.count('/')}", is_staff=True)
-        )
-        assert staff.get(url).status_code == 200
+        # A staff session gets what the account's team may see in the back office, nothing more.
+        load_team_groups()
+        for team, expected in ((SOCIAL_ECONOMY_TEAM, 200), (EDUCATION_TEAM, 403), (None, 403)):
+            user = get_user_model().objects.create_user(
+                f"staff-{path}-{url.count('/')}-{team}", is_staff=True
+            )
+            if team:
+                user.groups.add(Group.objects.get(name=team))
+            staff = APIClient()
+            staff.force_login(user)
+            assert staff.get(url).status_code == expected, team
 
 
 @pytest.mark.parametrize("path", ["communities", "support-programs"])
