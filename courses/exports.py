@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from jeonju_center.common.personal_data import mask_personal_value
+from jeonju_center.common.spreadsheets import neutralize_dataset, neutralize_row
 from jeonju_center.common.validators import normalize_phone
 
 from .completion import sessions_required
@@ -263,7 +264,7 @@ def roster_xlsx(rows, *, unmasked=False):
     """``roster_rows`` as an Excel file."""
     dataset = RosterResource(unmasked=unmasked).export(queryset=rows)
     dataset.title = str(_("수강생 명단"))[:31]
-    return dataset.export("xlsx")
+    return neutralize_dataset(dataset).export("xlsx")
 
 
 def attendance_enrollees(course, *, unmasked=False):
@@ -291,7 +292,7 @@ def attendance_xlsx(course, enrollees, *, unmasked=False):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("출석부"))[:31]
-    sheet.append([_("%(title)s 출석부") % {"title": course.title}])
+    sheet.append(neutralize_row([_("%(title)s 출석부") % {"title": course.title}]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
@@ -316,7 +317,7 @@ def attendance_xlsx(course, enrollees, *, unmasked=False):
             row.append("O" if mark else ("X" if mark is False else ""))
         rate = round(100 * present / len(sessions)) if sessions else 0
         row += [present, rate, _("예") if sessions and present >= required else _("아니요")]
-        sheet.append(row)
+        sheet.append(neutralize_row(row))
     for column in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 4 else 16
     sheet.freeze_panes = "E4"

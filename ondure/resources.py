@@ -18,12 +18,13 @@ from jeonju_center.common.imports import (
     WholeNumberWidget,
     YesNoWidget,
 )
+from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
 
 from . import services
 from .models import ActivityField, Community, CommunityKind, CommunityStatus, Stage
 
 
-class CommunityResource(resources.ModelResource):
+class CommunityResource(FormulaCellsRefusedMixin, resources.ModelResource):
     name = fields.Field("name", column_name="공동체명")
     cohort_year = fields.Field("cohort_year", column_name="선정 연도(기수)", widget=WholeNumberWidget())
     kind = fields.Field("kind", column_name="공동체 유형", widget=ChoiceLabelWidget(CommunityKind.choices))

@@ -17,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.formats.base_formats import CSV, XLSX
 
+from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
@@ -342,7 +342,7 @@ class TenancyInline(PortalInlineMixin, ReadOnlyInline):
 @admin.register(VacantHouse)
 class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
     resource_classes = [VacantHouseResource]
-    formats = [XLSX, CSV]
+    formats = spreadsheets.FORMATS  # cells are data, never formulas
     import_form_class = VacantHouseImportForm
     confirm_form_class = VacantHouseConfirmImportForm
     import_template_name = "admin/regeneration/vacanthouse/import.html"

@@ -19,6 +19,7 @@ from jeonju_center.common.imports import (
     KoreanDecimalWidget,
     WholeNumberWidget,
 )
+from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
 
 from . import services
 from .models import (
@@ -36,7 +37,7 @@ from .models import (
 PERSONAL_COLUMNS = ("address", "owner_name", "owner_phone", "owner_address")
 
 
-class VacantHouseResource(resources.ModelResource):
+class VacantHouseResource(FormulaCellsRefusedMixin, resources.ModelResource):
     management_number = fields.Field("management_number", column_name="관리번호")
     address = fields.Field("address", column_name="소재지")
     dong = fields.Field("dong", column_name="행정동", widget=DongWidget(required=True))

@@ -13,11 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from simple_history.admin import SimpleHistoryAdmin
 
+from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import (
     ChangeReasonAdminMixin,
     PersonalDataAdminMixin,
@@ -67,7 +67,7 @@ class KoreanImportExportMixin(ImportExportMixin):
     """Import with a preview (created / updated / unchanged rows, every row error with its line number),
     an opt-in "only the valid rows" mode, a downloadable template; exports follow the changelist filters."""
 
-    formats = [base_formats.XLSX, base_formats.CSV]
+    formats = spreadsheets.FORMATS  # cells are data, never formulas
     import_form_class = OrganizationImportForm
     confirm_form_class = OrganizationConfirmImportForm
     import_template_name = "admin/social_economy/import.html"
@@ -106,7 +106,7 @@ class KoreanImportExportMixin(ImportExportMixin):
         sheet = workbook.active
         sheet.title = gettext("입력")
         headers = [field.column_name for field in resource.get_user_visible_fields()]
-        sheet.append(headers)
+        sheet.append(spreadsheets.neutralize_row(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         guide = workbook.create_sheet(gettext("입력 안내"))
@@ -114,7 +114,11 @@ class KoreanImportExportMixin(ImportExportMixin):
         for field in resource.get_user_visible_fields():
             choices = getattr(field.widget, "choices", None)
             if choices:
-                guide.append([field.column_name, ", ".join(label for _code, label in choices)])
+                guide.append(
+                    spreadsheets.neutralize_row(
+                        [field.column_name, ", ".join(label for _code, label in choices)]
+                    )
+                )
         guide.append([gettext("날짜"), "YYYY-MM-DD"])
         guide.append([gettext("예/아니요 열"), gettext("예, 아니요")])
         response = HttpResponse(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jeonju_center.common.spreadsheets import neutralize_row
+
 BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_WIDTH = 150
@@ -86,11 +88,11 @@ def analysis_charts(analysis):
 
 def _sheet(workbook, title, headers, rows):
     sheet = workbook.create_sheet(title)
-    sheet.append(headers)
+    sheet.append(neutralize_row(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(neutralize_row(row))
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(str(header)) * 2 + 2)
     return sheet

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from jeonju_center.common.models import Dong
+from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
 from jeonju_center.common.validators import normalize_business_registration_number
 
 from .models import (
@@ -187,7 +188,7 @@ def field(attribute, column_name, widget=None, **kwargs):
     return fields.Field(attribute=attribute, column_name=column_name, widget=widget or TextWidget(), **kwargs)
 
 
-class OrganizationResource(OnlyValidRowsMixin, resources.ModelResource):
+class OrganizationResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource):
     name = field("name", "조직명")
     org_type = field("org_type", "조직 유형", ChoiceWidget(OrganizationType.choices))
     business_registration_number = field(
@@ -302,7 +303,7 @@ def _organization_of(row):
     return organization
 
 
-class ProductResource(OnlyValidRowsMixin, resources.ModelResource):
+class ProductResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource):
     organization_brn = fields.Field(
         attribute="organization__business_registration_number",
         column_name="조직 사업자등록번호",

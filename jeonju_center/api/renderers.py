@@ -1,5 +1,7 @@
 from rest_framework_csv.renderers import CSVRenderer
 
+from jeonju_center.common.spreadsheets import neutralize_row
+
 
 class ExcelFriendlyCSVRenderer(CSVRenderer):
     """``?format=csv``: one flat row per result (nested fields as ``a.b`` columns), in field order,
@@ -8,6 +10,11 @@ class ExcelFriendlyCSVRenderer(CSVRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+
+    def tablize(self, data, header=None, labels=None):
+        # Every cell, the header row included, as data: never a formula when opened in Excel.
+        for row in super().tablize(data, header=header, labels=labels):
+            yield neutralize_row(row)
 
     def render(self, data, media_type=None, renderer_context=None):
         renderer_context = dict(renderer_context or {})

@@ -21,6 +21,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import spreadsheets
 from .models import PersonalDataAccess
 from .personal_data import (
     MAX_LOGGED_IDS,
@@ -330,3 +331,5 @@ class PortalImportExportAdmin(
 ):
     """``PortalModelAdmin`` with Excel import/export. The order matters: the personal-data mixin must come
     before import-export's (so exports are masked and logged) and ``SimpleHistoryAdmin`` (a ModelAdmin) last."""
+
+    formats = spreadsheets.FORMATS  # cells are data, never formulas
