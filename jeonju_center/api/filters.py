@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
@@ -29,7 +31,12 @@ class UpdatedSinceFilter(BaseFilterBackend):
             raise ValidationError(
                 {self.param: [_("ISO 8601 일시여야 합니다. 예: 2026-01-31T09:00:00+09:00")]}
             )
-        return make_aware(moment) if is_naive(moment) else moment
+        try:
+            moment = make_aware(moment) if is_naive(moment) else moment
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00-05:00 has no UTC equivalent
+            raise ValidationError({self.param: [_("지원하는 범위를 벗어난 일시입니다.")]}) from None
 
     def get_schema_operation_parameters(self, view):
         return [

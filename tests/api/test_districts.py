@@ -68,3 +68,23 @@ def test_list_query_count_is_constant(client):
         Dong.objects.bulk_create([Dong(name=f"시험{start + i}동", district="wansan") for i in range(n)])
 
     assert_constant_queries(partner_client("ondure:read"), "/api/v1/districts/", add_rows)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0337-11-03T06:24:53+18:22",
+        "0506-12-16T23:04:06-22:53",
+        "0001-01-01T00:00:00+09:00",
+        "9999-12-31T23:59:59-09:00",
+    ],
+)
+@pytest.mark.django_db
+def test_an_updated_since_at_the_edges_of_time_is_answered_not_a_server_error(value):
+    """ISO 8601 allows offsets up to ±24 h and years from 1; PostgreSQL's limits are narrower."""
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/districts/", {"updated_since": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "updated_since" in response.json()["errors"]
