@@ -1,8 +1,10 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve as static_serve
 
 from jeonju_center.common import views as common_views
 
@@ -25,8 +27,23 @@ urlpatterns = [
     path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
 ]
 
+
+def public_media_urlpatterns():
+    """Development only: runserver serves the public upload folders, as nginx does in production — never the
+    private ones (owner consents, evidence), which only the portal's permission-checked views hand out."""
+    folders = "|".join(re.escape(folder) for folder in settings.PUBLIC_MEDIA_FOLDERS)
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    return [
+        re_path(
+            rf"^{prefix}(?P<path>(?:{folders})/(?!.*\.\.).+)$",
+            static_serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += public_media_urlpatterns()
 
 handler404 = "jeonju_center.common.views.page_not_found"
 handler500 = "jeonju_center.common.views.server_error"

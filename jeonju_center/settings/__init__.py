@@ -242,6 +242,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Upload folders anyone may download (public pictures). Everything else (owner consents, support evidence, minutes'
+# attachments) is handed out only by the portal's own views, after their permission check and access log.
+# deploy/nginx.conf serves exactly these folders in production (a test compares the two lists); in development
+# runserver serves the same ones and no others.
+PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
