@@ -183,6 +183,8 @@ AUTHENTICATION_BACKENDS = [
 # Citizens sign in with their e-mail address through django-allauth; staff use the admin's own login.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# Every allauth e-mail goes through the outbox (jeonju_center/accounts/adapter.py).
+ACCOUNT_ADAPTER = "jeonju_center.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

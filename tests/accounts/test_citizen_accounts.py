@@ -36,8 +36,11 @@ def confirmation_link():
     return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", body).group(1)
 
 
-def test_signup_records_profile_and_consent_and_sends_a_korean_verification_email(client, dong, settings):
-    response = signup(client, dong=str(dong.pk))
+def test_signup_records_profile_and_consent_and_sends_a_korean_verification_email(
+    client, dong, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = signup(client, dong=str(dong.pk))
     assert response.status_code == 302
     user = User.objects.get(email="minji@example.com")
     assert (user.name, user.phone, user.dong) == ("김민지", "010-1234-5678", dong)
@@ -70,8 +73,9 @@ def test_bad_signups_are_refused_with_a_message_and_create_nothing(client, overr
     assert mail.outbox == []
 
 
-def test_login_needs_a_verified_email_then_works(client):
-    signup(client)
+def test_login_needs_a_verified_email_then_works(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
     client.logout()
     client.post("/accounts/login/", {"login": "minji@example.com", "password": PASSWORD})
     assert client.get("/accounts/profile/").status_code == 302  # not signed in: e-mail not verified yet
@@ -101,10 +105,11 @@ def test_profile_update_validates_and_saves(client, dong):
     assert (user.name, user.phone, user.dong_id) == ("이수민", "010-2222-3333", dong.pk)
 
 
-def test_password_reset_sends_an_email(client):
+def test_password_reset_sends_an_email(client, django_capture_on_commit_callbacks):
     user = User.objects.create_user(username="u2", email="u2@example.com", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    client.post("/accounts/password/reset/", {"email": "u2@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "u2@example.com"})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
@@ -116,3 +121,22 @@ def test_account_pages_are_korean_in_the_portal_layout(client):
     assert '<main id="main"' in html and "전주도시혁신센터" in html
     assert "개인정보 수집·이용에 동의합니다" in html
     assert client.get("/accounts/privacy/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signup_and_password_reset_work_while_the_mail_server_is_down(client, settings):
+    """The request succeeds and the e-mail waits in the outbox for the server to come back."""
+    from jeonju_center.common.models import OutboxEmail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    response = signup(client)
+    assert response.status_code == 302
+    assert User.objects.filter(email="minji@example.com").exists()
+    client.logout()
+    reset = client.post("/accounts/password/reset/", {"email": "minji@example.com"})
+    assert reset.status_code == 302
+    waiting = OutboxEmail.objects.order_by("pk")
+    assert [email.to for email in waiting] == [["minji@example.com"], ["minji@example.com"]]
+    assert all(email.status == OutboxEmail.Status.PENDING and email.last_error for email in waiting)
+    assert mail.outbox == []
