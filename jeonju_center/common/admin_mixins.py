@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
@@ -139,6 +140,16 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
     )
 
 
+AUTOCOMPLETE_PAGE = 20  # django.contrib.admin.views.autocomplete.AutocompleteJsonView.paginate_by
+
+
+def _is_autocomplete(request):
+    try:
+        return request.path == reverse("admin:autocomplete")
+    except NoReverseMatch:
+        return False
+
+
 class PersonalDataAdminMixin(PersonalDataMaskingMixin):
     """Masked columns, access logging of lists/searches/change views/exports. For ``ModelAdmin`` subclasses."""
 
@@ -160,6 +171,30 @@ class PersonalDataAdminMixin(PersonalDataMaskingMixin):
 
     def personal_search_fields(self, request):
         return [path for path in self.get_search_fields(request) if personal_field_of_path(self.model, path)]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term and _is_autocomplete(request):
+            self._log_autocomplete(request, queryset, search_term)
+        return queryset, may_have_duplicates
+
+    def _log_autocomplete(self, request, queryset, search_term):
+        """A select box's search (autocomplete) that looked people up by name or e-mail is a search of
+        personal data like the list's; the suggestions are the first page the widget shows."""
+        searched_personal = self.personal_search_fields(request)
+        if not searched_personal:
+            return
+        object_ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:AUTOCOMPLETE_PAGE])
+        if object_ids:
+            record_personal_data_access(
+                request,
+                action=PersonalDataAccess.Action.SEARCH,
+                model=self.model,
+                object_ids=object_ids,
+                fields=searched_personal,
+                search_term=search_term,
+                data_kind=self.personal_data_kind,
+            )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
