@@ -1,5 +1,9 @@
 import datetime
 
+from allauth.account import admin as allauth_admin
+from allauth.account.models import EmailAddress
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -11,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access_log import access_log_month_to_review, access_log_review_record, monthly_access_report
-from .admin_mixins import PortalModelAdmin
+from .admin_mixins import PersonalDataAdminMixin, PortalModelAdmin
 from .models import AccessLogReview, Dong, OutboxEmail, PersonalDataAccess, RetentionRun, ServiceHeartbeat
 from .outbox import outbox_resend
-from .personal_data import ACCESS_LOG_REVIEW_PERMISSION
+from .personal_data import ACCESS_LOG_REVIEW_PERMISSION, mask_personal_value
 from .retention import retention_policies
 
 
@@ -47,7 +51,8 @@ class ServiceHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_data_kind = _("발송 메일")
     list_display = ["subject", "status", "attempts", "created_at", "sending_started_at", "sent_at"]
     actions = ["resend"]
     list_filter = ["status"]
@@ -184,3 +189,40 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Third-party lists that show personal data: the same masking and access log ------------------------
+# django-axes keeps the login typed (a citizen's e-mail) and allauth the addresses of every account.
+# Their admins are re-registered with the portal's mixin; their models are told which fields are personal.
+
+AccessAttempt.PERSONAL_DATA_FIELDS = AccessLog.PERSONAL_DATA_FIELDS = (
+    AccessFailureLog.PERSONAL_DATA_FIELDS
+) = ("username",)
+EmailAddress.PERSONAL_DATA_FIELDS = ("email",)
+
+
+def _masked_str(field_name):
+    # Their __str__ shows the address or login, and the admin prints it in checkboxes' labels, titles and
+    # breadcrumbs: masked there as every personal model's __str__ is.
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk} {mask_personal_value(field_name, getattr(self, field_name))}"
+
+    return __str__
+
+
+for _model, _field in ((AccessAttempt, "username"), (AccessLog, "username"), (AccessFailureLog, "username"),
+                       (EmailAddress, "email")):  # fmt: skip
+    _model.__str__ = _masked_str(_field)
+
+for _model, _admin_class, _kind in (
+    (AccessAttempt, axes_admin.AccessAttemptAdmin, _("로그인 시도")),
+    (AccessLog, axes_admin.AccessLogAdmin, _("로그인 기록")),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin, _("로그인 실패 기록")),
+    (EmailAddress, allauth_admin.EmailAddressAdmin, _("회원 이메일 주소")),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(
+        _model,
+        type(_admin_class.__name__, (PersonalDataAdminMixin, _admin_class), {"personal_data_kind": _kind}),
+    )

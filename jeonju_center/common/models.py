@@ -69,6 +69,10 @@ class OutboxEmail(models.Model):
     crashed worker left in "sending" is shown to staff to check instead of being sent again.
     """
 
+    # The recipients and the text (greeting by name, course and address details) are personal data: masked
+    # in the back office without the permission, and an unmasked view is logged.
+    PERSONAL_DATA_FIELDS = ("to", "body", "html_body")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("대기")
         SENDING = "sending", _("발송 중 (확인 필요)")

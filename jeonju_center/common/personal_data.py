@@ -39,7 +39,10 @@ def personal_field_kind(field_name):
         return "phone"
     if "birth" in name:
         return "birth_date"
-    if "email" in name:
+    if "email" in name or name in {
+        "to",
+        "username",
+    }:  # recipients; the login typed (citizens log in by e-mail)
         return "email"
     if "address" in name:
         return "address"
@@ -59,8 +62,10 @@ _MASKERS = {
 
 def mask_personal_value(field_name, value):
     """Mask ``value`` of the personal field ``field_name``; empty values stay empty."""
-    if value in (None, ""):
+    if value in (None, "") or value == []:
         return ""
+    if isinstance(value, (list, tuple)):  # e.g. an e-mail's recipients
+        return ", ".join(mask_personal_value(field_name, item) for item in value)
     masker = _MASKERS.get(personal_field_kind(field_name))
     if masker is None:
         return HIDDEN
