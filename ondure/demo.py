@@ -245,7 +245,9 @@ def _plan_fate(rng, cohort, today, forced_graduate):
         return CommunityStatus.DISSOLVED, rng.randint(1, 3), Decision.END
     if roll < 0.45:
         return CommunityStatus.DORMANT, rng.randint(2, 3), Decision.END
-    return CommunityStatus.ACTIVE, 3, Decision.KEEP
+    # Kept in 희망 after its three stage years: reviewed (and kept) every year since, and this year's review is
+    # still open — the review year follows the calendar, not the cohort.
+    return CommunityStatus.ACTIVE, today.year - cohort + 1, ""
 
 
 def _description(name, kind, activity, *, dong_name, cohort):
