@@ -216,7 +216,13 @@ def checked_admin_url(value):
 
 ADMIN_URL = checked_admin_url(env.str("ADMIN_URL", default="admin/"))
 # The public address of the portal, for links in e-mails and calendar feeds (no trailing slash).
-PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+# Links in e-mails are always absolute: in production, unless PORTAL_URL says otherwise, the first host the portal
+# serves (ALLOWED_HOSTS) over https.
+_FIRST_HOST = next((host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("*", "")), "")
+PORTAL_URL = env.str(
+    "PORTAL_URL",
+    default=(f"https://{_FIRST_HOST}" if _FIRST_HOST else "") if PRODUCTION else "http://127.0.0.1:8000",
+)
 # Map tiles of the public vacant-house map (loaded by the visitor's browser).
 REGENERATION_MAP_TILE_URL = env.str(
     "REGENERATION_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -140,3 +140,30 @@ def test_signup_and_password_reset_work_while_the_mail_server_is_down(client, se
     assert [email.to for email in waiting] == [["minji@example.com"], ["minji@example.com"]]
     assert all(email.status == OutboxEmail.Status.PENDING and email.last_error for email in waiting)
     assert mail.outbox == []
+
+
+def test_the_account_emails_are_our_korean_texts_with_links_that_work(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    [message] = mail.outbox
+    lines = message.body.splitlines()
+    assert lines[0] == "김민지 님, 안녕하세요. 전주도시혁신센터입니다."
+    assert message.subject == "[전주도시혁신센터] 이메일 주소를 확인해 주세요"
+    for server_name in ("example.com", "testserver", "minji@"):
+        assert server_name not in lines[0]
+    [link] = [line for line in lines if "/accounts/confirm-email/" in line]
+    assert re.fullmatch(r"https?://[^/\s]+/accounts/confirm-email/[^\s]+/", link)  # alone on its line
+    assert client.get(link.split("testserver", 1)[-1]).status_code == 200
+
+    client.logout()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "minji@example.com"})
+    [reset] = mail.outbox
+    assert reset.subject == "[전주도시혁신센터] 비밀번호 재설정 안내"
+    assert "새 비밀번호를 정해 주세요" in reset.body
+    [reset_link] = [line for line in reset.body.splitlines() if "/accounts/password/reset/key/" in line]
+    assert re.fullmatch(r"https?://[^/\s]+/accounts/password/reset/key/[^\s]+/", reset_link)
+    assert "username" not in reset.body.lower()
