@@ -1,9 +1,12 @@
 """Base classes of the partner API and the change feed endpoint."""
 
+import csv
 import hashlib
+import io
 import json
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,10 +15,13 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jeonju_center.common.spreadsheets import neutralize_row
 from jeonju_center.partners import changes
 from jeonju_center.partners.models import IdempotencyRecord, PartnerAPIKey
 
 from . import feed
+
+CSV_CHUNK_ROWS = 500
 
 
 class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,6 +41,44 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve" and not self.request.query_params:
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return self._every_row_as_csv(request)
+        return super().list(request, *args, **kwargs)
+
+    def _every_row_as_csv(self, request):
+        """``?format=csv`` is an export: every row that matches the filters, not one page of them, read in chunks
+        of ``CSV_CHUNK_ROWS`` (a fixed number of queries per chunk, whatever the total)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        renderer = request.accepted_renderer
+
+        def lines():
+            yield "\ufeff"  # UTF-8 with a BOM: Excel opens Korean text correctly
+            header = None
+            start = 0
+            while True:
+                chunk = list(queryset[start : start + CSV_CHUNK_ROWS])
+                if not chunk:
+                    break
+                rows = list(renderer.flatten_data(self.get_serializer(chunk, many=True).data))
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                if header is None:
+                    header = list(dict.fromkeys(key for row in rows for key in row))
+                    writer.writerow(neutralize_row(header))
+                for row in rows:
+                    writer.writerow(
+                        neutralize_row(["" if row.get(key) is None else row.get(key) for key in header])
+                    )
+                yield buffer.getvalue()
+                start += CSV_CHUNK_ROWS
+
+        # Built chunk by chunk (a fixed number of queries per chunk); sent whole so clients and caches see its
+        # length.
+        response = HttpResponse("".join(lines()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -88,3 +88,18 @@ def test_an_updated_since_at_the_edges_of_time_is_answered_not_a_server_error(va
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "updated_since" in response.json()["errors"]
+
+
+def test_csv_is_every_matching_row_not_one_page(client, monkeypatch, django_assert_max_num_queries):
+    """60 rows with pages of 50: the CSV has all 60 (filters still apply), read in chunks of a fixed size."""
+    from jeonju_center.api import views
+
+    monkeypatch.setattr(views, "CSV_CHUNK_ROWS", 25)
+    Dong.objects.bulk_create([Dong(name=f"시험{i:02d}동", district="deokjin") for i in range(60)])
+    Dong.objects.create(name="다른구동", district="wansan")
+    with django_assert_max_num_queries(3 + 3):  # 60 rows / 25 = 3 chunks (+1 empty read), and the request
+        response = client.get("/api/v1/districts/", {"format": "csv", "district": "deokjin"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 60
+    assert sorted(line.split(",")[1] for line in lines[1:]) == [f"시험{i:02d}동" for i in range(60)]
+    assert client.get("/api/v1/districts/", {"district": "deokjin"}).json()["count"] == 60
