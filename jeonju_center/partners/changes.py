@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import ChangeEvent
 
@@ -73,6 +73,26 @@ def _partner(source, instance):
     return source.partner_of(instance) if source.partner_of else None
 
 
+def _record(source, object_ids, action, partner_id):
+    """An event of ``source``; a partner-scoped record that belongs to no partner is nobody's to follow (an
+    event without a partner would reach every reader of the resource, who could not fetch it)."""
+    if source.partner_of is not None and partner_id is None:
+        return
+    record_changes(source.resource, object_ids, action, partner_id=partner_id)
+
+
+_UNKNOWN = object()
+
+
+def _remember_partner(source, instance, raw=False, **kwargs):
+    """pre_save: the partner the stored row belongs to, so that a move to another partner can be told."""
+    if raw or instance.pk is None or instance._state.adding:
+        instance._feed_previous_partner = None
+        return
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    instance._feed_previous_partner = source.partner_of(stored) if stored is not None else None
+
+
 def _on_save(source, instance, created, raw=False, **kwargs):
     if raw:
         return  # fixtures loading
@@ -83,23 +103,34 @@ def _on_save(source, instance, created, raw=False, **kwargs):
     if source.parent:
         parent_id = getattr(instance, source.parent)
         if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            record_changes(source.resource, [parent_id], UPDATED, partner_id=_partner(source, instance))
-    elif source.is_visible is not None and not source.is_visible(instance):
-        record_changes(source.resource, [instance.pk], DELETED, partner_id=_partner(source, instance))
+            _record(source, [parent_id], UPDATED, _partner(source, instance))
+        return
+    partner_id = _partner(source, instance)
+    previous = instance.__dict__.pop(
+        "_feed_previous_partner", _UNKNOWN
+    )  # set by pre_save (not for m2m changes)
+    moved = (
+        source.partner_of is not None and not created and previous is not _UNKNOWN and previous != partner_id
+    )
+    if moved and previous is not None:
+        # Moved to another partner (or to none): gone for the one that had it.
+        _record(source, [instance.pk], DELETED, previous)
+    if source.is_visible is not None and not source.is_visible(instance):
+        _record(source, [instance.pk], DELETED, partner_id)
     else:
-        record_changes(
-            source.resource,
-            [instance.pk],
-            CREATED if created else UPDATED,
-            partner_id=_partner(source, instance),
-        )
+        _record(source, [instance.pk], CREATED if created or moved else UPDATED, partner_id)
 
 
 def _record_fan_out(source, instance):
     """``fan_out`` yields ids, or ``(id, partner_id)`` pairs for partner-scoped resources."""
     by_partner = {}
     for item in source.fan_out(instance):
-        pk, partner_id = item if isinstance(item, tuple) else (item, None)
+        if isinstance(item, tuple):
+            pk, partner_id = item
+            if partner_id is None:
+                continue  # a partner-scoped record of no partner: nobody follows it
+        else:
+            pk, partner_id = item, None
         by_partner.setdefault(partner_id, []).append(pk)
     for partner_id, ids in by_partner.items():
         record_changes(source.resource, ids, UPDATED, partner_id=partner_id)
@@ -111,9 +142,9 @@ def _on_delete(source, instance, **kwargs):
     if source.parent:
         parent_id = getattr(instance, source.parent)
         if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            record_changes(source.resource, [parent_id], UPDATED, partner_id=_partner(source, instance))
+            _record(source, [parent_id], UPDATED, _partner(source, instance))
     else:
-        record_changes(source.resource, [instance.pk], DELETED, partner_id=_partner(source, instance))
+        _record(source, [instance.pk], DELETED, _partner(source, instance))
 
 
 def track(*sources):
@@ -139,6 +170,17 @@ def track(*sources):
                 sender=field.remote_field.through,
                 weak=False,
                 dispatch_uid=f"feed-m2m-{source.model}-{source.resource}-{field.name}",
+            )
+        if source.partner_of is not None and not source.parent and not source.fan_out:
+
+            def before_save(sender, instance, raw=False, _source=source, **kwargs):
+                _remember_partner(_source, instance, raw)
+
+            pre_save.connect(
+                before_save,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"feed-pre-save-{source.model}-{source.resource}",
             )
         post_save.connect(
             on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}-{source.resource}"

@@ -204,3 +204,50 @@ def test_a_staff_session_follows_only_what_its_team_may_see_in_the_back_office()
         ("courses", "8"),
     }
     assert teacher.get(FEED, {"resource": "consulting-cases"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_each_partners_feed_agrees_with_what_it_can_fetch_through_creates_moves_and_deletes():
+    """Replaying its feed, a partner holds exactly the consulting cases it can GET — after a case without a
+    partner, a case moved from one partner to another (and back to none), and a deletion."""
+    from social_economy.models import ConsultingCase
+    from tests.social_economy.factories import ConsultingCaseFactory
+
+    a, b = PartnerCenterFactory(), PartnerCenterFactory()
+    clients = {partner: partner_client("social_economy:read", partner=partner) for partner in (a, b)}
+    cursors = {partner: follow(client, None)[1] for partner, client in clients.items()}
+    mirrors = {partner: set() for partner in (a, b)}
+
+    def replay_and_compare(step):
+        for partner, client in clients.items():
+            events, cursors[partner] = follow(client, cursors[partner], resource="consulting-cases")
+            for event in events:
+                if event["action"] == "deleted":
+                    mirrors[partner].discard(event["id"])
+                else:
+                    assert client.get(f"/api/v1/consulting-cases/{event['id']}/").status_code == 200, (
+                        step,
+                        event,
+                    )
+                    mirrors[partner].add(event["id"])
+            fetched = {
+                str(row["id"])
+                for row in client.get("/api/v1/consulting-cases/?page_size=500").json()["results"]
+            }
+            assert mirrors[partner] == fetched, (step, partner.name)
+
+    orphan = ConsultingCaseFactory(partner_center=None)
+    mine = ConsultingCaseFactory(partner_center=a)
+    replay_and_compare("created")
+    mine.partner_center = b
+    mine.save()
+    replay_and_compare("moved from A to B")
+    orphan.partner_center = a
+    orphan.save()
+    replay_and_compare("given to A")
+    mine.partner_center = None
+    mine.save()
+    replay_and_compare("taken from B")
+    ConsultingCase.objects.filter(pk=orphan.pk).get().delete()
+    replay_and_compare("deleted")
+    assert mirrors == {a: set(), b: set()}
