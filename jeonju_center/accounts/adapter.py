@@ -13,7 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)
         html_body = next(
-            (content for content, mimetype in getattr(message, "alternatives", ()) if mimetype == "text/html"), ""
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", ())
+                if mimetype == "text/html"
+            ),
+            "",
         )
         # Every call is a new message (a second reset link is a second e-mail); the outbox sends each one once.
         outbox_enqueue(
