@@ -63,7 +63,7 @@ admin.site.register(ProductCertification, LookupAdmin)
 # --- Excel/CSV import and export ---------------------------------------------------------------------
 
 
-class KoreanImportExportMixin(ImportExportMixin):
+class KoreanImportExportMixin(spreadsheets.ImportFileErrorsMixin, ImportExportMixin):
     """Import with a preview (created / updated / unchanged rows, every row error with its line number),
     an opt-in "only the valid rows" mode, a downloadable template; exports follow the changelist filters."""
 

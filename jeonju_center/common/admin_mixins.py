@@ -362,7 +362,11 @@ class PortalInlineMixin(PersonalDataMaskingMixin):
 
 
 class PortalImportExportAdmin(
-    PersonalDataAdminMixin, ChangeReasonAdminMixin, ImportExportMixin, SimpleHistoryAdmin
+    PersonalDataAdminMixin,
+    ChangeReasonAdminMixin,
+    spreadsheets.ImportFileErrorsMixin,
+    ImportExportMixin,
+    SimpleHistoryAdmin,
 ):
     """``PortalModelAdmin`` with Excel import/export. The order matters: the personal-data mixin must come
     before import-export's (so exports are masked and logged) and ``SimpleHistoryAdmin`` (a ModelAdmin) last."""

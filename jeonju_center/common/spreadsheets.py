@@ -10,8 +10,10 @@ plain number (``-3``, ``+82``) is left alone. Imports refuse such cells with a r
 import re
 
 import tablib
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
+from import_export.tmp_storages import TempFolderStorage
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
@@ -50,17 +52,96 @@ def neutralize_dataset(dataset):
     return safe
 
 
+class ImportFileError(ValueError):
+    """A file that cannot be imported, with the reason in Korean (shown on the import form)."""
+
+
+def _check_limits(data, dataset=None):
+    limit_mb = settings.IMPORT_MAX_MB
+    if data is not None and len(data) > limit_mb * 1024 * 1024:
+        raise ImportFileError(
+            _("파일이 너무 큽니다. %(limit)dMB 이하로 나누어 올려 주세요.") % {"limit": limit_mb}
+        )
+    if dataset is not None and len(dataset) > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("한 번에 %(limit)d행까지 가져올 수 있습니다(이 파일은 %(rows)d행). 파일을 나누어 올려 주세요.")
+            % {"limit": settings.IMPORT_MAX_ROWS, "rows": len(dataset)}
+        )
+    return dataset
+
+
 class _NeutralizingFormat:
     def export_data(self, dataset, **kwargs):
         return super().export_data(neutralize_dataset(dataset), **kwargs)
 
 
 class XLSX(_NeutralizingFormat, base_formats.XLSX):
-    pass
+    def create_dataset(self, in_stream):
+        _check_limits(in_stream)
+        try:
+            dataset = super().create_dataset(in_stream)
+        except Exception as error:  # openpyxl: BadZipFile, InvalidFileException, KeyError…
+            raise ImportFileError(
+                _("엑셀(.xlsx) 파일로 읽을 수 없습니다. 엑셀에서 '다른 이름으로 저장' → 'Excel 통합 문서(.xlsx)'로 "
+                  "저장한 파일인지 확인해 주세요.")
+            ) from error  # fmt: skip
+        return _check_limits(None, dataset)
 
 
 class CSV(_NeutralizingFormat, base_formats.CSV):
-    pass
+    """CSV as Korean offices save it: UTF-8 (with or without a BOM) or Excel's CP949."""
+
+    ENCODINGS = ("utf-8-sig", "cp949")
+
+    def get_read_mode(self):
+        return "rb"  # the bytes: the encoding is found here, not assumed
+
+    def create_dataset(self, in_stream, **kwargs):
+        _check_limits(in_stream if isinstance(in_stream, bytes) else None)
+        if isinstance(in_stream, bytes):
+            for encoding in self.ENCODINGS:
+                try:
+                    in_stream = in_stream.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise ImportFileError(
+                    _(
+                        "CSV 파일의 글자를 읽을 수 없습니다. UTF-8 또는 엑셀의 'CSV(쉼표로 분리)'(CP949)로 저장해 주세요."
+                    )
+                )
+        self.encoding = None
+        try:
+            dataset = base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
+        except Exception as error:
+            raise ImportFileError(_("CSV 파일로 읽을 수 없습니다. 파일 형식을 확인해 주세요.")) from error
+        return _check_limits(None, dataset)
+
+
+class _BytesTempFolderStorage(TempFolderStorage):
+    """The uploaded file kept between the preview and the import. Read as bytes when the format asks for
+    bytes (our CSV finds its own encoding), whatever text encoding the admin names."""
+
+    def _open(self, mode="r"):
+        if self.name and "b" in mode:
+            return open(self.get_full_path(), mode)
+        return super()._open(mode)
+
+
+class ImportFileErrorsMixin:
+    """For import-export admins: the reason a file cannot be read, in Korean, instead of the library's
+    English exception name."""
+
+    tmp_storage_class = _BytesTempFolderStorage
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        message = (
+            str(e)
+            if isinstance(e, ImportFileError)
+            else _("파일을 읽을 수 없습니다. 고른 형식(엑셀/CSV)과 같은 파일인지 확인해 주세요.")
+        )
+        form.add_error("import_file", message)
 
 
 # The formats every back-office import/export offers: Excel first, CSV for other tools.

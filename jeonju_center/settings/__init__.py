@@ -310,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
 for _schedule in ("social_economy", "ondure", "regeneration", "courses", "jeonju_center.news"):
     CELERY_BEAT_SCHEDULE.update(import_module(f"{_schedule}.schedule").BEAT_SCHEDULE)
 
+# Back-office Excel/CSV imports: the largest file and the most rows one import takes.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+
 # Retention periods of personal data in days, per policy: RETENTION_DAYS_<POLICY>=<days>, e.g.
 # RETENTION_DAYS_ENROLLMENTS=1095, RETENTION_DAYS_TENANCIES=1825. Unset: the policy's default.
 PERSONAL_DATA_RETENTION_DAYS = {

@@ -219,3 +219,44 @@ def test_export_follows_the_changelist_filters(admin_client):
     assert rows[0][:2] == ["조직명", "조직 유형"]
     assert [row[0] for row in rows[1:]] == ["협동조합 하나"]
     assert rows[1][1] == "일반협동조합"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949"])
+def test_csv_saved_by_korean_excel_or_as_utf8_is_read(admin_client, dong, encoding):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([ORG_HEADERS, _org_row("한지마을 협동조합", "1234567891")])
+    preview = _preview(admin_client, "organization", buffer.getvalue().encode(encoding))
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.valid_rows()] == ["new"]
+    assert Organization.objects.count() == 0  # a preview writes nothing
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "format_index", "message"),
+    [
+        ("fake.xlsx", b"this is not a zip file", "0", "엑셀(.xlsx) 파일로 읽을 수 없습니다"),
+        ("latin.csv", "조직명".encode("utf-16"), CSV_FORMAT, "CSV 파일의 글자를 읽을 수 없습니다"),
+    ],
+)
+def test_an_unreadable_file_gets_a_korean_reason_and_changes_nothing(
+    admin_client, name, content, format_index, message
+):
+    response = admin_client.post(
+        reverse("admin:social_economy_organization_import"),
+        {"format": format_index, "import_file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["import_file"])
+    assert message in errors
+    assert "Error" not in errors and "encountered" not in errors
+    assert Organization.objects.count() == 0
+
+
+def test_files_over_the_row_limit_are_refused(admin_client, dong, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [_org_row(f"협동조합 {n}", "") for n in range(3)]
+    response = _preview(admin_client, "organization", _csv(ORG_HEADERS, rows))
+    assert "한 번에 2행까지" in " ".join(response.context["form"].errors["import_file"])
+    assert Organization.objects.count() == 0
