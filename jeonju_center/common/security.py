@@ -18,12 +18,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.helpers import get_cool_off, get_credentials, get_failure_limit
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -69,7 +70,39 @@ def login_identifier(request, credentials=None):
     return value[:255] or None
 
 
-class TestClientLockoutBackend(AxesStandaloneBackend):
+def _account_attempts(identifier):
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - (get_cool_off() or timedelta(minutes=30))
+    return AccessAttempt.objects.filter(username=identifier, attempt_time__gte=since)
+
+
+def account_is_locked(request, credentials):
+    """Failures for one login from every address together, within the cool-off, reached
+    ``AXES_ACCOUNT_FAILURE_LIMIT``: a guess spread over many addresses stops too (the per-pair limit alone
+    lets the fifth address in after twenty failures)."""
+    identifier = login_identifier(request, credentials)
+    if not identifier:
+        return False
+    failures = _account_attempts(identifier).aggregate(total=Sum("failures_since_start"))["total"] or 0
+    return failures >= settings.AXES_ACCOUNT_FAILURE_LIMIT
+
+
+class PortalLockoutBackend(AxesStandaloneBackend):
+    """axes' lockout per login and address, plus a lockout per login from all addresses together."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is not None:
+            credentials = get_credentials(username=username, password=password, **kwargs)
+            if account_is_locked(request, credentials):
+                request.axes_locked_out = True
+                request.axes_account_locked = True
+                request.axes_credentials = credentials
+                raise AxesBackendPermissionDenied("the account is locked after failures from many addresses")
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class TestClientLockoutBackend(PortalLockoutBackend):
     """The lockout backend of the *test* settings only.
 
     Django's test ``Client.login()`` calls ``authenticate()`` without a request, which axes' own backend
@@ -102,7 +135,12 @@ def lockout_response(request, original_response=None, credentials=None):
     """The page shown instead of the login form while a client is locked out (``AXES_LOCKOUT_CALLABLE``):
     HTTP 429 with ``Retry-After`` and, in Korean, when the person can try again."""
     cool_off = get_cool_off(request) or timedelta(minutes=30)
-    retry_at = _lock_ends_at(request, credentials, cool_off)
+    account_locked = getattr(request, "axes_account_locked", False)
+    if account_locked:
+        last = _account_attempts(login_identifier(request, credentials)).aggregate(latest=Max("attempt_time"))
+        retry_at = max((last["latest"] or timezone.now()) + cool_off, timezone.now())
+    else:
+        retry_at = _lock_ends_at(request, credentials, cool_off)
     seconds = max(int((retry_at - timezone.now()).total_seconds()), 1)
     context = {
         "failure_limit": get_failure_limit(request, credentials),
@@ -110,6 +148,8 @@ def lockout_response(request, original_response=None, credentials=None):
         "retry_at": timezone.localtime(retry_at),
         "retry_minutes": -(-seconds // 60),
         "is_admin_login": _is_under(request.path, _admin_prefix()),
+        "account_locked": account_locked,
+        "account_failure_limit": settings.AXES_ACCOUNT_FAILURE_LIMIT,
     }
     response = render(request, "security/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
     response["Retry-After"] = str(seconds)

@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out client before any password is checked (every login passes the request).
-    "axes.backends.AxesStandaloneBackend",
+    "jeonju_center.common.security.PortalLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -423,6 +423,9 @@ if PRODUCTION:
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And one login from all addresses together (a guess spread over many addresses): PortalLockoutBackend. Staff
+# unlock it in the back office (로그인 시도 list: delete the rows) or with `manage.py axes_reset_username <login>`.
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=15)
 AXES_RESET_ON_SUCCESS = True
 # Retrying during a lockout neither counts nor extends it, so the time on the lockout page holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -434,8 +437,8 @@ AXES_CLIENT_IP_CALLABLE = "jeonju_center.common.security.client_ip_address"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "csrfmiddlewaretoken"]
 ACCOUNT_RATE_LIMITS = {
     # Per address, and per e-mail address from all addresses together (a distributed guess at one account);
-    # the per-e-mail limit is above axes' per-pair limit so that the lockout page, not allauth's short
-    # message, is what a person who mistyped their password sees.
+    # the per-e-mail limit is above axes' per-pair and per-account limits so that the lockout page, not
+    # allauth's short message, is what a person who mistyped their password sees.
     "login_failed": f"10/m/ip,{AXES_FAILURE_LIMIT * 4}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key",
 }
 

@@ -20,7 +20,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # The lockout stays on in tests; only the test client's request-less login() is let through (see the class).
 AUTHENTICATION_BACKENDS = [
     "jeonju_center.common.security.TestClientLockoutBackend"
-    if backend == "axes.backends.AxesStandaloneBackend"
+    if backend == "jeonju_center.common.security.PortalLockoutBackend"
     else backend
     for backend in AUTHENTICATION_BACKENDS  # noqa: F405
 ]

@@ -269,7 +269,11 @@ def test_a_successful_login_is_recorded_with_its_address(staff_member):
 
 
 def test_production_settings_refuse_a_password_check_without_a_request():
-    assert base_settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    from axes.backends import AxesStandaloneBackend
+    from django.utils.module_loading import import_string
+
+    assert base_settings.AUTHENTICATION_BACKENDS[0] == "jeonju_center.common.security.PortalLockoutBackend"
+    assert issubclass(import_string(base_settings.AUTHENTICATION_BACKENDS[0]), AxesStandaloneBackend)
     assert base_settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 
 
@@ -280,3 +284,29 @@ def test_the_test_client_login_and_force_login_still_work(staff_member):
     forced = Client()
     forced.force_login(staff_member)
     assert forced.get(reverse("admin:index")).status_code == 200
+
+
+def test_failures_from_many_addresses_lock_the_account_everywhere_until_staff_lift_it(login, admin_client):
+    """Five failures from each of three addresses: a fourth address, with the right password, is refused too."""
+    addresses = [f"198.51.100.{n}" for n in range(1, 4)]
+    for address in addresses:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login.post(Client(), WRONG, ip=address)
+    assert settings.AXES_FAILURE_LIMIT * len(addresses) >= settings.AXES_ACCOUNT_FAILURE_LIMIT
+    response = login.post(Client(), PASSWORD, ip="203.0.113.77")
+    assert response.status_code == 429 and "Retry-After" in response
+    assert "여러 곳에서 이 계정으로" in response.content.decode()
+    assert not signed_in(Client())
+
+    # The unlock path: staff delete the attempts of that login in the back office's 로그인 시도 list.
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(username=login.login.casefold())
+    assert attempts.exists()
+    admin_client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(pk) for pk in attempts.values_list("pk", flat=True)],
+         "post": "yes"},
+    )  # fmt: skip
+    assert not attempts.exists()
+    assert login.post(Client(), PASSWORD, ip="203.0.113.77").status_code == 302
