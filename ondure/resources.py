@@ -18,13 +18,13 @@ from jeonju_center.common.imports import (
     WholeNumberWidget,
     YesNoWidget,
 )
-from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
 
 from . import services
 from .models import ActivityField, Community, CommunityKind, CommunityStatus, Stage
 
 
-class CommunityResource(FormulaCellsRefusedMixin, resources.ModelResource):
+class CommunityResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, resources.ModelResource):
     name = fields.Field("name", column_name="공동체명")
     cohort_year = fields.Field("cohort_year", column_name="선정 연도(기수)", widget=WholeNumberWidget())
     kind = fields.Field("kind", column_name="공동체 유형", widget=ChoiceLabelWidget(CommunityKind.choices))
@@ -85,6 +85,10 @@ class CommunityResource(FormulaCellsRefusedMixin, resources.ModelResource):
         return Community.objects.select_related("dong", "graduated_organization").order_by(
             "-cohort_year", "name"
         )
+
+    def row_key(self, row):
+        year, name = str(row.get("선정 연도(기수)") or "").strip(), str(row.get("공동체명") or "").strip()
+        return (year, name) if year and name else None
 
     def import_instance(self, instance, row, **kwargs):
         for key in ("name", "apartment_complex", "description", "website"):

@@ -19,7 +19,7 @@ from jeonju_center.common.imports import (
     KoreanDecimalWidget,
     WholeNumberWidget,
 )
-from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
 
 from . import services
 from .models import (
@@ -37,7 +37,7 @@ from .models import (
 PERSONAL_COLUMNS = ("address", "owner_name", "owner_phone", "owner_address")
 
 
-class VacantHouseResource(FormulaCellsRefusedMixin, resources.ModelResource):
+class VacantHouseResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, resources.ModelResource):
     management_number = fields.Field("management_number", column_name="관리번호")
     address = fields.Field("address", column_name="소재지")
     dong = fields.Field("dong", column_name="행정동", widget=DongWidget(required=True))
@@ -118,6 +118,10 @@ class VacantHouseResource(FormulaCellsRefusedMixin, resources.ModelResource):
 
     def get_export_queryset(self, request=None):
         return VacantHouse.objects.select_related("dong", "current_program").order_by("management_number")
+
+    def row_key(self, row):
+        number = str(row.get("관리번호") or "").strip()
+        return (number,) if number else None
 
     def import_instance(self, instance, row, **kwargs):
         for key in ("address", "owner_name", "owner_phone", "owner_address"):

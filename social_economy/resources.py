@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from jeonju_center.common.models import Dong
-from jeonju_center.common.spreadsheets import FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
 from jeonju_center.common.validators import normalize_business_registration_number
 
 from .models import (
@@ -188,7 +188,9 @@ def field(attribute, column_name, widget=None, **kwargs):
     return fields.Field(attribute=attribute, column_name=column_name, widget=widget or TextWidget(), **kwargs)
 
 
-class OrganizationResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource):
+class OrganizationResource(
+    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource
+):
     name = field("name", "조직명")
     org_type = field("org_type", "조직 유형", ChoiceWidget(OrganizationType.choices))
     business_registration_number = field(
@@ -261,6 +263,11 @@ class OrganizationResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resourc
         report_skipped = True
         use_transactions = True
 
+    def row_key(self, row):
+        number = _text(row.get("사업자등록번호")).replace("-", "")
+        name = _text(row.get("조직명"))
+        return ("사업자등록번호", number) if number else (("조직명", name) if name else None)
+
     def get_instance(self, instance_loader, row):
         try:
             number = self.fields["business_registration_number"].clean(row)
@@ -303,7 +310,9 @@ def _organization_of(row):
     return organization
 
 
-class ProductResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource):
+class ProductResource(
+    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource
+):
     organization_brn = fields.Field(
         attribute="organization__business_registration_number",
         column_name="조직 사업자등록번호",
@@ -343,6 +352,11 @@ class ProductResource(FormulaCellsRefusedMixin, OnlyValidRowsMixin, resources.Mo
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def row_key(self, row):
+        organization = _text(row.get("조직 사업자등록번호")).replace("-", "") or _text(row.get("조직명"))
+        name = _text(row.get("품명"))
+        return (organization, name) if organization and name else None
 
     def get_instance(self, instance_loader, row):
         try:

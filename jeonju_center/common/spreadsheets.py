@@ -163,3 +163,34 @@ class FormulaCellsRefusedMixin:
         if errors:
             raise ValidationError(errors)
         return super().import_instance(instance, row, **kwargs)
+
+
+class DuplicateRowsRefusedMixin:
+    """For import-export ``ModelResource``s: two rows of one file for the same record (the same business
+    registration number, management number…) would silently overwrite each other, so every repeat of a key is a
+    row error naming the row it repeats (rows numbered as Excel shows them: the header is row 1). Resources say
+    what identifies a record with ``row_key(row)`` (None: the row has no key to compare)."""
+
+    def row_key(self, row):
+        raise NotImplementedError
+
+    def before_import(self, dataset, **kwargs):
+        self._first_row_of_key = {}
+        for index, row in enumerate(dataset.dict):
+            key = self.row_key(row)
+            if key is not None:
+                self._first_row_of_key.setdefault(key, index + 2)
+        return super().before_import(dataset, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        key = self.row_key(row)
+        number = kwargs.get("row_number")
+        first = getattr(self, "_first_row_of_key", {}).get(key)
+        if key is not None and number is not None and first is not None and first != number + 1:
+            raise ValidationError(
+                _("%(first)d행과 같은 기록입니다(%(key)s). 한 파일에 같은 기록은 한 번만 써 주세요.")
+                % {"first": first, "key": " / ".join(str(part) for part in key)}
+            )
+        return super().import_instance(instance, row, **kwargs)

@@ -260,3 +260,18 @@ def test_files_over_the_row_limit_are_refused(admin_client, dong, settings):
     response = _preview(admin_client, "organization", _csv(ORG_HEADERS, rows))
     assert "한 번에 2행까지" in " ".join(response.context["form"].errors["import_file"])
     assert Organization.objects.count() == 0
+
+
+def test_two_rows_for_the_same_organization_are_a_row_error_and_nothing_is_written(admin_client, dong):
+    rows = [
+        _org_row("한지마을 협동조합", "1234567891", **{"대표 전화": "063-281-1234"}),
+        _org_row("한지마을 협동조합(중복)", "123-45-67891", **{"대표 전화": ""}),
+    ]
+    preview = _preview(admin_client, "organization", _csv(ORG_HEADERS, rows))
+    result = preview.context["result"]
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2  # the second data row…
+    message = " ".join(str(m) for messages in invalid.error_dict.values() for m in messages)
+    assert "2행과 같은 기록입니다" in message  # …repeats Excel's row 2 (the header is row 1)
+    assert Organization.objects.count() == 0
