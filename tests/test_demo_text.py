@@ -5,28 +5,12 @@ import re
 import unicodedata
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import transaction
 
 from jeonju_center.common.korean import particle, with_particle
+from tests.text_columns import text_columns
 
-DOMAIN_APPS = {
-    "regeneration",
-    "social_economy",
-    "ondure",
-    "courses",
-    "news",
-    "common",
-    "accounts",
-    "partners",
-}
-# Machine values, not text: identifiers, codes, contact data, files and addresses on the web.
-NOT_TEXT = {
-    "slug", "username", "password", "token", "key", "hash", "code", "number", "phone", "path", "ip", "dedup",
-    "url", "website", "email", "mime", "content", "file", "object", "resource", "registration", "prefix",
-    "image", "photo", "attachment", "headers", "agent", "method", "id", "address", "type",
-}  # fmt: skip
 # Latin letters that Korean text itself uses: brands, certification marks, units, HTML markup and links.
 ALLOWED_LATIN = [
     r"https?://\S+?(?=[\"'<\s]|$)",
@@ -54,17 +38,10 @@ def demo(django_db_setup, django_db_blocker):
 
 def _texts():
     """(model.field, value) of every human-readable text column of the domain apps."""
-    for model in apps.get_models():
-        if model._meta.app_label not in DOMAIN_APPS or model.__name__.startswith("Historical"):
-            continue
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, models.CharField | models.TextField) or field.choices:
-                continue
-            if NOT_TEXT & set(field.name.split("_")):
-                continue
-            values = model.objects.exclude(**{field.name: ""}).exclude(**{f"{field.name}__isnull": True})
-            for value in values.values_list(field.name, flat=True).distinct():
-                yield f"{model.__name__}.{field.name}", value
+    for model, field in text_columns(also_not_text={"phone", "address", "type"}):
+        values = model.objects.exclude(**{field.name: ""}).exclude(**{f"{field.name}__isnull": True})
+        for value in values.values_list(field.name, flat=True).distinct():
+            yield f"{model.__name__}.{field.name}", value
 
 
 @pytest.mark.django_db

