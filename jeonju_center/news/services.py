@@ -271,6 +271,13 @@ def newsletter_send_start(*, issue_id, user, base_url):
     Returns the number of recipients. Starting twice is refused (the issue is no longer a draft)."""
     issue = _locked_issue(issue_id)
     _require_draft(issue)
+    if not any(selectors.newsletter_issue_content(issue).values()):
+        # A greeting alone reaches every subscriber as an empty newsletter: a test send may, the real one not.
+        raise ValidationError(
+            _(
+                "고른 소식·강좌·제품이 하나도 없어 보낼 수 없습니다. ‘최근 항목으로 채우기’를 누르거나 직접 골라 하나 이상 넣어 주세요."
+            )
+        )
     html, text = newsletter_render(issue=issue, base_url=base_url)
     subscriber_ids = list(selectors.confirmed_subscribers().order_by("pk").values_list("pk", flat=True))
     if not subscriber_ids:

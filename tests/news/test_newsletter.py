@@ -287,7 +287,12 @@ def test_sending_is_refused_without_subscribers_or_content(composed_issue):
     empty = NewsletterIssueFactory(intro="")
     with pytest.raises(ValidationError) as error:
         services.newsletter_send_start(issue_id=empty.pk, user=None, base_url=BASE)
-    assert error.value.messages == ["머리말을 쓰거나 소식·강좌·제품을 하나 이상 골라 주세요."]
+    assert "고른 소식·강좌·제품이 하나도 없어 보낼 수 없습니다" in error.value.messages[0]
+    # A greeting alone is not a newsletter: the real send needs at least one item (a test send may go).
+    greeting_only = NewsletterIssueFactory(intro="<p>안녕하세요.</p>")
+    with pytest.raises(ValidationError) as error:
+        services.newsletter_send_start(issue_id=greeting_only.pk, user=None, base_url=BASE)
+    assert "고른 소식·강좌·제품이 하나도 없어 보낼 수 없습니다" in error.value.messages[0]
     assert not NewsletterDelivery.objects.exists()
     assert set(NewsletterIssue.objects.values_list("status", flat=True)) == {"draft"}
 
