@@ -173,3 +173,76 @@ def test_consulting_write_back_matrix():
         else:
             assert (ConsultingCase.objects.count(), ConsultingSession.objects.count()) == (cases, sessions)
             assert set(created.json()) == {"code", "detail", "errors"}
+
+
+# --- Staff sessions of every team group -------------------------------------------------------------------
+# What each group keeps in the back office, by app (the group design of jeonju_center/common/teams.py, written
+# out here so that a change to it has to change this table too). 개인정보 열람 and 접근기록 점검 are added to a team
+# login; on their own they open no domain data.
+GROUP_APPS = {
+    "도시재생팀": {"regeneration"},
+    "사회적경제팀": {"social_economy", "ondure"},
+    "교육팀": {"courses"},
+    "센터 관리자": {"regeneration", "social_economy", "ondure", "courses", "common"},
+    "개인정보 열람": set(),
+    "접근기록 점검": set(),
+}
+
+
+def _clients_of_every_group(tag):
+    load_team_groups()
+    assert set(GROUP_APPS) == set(Group.objects.values_list("name", flat=True))
+    return {group: _staff_client(f"staff-{tag}-{index}", group) for index, group in enumerate(GROUP_APPS)}
+
+
+def test_the_group_table_names_every_team():
+    from jeonju_center.common.teams import TEAMS
+
+    assert set(GROUP_APPS) == set(TEAMS)
+
+
+@pytest.mark.parametrize("prefix", sorted(ROUTES))
+def test_a_staff_session_of_every_group_reads_what_its_team_may_view_in_the_back_office(prefix):
+    partner = PartnerCenterFactory()
+    record = one_of_each(partner)[prefix]
+    public = RESOURCE_SCOPES[prefix] is None
+    app_label = type(record)._meta.app_label
+    list_url, detail_url = f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{record.pk}/"
+
+    statuses = {group: (client.get(list_url).status_code, client.get(detail_url).status_code)
+                for group, client in _clients_of_every_group(prefix).items()}  # fmt: skip
+    expected = {
+        group: (200 if public or app_label in apps else 403,) * 2 for group, apps in GROUP_APPS.items()
+    }
+    assert statuses == expected
+
+
+def test_a_staff_session_of_every_group_writes_consulting_only_if_its_team_may_add_it_in_the_back_office():
+    partner = PartnerCenterFactory()
+    case = one_of_each(partner)["consulting-cases"]
+    for group, client in _clients_of_every_group("write").items():
+        may_write = "social_economy" in GROUP_APPS[group]
+        cases = list(ConsultingCase.objects.order_by("pk").values())
+        sessions = list(ConsultingSession.objects.order_by("pk").values())
+        created = client.post(
+            "/api/v1/consulting-cases/",
+            {"organization": case.organization_id, "topic": "quality", "title": f"{group} 품질 컨설팅",
+             "opened_on": "2026-03-02", "summary": "포장 개선"},
+            format="json",
+        )  # fmt: skip
+        session = client.post(
+            f"/api/v1/consulting-cases/{case.pk}/sessions/",
+            {"held_on": "2026-03-09", "consultant": "품질 전문위원", "hours": "2.0", "notes": ""},
+            format="json",
+        )
+        expected = 201 if may_write else 403
+        assert (group, created.status_code, session.status_code) == (group, expected, expected)
+        if may_write:
+            assert ConsultingCase.objects.count() == len(cases) + 1
+            assert ConsultingSession.objects.count() == len(sessions) + 1
+        else:
+            # Refused: not a row added or changed, and the one error shape with a Korean reason.
+            assert list(ConsultingCase.objects.order_by("pk").values()) == cases
+            assert list(ConsultingSession.objects.order_by("pk").values()) == sessions
+            assert set(created.json()) == {"code", "detail", "errors"}
+            assert "담당 팀" in created.json()["detail"]
