@@ -5,11 +5,12 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
 from ondure import services
-from ondure.models import Community, CommunityStageRecord, CommunityStatus, Stage
+from ondure.models import Community, CommunityGraduation, CommunityStageRecord, CommunityStatus, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,10 @@ REVIEW_DAY = timezone.make_aware(datetime.datetime(2026, 12, 10, 10, 0))
 
 
 @pytest.fixture
-def demo(time_machine):
-    time_machine.move_to(REVIEW_DAY)
-    call_command("seed_demo", stdout=io.StringIO())
+def demo():
+    with time_machine.travel(REVIEW_DAY, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
 
 
 def test_every_active_community_of_every_cohort_can_be_reviewed_this_year(demo):
@@ -54,3 +56,26 @@ def test_a_review_for_another_year_than_the_open_one_is_refused_in_korean(demo):
             reason="x",
             decided_on=datetime.date(2026, 12, 10),
         )
+
+
+def test_every_active_community_in_hope_of_every_cohort_can_graduate_this_year(demo):
+    hopeful = list(
+        Community.objects.filter(status=CommunityStatus.ACTIVE, current_stage=Stage.HOPE).order_by("pk")
+    )
+    finished_cohorts = {community.cohort_year for community in hopeful if community.cohort_year <= 2024}
+    assert finished_cohorts == set(range(2014, 2025)), "every cohort from its third year on is in 희망"
+    for community in hopeful:
+        graduation = services.community_graduate(
+            community=community,
+            graduated_on=datetime.date(2026, 12, 10),
+            reason="협동조합 설립 신고를 마치고 졸업",
+            new_organization_name=f"{community.name} 협동조합",
+        )
+        record = community.stage_records.order_by("-year").first()
+        assert (record.year, record.decision) == (2026, CommunityStageRecord.Decision.GRADUATE), (
+            community.cohort_year
+        )
+        assert graduation.organization.name == f"{community.name} 협동조합"
+    assert CommunityGraduation.objects.filter(graduated_on=datetime.date(2026, 12, 10)).count() == len(
+        hopeful
+    )
