@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve as static_serve
 
+from jeonju_center.accounts import views as account_views
 from jeonju_center.common import views as common_views
 
 admin.site.site_header = _("전주도시혁신센터 관리")
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", include("jeonju_center.news.urls")),  # home page, /news/, newsletter
     path("healthz", common_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("terms/", account_views.terms_of_use, name="terms"),
+    path("privacy/", account_views.privacy_policy, name="privacy"),
     path("accounts/", include("jeonju_center.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("courses.urls")),  # /courses/… and /me/

@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.models import Dong
 from jeonju_center.common.validators import normalize_phone
 
+from .legal import MINIMUM_SIGNUP_AGE
 from .models import ConsentRecord
 from .services import citizen_profile_update, client_ip, consent_record
 
@@ -37,8 +39,29 @@ class CitizenProfileFields(forms.Form):
 
 
 class CitizenSignupForm(CitizenProfileFields):
-    """Extra sign-up fields for django-allauth: the minimum we need, plus the recorded privacy consent."""
+    """Extra sign-up fields for django-allauth: the minimum we need, plus the recorded consents.
 
+    Children under 14 need a legal guardian's consent (개인정보 보호법 §22-2), which an online form cannot
+    verify: the age is confirmed as a declaration (no birth date is collected for it) and a child is sent to
+    the center instead.
+    """
+
+    confirm_age = forms.BooleanField(
+        label=format_lazy(_("만 {age}세 이상입니다. (필수)"), age=MINIMUM_SIGNUP_AGE),
+        error_messages={
+            "required": format_lazy(
+                _(
+                    "만 {age}세 미만은 법정대리인의 동의가 필요해 온라인으로 가입할 수 없습니다. "
+                    "보호자와 함께 센터에 문의해 주세요."
+                ),
+                age=MINIMUM_SIGNUP_AGE,
+            )
+        },
+    )
+    agree_terms = forms.BooleanField(
+        label=_("이용약관에 동의합니다. (필수)"),
+        error_messages={"required": _("회원가입에는 이용약관 동의가 필요합니다.")},
+    )
     agree_privacy = forms.BooleanField(
         label=_("개인정보 수집·이용에 동의합니다. (필수)"),
         error_messages={"required": _("회원가입에는 개인정보 수집·이용 동의가 필요합니다.")},
@@ -52,7 +75,13 @@ class CitizenSignupForm(CitizenProfileFields):
             phone=self.cleaned_data["phone"],
             dong=self.cleaned_data["dong"],
         )
-        consent_record(user=user, item=ConsentRecord.Item.PRIVACY_SIGNUP, ip_address=client_ip(request))
+        ip_address = client_ip(request)
+        for item in (
+            ConsentRecord.Item.AGE_CONFIRMED,
+            ConsentRecord.Item.TERMS,
+            ConsentRecord.Item.PRIVACY_SIGNUP,
+        ):
+            consent_record(user=user, item=item, ip_address=ip_address)
 
 
 class CitizenProfileForm(CitizenProfileFields):

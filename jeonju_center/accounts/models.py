@@ -58,6 +58,8 @@ class ConsentRecord(models.Model):
 
     class Item(models.TextChoices):
         PRIVACY_SIGNUP = "privacy_signup", _("회원가입 개인정보 수집·이용")
+        TERMS = "terms", _("이용약관")
+        AGE_CONFIRMED = "age_14", _("만 14세 이상 확인")
         PRIVACY_ENROLLMENT = "privacy_enrollment", _("수강신청 개인정보 수집·이용")
         NEWSLETTER = "newsletter", _("뉴스레터 수신")
 

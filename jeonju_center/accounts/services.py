@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.outbox import outbox_erase_recipient
 from jeonju_center.common.validators import normalize_phone
 
 from .models import ConsentRecord
@@ -30,7 +31,7 @@ def citizen_profile_update(*, user, name, phone="", dong=None):
 def account_delete(*, user, password):
     """Delete a citizen's own account after checking the password (개인정보 보호법 제36·37조).
 
-    Consent records go with the account; enrolments and other records stay for statistics without the
+    Consent records and every e-mail sent to the account's addresses go with it; enrolments and other records stay for statistics without the
     person (see ``account_deleting``). Staff accounts are closed by a center administrator instead, so that
     the access log and change history keep pointing at a known account.
     """
@@ -39,6 +40,8 @@ def account_delete(*, user, password):
     if not user.check_password(password):
         raise ValidationError(_("비밀번호가 맞지 않습니다."), code="password")
     account_deleting.send(sender=type(user), user=user)
+    for address in {user.email, *user.emailaddress_set.values_list("email", flat=True)}:
+        outbox_erase_recipient(email=address)
     user.delete()
 
 

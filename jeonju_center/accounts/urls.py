@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("privacy/", views.privacy_terms, name="privacy"),
+    # The policy moved to /privacy/ (linked from every page); old links and bookmarks follow it.
+    path("privacy/", RedirectView.as_view(pattern_name="privacy", permanent=True)),
     path("delete/", views.delete_account, name="delete"),
 ]

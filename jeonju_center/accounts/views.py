@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .forms import AccountDeleteForm, CitizenProfileForm
+from .legal import legal_page_context
 from .services import account_delete, citizen_profile_update
 
 
@@ -27,8 +28,13 @@ def profile(request):
 
 
 @require_safe
-def privacy_terms(request):
-    return render(request, "accounts/privacy.html")
+def privacy_policy(request):
+    return render(request, "legal/privacy.html", legal_page_context())
+
+
+@require_safe
+def terms_of_use(request):
+    return render(request, "legal/terms.html", legal_page_context())
 
 
 @never_cache

@@ -3,6 +3,7 @@
 
 import logging
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -119,3 +120,25 @@ def outbox_pending(*, older_than=timedelta(seconds=60)):
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def outbox_erase_recipient(*, email):
+    """Delete every queued or sent e-mail addressed to ``email`` (a deleted account's mail: 개인정보 보호법
+    §36·§21 — its text holds the person's name and courses). A message to several people loses only this
+    address. Returns how many e-mails were deleted or changed."""
+    wanted = email.strip().lower()
+    if not wanted:
+        return 0
+    touched = 0
+    with transaction.atomic():
+        for outbox_email in OutboxEmail.objects.select_for_update().filter(to__icontains=wanted):
+            kept = [address for address in outbox_email.to if parseaddr(address)[1].lower() != wanted]
+            if len(kept) == len(outbox_email.to):
+                continue  # the address only appears inside another one
+            if kept:
+                outbox_email.to = kept
+                outbox_email.save(update_fields=["to"])
+            else:
+                outbox_email.delete()
+            touched += 1
+    return touched

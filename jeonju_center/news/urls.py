@@ -17,5 +17,6 @@ news_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("", include((news_patterns, "news"))),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jeonju_center.accounts.services import client_ip
+from jeonju_center.common.center import center_contact
 
 from . import selectors, services
 from .forms import NewsFilterForm, SubscribeForm
@@ -22,6 +23,11 @@ NEWS_PER_PAGE = 10
 @require_safe
 def home(request):
     return render(request, "home.html", selectors.home_page_data())
+
+
+@require_safe
+def about(request):
+    return render(request, "about.html", {"center": center_contact()})
 
 
 @require_safe

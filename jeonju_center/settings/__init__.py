@@ -198,8 +198,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps
 # the login page out of reach of scanners that try every site's /admin/.
-_TAKEN_URL_PREFIXES = {"accounts", "api", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
-                       "ondure", "regeneration", "social-economy", "static"}  # fmt: skip
+_TAKEN_URL_PREFIXES = {"about", "accounts", "api", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
+                       "ondure", "privacy", "regeneration", "social-economy", "static", "terms"}  # fmt: skip
 
 
 def checked_admin_url(value):
@@ -233,7 +233,35 @@ REGENERATION_MAP_TILE_ATTRIBUTION = env.str(
 # Hours before a course's first session when the reminder e-mail goes out.
 COURSE_REMINDER_HOURS = env.int("COURSE_REMINDER_HOURS", default=24)
 # The version of the personal-data terms (개인정보 수집·이용 동의) citizens agree to; bump it when the text changes.
-PRIVACY_TERMS_VERSION = env.str("PRIVACY_TERMS_VERSION", default="2026-11-01")
+PRIVACY_TERMS_VERSION = env.str("PRIVACY_TERMS_VERSION", default="2026-12-04")
+
+# The center as the footer, the 센터 소개 page and the privacy policy show it (empty = not shown). The privacy
+# officer (개인정보 보호책임자, 개인정보 보호법 §31) is who citizens write to about their data; unset, the
+# center's own telephone and e-mail are shown.
+CENTER_CONTACT = {
+    key: value
+    for key, value in {
+        "name": env.str("CENTER_NAME", default=""),
+        "address": env.str("CENTER_ADDRESS", default=""),
+        "phone": env.str("CENTER_PHONE", default=""),
+        "email": env.str("CENTER_EMAIL", default=""),
+        "hours": env.str("CENTER_HOURS", default=""),
+    }.items()
+    if value
+}
+PRIVACY_OFFICER = {
+    "name": env.str("PRIVACY_OFFICER_NAME", default=""),
+    "title": env.str("PRIVACY_OFFICER_TITLE", default=""),
+    "phone": env.str("PRIVACY_OFFICER_PHONE", default=""),
+    "email": env.str("PRIVACY_OFFICER_EMAIL", default=""),
+}
+# Companies the center entrusts with processing personal data (개인정보 처리 위탁, §26), shown in the privacy
+# policy: "company=task" pairs separated by ";", e.g. "○○클라우드=서버 운영;△△메일=이메일 발송".
+PRIVACY_PROCESSORS = [
+    tuple(part.strip() for part in item.split("=", 1))
+    for item in env.str("PRIVACY_PROCESSORS", default="").split(";")
+    if "=" in item
+]
 
 # --- Internationalisation -----------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ def signup(client, **overrides):
         "name": "김민지",
         "phone": "01012345678",
         "dong": "",
+        "confirm_age": "on",
+        "agree_terms": "on",
         "agree_privacy": "on",
         **overrides,
     }
@@ -44,10 +46,13 @@ def test_signup_records_profile_and_consent_and_sends_a_korean_verification_emai
     assert response.status_code == 302
     user = User.objects.get(email="minji@example.com")
     assert (user.name, user.phone, user.dong) == ("김민지", "010-1234-5678", dong)
-    consent = ConsentRecord.objects.get(user=user)
-    assert consent.item == ConsentRecord.Item.PRIVACY_SIGNUP
-    assert consent.version == settings.PRIVACY_TERMS_VERSION
-    assert consent.ip_address == "127.0.0.1"
+    consents = ConsentRecord.objects.filter(user=user)
+    assert sorted(consents.values_list("item", flat=True)) == sorted(
+        [ConsentRecord.Item.AGE_CONFIRMED, ConsentRecord.Item.TERMS, ConsentRecord.Item.PRIVACY_SIGNUP]
+    )
+    assert {(consent.version, consent.ip_address) for consent in consents} == {
+        (settings.PRIVACY_TERMS_VERSION, "127.0.0.1")
+    }
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("[전주도시혁신센터]")
     assert EmailAddress.objects.get(user=user).verified is False
@@ -57,6 +62,8 @@ def test_signup_records_profile_and_consent_and_sends_a_korean_verification_emai
     ("overrides", "field", "message"),
     [
         ({"agree_privacy": ""}, "agree_privacy", "개인정보 수집·이용 동의가 필요합니다"),
+        ({"agree_terms": ""}, "agree_terms", "이용약관 동의가 필요합니다"),
+        ({"confirm_age": ""}, "confirm_age", "만 14세 미만은 법정대리인의 동의가 필요해"),
         ({"phone": "12345"}, "phone", "전화번호 형식이 올바르지 않습니다"),
         ({"name": ""}, "name", ""),
         ({"password2": "different-password-2026"}, "password2", ""),
@@ -120,7 +127,12 @@ def test_account_pages_are_korean_in_the_portal_layout(client):
     assert response.status_code == 200
     assert '<main id="main"' in html and "전주도시혁신센터" in html
     assert "개인정보 수집·이용에 동의합니다" in html
-    assert client.get("/accounts/privacy/").status_code == 200
+    # The consent is informed before it is given: purposes, items, retention, the right to refuse, the full texts.
+    for text in ("회원 식별, 수강신청과 안내", "회원 탈퇴 시까지", "동의를 거부할 수 있으나", "만 14세 이상입니다"):
+        assert text in html
+    assert 'href="/terms/"' in html and 'href="/privacy/"' in html
+    old_address = client.get("/accounts/privacy/")
+    assert (old_address.status_code, old_address["Location"]) == (301, "/privacy/")
 
 
 @pytest.mark.django_db(transaction=True)

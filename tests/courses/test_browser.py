@@ -35,6 +35,8 @@ def test_sign_up_verify_find_enrol_see_in_me_cancel_and_the_next_person_is_promo
     page.fill('input[name="password1"]', PASSWORD)
     page.fill('input[name="password2"]', PASSWORD)
     page.fill('input[name="name"]', "김민지")
+    page.check('input[name="confirm_age"]')
+    page.check('input[name="agree_terms"]')
     page.check('input[name="agree_privacy"]')
     page.locator('form[action*="signup"] button[type="submit"]').click()
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))

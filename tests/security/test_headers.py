@@ -34,7 +34,9 @@ PUBLIC_PAGES = [
     ("ondure:community_detail", lambda d: [d["community"].pk], True),
     ("regeneration:index", None, True),
     ("regeneration:houses", None, True),
-    ("accounts:privacy", None, False),  # under /accounts/
+    ("about", None, True),
+    ("terms", None, True),
+    ("privacy", None, True),
     ("account_login", None, False),
     ("account_signup", None, False),
 ]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..center import center_contact
+from jeonju_center.common.center import center_contact
 
 register = template.Library()
 

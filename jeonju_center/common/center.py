@@ -1,5 +1,6 @@
-"""Who the center is and how to reach it (the footer and the home page). ``settings.CENTER_CONTACT`` may
-override any key, so the real address and telephone number are configured, not hard-coded."""
+"""Who the center is and how to reach it (the footer, the 센터 소개 page, the privacy policy).
+``settings.CENTER_CONTACT`` (the ``CENTER_*`` environment variables) overrides any key, so the real address,
+telephone number and e-mail are configured, not hard-coded."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
