@@ -45,10 +45,11 @@ def _session_event(course, session, number, total, *, status="CONFIRMED", with_a
     event.add("dtstamp", stamp)
     event.add("dtstart", session_start(session))
     event.add("dtend", session_end(session))
-    event.add(
-        "summary",
-        _("%(title)s (%(number)d/%(total)d회차)") % {"title": course.title, "number": number, "total": total},
-    )
+    summary = _("%(title)s (%(number)d/%(total)d회차)") % {"title": course.title, "number": number, "total": total}
+    if status == "TENTATIVE":
+        # Few calendar apps show TENTATIVE, so the title says it too: the seat is not the citizen's yet.
+        summary = _("[대기] %(summary)s") % {"summary": summary}
+    event.add("summary", summary)
     location = f"{course.place} {session.room}".strip() if session.room else course.place
     event.add("location", location)
     lines = [_("강사: %(name)s") % {"name": course.instructor_name}]
@@ -80,10 +81,10 @@ def _finish(calendar):
     return calendar.to_ical()
 
 
-def course_calendar(course, *, with_alarm=False):
+def course_calendar(course, *, with_alarm=False, status="CONFIRMED"):
     """The course's sessions as an iCalendar file (bytes). ``course.sessions`` may be prefetched."""
     calendar = _calendar(course.title)
-    for event in _course_events(course, with_alarm=with_alarm, stamp=timezone.now()):
+    for event in _course_events(course, status=status, with_alarm=with_alarm, stamp=timezone.now()):
         calendar.add_component(event)
     return _finish(calendar)
 
@@ -101,11 +102,13 @@ def enrollments_calendar(enrollments, *, name):
     return _finish(calendar)
 
 
-def course_ics_attachment(course):
-    """The attachment dict ``outbox_enqueue`` expects: the sessions with a one-hour alarm."""
+def course_ics_attachment(course, *, tentative=False):
+    """The attachment dict ``outbox_enqueue`` expects: the sessions with a one-hour alarm, TENTATIVE while
+    the citizen is only on the waiting list (the same event ids, so the confirmation's file replaces it)."""
+    status = "TENTATIVE" if tentative else "CONFIRMED"
     return {
         "filename": f"{course.slug}.ics",
-        "content": course_calendar(course, with_alarm=True).decode("utf-8"),
+        "content": course_calendar(course, with_alarm=True, status=status).decode("utf-8"),
         "mimetype": "text/calendar",
     }
 

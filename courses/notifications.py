@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jeonju_center.common.outbox import outbox_enqueue
 
 from .calendars import course_ics_attachment, session_end, session_start
+from .models import EnrollmentStatus
 
 
 def _portal_url(path):
@@ -61,7 +62,8 @@ def _send(*, event, enrollment, subject, paragraphs, course=None, with_calendar=
         body = "\n\n".join(
             [greeting, *[str(paragraph) for paragraph in paragraphs], _course_block(course), _("감사합니다.")]
         )
-        attachments = [course_ics_attachment(course)] if with_calendar else []
+        waiting = enrollment.status == EnrollmentStatus.WAITING
+        attachments = [course_ics_attachment(course, tentative=waiting)] if with_calendar else []
         return outbox_enqueue(
             dedup_key=f"{event}:{enrollment.pk}",
             to=user.email,
@@ -91,7 +93,7 @@ def enrollment_waiting(enrollment, position):
         paragraphs=[
             _(
                 "정원이 모두 차서 대기 %(position)d번으로 신청되었습니다. 자리가 나면 신청 순서대로 "
-                "자동으로 확정되고 다시 알려 드립니다."
+                "자동으로 확정되고 다시 알려 드립니다. 첨부한 일정은 확정 전이라 '[대기]'로 표시됩니다."
             )
             % {"position": position}
         ],

@@ -79,7 +79,7 @@ def test_private_feed_lists_my_active_courses_only(client):
     assert "no-store" in response["Cache-Control"]
     calendar = assert_rfc5545_shape(response.content)
     summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
-    assert summaries == ["대기 강좌 (1/1회차)", "확정 강좌 (1/2회차)", "확정 강좌 (2/2회차)"]
+    assert summaries == ["[대기] 대기 강좌 (1/1회차)", "확정 강좌 (1/2회차)", "확정 강좌 (2/2회차)"]
     statuses = {str(e["SUMMARY"]): str(e["STATUS"]) for e in calendar.walk("VEVENT")}
     assert statuses["대기 강좌 (1/1회차)"] == "TENTATIVE"
     assert statuses["확정 강좌 (1/2회차)"] == "CONFIRMED"

@@ -58,13 +58,21 @@ def test_waiting_and_promotion_emails(django_capture_on_commit_callbacks):
         waiting = enrol(course, UserFactory(email="wait@example.com"))
     assert mail.outbox[-1].subject == "[전주도시혁신센터] 대기 1번으로 신청되었습니다: 마을 예산 이해하기"
     assert "대기 1번으로 신청되었습니다" in mail.outbox[-1].body
+    # The seat is not theirs yet: the calendar says so, in the status and in the title.
+    tentative = ics_of(mail.outbox[-1]).walk("VEVENT")
+    assert [str(event["STATUS"]) for event in tentative] == ["TENTATIVE", "TENTATIVE"]
+    assert all(str(event["SUMMARY"]).startswith("[대기] 마을 예산 이해하기") for event in tentative)
     with django_capture_on_commit_callbacks(execute=True):
         services.enrollment_cancel(enrollment=seat)
     promoted = [m for m in mail.outbox if m.to == ["wait@example.com"]][-1]
     assert (
         promoted.subject == "[전주도시혁신센터] 대기하시던 강좌의 수강이 확정되었습니다: 마을 예산 이해하기"
     )
-    assert len(ics_of(promoted).walk("VEVENT")) == 2
+    confirmed = ics_of(promoted).walk("VEVENT")
+    assert [str(event["STATUS"]) for event in confirmed] == ["CONFIRMED", "CONFIRMED"]
+    assert not any(str(event["SUMMARY"]).startswith("[대기]") for event in confirmed)
+    # The same event ids, so importing the confirmation replaces the tentative entries.
+    assert [event["UID"] for event in confirmed] == [event["UID"] for event in tentative]
     assert Enrollment.objects.get(pk=waiting.pk).status == EnrollmentStatus.CONFIRMED
 
 
