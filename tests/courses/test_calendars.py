@@ -81,7 +81,7 @@ def test_private_feed_lists_my_active_courses_only(client):
     summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
     assert summaries == ["[대기] 대기 강좌 (1/1회차)", "확정 강좌 (1/2회차)", "확정 강좌 (2/2회차)"]
     statuses = {str(e["SUMMARY"]): str(e["STATUS"]) for e in calendar.walk("VEVENT")}
-    assert statuses["대기 강좌 (1/1회차)"] == "TENTATIVE"
+    assert statuses["[대기] 대기 강좌 (1/1회차)"] == "TENTATIVE"
     assert statuses["확정 강좌 (1/2회차)"] == "CONFIRMED"
     assert len(calendar.walk("VALARM")) == 3
 
