@@ -194,7 +194,7 @@ class Enrolment(CitizenUser):
             return
         slug = random.choice(FIXTURES["enrol_courses"])
         self._post(f"/courses/{slug}/enroll/", {"agree_privacy": "on"}, name="enrolment POST")
-        self._post(f"/courses/{slug}/cancel/", {}, name="enrolment POST")
+        self._post(f"/courses/{slug}/cancel/", {"confirm": "yes"}, name="enrolment POST")
 
 
 class ApiProducts(BenchUser):

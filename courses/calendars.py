@@ -45,7 +45,11 @@ def _session_event(course, session, number, total, *, status="CONFIRMED", with_a
     event.add("dtstamp", stamp)
     event.add("dtstart", session_start(session))
     event.add("dtend", session_end(session))
-    summary = _("%(title)s (%(number)d/%(total)d회차)") % {"title": course.title, "number": number, "total": total}
+    summary = _("%(title)s (%(number)d/%(total)d회차)") % {
+        "title": course.title,
+        "number": number,
+        "total": total,
+    }
     if status == "TENTATIVE":
         # Few calendar apps show TENTATIVE, so the title says it too: the seat is not the citizen's yet.
         summary = _("[대기] %(summary)s") % {"summary": summary}

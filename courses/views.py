@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jeonju_center.accounts.services import client_ip
 from jeonju_center.common import db_errors
@@ -193,7 +193,7 @@ def enroll(request, slug):
 
 
 def _safe_next(request, default):
-    target = request.POST.get("next", "")
+    target = request.POST.get("next", "") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -201,8 +201,11 @@ def _safe_next(request, default):
     return default
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def cancel(request, slug):
+    """GET: what cancelling means (the seat goes to the next person, a waiting place is lost), with the
+    button. POST from that page (``confirm``) cancels; a POST without it shows the page first."""
     course = _get_course_or_404(slug)
     if not request.user.is_authenticated:
         return _login_first(request, course)
@@ -211,6 +214,17 @@ def cancel(request, slug):
     if enrollment is None:
         messages.error(request, _("취소할 신청이 없습니다."))
         return redirect(next_url)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        context = {
+            "course": course,
+            "enrollment": enrollment,
+            "waiting_position": services.waiting_position(enrollment)
+            if enrollment.status == EnrollmentStatus.WAITING
+            else None,
+            "cancel_deadline": services.cancellation_deadline(course),
+            "next_url": next_url,
+        }
+        return render(request, "courses/cancel_confirm.html", context)
     try:
         services.enrollment_cancel(enrollment=enrollment)
     except ValidationError as error:

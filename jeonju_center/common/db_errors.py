@@ -38,9 +38,19 @@ def _sqlstate(error):
     return None
 
 
+# SQLite (the embedded development database) says it in words: SQLITE_BUSY after its timeout, or
+# SQLITE_LOCKED for a table another connection of the same process holds.
+SQLITE_CONTENTION_MESSAGES = ("database is locked", "database table is locked")
+
+
 def is_contention(error):
-    """True when ``error`` means "busy, try again": the lock timeout, a deadlock, a serialisation failure."""
-    return isinstance(error, OperationalError) and _sqlstate(error) in CONTENTION_SQLSTATES
+    """True when ``error`` means "busy, try again": the lock timeout, a deadlock, a serialisation failure
+    (PostgreSQL), or a locked database (SQLite)."""
+    if not isinstance(error, OperationalError):
+        return False
+    if _sqlstate(error) in CONTENTION_SQLSTATES:
+        return True
+    return str(error).startswith(SQLITE_CONTENTION_MESSAGES)
 
 
 def is_database_unavailable(error):

@@ -148,6 +148,15 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 
+
+def sqlite_options(*, lock_timeout_ms):
+    return {
+        "timeout": lock_timeout_ms / 1000,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
+
+
 DATABASE_URL = _require_in_production("DATABASE_URL", env.str("DATABASE_URL", default=""))
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
@@ -161,6 +170,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options",
         f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)} {env.str('PGOPTIONS', default='')}".strip(),
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run`: a write transaction takes the write lock when it begins
+    # (IMMEDIATE), so two requests at once (a double-clicked button) queue for up to the lock timeout instead
+    # of failing at once with "database is locked"; readers are not blocked by a writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        sqlite_options(lock_timeout_ms=env.int("DB_LOCK_TIMEOUT_MS", default=5000))
     )
 
 # --- Cache --------------------------------------------------------------------------------------
@@ -194,6 +210,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "jeonju_center.accounts.forms.CitizenSignupForm"
+ACCOUNT_FORMS = {"login": "jeonju_center.accounts.login_form.CitizenLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps

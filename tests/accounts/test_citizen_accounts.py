@@ -128,7 +128,12 @@ def test_account_pages_are_korean_in_the_portal_layout(client):
     assert '<main id="main"' in html and "전주도시혁신센터" in html
     assert "개인정보 수집·이용에 동의합니다" in html
     # The consent is informed before it is given: purposes, items, retention, the right to refuse, the full texts.
-    for text in ("회원 식별, 수강신청과 안내", "회원 탈퇴 시까지", "동의를 거부할 수 있으나", "만 14세 이상입니다"):
+    for text in (
+        "회원 식별, 수강신청과 안내",
+        "회원 탈퇴 시까지",
+        "동의를 거부할 수 있으나",
+        "만 14세 이상입니다",
+    ):
         assert text in html
     assert 'href="/terms/"' in html and 'href="/privacy/"' in html
     old_address = client.get("/accounts/privacy/")
@@ -179,3 +184,21 @@ def test_the_account_emails_are_our_korean_texts_with_links_that_work(
     [reset_link] = [line for line in reset.body.splitlines() if "/accounts/password/reset/key/" in line]
     assert re.fullmatch(r"https?://[^/\s]+/accounts/password/reset/key/[^\s]+/", reset_link)
     assert "username" not in reset.body.lower()
+
+
+def test_the_login_page_focuses_the_email_and_says_what_keeping_the_session_means(client, settings):
+    html = client.get("/accounts/login/").content.decode()
+    assert re.search(r'<input[^>]*name="login"[^>]*autofocus', html)
+    assert "로그인 상태 유지" in html and "아이디 저장" not in html
+    assert "7일 동안 로그인한 채로 둡니다" in html
+
+
+@pytest.mark.parametrize(("remember", "ends_with_the_browser"), [("", True), ("on", False)])
+def test_the_session_lasts_only_as_long_as_the_checkbox_says(client, remember, ends_with_the_browser):
+    user = User.objects.create_user(username="u3", email="u3@example.com", password=PASSWORD, name="이수")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    data = {"login": "u3@example.com", "password": PASSWORD}
+    if remember:
+        data["remember"] = remember
+    assert client.post("/accounts/login/", data).status_code == 302
+    assert client.session.get_expire_at_browser_close() is ends_with_the_browser

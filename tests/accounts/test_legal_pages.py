@@ -51,7 +51,7 @@ def test_the_privacy_policy_has_every_item_of_article_30(client, configured_cent
         assert heading in html, heading
     # The retention periods are the ones the nightly job applies, each one of them.
     for policy in retention_policies().values():
-        assert f"<th scope=\"row\">{policy.label}</th><td>{period_text(policy.days)}</td>" in html
+        assert f'<th scope="row">{policy.label}</th><td>{period_text(policy.days)}</td>' in html
     # The officer's own contact, and the center's e-mail where the officer has none.
     assert "사무국장 홍길동" in html and "tel:063-000-9999" in html and "mailto:center@example.kr" in html
     assert "○○클라우드" in html and "서버 운영" in html
@@ -64,7 +64,7 @@ def test_the_privacy_policy_has_every_item_of_article_30(client, configured_cent
 def test_a_configured_retention_period_changes_what_the_policy_says(client, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = {"sent_emails": 90}
     html = client.get("/privacy/").content.decode()
-    assert "<th scope=\"row\">발송한 메일 본문</th><td>90일</td>" in html
+    assert '<th scope="row">발송한 메일 본문</th><td>90일</td>' in html
 
 
 def test_without_processors_the_policy_says_none_are_entrusted(client, settings):
@@ -93,7 +93,9 @@ def test_every_page_footer_links_the_legal_pages_and_shows_the_configured_contac
     footer = html[html.index('<footer class="site-footer">') :]
     for href in ('href="/terms/"', 'href="/privacy/"', 'href="/about/"'):
         assert href in footer
-    assert "전라감영5길 10" in footer and "tel:063-000-1234" in footer and "mailto:center@example.kr" in footer
+    assert (
+        "전라감영5길 10" in footer and "tel:063-000-1234" in footer and "mailto:center@example.kr" in footer
+    )
 
 
 def test_the_about_page_describes_the_center_and_how_to_reach_it(client, configured_center):
@@ -103,7 +105,9 @@ def test_the_about_page_describes_the_center_and_how_to_reach_it(client, configu
 
 
 def test_a_deleted_account_s_mail_is_erased_and_other_people_s_is_kept(django_capture_on_commit_callbacks):
-    user = User.objects.create_user(username="minji", email="Minji@Example.com", password=PASSWORD, name="김민지")
+    user = User.objects.create_user(
+        username="minji", email="Minji@Example.com", password=PASSWORD, name="김민지"
+    )
     EmailAddress.objects.create(user=user, email="minji@example.com", verified=True, primary=True)
     EmailAddress.objects.create(user=user, email="old-minji@example.com", verified=True)
     with django_capture_on_commit_callbacks(execute=True):

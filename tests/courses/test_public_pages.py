@@ -112,6 +112,40 @@ def test_bad_filters_get_a_korean_message_not_a_500(client, params, message):
     assert "검색 조건을 확인해 주세요" in html(response)
 
 
+def card_of(response, course):
+    """The visible text of ``course``'s card in the catalogue."""
+    page = html(response)
+    start = page.index(f'aria-labelledby="course-{course.pk}-title"')
+    card = page[start : page.index("</article>", start)]
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)))
+
+
+def test_catalogue_badges_say_what_a_citizen_can_still_do_and_whom_a_course_is_for(client):
+    open_seats = future_course(title="자리 있음", capacity=2, waitlist_limit=2)
+    enrol(open_seats)
+    waitlist_room = future_course(title="대기만 가능", capacity=1, waitlist_limit=2)
+    enrol(waitlist_room)
+    enrol(waitlist_room)
+    all_full = future_course(title="모두 참", capacity=1, waitlist_limit=1)
+    enrol(all_full)
+    enrol(all_full)
+    for_residents = future_course(title="주민 강좌", audience=CourseAudience.DONG_RESIDENTS)
+    for_residents.audience_dongs.set([DongFactory(name="풍남동"), DongFactory(name="노송동")])
+
+    response = client.get("/courses/")
+    seats = card_of(response, open_seats)
+    assert "신청 가능" in seats and "대기 신청 가능" not in seats and "마감" not in seats
+    assert "대기 신청 가능" in card_of(response, waitlist_room)
+    full = card_of(response, all_full)
+    assert "정원·대기 마감" in full and "신청 가능" not in full
+    residents = card_of(response, for_residents)
+    assert "노송동·풍남동 주민만" in residents or "풍남동·노송동 주민만" in residents
+    assert "주민만" not in card_of(response, open_seats)
+
+    home = text(client.get("/"))
+    assert "정원·대기 마감" in home and "주민만" in home
+
+
 def test_catalogue_pages_keep_the_filters(client):
     track = TrackFactory(slug="social-economy")
     for _ in range(21):
@@ -309,21 +343,49 @@ def test_anonymous_enrol_goes_to_login_and_back_to_the_course(client):
     assert login.status_code == 302 and login["Location"] == f"/courses/{course.slug}/"
 
 
-def test_enrol_and_cancel_are_post_only_and_csrf_protected(citizen):
+def test_enrol_and_cancel_write_only_on_a_csrf_protected_post(citizen):
     course = future_course()
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(citizen)
     assert csrf_client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"}).status_code == 403
     assert csrf_client.get(f"/courses/{course.slug}/enroll/").status_code == 405
-    assert csrf_client.get(f"/courses/{course.slug}/cancel/").status_code == 405
     assert Enrollment.objects.count() == 0
+    enrol(course, citizen)
+    assert csrf_client.get(f"/courses/{course.slug}/cancel/").status_code == 200  # the confirmation page
+    assert csrf_client.post(f"/courses/{course.slug}/cancel/", {"confirm": "yes"}).status_code == 403
+    assert Enrollment.objects.get().status == EnrollmentStatus.CONFIRMED
+
+
+def test_cancel_asks_first_and_a_click_alone_gives_nothing_away(client, citizen):
+    course = future_course(capacity=1, waitlist_limit=3)
+    enrol(course, citizen)
+    waiting = enrol(course, UserFactory())
+    detail = html(client.get(f"/courses/{course.slug}/"))
+    assert (
+        f'href="/courses/{course.slug}/cancel/"' in detail
+    )  # a link to the question, not a form that cancels
+
+    question = client.get(f"/courses/{course.slug}/cancel/")
+    assert question.status_code == 200 and "no-store" in question["Cache-Control"]
+    assert "수강신청을 취소할까요?" in text(question) and "다음 분에게 바로 넘어가며" in text(question)
+    assert 'name="confirm" value="yes"' in html(question)
+    # A POST without the confirmation (an old page, a double submit) only shows the question again.
+    again = client.post(f"/courses/{course.slug}/cancel/")
+    assert again.status_code == 200 and "수강신청을 취소할까요?" in text(again)
+    assert Enrollment.objects.get(user=citizen).status == EnrollmentStatus.CONFIRMED
+    assert Enrollment.objects.get(pk=waiting.pk).status == EnrollmentStatus.WAITING
+
+    # Someone waiting is told they lose their place in the queue.
+    waiter_client = Client()
+    waiter_client.force_login(waiting.user)
+    assert "지금 대기 1번입니다" in text(waiter_client.get(f"/courses/{course.slug}/cancel/?next=/me/"))
 
 
 def test_cancel_frees_the_seat_for_the_first_waiting_person(client, citizen):
     course = future_course(capacity=1, waitlist_limit=3)
     enrol(course, citizen)
     waiting = enrol(course, UserFactory())
-    response = client.post(f"/courses/{course.slug}/cancel/", follow=True)
+    response = client.post(f"/courses/{course.slug}/cancel/", {"confirm": "yes"}, follow=True)
     assert f"'{course.title}' 수강신청을 취소했습니다" in text(response)
     assert Enrollment.objects.get(user=citizen).status == EnrollmentStatus.CANCELLED
     waiting.refresh_from_db()
@@ -344,7 +406,7 @@ def test_cancel_without_an_enrolment_or_after_the_deadline_is_refused(client, ci
     )
     enrol(locked, citizen)
     assert state(client, locked) == "confirmed_locked"
-    response = client.post(f"/courses/{locked.slug}/cancel/", follow=True)
+    response = client.post(f"/courses/{locked.slug}/cancel/", {"confirm": "yes"}, follow=True)
     assert "취소 마감(" in text(response)
     assert Enrollment.objects.get(course=locked).status == EnrollmentStatus.CONFIRMED
 
@@ -352,11 +414,24 @@ def test_cancel_without_an_enrolment_or_after_the_deadline_is_refused(client, ci
 def test_cancel_returns_to_a_safe_next_url_only(client, citizen):
     course = future_course()
     enrol(course, citizen)
-    response = client.post(f"/courses/{course.slug}/cancel/", {"next": "https://evil.example/"})
+    response = client.post(
+        f"/courses/{course.slug}/cancel/", {"confirm": "yes", "next": "https://evil.example/"}
+    )
     assert response["Location"] == f"/courses/{course.slug}/"
     other = future_course()
     enrol(other, citizen)
-    assert client.post(f"/courses/{other.slug}/cancel/", {"next": "/me/"})["Location"] == "/me/"
+    assert (
+        client.post(f"/courses/{other.slug}/cancel/", {"confirm": "yes", "next": "/me/"})["Location"]
+        == "/me/"
+    )
+    # The question page carries a safe next address only.
+    third = future_course()
+    enrol(third, citizen)
+    question = client.get(f"/courses/{third.slug}/cancel/?next=https://evil.example/")
+    main = html(question)[html(question).index("<main") :]
+    assert question.status_code == 200
+    assert f'<input type="hidden" name="next" value="/courses/{third.slug}/">' in main
+    assert "evil.example" not in main
 
 
 # --- /me/ --------------------------------------------------------------------------------------------

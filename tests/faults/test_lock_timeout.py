@@ -69,7 +69,7 @@ def test_cancelling_while_the_course_is_locked_answers_try_again_and_keeps_the_s
 
     with OpenTransaction(lock_course(course)):
         started = time.monotonic()
-        response = citizen.post(cancel, {}, timeout=CLIENT_TIMEOUT)
+        response = citizen.post(cancel, {"confirm": "yes"}, timeout=CLIENT_TIMEOUT)
         waited = time.monotonic() - started
 
     assert response.status_code == 503
@@ -79,7 +79,7 @@ def test_cancelling_while_the_course_is_locked_answers_try_again_and_keeps_the_s
     waiting.refresh_from_db()
     assert (seat.status, waiting.status) == (EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITING)
 
-    response = citizen.post(cancel, {}, timeout=CLIENT_TIMEOUT)
+    response = citizen.post(cancel, {"confirm": "yes"}, timeout=CLIENT_TIMEOUT)
     assert response.status_code == 302
     seat.refresh_from_db()
     waiting.refresh_from_db()
