@@ -26,7 +26,6 @@ from .models import (
     GRADE_LABELS,
     GRADE_RANGE_MESSAGE,
     BuildingType,
-    GradeReason,
     GradeScheme,
     HouseStatus,
     Structure,
@@ -160,11 +159,15 @@ class VacantHouseResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, r
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def _grade_is_new(self, instance):
+        """The row's grade is a new grading unless it is the house's grade already or was recorded for this
+        survey before: so a file exported from the portal, or imported twice, adds no grading."""
         scheme, grade = getattr(self, "_grade", ("", None))
         if not scheme or grade is None:
             return False
         if instance.pk is None:
             return True
+        if (instance.current_grade_scheme, instance.current_grade) == (scheme, grade):
+            return False
         return not instance.grades.filter(scheme=scheme, grade=grade, graded_on=instance.surveyed_on).exists()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -183,13 +186,12 @@ class VacantHouseResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, r
             services.vacant_house_update(house=instance)
         scheme, grade = self._grade
         if scheme and grade is not None and self._grade_is_new(instance):
-            services.house_grade_record(
-                house=instance,
-                scheme=scheme,
-                grade=grade,
-                graded_on=instance.surveyed_on,
-                reason=GradeReason.SURVEY,
+            services.house_survey_grade_set(
+                house=instance, scheme=scheme, grade=grade, surveyed_on=instance.surveyed_on
             )
+        # The services wrote to the row (the current grade follows the latest grading, the status its
+        # rules): the preview shows the house as stored, not as the file put it.
+        instance.refresh_from_db()
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)

@@ -23,6 +23,7 @@ from .models import (
     YOUTH_SHARE_HOUSE_AGE_RANGE,
     CouncilMeeting,
     CouncilMember,
+    GradeReason,
     HouseStatus,
     HouseStatusChange,
     OwnerConsent,
@@ -193,6 +194,24 @@ def house_grade_record(*, house, scheme, grade, graded_on, reason, note="") -> V
     grading.full_clean()
     grading.save()
     house_current_grade_refresh(house=house)
+    return grading
+
+
+@transaction.atomic
+def house_survey_grade_set(*, house, scheme, grade, surveyed_on) -> VacantHouseGrade:
+    """The grade the survey of ``surveyed_on`` gave (the survey register's import): recorded as a grading of
+    that day, or — when that survey's grading exists already — corrected to ``grade``."""
+    house = _lock_house(house)
+    grading = house.grades.filter(scheme=scheme, graded_on=surveyed_on).first()
+    if grading is None:
+        return house_grade_record(
+            house=house, scheme=scheme, grade=grade, graded_on=surveyed_on, reason=GradeReason.SURVEY
+        )
+    if grading.grade != grade:
+        grading.grade = grade
+        grading.full_clean()
+        grading.save(update_fields=["grade"])
+        house_current_grade_refresh(house=house)
     return grading
 
 
