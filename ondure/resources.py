@@ -18,13 +18,20 @@ from jeonju_center.common.imports import (
     WholeNumberWidget,
     YesNoWidget,
 )
-from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import (
+    DuplicateRowsRefusedMixin,
+    ExcelRowsMixin,
+    FormulaCellsRefusedMixin,
+    excel_row_number,
+)
 
 from . import services
 from .models import ActivityField, Community, CommunityKind, CommunityStatus, Stage
 
 
-class CommunityResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, resources.ModelResource):
+class CommunityResource(
+    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, ExcelRowsMixin, resources.ModelResource
+):
     name = fields.Field("name", column_name="공동체명")
     cohort_year = fields.Field("cohort_year", column_name="선정 연도(기수)", widget=WholeNumberWidget())
     kind = fields.Field("kind", column_name="공동체 유형", widget=ChoiceLabelWidget(CommunityKind.choices))
@@ -110,9 +117,10 @@ class CommunityResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, res
             RowResult.IMPORT_TYPE_ERROR,
         ):
             error = row_result.validation_error
-            messages = error.messages if isinstance(error, ValidationError) else []
+            messages = self.row_error_messages(error) if isinstance(error, ValidationError) else []
             messages += [str(e.error) for e in row_result.errors]
-            self.rejected_rows.append({"number": kwargs.get("row_number"), "messages": messages})
+            number = excel_row_number(kwargs.get("row_number"))
+            self.rejected_rows.append({"number": number, "messages": messages})
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.validation_error = None
             row_result.errors = []

@@ -19,7 +19,12 @@ from jeonju_center.common.imports import (
     KoreanDecimalWidget,
     WholeNumberWidget,
 )
-from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import (
+    DuplicateRowsRefusedMixin,
+    ExcelRowsMixin,
+    FormulaCellsRefusedMixin,
+    excel_row_number,
+)
 
 from . import services
 from .models import (
@@ -36,7 +41,9 @@ from .models import (
 PERSONAL_COLUMNS = ("address", "owner_name", "owner_phone", "owner_address")
 
 
-class VacantHouseResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, resources.ModelResource):
+class VacantHouseResource(
+    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, ExcelRowsMixin, resources.ModelResource
+):
     management_number = fields.Field("management_number", column_name="관리번호")
     address = fields.Field("address", column_name="소재지")
     dong = fields.Field("dong", column_name="행정동", widget=DongWidget(required=True))
@@ -145,9 +152,10 @@ class VacantHouseResource(FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, r
             RowResult.IMPORT_TYPE_ERROR,
         ):
             error = row_result.validation_error
-            messages = error.messages if isinstance(error, ValidationError) else []
+            messages = self.row_error_messages(error) if isinstance(error, ValidationError) else []
             messages += [str(e.error) for e in row_result.errors]
-            self.rejected_rows.append({"number": kwargs.get("row_number"), "messages": messages})
+            number = excel_row_number(kwargs.get("row_number"))
+            self.rejected_rows.append({"number": number, "messages": messages})
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.validation_error = None
             row_result.errors = []

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from jeonju_center.common.models import Dong
-from jeonju_center.common.spreadsheets import DuplicateRowsRefusedMixin, FormulaCellsRefusedMixin
+from jeonju_center.common.spreadsheets import (
+    DuplicateRowsRefusedMixin,
+    ExcelRowsMixin,
+    FormulaCellsRefusedMixin,
+)
 from jeonju_center.common.validators import normalize_business_registration_number
 
 from .models import (
@@ -189,7 +193,11 @@ def field(attribute, column_name, widget=None, **kwargs):
 
 
 class OrganizationResource(
-    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource
+    FormulaCellsRefusedMixin,
+    DuplicateRowsRefusedMixin,
+    OnlyValidRowsMixin,
+    ExcelRowsMixin,
+    resources.ModelResource,
 ):
     name = field("name", "조직명")
     org_type = field("org_type", "조직 유형", ChoiceWidget(OrganizationType.choices))
@@ -311,7 +319,11 @@ def _organization_of(row):
 
 
 class ProductResource(
-    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, OnlyValidRowsMixin, resources.ModelResource
+    FormulaCellsRefusedMixin,
+    DuplicateRowsRefusedMixin,
+    OnlyValidRowsMixin,
+    ExcelRowsMixin,
+    resources.ModelResource,
 ):
     organization_brn = fields.Field(
         attribute="organization__business_registration_number",

@@ -139,6 +139,30 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
         ),
     )
 
+    def _create_boolean_fields(self, resource, index):
+        # Only the columns the resource really exports (some leave personal columns out whatever is ticked).
+        names = super()._create_boolean_fields(resource, index)
+        instance = resource()
+        exported = {id(field) for field in instance.get_export_fields()}
+        never = {
+            self.create_boolean_field_name(resource, name)
+            for name, field in instance.fields.items()
+            if id(field) not in exported
+        }
+        for name in never & set(names):
+            del self.fields[name]
+        return [name for name in names if name not in never]
+
+    def _get_field_label(self, resource, field_name):
+        # The column as it will read in the file (조직명), not import-export's "Name (조직명)" built from
+        # the English attribute name.
+        field = resource.fields.get(field_name)
+        return (
+            field.column_name
+            if field and field.column_name
+            else super()._get_field_label(resource, field_name)
+        )
+
 
 AUTOCOMPLETE_PAGE = 20  # django.contrib.admin.views.autocomplete.AutocompleteJsonView.paginate_by
 

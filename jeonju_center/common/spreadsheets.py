@@ -11,6 +11,7 @@ import re
 
 import tablib
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 from import_export.tmp_storages import TempFolderStorage
@@ -194,3 +195,59 @@ class DuplicateRowsRefusedMixin:
                 % {"first": first, "key": " / ".join(str(part) for part in key)}
             )
         return super().import_instance(instance, row, **kwargs)
+
+
+HEADER_ROWS = 1  # the first row of every import file holds the column names
+
+
+def excel_row_number(data_row_number):
+    """import-export counts data rows from 1; Excel shows the header as row 1, so data starts at row 2."""
+    return data_row_number + HEADER_ROWS
+
+
+class ExcelRowsMixin:
+    """For import-export ``ModelResource``s: the preview's error tables as staff read their file — rows
+    numbered as Excel numbers them, errors named by the file's column (조합원 수, not ``members_count``),
+    empty cells empty (not ``None``)."""
+
+    def column_of(self, key):
+        """The column (or, for a model field the file has no column for, its verbose name) an error is about."""
+        if key == NON_FIELD_ERRORS:
+            return key
+        for field in self.get_import_fields():
+            if key in (field.attribute, field.column_name) or (field.attribute or "").split("__")[0] == key:
+                return field.column_name
+        try:
+            return str(self._meta.model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            return key
+
+    def row_error_messages(self, validation_error):
+        """One line per error, "column: message" where the error is about a column."""
+        try:
+            items = validation_error.message_dict.items()
+        except AttributeError:
+            return list(validation_error.messages)
+        return [
+            message if key == NON_FIELD_ERRORS else f"{self.column_of(key)}: {message}"
+            for key, messages in items
+            for message in messages
+        ]
+
+    def import_data(self, *args, **kwargs):
+        result = super().import_data(*args, **kwargs)
+        for invalid in result.invalid_rows:
+            invalid.number = excel_row_number(invalid.number)
+            invalid.values = tuple("" if value is None else value for value in invalid.values)
+            renamed = {}
+            for key, messages in invalid.error_dict.items():
+                renamed.setdefault(self.column_of(key), []).extend(messages)
+            invalid.error_dict = renamed
+        for error_row in result.error_rows:
+            error_row.number = excel_row_number(error_row.number)
+        rows = result.rows
+        # The template lists critical errors with their line through ``row_errors()``.
+        result.row_errors = lambda: [
+            (excel_row_number(index), row.errors) for index, row in enumerate(rows, 1) if row.errors
+        ]
+        return result

@@ -229,9 +229,9 @@ def test_import_errors_name_the_row_and_write_nothing(admin_client):
     assert result.has_validation_errors()
     assert "confirm_form" not in response.context
     invalid = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
-    assert set(invalid) == {2, 3}
-    assert "마을공동체는 구성원이 15명 이상이어야 합니다." in invalid[2]
-    assert "'명동'은(는) 등록된 행정동이 아닙니다." in invalid[3]
+    assert set(invalid) == {3, 4}  # as Excel numbers the rows: the header is row 1
+    assert "마을공동체는 구성원이 15명 이상이어야 합니다." in invalid[3]
+    assert "'명동'은(는) 등록된 행정동이 아닙니다." in invalid[4]
     assert Community.objects.count() == 0
 
 
@@ -240,7 +240,7 @@ def test_import_valid_rows_only_when_staff_choose_it(admin_client):
     DongFactory(name="노송동")
     response = _import(admin_client, [GOOD, TOO_FEW], valid_rows_only=True)
     result = response.context["result"]
-    assert [row["number"] for row in result.rejected_rows] == [2]
+    assert [row["number"] for row in result.rejected_rows] == [3]
     assert "건너뛴 오류 행" in response.content.decode()
     assert _confirm(admin_client, response).status_code == 302
     assert list(Community.objects.values_list("name", flat=True)) == ["남부시장 청년 밥상"]

@@ -188,12 +188,12 @@ def test_row_errors_show_their_line_and_reason_and_nothing_is_written(admin_clie
     result = response.context["result"]
     assert response.context.get("confirm_form") is None
     errors = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
-    assert set(errors) == {2, 3, 4, 5, 6}
-    assert "'없는동'은(는) 등록된 행정동이 아닙니다." in errors[2]
-    assert "등급이 등급 체계의 범위를 벗어납니다." in errors[3]
-    assert "위도는 33~39 사이여야 합니다." in errors[4]
-    assert "'성'은(는) 올바른 값이 아닙니다." in errors[5]
-    assert "'어제'은(는) 날짜(예: 2024-04-15)가 아닙니다." in errors[6]
+    assert set(errors) == {3, 4, 5, 6, 7}  # as Excel numbers the rows: the header is row 1
+    assert "'없는동'은(는) 등록된 행정동이 아닙니다." in errors[3]
+    assert "등급이 등급 체계의 범위를 벗어납니다." in errors[4]
+    assert "위도는 33~39 사이여야 합니다." in errors[5]
+    assert "'성'은(는) 올바른 값이 아닙니다." in errors[6]
+    assert "'어제'은(는) 날짜(예: 2024-04-15)가 아닙니다." in errors[7]
     assert not VacantHouse.objects.exists()
 
 
@@ -201,7 +201,7 @@ def test_staff_may_import_the_valid_rows_only(admin_client, dong):
     content = _csv([_row("JJ-OK-1"), _row("JJ-BAD-DONG", **{"행정동": "없는동"}), _row("JJ-OK-2")])
     preview = _preview(admin_client, content, valid_rows_only=True)
     assert preview.context["confirm_form"] is not None
-    assert [row["number"] for row in preview.context["result"].rejected_rows] == [2]
+    assert [row["number"] for row in preview.context["result"].rejected_rows] == [3]
     assert "건너뛴 오류 행" in preview.content.decode()
     _confirm(admin_client, preview)
     assert sorted(VacantHouse.objects.values_list("management_number", flat=True)) == ["JJ-OK-1", "JJ-OK-2"]

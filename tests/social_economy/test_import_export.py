@@ -128,10 +128,13 @@ def test_row_errors_show_their_line_and_reason_and_nothing_is_written(admin_clie
     result = response.context["result"]
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     errors = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
-    assert set(errors) == {2, 3, 4}
-    assert "사업자등록번호가 올바르지 않습니다" in errors[2]
-    assert "일반협동조합의 조합원은 5인 이상이어야 합니다." in errors[3]
-    assert "‘주식회사’은(는) 올바른 값이 아닙니다" in errors[4]
+    assert set(errors) == {3, 4, 5}  # as Excel numbers the rows: the header is row 1
+    assert "사업자등록번호가 올바르지 않습니다" in errors[3]
+    assert "일반협동조합의 조합원은 5인 이상이어야 합니다." in errors[4]
+    assert "‘주식회사’은(는) 올바른 값이 아닙니다" in errors[5]
+    # The table names the file's column, not the model field, and shows empty cells empty.
+    html = response.content.decode()
+    assert "조합원 수" in html and "members_count" not in html and "None" not in html
     assert Organization.objects.count() == 0
 
 
@@ -142,7 +145,7 @@ def test_staff_can_choose_to_import_only_the_valid_rows(admin_client, dong):
     )
     preview = _preview(admin_client, "organization", content, only_valid_rows=True)
     result = preview.context["result"]
-    assert [row.number for row in result.left_out_rows] == [2]
+    assert [row.number for row in result.left_out_rows] == [3]
     assert "가져오지 않을 오류 행" in preview.content.decode()
     assert Organization.objects.count() == 0  # the preview writes nothing
     _confirm(admin_client, "organization", preview)
@@ -171,8 +174,8 @@ def test_product_import_matches_organization_and_name_and_checks_certifications(
     ]  # fmt: skip
     preview = _preview(admin_client, "product", _csv(headers, rows))
     errors = {row.number: " ".join(row.error.messages) for row in preview.context["result"].invalid_rows}
-    assert "등록되지 않은 조직입니다: 없는 조직" in errors[3]
-    assert "등록되지 않은 인증입니다: 없는인증" in errors[4]
+    assert "등록되지 않은 조직입니다: 없는 조직" in errors[4]
+    assert "등록되지 않은 인증입니다: 없는인증" in errors[5]
     assert Product.objects.count() == 0
 
     valid = _csv(headers, rows[:2])
@@ -271,7 +274,7 @@ def test_two_rows_for_the_same_organization_are_a_row_error_and_nothing_is_writt
     result = preview.context["result"]
     assert result.has_validation_errors()
     [invalid] = result.invalid_rows
-    assert invalid.number == 2  # the second data row…
+    assert invalid.number == 3  # Excel's row 3 (the second data row)…
     message = " ".join(str(m) for messages in invalid.error_dict.values() for m in messages)
     assert "2행과 같은 기록입니다" in message  # …repeats Excel's row 2 (the header is row 1)
     assert Organization.objects.count() == 0
