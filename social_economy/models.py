@@ -455,6 +455,9 @@ class SurveyCampaign(TimeStampedModel):
     # Reminder e-mails to organizations that have not submitted go out in numbered rounds, each
     # organization at most once per round (see ``services.survey_reminder_round_send``).
     reminder_round = models.PositiveSmallIntegerField(_("독려 메일 차수"), default=0, editable=False)
+    reminder_round_started_at = models.DateTimeField(
+        _("마지막 차수 시작 시각"), null=True, blank=True, editable=False
+    )
     reminder_round_sent_at = models.DateTimeField(
         _("마지막 차수 발송 시각"), null=True, blank=True, editable=False
     )

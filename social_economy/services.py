@@ -1,5 +1,8 @@
 """Writes of the social-economy data, shared by the admin and the partner API."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -171,9 +174,28 @@ def survey_reminder_round_start(*, campaign) -> int:
         .exists()
     ):
         raise ValidationError({"campaign": _("독려 메일을 받을 미제출 조직(이메일 있음)이 없습니다.")})
+    now = timezone.now()
+    interval = datetime.timedelta(hours=settings.SURVEY_REMINDER_INTERVAL_HOURS)
+    if campaign.reminder_round_started_at and now < campaign.reminder_round_started_at + interval:
+        # A second click, or two staff at once: organizations must not get the same plea twice in a day.
+        raise ValidationError(
+            {
+                "campaign": _(
+                    "%(round)d차 독려 메일을 %(started)s에 보냈습니다. 다음 차수는 %(next)s부터 보낼 수 있습니다."
+                )
+                % {
+                    "round": campaign.reminder_round,
+                    "started": f"{timezone.localtime(campaign.reminder_round_started_at):%Y-%m-%d %H:%M}",
+                    "next": f"{timezone.localtime(campaign.reminder_round_started_at + interval):%Y-%m-%d %H:%M}",
+                }
+            }
+        )
     campaign.reminder_round += 1
+    campaign.reminder_round_started_at = now
     campaign.reminder_round_sent_at = None
-    campaign.save(update_fields=["reminder_round", "reminder_round_sent_at", "updated_at"])
+    campaign.save(
+        update_fields=["reminder_round", "reminder_round_started_at", "reminder_round_sent_at", "updated_at"]
+    )
     campaign_id, round_number = campaign.pk, campaign.reminder_round
     transaction.on_commit(lambda: _queue_reminder_round(campaign_id, round_number))
     return round_number

@@ -247,6 +247,8 @@ REGENERATION_MAP_TILE_URL = env.str(
 REGENERATION_MAP_TILE_ATTRIBUTION = env.str(
     "REGENERATION_MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+# Least hours between two reminder rounds of one product survey (전수조사 독려 메일).
+SURVEY_REMINDER_INTERVAL_HOURS = env.int("SURVEY_REMINDER_INTERVAL_HOURS", default=24)
 # Hours before a course's first session when the reminder e-mail goes out.
 COURSE_REMINDER_HOURS = env.int("COURSE_REMINDER_HOURS", default=24)
 # The version of the personal-data terms (개인정보 수집·이용 동의) citizens agree to; bump it when the text changes.

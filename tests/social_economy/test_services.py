@@ -169,7 +169,8 @@ def _reminders():
     return OutboxEmail.objects.filter(dedup_key__startswith="survey-reminder:")
 
 
-def test_reminders_go_once_per_organization_per_round(django_capture_on_commit_callbacks):
+def test_reminders_go_once_per_organization_per_round(django_capture_on_commit_callbacks, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 5, 11, 10, 0, tzinfo=datetime.UTC), tick=False)
     campaign, waiting = _campaign_with_statuses()
     with django_capture_on_commit_callbacks(execute=True):
         round_number = services.survey_reminder_round_start(campaign=campaign)
@@ -185,11 +186,32 @@ def test_reminders_go_once_per_organization_per_round(django_capture_on_commit_c
         )
     ) == {1}
 
+    time_machine.shift(datetime.timedelta(hours=24))  # the least interval between rounds
     with django_capture_on_commit_callbacks(execute=True):
         assert services.survey_reminder_round_start(campaign=campaign) == 2
     assert _reminders().count() == 4
     assert tasks.send_survey_reminders(campaign.pk, 1) == 0  # an old round never sends again
     assert _reminders().count() == 4
+
+
+def test_a_second_round_within_the_interval_is_refused_and_sends_nothing(
+    django_capture_on_commit_callbacks, time_machine, settings
+):
+    settings.SURVEY_REMINDER_INTERVAL_HOURS = 24
+    # 23:50 in Korea on the last day of a month: the refusal names Korean times.
+    time_machine.move_to(datetime.datetime(2026, 5, 31, 14, 50, tzinfo=datetime.UTC), tick=False)
+    campaign, waiting = _campaign_with_statuses()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.survey_reminder_round_start(campaign=campaign)
+    time_machine.shift(datetime.timedelta(hours=23, minutes=59))
+    with pytest.raises(ValidationError) as refused:
+        services.survey_reminder_round_start(campaign=campaign)
+    assert refused.value.messages == [
+        "1차 독려 메일을 2026-05-31 23:50에 보냈습니다. 다음 차수는 2026-06-01 23:50부터 보낼 수 있습니다."
+    ]
+    campaign.refresh_from_db()
+    assert campaign.reminder_round == 1
+    assert _reminders().count() == len(waiting)
 
 
 def test_no_reminders_for_a_campaign_that_is_not_running():
