@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from jeonju_center.common.admin_mixins import PortalModelAdmin
+from jeonju_center.common.download_reasons import download_reason
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
@@ -788,15 +789,20 @@ class CourseAdmin(PortalModelAdmin):
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
 
-    def _export_reason(self, request):
-        """Exports are unmasked only for holders of the permission who say why (like the model exports)."""
-        reason = (request.GET.get("reason") or "").strip()[:300]
-        return reason, bool(reason) and can_view_personal_data(request.user)
+    def _reason_or_page(self, request, course, title):
+        return download_reason(
+            request,
+            title=title,
+            data_kind=gettext("수강생 이름·연락처"),
+            back_url=reverse("admin:courses_course_roster", args=[course.pk]),
+        )
 
     def roster_xlsx_view(self, request, course_id):
         self._require(request, "view_course", "view_enrollment")
         course = self._course(request, course_id)
-        reason, unmasked = self._export_reason(request)
+        reason, unmasked, ask = self._reason_or_page(request, course, gettext("수강생 명단"))
+        if ask:
+            return ask
         rows = exports.roster_rows(course, unmasked=unmasked)
         self._log_people(
             request,
@@ -805,13 +811,16 @@ class CourseAdmin(PortalModelAdmin):
             exports.ROSTER_PERSONAL_FIELDS[:3],
             reason=reason,
             masked=not unmasked,
+            record_count=len(rows),
         )
         return self._xlsx(exports.roster_xlsx(rows, unmasked=unmasked), f"수강생명단-{course.slug}.xlsx")
 
     def attendance_xlsx_view(self, request, course_id):
         self._require(request, "view_course", "view_attendance")
         course = self._course(request, course_id)
-        reason, unmasked = self._export_reason(request)
+        reason, unmasked, ask = self._reason_or_page(request, course, gettext("출석부"))
+        if ask:
+            return ask
         enrollees = exports.attendance_enrollees(course, unmasked=unmasked)
         self._log_people(
             request,
@@ -820,6 +829,7 @@ class CourseAdmin(PortalModelAdmin):
             exports.SHEET_PERSONAL_FIELDS,
             reason=reason,
             masked=not unmasked,
+            record_count=len(enrollees),
         )
         content = exports.attendance_xlsx(course, enrollees, unmasked=unmasked)
         return self._xlsx(content, f"출석부-{course.slug}.xlsx")

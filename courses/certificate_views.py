@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from jeonju_center.common.download_reasons import download_reason
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
@@ -44,6 +45,11 @@ def certificate_download(request, number):
     if not _is_owner(request.user, enrollment):
         if not _staff_may_download(request.user):
             raise Http404(_("수료증을 찾을 수 없습니다."))
+        reason, _unmasked, ask = download_reason(
+            request, title=_("수료증"), data_kind=_("수료자 성명"), maskable=False
+        )
+        if ask:
+            return ask
         record_personal_data_access(
             request,
             action=PersonalDataAccess.Action.DOWNLOAD,
@@ -51,6 +57,7 @@ def certificate_download(request, number):
             object_ids=[enrollment.pk],
             fields=["user.name", "certificate_number", "certificate_code"],
             data_kind=_("수료증"),
+            reason=reason,
         )
     verify_url = request.build_absolute_uri(
         f"{reverse('courses:certificate_verify')}?code={enrollment.certificate_code}"

@@ -15,11 +15,12 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.download_reasons import download_reason
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
     can_view_personal_data,
@@ -542,6 +543,15 @@ class OwnerConsentAdmin(PortalModelAdmin):
             raise PermissionDenied(_("동의서는 개인정보 열람 권한이 있어야 내려받을 수 있습니다."))
         if not consent.document:
             raise Http404(_("동의서 파일이 없습니다."))
+        reason, _unmasked, ask = download_reason(
+            request,
+            title=gettext("소유자 동의서"),
+            data_kind=gettext("소유자 성명·연락처·주소"),
+            back_url=reverse("admin:regeneration_ownerconsent_change", args=[consent.pk]),
+            maskable=False,
+        )
+        if ask:
+            return ask
         try:
             handle = consent.document.open("rb")
         except OSError:
@@ -552,6 +562,7 @@ class OwnerConsentAdmin(PortalModelAdmin):
             model=OwnerConsent,
             object_ids=[consent.pk],
             fields=["document"],
+            reason=reason,
         )
         response = FileResponse(handle, as_attachment=True, filename=consent.document.name.rsplit("/", 1)[-1])
         response["Cache-Control"] = "no-store"

@@ -23,6 +23,8 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
+from .download_reasons import OTHER as OTHER_REASON
+from .download_reasons import REASON_CHOICES, DownloadReasonForm
 from .models import PersonalDataAccess
 from .personal_data import (
     MAX_LOGGED_IDS,
@@ -129,15 +131,43 @@ class PersonalDataMaskingMixin:
 
 
 class PersonalDataExportForm(SelectableFieldsExportForm):
-    reason = forms.CharField(
-        label=_("개인정보 포함 사유"),
-        max_length=300,
+    """The export form of the back office: when the file would hold personal data, the reason for making it
+    is asked first (jeonju_center/common/download_reasons.py), and unmasked values are a separate choice
+    that only holders of the 개인정보 열람 permission get."""
+
+    reason = forms.ChoiceField(label=_("내려받는 사유"), choices=REASON_CHOICES, required=False)
+    detail = forms.CharField(
+        label=_("사유 직접 입력"),
+        max_length=200,
+        required=False,
+        help_text=_("'기타'를 고르면 꼭 적어 주세요. 사유와 건수는 접근 기록에 남습니다."),
+    )
+    unmasked = forms.BooleanField(
+        label=_("이름·연락처를 가리지 않은 값으로 내보내기"),
         required=False,
         help_text=_(
-            "개인정보 열람 권한이 있고 사유를 적으면 가리지 않은 값으로 내보냅니다. "
-            "비워 두면 이름·연락처 등은 가려서(김*용, 010-1234-****) 내보냅니다. 내보내기는 접근 기록에 남습니다."
+            "개인정보 열람 권한이 있는 직원에게만 적용됩니다. 고르지 않으면 가려서(김*용, 010-1234-****) 내보냅니다."
         ),
     )
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.holds_personal_data = any(_exports_personal_data(resource) for resource in resources)
+        if not self.holds_personal_data:
+            for name in ("reason", "detail", "unmasked"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.holds_personal_data:
+            if not cleaned.get("reason"):
+                self.add_error("reason", _("개인정보가 든 파일입니다. 내려받는 사유를 골라 주세요."))
+            elif cleaned["reason"] == OTHER_REASON and not (cleaned.get("detail") or "").strip():
+                self.add_error("detail", _("기타 사유를 적어 주세요."))
+        return cleaned
+
+    def reason_text(self):
+        return DownloadReasonForm.reason_text(self) if self.holds_personal_data else ""
 
     def _create_boolean_fields(self, resource, index):
         # Only the columns the resource really exports (some leave personal columns out whatever is ticked).
@@ -162,6 +192,14 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
             if field and field.column_name
             else super()._get_field_label(resource, field_name)
         )
+
+
+def _exports_personal_data(resource_class):
+    model = resource_class._meta.model
+    return model is not None and any(
+        field.attribute and personal_field_of_path(model, field.attribute)
+        for field in resource_class().get_export_fields()
+    )
 
 
 AUTOCOMPLETE_PAGE = 20  # django.contrib.admin.views.autocomplete.AutocompleteJsonView.paginate_by
@@ -298,8 +336,8 @@ class PersonalDataAdminMixin(PersonalDataMaskingMixin):
         if not columns:
             return dataset
         cleaned = getattr(export_form, "cleaned_data", None) or {}
-        reason = (cleaned.get("reason") or "").strip()
-        unmasked = reason and not self.masks_personal_data(request)
+        reason = export_form.reason_text() if hasattr(export_form, "reason_text") else ""
+        unmasked = bool(reason and cleaned.get("unmasked")) and not self.masks_personal_data(request)
         if not unmasked:
             for header, field_name in columns.items():
                 index = dataset.headers.index(header)

@@ -402,7 +402,7 @@ def test_roster_excel_has_korean_headers_and_masked_people(staff_client):
     course, confirmed, queue = full_course()
     confirmed[0].user.name = "윤도현"
     confirmed[0].user.save()
-    response = staff_client.get(url("roster_xlsx", course.pk))
+    response = staff_client.get(url("roster_xlsx", course.pk), {"reason": "attendance"})
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -423,7 +423,8 @@ def test_attendance_excel_is_a_matrix_with_the_completion_rule(staff_client, sta
     for index, session in enumerate(course.sessions.order_by("date")):
         present = [regular.pk] + ([rare.pk] if index < 2 else [])
         staff_client.post(url("attendance", course.pk, session.pk), {"present": present})
-    sheet = load_workbook(io.BytesIO(staff_client.get(url("attendance_xlsx", course.pk)).content)).active
+    attendance = staff_client.get(url("attendance_xlsx", course.pk), {"reason": "attendance"})
+    sheet = load_workbook(io.BytesIO(attendance.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "수료 기준: 전체 5회 중 4회 이상" in rows[1][0]
     header = rows[2]

@@ -260,12 +260,18 @@ def test_staff_may_download_only_with_the_personal_data_permission_and_it_is_log
     assert not PersonalDataAccess.objects.exists()
     staff.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
     client.force_login(User.objects.get(pk=staff.pk))
-    assert client.get(download_url(enrollment)).status_code == 200
+    asked = client.get(download_url(enrollment))  # staff say why first
+    assert asked.status_code == 200 and asked["Content-Type"].startswith("text/html")
+    assert not PersonalDataAccess.objects.exists()
+    response = client.get(download_url(enrollment), {"reason": "inquiry", "detail": "재발급 요청"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     (entry,) = PersonalDataAccess.objects.all()
     assert (entry.staff_id, entry.action, entry.object_ids) == (staff.pk, "download", [enrollment.pk])
-    # The holder's own downloads are not staff access and are not logged.
+    assert entry.reason == "민원·문의 처리: 재발급 요청"
+    # The holder's own downloads are not staff access: no question, nothing logged.
     client.force_login(enrollment.user)
-    assert client.get(download_url(enrollment)).status_code == 200
+    own = client.get(download_url(enrollment))
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
     assert PersonalDataAccess.objects.count() == 1
 
 

@@ -124,7 +124,7 @@ def _text(response, is_export):
 def test_without_the_permission_every_screen_is_masked_and_only_exports_are_logged(client, people, screen):
     url, is_export, full_values = SCREENS[screen]
     client.force_login(staff_member(EDUCATION_TEAM))
-    response = client.get(url(people))
+    response = client.get(url(people), {"reason": "attendance"} if is_export else {})
     assert response.status_code == 200
     text = _text(response, is_export)
     for value in full_values:
@@ -144,10 +144,9 @@ def test_with_the_permission_every_screen_is_unmasked_and_logged_once(client, pe
     url, is_export, full_values = SCREENS[screen]
     viewer = staff_member(EDUCATION_TEAM, PERSONAL_DATA_VIEWERS)
     client.force_login(viewer)
-    # Excel files are unmasked only when the viewer says why.
-    response = client.get(
-        url(people), {"reason": "수료자 명단 제출"} if is_export else {}, REMOTE_ADDR="10.0.0.7"
-    )
+    # Excel files are unmasked only when the viewer says why and asks for it.
+    reason = {"reason": "other", "detail": "수료자 명단 제출", "unmasked": "on"}
+    response = client.get(url(people), reason if is_export else {}, REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 200
     text = _text(response, is_export)
     for value in full_values:
@@ -162,15 +161,20 @@ def test_with_the_permission_every_screen_is_unmasked_and_logged_once(client, pe
 
 
 @pytest.mark.parametrize("screen", ["roster excel", "attendance excel"])
-def test_an_export_without_a_reason_stays_masked_even_for_a_viewer_with_the_permission(
-    client, people, screen
-):
+def test_no_file_without_a_reason_and_a_reason_alone_keeps_it_masked(client, people, screen):
     url, _is_export, _values = SCREENS[screen]
     client.force_login(staff_member(EDUCATION_TEAM, PERSONAL_DATA_VIEWERS))
-    text = _text(client.get(url(people)), True)
+    asked = client.get(url(people))
+    assert asked.status_code == 200 and "spreadsheetml" not in asked["Content-Type"]
+    assert "내려받는 사유" in asked.content.decode()
+    refused = client.get(url(people), {"reason": "other", "detail": ""})
+    assert refused.status_code == 400 and "기타 사유를 적어 주세요." in refused.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+
+    text = _text(client.get(url(people), {"reason": "contact"}), True)
     assert NAME not in text and "김*용" in text
     assert list(PersonalDataAccess.objects.values_list("action", "masked", "reason")) == [
-        ("export", True, "")
+        ("export", True, "참여자 연락 (변경·취소 안내)")
     ]
 
 

@@ -288,11 +288,16 @@ def test_consent_documents_download_only_with_the_permission_and_each_download_i
     client.force_login(viewer)
     change = client.get(reverse("admin:regeneration_ownerconsent_change", args=[consent.pk])).content.decode()
     assert f'href="{url}"' in change  # the form links to the logged download, not the media file
-    response = client.get(url)
+    asked = client.get(url)  # the file only after a reason
+    assert asked.status_code == 200 and "내려받는 사유" in asked.content.decode()
+    assert "가리지 않은 값" not in asked.content.decode()  # a scanned form cannot be masked
+    assert [entry.action for entry in _log()] == ["view"]
+    response = client.get(url, {"reason": "audit", "detail": "동의 여부 확인 민원"})
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 consent"
     view, download = _log()
     assert (view.action, view.fields) == ("view", ["document"])
     assert (download.action, download.object_ids, download.staff_id) == ("download", [consent.pk], viewer.pk)
+    assert download.reason == "감사·점검 대응: 동의 여부 확인 민원"
 
 
 # --- History: who, when, why ------------------------------------------------------------------------

@@ -135,36 +135,52 @@ def test_a_search_on_the_representative_name_is_logged_with_its_hits(team_client
     assert entry.fields == ["representative_name"]
 
 
-def _export(client, reason=""):
+def _export(client, reason="", unmasked=False):
     return client.post(
         _url("organization", "export"),
         {
             "format": "1",  # CSV
             "resource": "0",
             "reason": reason,
+            **({"unmasked": "on"} if unmasked else {}),
             **{f"organizationresource_{f}": "on" for f in ("name", "representative_name")},
         },
     )
 
 
 @pytest.mark.parametrize(
-    ("who", "reason", "masked"),
-    [("team", "조직 대표자 확인", True), ("viewer", "", True), ("viewer", "조직 대표자 확인", False)],
+    ("who", "unmasked", "masked"),
+    [("team", True, True), ("viewer", False, True), ("viewer", True, False)],
 )
-def test_organization_export_is_masked_unless_permitted_and_justified_and_always_logged(
-    client, teams, who, reason, masked
+def test_organization_export_is_masked_unless_permitted_and_asked_for_and_always_logged_with_its_reason(
+    client, teams, who, unmasked, masked
 ):
     groups = [SOCIAL_ECONOMY_TEAM] + ([PERSONAL_DATA_VIEWERS] if who == "viewer" else [])
     client.force_login(_staff(who, *groups))
     organization = OrganizationFactory(representative_name=NAME)
-    response = _export(client, reason)
+    response = _export(client, "settlement", unmasked=unmasked)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["조직명", "대표자명"]
     assert rows[1] == [organization.name, MASKED_NAME if masked else NAME]
     (entry,) = PersonalDataAccess.objects.all()
-    assert (entry.action, entry.masked, entry.reason) == ("export", masked, reason)
-    assert entry.object_ids == [organization.pk] and entry.fields == ["representative_name"]
+    assert (entry.action, entry.masked, entry.reason) == ("export", masked, "사업 정산·실적 보고")
+    assert (entry.record_count, entry.object_ids) == (1, [organization.pk])
+    assert entry.fields == ["representative_name"]
+
+
+def test_no_export_with_personal_data_without_a_reason(client, teams):
+    client.force_login(_staff("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS))
+    OrganizationFactory(representative_name=NAME)
+    response = _export(client, "", unmasked=True)
+    assert response.status_code == 200 and "text/csv" not in response["Content-Type"]
+    assert "내려받는 사유를 골라 주세요" in response.content.decode()
+    other = client.post(
+        _url("organization", "export"),
+        {"format": "1", "resource": "0", "reason": "other", "detail": " ", "organizationresource_name": "on"},
+    )
+    assert "기타 사유를 적어 주세요" in other.content.decode()
+    assert not PersonalDataAccess.objects.exists()
 
 
 # --- Custom admin views -----------------------------------------------------------------------------
