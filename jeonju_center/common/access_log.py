@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,9 @@ from .models import AccessLogReview, PersonalDataAccess
 
 # An unmasked read of more records than this in one go is listed for review.
 LARGE_ACCESS_RECORDS = 100
+# A staff member who reached more records than this in one day (all accesses together) is listed too:
+# many small reads add up to a bulk collection as surely as one large export.
+HEAVY_DAY_RECORDS = 500
 WORKING_HOURS = range(8, 20)
 
 
@@ -68,11 +72,57 @@ def monthly_access_report(month_start):
             reasons.append(_("업무 시간 외"))
         if reasons:
             flagged.append({"access": access, "reasons": reasons})
+    heavy_days = list(
+        month.annotate(day=TruncDate("accessed_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values("staff_username", "day")
+        .annotate(records=Sum("record_count"), accesses=Count("id"))
+        .filter(records__gt=HEAVY_DAY_RECORDS)
+        .order_by("day", "staff_username")
+    )
     return {
         "total": sum(row["accesses"] for row in per_staff),
         "per_staff": per_staff,
         "flagged": flagged,
+        "heavy_days": heavy_days,
+        "heavy_day_records": HEAVY_DAY_RECORDS,
     }
+
+
+def access_log_report_send(*, today=None):
+    """E-mail the access-log reviewers (개인정보 보호책임자) last month's figures with a link to the review page;
+    once per month whatever the retries. Returns the outbox row, or None when nobody is there to read it."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .outbox import outbox_enqueue
+    from .teams import ACCESS_LOG_REVIEWERS, team_emails
+
+    today = today or timezone.localdate()
+    month_start = access_log_month_to_review(today)
+    recipients = team_emails(ACCESS_LOG_REVIEWERS)
+    if not recipients:
+        return None
+    report = monthly_access_report(month_start)
+    review_path = reverse(
+        "admin:common_personaldataaccess_review_month",
+        kwargs={"year": month_start.year, "month": month_start.month},
+    )
+    body = render_to_string(
+        "common/email/access_log_report.txt",
+        {
+            "month_start": month_start,
+            "report": report,
+            "review_url": f"{settings.PORTAL_URL}{review_path}",
+            "reviewed": AccessLogReview.objects.filter(month=month_start).exists(),
+        },
+    )
+    return outbox_enqueue(
+        dedup_key=f"access-log-report:{month_start:%Y-%m}",
+        to=recipients,
+        subject=_("[전주도시혁신센터] %(month)s 개인정보 접근 기록 점검 요청")
+        % {"month": f"{month_start:%Y-%m}"},
+        body=body,
+    )
 
 
 def access_log_review_record(*, month, reviewed_by, findings=""):

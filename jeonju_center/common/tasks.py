@@ -40,3 +40,13 @@ def apply_retention_policies():
     from .retention import apply_retention_policies as apply_all
 
     return apply_all()
+
+
+@shared_task
+def send_access_log_report():
+    """The monthly access-log report to the reviewers (the 1st of the month); sent once per month, so a
+    rerun or a redelivered task adds nothing. Returns the outbox e-mail's id, or None."""
+    from .access_log import access_log_report_send
+
+    email = access_log_report_send()
+    return email.pk if email else None

@@ -353,6 +353,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jeonju_center.common.tasks.apply_retention_policies",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The privacy officer reviews last month's access log (접속기록 월 1회 이상 점검): the report goes out on the 1st.
+    "send-access-log-report": {
+        "task": "jeonju_center.common.tasks.send_access_log_report",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+    },
 }
 for _schedule in ("social_economy", "ondure", "regeneration", "courses", "jeonju_center.news"):
     CELERY_BEAT_SCHEDULE.update(import_module(f"{_schedule}.schedule").BEAT_SCHEDULE)

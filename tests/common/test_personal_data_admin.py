@@ -185,3 +185,60 @@ def test_only_center_admins_may_open_the_access_log_and_its_review(client, teams
     client.force_login(_staff("viewer", PERSONAL_DATA_VIEWERS))
     assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 403
     assert client.get(reverse("admin:common_personaldataaccess_review")).status_code == 403
+
+
+def _access(staff, moment, records, action="view"):
+    PersonalDataAccess.objects.create(
+        staff=staff, staff_username=staff.username, action=action, model_label="x",
+        accessed_at=moment, record_count=records, masked=False,
+    )  # fmt: skip
+
+
+def test_days_with_many_small_reads_are_listed_by_korean_day(teams):
+    from jeonju_center.common.access_log import HEAVY_DAY_RECORDS
+
+    clerk = _staff("clerk", CENTER_ADMINS)
+    kst = datetime.timezone(datetime.timedelta(hours=9))
+    # 60 reads of 9 records between 09:00 and 09:59 on 14 October (KST): 540 > 500, none large on its own.
+    for minute in range(60):
+        _access(clerk, datetime.datetime(2026, 10, 14, 9, minute, tzinfo=kst), 9)
+    # 23:30 on the 15th and 00:30 on the 16th in Korea: 300 + 300 on two different days, so not listed,
+    # although both fall on 15 October in UTC.
+    _access(clerk, datetime.datetime(2026, 10, 15, 23, 30, tzinfo=kst), 300)
+    _access(clerk, datetime.datetime(2026, 10, 16, 0, 30, tzinfo=kst), 300)
+    report = monthly_access_report(datetime.date(2026, 10, 1))
+    assert HEAVY_DAY_RECORDS == 500
+    assert [
+        (row["staff_username"], row["day"], row["records"], row["accesses"]) for row in report["heavy_days"]
+    ] == [("clerk", datetime.date(2026, 10, 14), 540, 60)]
+
+
+def test_the_monthly_report_mail_goes_to_the_reviewers_once_with_the_figures(
+    teams, django_capture_on_commit_callbacks, settings, time_machine
+):
+    from django.core import mail
+
+    from jeonju_center.common.tasks import send_access_log_report
+
+    settings.PORTAL_URL = "https://portal.example.kr"
+    officer = _staff("privacy-officer", ACCESS_LOG_REVIEWERS)
+    officer.email = "privacy@example.kr"
+    officer.save()
+    clerk = _staff("clerk", CENTER_ADMINS)
+    kst = datetime.timezone(datetime.timedelta(hours=9))
+    _access(clerk, datetime.datetime(2026, 10, 14, 10, 0, tzinfo=kst), 3, action="export")
+    _access(clerk, datetime.datetime(2026, 10, 18, 22, 0, tzinfo=kst), 2)  # a Sunday night
+    _access(clerk, datetime.datetime(2026, 11, 1, 8, 0, tzinfo=kst), 50)  # next month: not in the report
+
+    # The beat's moment: 1 November, 09:00 in Korea.
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, 0, tzinfo=kst), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_access_log_report()
+        assert send_access_log_report() == first  # the task again (a retry): the same e-mail, not a second
+    [message] = mail.outbox
+    assert message.to == ["privacy@example.kr"]
+    assert message.subject == "[전주도시혁신센터] 2026-10 개인정보 접근 기록 점검 요청"
+    assert "접근 기록: 2건" in message.body
+    assert "확인이 필요한 접근(내려받기·대량 열람·업무 시간 외): 2건" in message.body
+    assert "- clerk: 2 / 5 / 1" in message.body
+    assert "https://portal.example.kr/admin/common/personaldataaccess/review/2026-10/" in message.body
