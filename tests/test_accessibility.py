@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Enrollment, EnrollmentStatus
-from tests.courses.factories import UserFactory, future_course
+from tests.courses.factories import EnrollmentFactory, UserFactory, future_course
 from tests.news.factories import NewsPostFactory
 from tests.ondure.factories import CommunityFactory
 from tests.regeneration.factories import ResidentCouncilFactory
@@ -51,6 +51,10 @@ PAGES = [
     ("regeneration index", "regeneration:index", None, False),
     ("regeneration houses", "regeneration:houses", None, False),
     ("regeneration council", "regeneration:council_detail", lambda d: [d["council"].pk], False),
+    ("about the center", "about", None, False),
+    ("terms of use", "terms", None, False),
+    ("privacy policy", "privacy", None, False),
+    ("cancel confirmation", "courses:cancel", lambda d: [d["enrolled_course"].slug], True),
 ]
 
 
@@ -59,6 +63,9 @@ def site_data(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     organization = OrganizationFactory(name="전주 한지 협동조합")
+    citizen = UserFactory(email="citizen-a11y@example.com", name="김접근")
+    enrolled_course = future_course(title="주경야독 인문학")
+    EnrollmentFactory(course=enrolled_course, user=citizen)
     return {
         "post": NewsPostFactory(
             title="가을 시민강좌 모집", body='<p>안내</p><img src="/static/x.png" alt="강의실">'
@@ -68,7 +75,8 @@ def site_data(monkeypatch):
         "product": ProductFactory(organization=organization, name="한지 조명등"),
         "community": CommunityFactory(name="풍남문 공예 공동체"),
         "council": ResidentCouncilFactory(),
-        "citizen": UserFactory(email="citizen-a11y@example.com", name="김접근"),
+        "citizen": citizen,
+        "enrolled_course": enrolled_course,
     }
 
 
