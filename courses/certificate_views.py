@@ -29,8 +29,14 @@ def _is_owner(user, enrollment):
 
 
 def _staff_may_download(user):
-    # The certificate names its holder in full, so staff need the 개인정보 열람 permission as well.
-    return user.is_staff and user.has_perm("courses.view_enrollment") and can_view_personal_data(user)
+    # The certificate names its holder in full, so staff need the 개인정보 열람 permission as well, and a
+    # session that passed the second factor (as the back office asks of them).
+    return (
+        user.is_staff
+        and user.has_perm("courses.view_enrollment")
+        and can_view_personal_data(user)
+        and user.is_verified()
+    )
 
 
 @never_cache

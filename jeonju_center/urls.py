@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve as static_serve
 
 from jeonju_center.accounts import views as account_views
+from jeonju_center.common import two_factor
 from jeonju_center.common import views as common_views
 
 admin.site.site_header = _("전주도시혁신센터 관리")
@@ -26,6 +27,16 @@ urlpatterns = [
     path("ondure/", include("ondure.urls")),
     path("regeneration/", include("regeneration.urls")),
     # Configurable (ADMIN_URL); code and templates find it with reverse("admin:index").
+    path(
+        f"{settings.ADMIN_URL}two-factor/",
+        admin.site.admin_view(two_factor.setup_view),
+        name="two_factor_setup",
+    ),
+    path(
+        f"{settings.ADMIN_URL}two-factor/verify/",
+        admin.site.admin_view(two_factor.verify_view),
+        name="two_factor_verify",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
 ]

@@ -167,3 +167,30 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _staff_test_logins_pass_two_factor(request, monkeypatch):
+    """A test that signs a staff member in (``force_login``, ``login``) gets the session a real sign-in gets
+    after the authenticator code, so back-office tests test the back office. The two-factor gate itself is
+    tested with ``@pytest.mark.two_factor_pending`` (tests/common/test_two_factor.py)."""
+    if request.node.get_closest_marker("two_factor_pending"):
+        return
+    from django.test.client import ClientMixin
+
+    original_login = ClientMixin._login
+
+    def login_with_second_factor(self, user, backend=None):
+        original_login(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from jeonju_center.common.two_factor import needs_two_factor
+
+        if needs_two_factor(user):
+            device, _created = StaticDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", login_with_second_factor)

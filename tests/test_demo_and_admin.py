@@ -52,6 +52,15 @@ def test_seed_demo_fills_every_model_idempotently_and_the_admin_shows_it(client,
     first = row_counts()
     output = capsys.readouterr().out
     assert f"{DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}" in output
+    # The privileged demo accounts sign in with a second factor; the printed key is theirs.
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    secret = output.split("add this key to an authenticator app: ")[1].split()[0]
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    assert {device.user.username for device in devices} >= {DEMO_STAFF_USERNAME, "manager", "privacy"}
+    assert {b32encode(device.bin_key).decode().rstrip("=") for device in devices} == {secret}
     demo_key = output.split("Demo partner API key: ")[1].split()[0]
     assert PartnerAPIKey.objects.get_from_key(demo_key).partner.name == DEMO_PARTNER_NAME
 

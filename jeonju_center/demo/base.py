@@ -1,5 +1,7 @@
 """Demo data of the project package: reference data, the demo staff login, citizens and partner centers."""
 
+from base64 import b32encode
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +25,9 @@ from jeonju_center.partners.services import partner_key_create
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
 DEMO_CITIZEN_EMAIL = "citizen@example.com"
+# The demo's privileged accounts (superuser, 개인정보 열람, 접근기록 점검) sign in with a second factor like real
+# ones; they share this authenticator key, printed by seed_demo (the command refuses to run in production).
+DEMO_TOTP_KEY = "6a65_6f6e_6a75_2d64_656d_6f2d_3230_3236_2d6f_7470".replace("_", "")
 DEMO_CITIZEN_USERNAME = "demo-citizen"
 # One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
 DEMO_TEAM_ACCOUNTS = [
@@ -58,6 +63,24 @@ def _demo_team_accounts(User):
     return f"team staff logins: {created} created"
 
 
+def demo_totp_secret():
+    """The demo key as authenticator apps take it (base32)."""
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
+
+
+def _demo_authenticators(User):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jeonju_center.common.two_factor import AUTHENTICATOR_NAME, needs_two_factor
+
+    added = 0
+    for user in User.objects.filter(is_staff=True, is_active=True):
+        if needs_two_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+            added += 1
+    return f"two-factor authenticators: {added} added"
+
+
 def citizen_username(number):
     return f"citizen{number:05d}"
 
@@ -80,6 +103,7 @@ def seed(ctx):
         staff.save(update_fields=["password"])
     summary.append(f"staff login: {'created' if created else 'kept'}")
     summary.append(_demo_team_accounts(User))
+    summary.append(_demo_authenticators(User))
     summary.append(_demo_citizen(User))
 
     for name, kind in PARTNER_CENTERS:

@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     # Login lockout after repeated failures (admin and citizen logins) and the Content-Security-Policy.
     "axes",
     "csp",
+    # Two-factor sign-in (TOTP, recovery codes) for staff who can see personal data unmasked.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Cross-cutting apps of the project package.
     "jeonju_center.common",
     "jeonju_center.accounts",
@@ -110,6 +114,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor; staff who need it reach no
+    # back-office page before they did (jeonju_center/common/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "jeonju_center.common.two_factor.TwoFactorRequiredMiddleware",
     # no-store on personal pages (after ConditionalGet in the response order: no ETag on them either),
     # Permissions-Policy, the staff session's idle timeout.
     "jeonju_center.common.security.SecurityHeadersMiddleware",
@@ -247,6 +255,8 @@ REGENERATION_MAP_TILE_URL = env.str(
 REGENERATION_MAP_TILE_ATTRIBUTION = env.str(
     "REGENERATION_MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+# The issuer shown in authenticator apps next to a staff member's two-factor entry.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="전주도시혁신센터")
 # Least hours between two reminder rounds of one product survey (전수조사 독려 메일).
 SURVEY_REMINDER_INTERVAL_HOURS = env.int("SURVEY_REMINDER_INTERVAL_HOURS", default=24)
 # Hours before a course's first session when the reminder e-mail goes out.

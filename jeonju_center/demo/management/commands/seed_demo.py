@@ -10,6 +10,7 @@ from jeonju_center.demo.base import (
     DEMO_STAFF_PASSWORD,
     DEMO_STAFF_USERNAME,
     DEMO_TEAM_ACCOUNTS,
+    demo_totp_secret,
 )
 from jeonju_center.demo.context import DemoContext
 
@@ -52,6 +53,10 @@ class Command(BaseCommand):
             f"{username} ({'·'.join(groups)})" for username, _name, groups in DEMO_TEAM_ACCOUNTS
         )
         self.stdout.write(f"Team staff logins (same password, one per team): {teams}")
+        self.stdout.write(
+            "Two-factor sign-in (staff, manager, privacy: they can see personal data): add this key to an "
+            f"authenticator app: {demo_totp_secret()}"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo citizen login: {DEMO_CITIZEN_EMAIL} / {DEMO_STAFF_PASSWORD}  (/accounts/login/)"
