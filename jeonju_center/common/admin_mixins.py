@@ -152,14 +152,19 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
-        self.holds_personal_data = any(_exports_personal_data(resource) for resource in resources)
+        # The checkboxes of columns that hold personal data: ticking one makes the reason required.
+        self.personal_columns = {
+            name for resource in resources for name in _personal_export_field_names(resource)
+        }
+        self.holds_personal_data = bool(self.personal_columns)
         if not self.holds_personal_data:
             for name in ("reason", "detail", "unmasked"):
                 del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
-        if self.holds_personal_data:
+        # import-export's clean() leaves the ticked columns of the chosen resource, without its prefix.
+        if self.personal_columns & set(getattr(self, "_selected_resource_fields", ())):
             if not cleaned.get("reason"):
                 self.add_error("reason", _("개인정보가 든 파일입니다. 내려받는 사유를 골라 주세요."))
             elif cleaned["reason"] == OTHER_REASON and not (cleaned.get("detail") or "").strip():
@@ -167,7 +172,7 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
         return cleaned
 
     def reason_text(self):
-        return DownloadReasonForm.reason_text(self) if self.holds_personal_data else ""
+        return DownloadReasonForm.reason_text(self) if self.cleaned_data.get("reason") else ""
 
     def _create_boolean_fields(self, resource, index):
         # Only the columns the resource really exports (some leave personal columns out whatever is ticked).
@@ -194,12 +199,22 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
         )
 
 
-def _exports_personal_data(resource_class):
+def _personal_export_field_names(resource_class):
+    """Names of the resource's exported fields that show personal data."""
     model = resource_class._meta.model
-    return model is not None and any(
-        field.attribute and personal_field_of_path(model, field.attribute)
-        for field in resource_class().get_export_fields()
-    )
+    if model is None:
+        return []
+    resource = resource_class()
+    exported = {id(field) for field in resource.get_export_fields()}
+    return [
+        name
+        for name, field in resource.fields.items()
+        if id(field) in exported and field.attribute and personal_field_of_path(model, field.attribute)
+    ]
+
+
+def _exports_personal_data(resource_class):
+    return bool(_personal_export_field_names(resource_class))
 
 
 AUTOCOMPLETE_PAGE = 20  # django.contrib.admin.views.autocomplete.AutocompleteJsonView.paginate_by

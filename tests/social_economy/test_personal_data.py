@@ -177,9 +177,21 @@ def test_no_export_with_personal_data_without_a_reason(client, teams):
     assert "내려받는 사유를 골라 주세요" in response.content.decode()
     other = client.post(
         _url("organization", "export"),
-        {"format": "1", "resource": "0", "reason": "other", "detail": " ", "organizationresource_name": "on"},
+        {
+            "format": "1",
+            "resource": "0",
+            "reason": "other",
+            "detail": " ",
+            "organizationresource_representative_name": "on",
+        },
     )
     assert "기타 사유를 적어 주세요" in other.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    # Columns without personal data need no reason and leave no access record.
+    plain = client.post(
+        _url("organization", "export"), {"format": "1", "resource": "0", "organizationresource_name": "on"}
+    )
+    assert "text/csv" in plain["Content-Type"] and NAME not in plain.content.decode("utf-8-sig")
     assert not PersonalDataAccess.objects.exists()
 
 
