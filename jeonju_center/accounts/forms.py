@@ -89,6 +89,11 @@ class CitizenProfileForm(CitizenProfileFields):
 
 
 class AccountDeleteForm(forms.Form):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.has_usable_password():
+            del self.fields["password"]  # signed up with Kakao or Naver: no password to confirm with
+
     password = forms.CharField(
         label=_("비밀번호"),
         strip=False,

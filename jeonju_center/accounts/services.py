@@ -37,7 +37,8 @@ def account_delete(*, user, password):
     """
     if user.is_staff or user.is_superuser:
         raise ValidationError(_("직원 계정은 여기서 탈퇴할 수 없습니다. 센터 관리자에게 요청해 주세요."))
-    if not user.check_password(password):
+    # An account made by Kakao or Naver login has no password of its own: being signed in is the proof.
+    if user.has_usable_password() and not user.check_password(password):
         raise ValidationError(_("비밀번호가 맞지 않습니다."), code="password")
     account_deleting.send(sender=type(user), user=user)
     for address in {user.email, *user.emailaddress_set.values_list("email", flat=True)}:

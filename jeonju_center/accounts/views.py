@@ -40,10 +40,10 @@ def terms_of_use(request):
 @never_cache
 @login_required
 def delete_account(request):
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account_delete(user=request.user, password=form.cleaned_data["password"])
+            account_delete(user=request.user, password=form.cleaned_data.get("password", ""))
         except ValidationError as error:
             form.add_error("password" if error.code == "password" else None, error)
         else:

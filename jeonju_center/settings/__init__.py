@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Kakao and Naver login; a provider's button appears only when its client id and secret are set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -219,6 +223,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "jeonju_center.accounts.forms.CitizenSignupForm"
 ACCOUNT_FORMS = {"login": "jeonju_center.accounts.login_form.CitizenLoginForm"}
+# Kakao and Naver login (DESIGN.md §4a). The first login shows the sign-up form with the same terms, privacy
+# consent and age confirmation as an e-mail sign-up (no automatic sign-up); a provider's verified e-mail that
+# an account already has signs in to that account instead of creating a second one.
+SOCIALACCOUNT_PROVIDERS = {
+    provider: {"APPS": [{"client_id": client_id, "secret": secret, "name": label}]}
+    for provider, client_id, secret, label in (
+        ("kakao", env.str("KAKAO_CLIENT_ID", default=""), env.str("KAKAO_SECRET", default=""), "카카오"),
+        ("naver", env.str("NAVER_CLIENT_ID", default=""), env.str("NAVER_SECRET", default=""), "네이버"),
+    )
+    if client_id and secret
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # the portal calls no Kakao/Naver API after the login
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps
