@@ -2,13 +2,16 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
 from django.views.static import serve as static_serve
 
 from jeonju_center.accounts import views as account_views
 from jeonju_center.common import two_factor
 from jeonju_center.common import views as common_views
+from jeonju_center.sitemaps import SITEMAPS
 
 admin.site.site_header = _("전주도시혁신센터 관리")
 admin.site.site_title = _("전주도시혁신센터")
@@ -17,6 +20,8 @@ admin.site.index_title = _("업무 관리")
 urlpatterns = [
     path("", include("jeonju_center.news.urls")),  # home page, /news/, newsletter
     path("healthz", common_views.healthz, name="healthz"),
+    path("sitemap.xml", cache_page(3600)(sitemap_view), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", common_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("terms/", account_views.terms_of_use, name="terms"),
     path("privacy/", account_views.privacy_policy, name="privacy"),

@@ -48,3 +48,23 @@ def server_error(request):
         }
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+@require_safe
+def robots_txt(request):
+    """Search engines may index the public pages; personal and account pages are not for them. The back office
+    is deliberately not named here (its address is configurable so that it is not advertised)."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    base = settings.PORTAL_URL or request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /me/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /i18n/",
+        f"Sitemap: {base}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -16,6 +16,15 @@ def is_current_section(path, prefix):
 
 
 @register.simple_tag
+def portal_url():
+    """The portal's public address (``PORTAL_URL``) for absolute links in link-preview tags. Not the request's
+    host: error pages render for requests whose host was refused."""
+    from django.conf import settings
+
+    return settings.PORTAL_URL
+
+
+@register.simple_tag
 def center_info():
     return center_contact()
 

@@ -1,0 +1,126 @@
+"""``/sitemap.xml``: every public page and public object, built from the same selectors the public pages use,
+so nothing a visitor cannot open is listed (drafts, unpublished courses, closed organizations, communities that
+are not public)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from courses.models import Course
+from courses.selectors import PUBLIC_COURSE
+from jeonju_center.news.selectors import public_news
+from ondure.models import Community
+from regeneration.models import ResidentCouncil
+from social_economy.models import Organization, OrganizationStatus, Product
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return [
+            "home",
+            "about",
+            "courses:catalogue",
+            "news:list",
+            "social_economy:directory",
+            "social_economy:products",
+            "ondure:directory",
+            "regeneration:index",
+            "regeneration:houses",
+            "terms",
+            "privacy",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class NewsSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return public_news().only("slug", "updated_at").order_by("pk")
+
+    def location(self, post):
+        return reverse("news:detail", args=[post.slug])
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+class CourseSitemap(Sitemap):
+    changefreq = "daily"  # seats left change
+
+    def items(self):
+        return Course.objects.filter(PUBLIC_COURSE).only("slug", "updated_at").order_by("pk")
+
+    def location(self, course):
+        return reverse("courses:detail", args=[course.slug])
+
+    def lastmod(self, course):
+        return course.updated_at
+
+
+class OrganizationSitemap(Sitemap):
+    def items(self):
+        return (
+            Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+            .only("pk", "updated_at")
+            .order_by("pk")
+        )
+
+    def location(self, organization):
+        return reverse("social_economy:organization_detail", args=[organization.pk])
+
+    def lastmod(self, organization):
+        return organization.updated_at
+
+
+class ProductSitemap(Sitemap):
+    def items(self):
+        return (
+            Product.objects.filter(is_active=True)
+            .exclude(organization__status=OrganizationStatus.CLOSED)
+            .only("pk", "updated_at")
+            .order_by("pk")
+        )
+
+    def location(self, product):
+        return reverse("social_economy:product_detail", args=[product.pk])
+
+    def lastmod(self, product):
+        return product.updated_at
+
+
+class CommunitySitemap(Sitemap):
+    def items(self):
+        return Community.objects.filter(is_public=True).only("pk", "updated_at").order_by("pk")
+
+    def location(self, community):
+        return reverse("ondure:community_detail", args=[community.pk])
+
+    def lastmod(self, community):
+        return community.updated_at
+
+
+class CouncilSitemap(Sitemap):
+    def items(self):
+        return ResidentCouncil.objects.only("pk", "updated_at").order_by("pk")
+
+    def location(self, council):
+        return reverse("regeneration:council_detail", args=[council.pk])
+
+    def lastmod(self, council):
+        return council.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "news": NewsSitemap,
+    "courses": CourseSitemap,
+    "organizations": OrganizationSitemap,
+    "products": ProductSitemap,
+    "communities": CommunitySitemap,
+    "councils": CouncilSitemap,
+}
