@@ -23,8 +23,7 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
-from .download_reasons import OTHER as OTHER_REASON
-from .download_reasons import REASON_CHOICES, DownloadReasonForm
+from .download_reasons import ReasonFields
 from .models import PersonalDataAccess
 from .personal_data import (
     MAX_LOGGED_IDS,
@@ -130,25 +129,10 @@ class PersonalDataMaskingMixin:
         return [name for name in personal_fields_of(self.model) if getattr(obj, name, None) not in (None, "")]
 
 
-class PersonalDataExportForm(SelectableFieldsExportForm):
-    """The export form of the back office: when the file would hold personal data, the reason for making it
-    is asked first (jeonju_center/common/download_reasons.py), and unmasked values are a separate choice
+class PersonalDataExportForm(ReasonFields, SelectableFieldsExportForm):
+    """The export form of the back office: when a ticked column holds personal data, the reason for making the
+    file is asked first (jeonju_center/common/download_reasons.py), and unmasked values are a separate choice
     that only holders of the 개인정보 열람 permission get."""
-
-    reason = forms.ChoiceField(label=_("내려받는 사유"), choices=REASON_CHOICES, required=False)
-    detail = forms.CharField(
-        label=_("사유 직접 입력"),
-        max_length=200,
-        required=False,
-        help_text=_("'기타'를 고르면 꼭 적어 주세요. 사유와 건수는 접근 기록에 남습니다."),
-    )
-    unmasked = forms.BooleanField(
-        label=_("이름·연락처를 가리지 않은 값으로 내보내기"),
-        required=False,
-        help_text=_(
-            "개인정보 열람 권한이 있는 직원에게만 적용됩니다. 고르지 않으면 가려서(김*용, 010-1234-****) 내보냅니다."
-        ),
-    )
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
@@ -165,14 +149,8 @@ class PersonalDataExportForm(SelectableFieldsExportForm):
         cleaned = super().clean()
         # import-export's clean() leaves the ticked columns of the chosen resource, without its prefix.
         if self.personal_columns & set(getattr(self, "_selected_resource_fields", ())):
-            if not cleaned.get("reason"):
-                self.add_error("reason", _("개인정보가 든 파일입니다. 내려받는 사유를 골라 주세요."))
-            elif cleaned["reason"] == OTHER_REASON and not (cleaned.get("detail") or "").strip():
-                self.add_error("detail", _("기타 사유를 적어 주세요."))
+            self.check_reason(cleaned)
         return cleaned
-
-    def reason_text(self):
-        return DownloadReasonForm.reason_text(self) if self.cleaned_data.get("reason") else ""
 
     def _create_boolean_fields(self, resource, index):
         # Only the columns the resource really exports (some leave personal columns out whatever is ticked).

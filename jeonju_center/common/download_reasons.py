@@ -24,23 +24,45 @@ REASON_CHOICES = [
 ]
 
 
-class DownloadReasonForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("내려받는 사유"),
-        choices=REASON_CHOICES,
-        error_messages={"required": _("사유를 골라 주세요.")},
-    )
+class ReasonFields(forms.Form):
+    """The reason fields and rules, shared by the download page below and the admin's export form."""
+
+    reason = forms.ChoiceField(label=_("내려받는 사유"), choices=REASON_CHOICES, required=False)
     detail = forms.CharField(
         label=_("사유 직접 입력"),
         max_length=200,
         required=False,
-        help_text=_("'기타'를 고르면 꼭 적어 주세요. 접근 기록에 그대로 남습니다."),
+        help_text=_("'기타'를 고르면 꼭 적어 주세요. 사유와 건수는 접근 기록에 남습니다."),
     )
     unmasked = forms.BooleanField(
         label=_("이름·연락처를 가리지 않은 값으로 내려받기"),
         required=False,
-        help_text=_("개인정보 열람 권한이 있는 직원만 고를 수 있습니다."),
+        help_text=_(
+            "개인정보 열람 권한이 있는 직원에게만 적용됩니다. 고르지 않으면 가려서(김*용, 010-1234-****) 받습니다."
+        ),
     )
+
+    def check_reason(self, cleaned):
+        """Add the errors of a missing reason, or of "other" without words."""
+        if not cleaned.get("reason"):
+            self.add_error("reason", _("개인정보가 든 파일입니다. 내려받는 사유를 골라 주세요."))
+        elif cleaned["reason"] == OTHER and not (cleaned.get("detail") or "").strip():
+            self.add_error("detail", _("기타 사유를 적어 주세요."))
+
+    def reason_text(self):
+        """The reason as the access log keeps it: the chosen label, and what was written ("" without one)."""
+        chosen = self.cleaned_data.get("reason")
+        if not chosen:
+            return ""
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        if chosen == OTHER:
+            return detail
+        label = str(dict(REASON_CHOICES)[chosen])
+        return f"{label}: {detail}" if detail else label
+
+
+class DownloadReasonForm(ReasonFields):
+    """The page a download link leads to first (``download_reason``)."""
 
     def __init__(self, *args, may_unmask=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,17 +71,8 @@ class DownloadReasonForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reason") == OTHER and not (cleaned.get("detail") or "").strip():
-            self.add_error("detail", _("기타 사유를 적어 주세요."))
+        self.check_reason(cleaned)
         return cleaned
-
-    def reason_text(self):
-        """The reason as the access log keeps it: the chosen label, and what was written."""
-        label = str(dict(REASON_CHOICES)[self.cleaned_data["reason"]])
-        detail = (self.cleaned_data.get("detail") or "").strip()
-        if self.cleaned_data["reason"] == OTHER:
-            return detail
-        return f"{label}: {detail}" if detail else label
 
 
 def download_reason(request, *, title, data_kind, back_url=None, maskable=True):
