@@ -8,9 +8,9 @@ from django.urls import reverse
 from courses.models import Course
 from courses.selectors import PUBLIC_COURSE
 from jeonju_center.news.selectors import public_news
-from ondure.models import Community
+from ondure.selectors import public_communities
 from regeneration.models import ResidentCouncil
-from social_economy.models import Organization, OrganizationStatus, Product
+from social_economy.selectors import public_organizations, public_products
 
 
 class PagesSitemap(Sitemap):
@@ -64,11 +64,7 @@ class CourseSitemap(Sitemap):
 
 class OrganizationSitemap(Sitemap):
     def items(self):
-        return (
-            Organization.objects.exclude(status=OrganizationStatus.CLOSED)
-            .only("pk", "updated_at")
-            .order_by("pk")
-        )
+        return public_organizations().only("pk", "updated_at").order_by("pk")
 
     def location(self, organization):
         return reverse("social_economy:organization_detail", args=[organization.pk])
@@ -79,12 +75,7 @@ class OrganizationSitemap(Sitemap):
 
 class ProductSitemap(Sitemap):
     def items(self):
-        return (
-            Product.objects.filter(is_active=True)
-            .exclude(organization__status=OrganizationStatus.CLOSED)
-            .only("pk", "updated_at")
-            .order_by("pk")
-        )
+        return public_products().only("pk", "updated_at").order_by("pk")
 
     def location(self, product):
         return reverse("social_economy:product_detail", args=[product.pk])
@@ -95,7 +86,7 @@ class ProductSitemap(Sitemap):
 
 class CommunitySitemap(Sitemap):
     def items(self):
-        return Community.objects.filter(is_public=True).only("pk", "updated_at").order_by("pk")
+        return public_communities().only("pk", "updated_at").order_by("pk")
 
     def location(self, community):
         return reverse("ondure:community_detail", args=[community.pk])

@@ -22,11 +22,16 @@ def _community_grant_total(field):
     return Coalesce(Subquery(totals, output_field=BigIntegerField()), Value(0))
 
 
+def public_communities():
+    """The communities citizens and partners may see (``is_public``)."""
+    return Community.objects.filter(is_public=True)
+
+
 def community_list():
     """Communities shown to the public and to partners (``is_public``), with their stage history and
     grant totals."""
     return (
-        Community.objects.filter(is_public=True)
+        public_communities()
         .select_related("dong", "graduated_organization")
         .prefetch_related(
             Prefetch("stage_records", queryset=CommunityStageRecord.objects.order_by("year", "pk"))

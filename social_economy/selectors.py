@@ -377,11 +377,21 @@ def _open_store_listings():
     )
 
 
+def public_organizations():
+    """The organizations citizens may see: every one that has not closed (the rule of every public page)."""
+    return Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+
+
+def public_products():
+    """The products citizens may see: on sale, of an organization that has not closed."""
+    return Product.objects.filter(is_active=True).exclude(organization__status=OrganizationStatus.CLOSED)
+
+
 def public_organization_list():
     """Organizations citizens see (not closed), with their number of products on sale; organizations
     without products are listed too."""
     return (
-        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        public_organizations()
         .select_related("dong")
         .annotate(product_count=Count("products", filter=Q(products__is_active=True)))
         .order_by("name", "id")
@@ -398,7 +408,7 @@ def public_organization_detail(*, pk):
         .order_by("name", "id")
     )
     return (
-        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        public_organizations()
         .select_related("dong")
         .prefetch_related(
             Prefetch("products", queryset=products, to_attr="public_products"),
@@ -416,8 +426,7 @@ def public_product_list():
     """Products on sale of organizations that are not closed, with their certifications and the stores
     that sell them (``open_listings``)."""
     return (
-        Product.objects.filter(is_active=True)
-        .exclude(organization__status=OrganizationStatus.CLOSED)
+        public_products()
         .select_related("organization__dong")
         .prefetch_related(
             "certifications",

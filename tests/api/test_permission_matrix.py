@@ -142,6 +142,22 @@ WRITE_EXPECTED = {
 }
 
 
+def write_case_and_session(client, organization_id, case, who):
+    """A consulting case for ``organization_id`` and a session on ``case``: the two API writes."""
+    created = client.post(
+        "/api/v1/consulting-cases/",
+        {"organization": organization_id, "topic": "quality", "title": f"{who} 품질 컨설팅",
+         "opened_on": "2026-03-02", "summary": "포장 개선"},
+        format="json",
+    )  # fmt: skip
+    session = client.post(
+        f"/api/v1/consulting-cases/{case.pk}/sessions/",
+        {"held_on": "2026-03-09", "consultant": "품질 전문위원", "hours": "2.0", "notes": ""},
+        format="json",
+    )
+    return created, session
+
+
 def test_consulting_write_back_matrix():
     partner = PartnerCenterFactory()
     case = one_of_each(partner)["consulting-cases"]
@@ -151,17 +167,7 @@ def test_consulting_write_back_matrix():
     for kind in CLIENT_KINDS:
         client = clients[kind]
         cases, sessions = ConsultingCase.objects.count(), ConsultingSession.objects.count()
-        created = client.post(
-            "/api/v1/consulting-cases/",
-            {"organization": organization.pk, "topic": "quality", "title": f"{kind} 품질 컨설팅",
-             "opened_on": "2026-03-02", "summary": "포장 개선"},
-            format="json",
-        )  # fmt: skip
-        session = client.post(
-            f"/api/v1/consulting-cases/{case.pk}/sessions/",
-            {"held_on": "2026-03-09", "consultant": "품질 전문위원", "hours": "2.0", "notes": ""},
-            format="json",
-        )
+        created, session = write_case_and_session(client, organization.pk, case, kind)
         assert (kind, created.status_code, session.status_code) == (
             kind,
             WRITE_EXPECTED[kind],
@@ -224,17 +230,7 @@ def test_a_staff_session_of_every_group_writes_consulting_only_if_its_team_may_a
         may_write = "social_economy" in GROUP_APPS[group]
         cases = list(ConsultingCase.objects.order_by("pk").values())
         sessions = list(ConsultingSession.objects.order_by("pk").values())
-        created = client.post(
-            "/api/v1/consulting-cases/",
-            {"organization": case.organization_id, "topic": "quality", "title": f"{group} 품질 컨설팅",
-             "opened_on": "2026-03-02", "summary": "포장 개선"},
-            format="json",
-        )  # fmt: skip
-        session = client.post(
-            f"/api/v1/consulting-cases/{case.pk}/sessions/",
-            {"held_on": "2026-03-09", "consultant": "품질 전문위원", "hours": "2.0", "notes": ""},
-            format="json",
-        )
+        created, session = write_case_and_session(client, case.organization_id, case, group)
         expected = 201 if may_write else 403
         assert (group, created.status_code, session.status_code) == (group, expected, expected)
         if may_write:
