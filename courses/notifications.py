@@ -1,4 +1,5 @@
-"""E-mails to citizens about their enrolments, queued in the outbox inside the caller's transaction.
+"""E-mails (and, for those who chose them, 알림톡/SMS notices) to citizens about their enrolments, queued in
+the outbox inside the caller's transaction.
 
 Every function is called by a service while it holds the course's row lock; the outbox sends the e-mail
 after commit (Celery) or at the next periodic flush when the broker is down. The ``dedup_key`` of each
@@ -10,7 +11,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from jeonju_center.accounts.models import MessageEvent
+from jeonju_center.accounts.notifications import notify_by_message
 from jeonju_center.common.outbox import outbox_enqueue
 
 from .calendars import course_ics_attachment, session_end, session_start
@@ -48,6 +52,48 @@ def _course_block(course):
     return "\n".join(lines)
 
 
+def _first_start(course):
+    sessions = sorted(course.sessions.all(), key=lambda s: (s.date, s.start_time, s.pk))
+    return session_start(sessions[0]) if sessions else None
+
+
+def _notify(*, message_event, event, enrollment, text, reason="", starts_at=None):
+    """The short 알림톡/SMS twin of an e-mail, for a citizen who verified a number and chose this event.
+
+    ``text`` is the Korean text with ``{name}``, ``{title}``, ``{start}``, ``{place}``, ``{url}`` and
+    ``{reason}``; the same values go to the 알림톡 template as ``#{이름}``, ``#{강좌명}``, … variables."""
+    user = enrollment.user
+    if user is None:
+        return None
+    course = enrollment.course
+    starts_at = starts_at or _first_start(course)
+    values = {
+        "name": user.name or user.username,
+        "title": course.title,
+        "start": _format_datetime(starts_at) if starts_at else "",
+        "place": course.place,
+        "url": _portal_url(reverse("courses:my_enrollments")),
+        "reason": reason,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        body = f"[{_('전주도시혁신센터')}] " + str(text).format(**values)
+    labels = {
+        "name": "이름",
+        "title": "강좌명",
+        "start": "일시",
+        "place": "장소",
+        "url": "링크",
+        "reason": "사유",
+    }
+    return notify_by_message(
+        user=user,
+        event=message_event,
+        dedup_key=f"{event}:{enrollment.pk}",
+        text=body,
+        variables={f"#{{{labels[key]}}}": value for key, value in values.items()},
+    )
+
+
 def _send(*, event, enrollment, subject, paragraphs, course=None, with_calendar=True):
     """Queue one e-mail to the enrollee; nothing when the account has no e-mail address (a phone
     sign-up by staff) or no longer exists (anonymised)."""
@@ -74,6 +120,14 @@ def _send(*, event, enrollment, subject, paragraphs, course=None, with_calendar=
 
 
 def enrollment_confirmed(enrollment):
+    _notify(
+        message_event=MessageEvent.ENROLLMENT_CONFIRMED,
+        event="course-enrollment-confirmed",
+        enrollment=enrollment,
+        text=gettext_lazy(
+            "{name}님, ‘{title}’ 수강신청이 확정되었습니다. 첫 수업 {start}, {place}. 나의 강좌: {url}"
+        ),
+    )
     return _send(
         event="course-enrollment-confirmed",
         enrollment=enrollment,
@@ -101,6 +155,15 @@ def enrollment_waiting(enrollment, position):
 
 
 def enrollment_promoted(enrollment):
+    _notify(
+        message_event=MessageEvent.WAITLIST_PROMOTED,
+        event="course-enrollment-promoted",
+        enrollment=enrollment,
+        text=gettext_lazy(
+            "{name}님, 대기하시던 ‘{title}’에 자리가 나서 수강이 확정되었습니다. 첫 수업 {start}, {place}. "
+            "참석이 어려우면 취소해 주세요: {url}"
+        ),
+    )
     return _send(
         event="course-enrollment-promoted",
         enrollment=enrollment,
@@ -149,6 +212,15 @@ def enrollment_moved(old, new, *, position=None):
 
 
 def course_cancelled(enrollment, *, reason):
+    _notify(
+        message_event=MessageEvent.COURSE_CANCELLED,
+        event="course-cancelled",
+        enrollment=enrollment,
+        reason=reason,
+        text=gettext_lazy("‘{title}’ 강좌가 폐강되어 수강신청이 취소되었습니다. {reason}")
+        if reason
+        else gettext_lazy("‘{title}’ 강좌가 폐강되어 수강신청이 취소되었습니다."),
+    )
     paragraphs = [_("안타깝게도 이 강좌가 폐강되어 수강신청이 취소되었습니다.")]
     if reason:
         paragraphs.append(_("사유: %(reason)s") % {"reason": reason})
@@ -174,6 +246,15 @@ def course_changed(enrollment, *, message, change_key):
 
 
 def course_reminder(enrollment, *, starts_at):
+    _notify(
+        message_event=MessageEvent.SESSION_REMINDER,
+        event="course-reminder",
+        enrollment=enrollment,
+        starts_at=starts_at,
+        text=gettext_lazy(
+            "{name}님, ‘{title}’ 첫 수업이 {start}에 {place}에서 시작합니다. 참석이 어려우면 미리 취소해 주세요: {url}"
+        ),
+    )
     return _send(
         event="course-reminder",
         enrollment=enrollment,

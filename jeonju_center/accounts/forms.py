@@ -8,7 +8,8 @@ from jeonju_center.common.models import Dong
 from jeonju_center.common.validators import normalize_phone
 
 from .legal import MINIMUM_SIGNUP_AGE
-from .models import ConsentRecord
+from .models import ConsentRecord, MessageEvent
+from .notifications import CODE_VALID_MINUTES, normalize_mobile
 from .services import citizen_profile_update, client_ip, consent_record
 
 
@@ -18,7 +19,7 @@ class CitizenProfileFields(forms.Form):
         label=_("휴대전화 (선택)"),
         max_length=20,
         required=False,
-        help_text=_("강좌 변경·취소를 문자로 알려 드릴 때만 씁니다."),
+        help_text=_("알림톡·문자 알림에만 씁니다. 알림을 받으려면 ‘알림 설정’에서 번호를 인증해 주세요."),
     )
     dong = forms.ModelChoiceField(
         label=_("거주 행정동 (선택)"),
@@ -102,4 +103,43 @@ class AccountDeleteForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("탈퇴하면 계정과 개인정보가 삭제되고 되돌릴 수 없음을 확인했습니다."),
         error_messages={"required": _("탈퇴하려면 확인란에 표시해 주세요.")},
+    )
+
+
+class PhoneNumberForm(forms.Form):
+    phone = forms.CharField(
+        label=_("휴대전화 번호"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text=format_lazy(
+            _("입력한 번호로 6자리 인증번호를 보내 드립니다. {minutes}분 안에 입력해 주세요."),
+            minutes=CODE_VALID_MINUTES,
+        ),
+    )
+
+    def clean_phone(self):
+        try:
+            return normalize_mobile(self.cleaned_data["phone"].strip())
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("인증번호 6자리"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("인증번호는 숫자 6자리입니다.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}
+        ),
+    )
+
+
+class MessageSubscriptionsForm(forms.Form):
+    events = forms.MultipleChoiceField(
+        label=_("알림톡·문자로 받을 알림"),
+        choices=MessageEvent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("수강·신청과 관련된 안내만 보내며 광고는 보내지 않습니다. 이메일 안내는 그대로 갑니다."),
     )

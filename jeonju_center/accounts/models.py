@@ -19,6 +19,9 @@ class User(AbstractUser):
     name = models.CharField(_("이름"), max_length=50, blank=True)
     email = models.EmailField(_("이메일"), blank=True)
     phone = models.CharField(_("휴대전화"), max_length=20, blank=True, validators=[validate_phone])
+    # Set when the person proved the number is theirs with a code; cleared when the number changes. Only a
+    # verified number ever receives a notice.
+    phone_verified_at = models.DateTimeField(_("휴대전화 인증 일시"), null=True, blank=True)
     dong = models.ForeignKey(
         "common.Dong",
         verbose_name=_("거주 행정동"),
@@ -87,3 +90,63 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_item_display()} v{self.version}"
+
+
+class MessageEvent(models.TextChoices):
+    """What a citizen can choose to be told by 알림톡/SMS (transactional notices only, never advertising)."""
+
+    ENROLLMENT_CONFIRMED = "enrollment_confirmed", _("수강신청 확정")
+    WAITLIST_PROMOTED = "waitlist_promoted", _("대기자에서 수강 확정")
+    SESSION_REMINDER = "session_reminder", _("강좌 시작 전날 알림")
+    COURSE_CANCELLED = "course_cancelled", _("강좌 폐강")
+
+
+class MessageSubscription(models.Model):
+    """One event a citizen chose to receive by 알림톡/SMS on their verified number."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.CASCADE,
+        related_name="message_subscriptions",
+    )
+    event = models.CharField(_("알림 종류"), max_length=50, choices=MessageEvent.choices)
+    created_at = models.DateTimeField(_("선택 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("알림톡·문자 수신 선택")
+        verbose_name_plural = _("알림톡·문자 수신 선택")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="accounts_message_subscription_unique")
+        ]
+
+    def __str__(self):
+        return self.get_event_display()
+
+
+class PhoneVerification(models.Model):
+    """A 6-digit code sent to a mobile number to prove it is the person's. Only a hash of the code is kept."""
+
+    PERSONAL_DATA_FIELDS = ("phone",)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.CASCADE,
+        related_name="phone_verifications",
+    )
+    phone = models.CharField(_("휴대전화"), max_length=20)
+    code_hash = models.CharField(_("인증번호 해시"), max_length=128)
+    created_at = models.DateTimeField(_("발송 일시"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("만료 일시"))
+    failed_attempts = models.PositiveSmallIntegerField(_("틀린 횟수"), default=0)
+    verified_at = models.DateTimeField(_("인증 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("휴대전화 인증")
+        verbose_name_plural = _("휴대전화 인증")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phone", "created_at"], name="accounts_phone_code_sent_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from jeonju_center.common.outbox import outbox_erase_recipient
 from jeonju_center.common.validators import normalize_phone
 
 from .models import ConsentRecord
+from .notifications import phone_verification_clear
 from .signals import account_deleting
 
 
@@ -19,11 +20,17 @@ def consent_record(*, user, item, version=None, ip_address=None):
 
 @transaction.atomic
 def citizen_profile_update(*, user, name, phone="", dong=None):
+    """Save the profile. A changed phone number loses its verification (and its queued notices) until the
+    person proves the new one with a code."""
+    new_phone = normalize_phone(phone) if phone else ""
+    phone_changed = new_phone != user.phone
     user.name = name.strip()
-    user.phone = normalize_phone(phone) if phone else ""
+    user.phone = new_phone
     user.dong = dong
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=["name", "phone", "dong"])
+    if phone_changed and user.pk:
+        phone_verification_clear(user=user)
     return user
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notification_settings, name="notifications"),
     # The policy moved to /privacy/ (linked from every page); old links and bookmarks follow it.
     path("privacy/", RedirectView.as_view(pattern_name="privacy", permanent=True)),
     path("delete/", views.delete_account, name="delete"),

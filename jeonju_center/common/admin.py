@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .access_log import access_log_month_to_review, access_log_review_record, monthly_access_report
 from .admin_mixins import PersonalDataAdminMixin, PortalModelAdmin
-from .models import AccessLogReview, Dong, OutboxEmail, PersonalDataAccess, RetentionRun, ServiceHeartbeat
+from .messaging import messages_resend
+from .models import (
+    AccessLogReview,
+    Dong,
+    OutboxEmail,
+    OutboxMessage,
+    PersonalDataAccess,
+    RetentionRun,
+    ServiceHeartbeat,
+)
 from .outbox import outbox_resend
 from .personal_data import ACCESS_LOG_REVIEW_PERMISSION, mask_personal_value
 from .retention import retention_policies
@@ -66,6 +75,25 @@ class OutboxEmailAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("선택한 메일 다시 보내기 (발송 중 확인 필요·실패 건)"))
     def resend(self, request, queryset):
         count = outbox_resend(email_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d건을 다시 보낼 대기열에 넣었습니다.") % {"count": count})
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_data_kind = _("발송 알림톡·문자")
+    list_display = ["event", "status", "channel", "attempts", "created_at", "not_before", "sent_at"]
+    actions = ["resend"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["dedup_key", "provider_message_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("선택한 알림 다시 보내기 (발송 중 확인 필요·실패 건)"))
+    def resend(self, request, queryset):
+        count = messages_resend(message_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(count)d건을 다시 보낼 대기열에 넣었습니다.") % {"count": count})
 
 

@@ -82,7 +82,7 @@ def center_admin_items(*, today):
     from django.urls import reverse
 
     from .access_log import access_log_month_to_review, month_bounds
-    from .models import AccessLogReview, OutboxEmail, PersonalDataAccess, RetentionRun
+    from .models import AccessLogReview, OutboxEmail, OutboxMessage, PersonalDataAccess, RetentionRun
 
     items = []
     month = access_log_month_to_review(today)
@@ -109,6 +109,20 @@ def center_admin_items(*, today):
                 count=OutboxEmail.objects.filter(status=status).count(),
                 url=f"{outbox_url}?status__exact={status}",
                 model="common.outboxemail",
+                level="warning",
+            )
+        )
+    message_url = reverse("admin:common_outboxmessage_changelist")
+    for status, label in (
+        (OutboxMessage.Status.SENDING, _("발송 여부 확인이 필요한 알림톡·문자")),
+        (OutboxMessage.Status.FAILED, _("발송에 실패한 알림톡·문자")),
+    ):
+        items.append(
+            DashboardItem(
+                label=label,
+                count=OutboxMessage.objects.filter(status=status).count(),
+                url=f"{message_url}?status__exact={status}",
+                model="common.outboxmessage",
                 level="warning",
             )
         )

@@ -103,6 +103,67 @@ class OutboxEmail(models.Model):
         return self.subject
 
 
+class OutboxMessage(models.Model):
+    """A KakaoTalk 알림톡 (or, when that cannot reach the person, an SMS/LMS) the portal must send: the mobile
+    twin of ``OutboxEmail``, with the same guarantees (queued in the causing transaction, ``dedup_key``,
+    claimed before it goes out so it is never sent twice).
+
+    Only transactional notices to a verified number the citizen chose to receive them on. A notice that is
+    not time-critical waits for ``not_before`` (08:00 KST when it was queued at night). ``user`` is the
+    recipient's account: deleting the account deletes its messages.
+    """
+
+    PERSONAL_DATA_FIELDS = ("phone", "text", "variables")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("대기")
+        SENDING = "sending", _("발송 중 (확인 필요)")
+        SENT = "sent", _("발송 완료")
+        FAILED = "failed", _("발송 실패")
+        CANCELLED = "cancelled", _("발송 취소")
+
+    class Channel(models.TextChoices):
+        ALIMTALK = "alimtalk", _("알림톡")
+        SMS = "sms", _("단문 문자 (SMS)")
+        LMS = "lms", _("장문 문자 (LMS)")
+
+    dedup_key = models.CharField(_("중복 방지 키"), max_length=200, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("받는 사람 계정"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    phone = models.CharField(_("받는 번호"), max_length=20)
+    event = models.CharField(_("알림 종류"), max_length=50)
+    template_id = models.CharField(
+        _("알림톡 템플릿 코드"), max_length=100, blank=True, help_text=_("비어 있으면 문자로만 보냅니다.")
+    )
+    variables = models.JSONField(_("템플릿 변수"), default=dict, blank=True)
+    text = models.TextField(_("본문"))
+    time_critical = models.BooleanField(_("즉시 발송"), default=False, help_text=_("야간에도 보내는 알림"))
+    not_before = models.DateTimeField(_("발송 가능 시각"), null=True, blank=True)
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    channel = models.CharField(_("발송 경로"), max_length=10, choices=Channel.choices, blank=True)
+    provider_message_id = models.CharField(_("발송업체 메시지 번호"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True, db_index=True)
+    sending_started_at = models.DateTimeField(_("발송 시작"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("발송 알림톡·문자")
+        verbose_name_plural = _("발송 알림톡·문자")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "not_before"], name="common_message_due_idx")]
+
+    def __str__(self):
+        return f"{self.event} ({self.get_status_display()})"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses bulk changes: rows of an append-only log are written once and never edited.
 

@@ -113,3 +113,14 @@ def purge_login_records(*, cutoff, now):
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
     deleted += AccessAttempt.objects.filter(attempt_time__lt=start_of_cutoff).delete()[0]
     return deleted
+
+
+@retention_policy("sent_messages", label=_("발송한 알림톡·문자"), default_days=180)
+def purge_sent_messages(*, cutoff, now):
+    """Notices hold a phone number and the course or result they were about: delivered, failed or cancelled
+    ones are not kept longer than the e-mails."""
+    from .models import OutboxMessage
+
+    start_of_cutoff = start_of_day(cutoff)
+    done = [OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED, OutboxMessage.Status.CANCELLED]
+    return OutboxMessage.objects.filter(status__in=done, created_at__lt=start_of_cutoff).delete()[0]

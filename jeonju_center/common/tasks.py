@@ -3,6 +3,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from .message_backends import MessageNotSent
+from .messaging import message_send, messages_due
 from .models import ServiceHeartbeat
 from .outbox import outbox_pending, outbox_send
 
@@ -19,15 +21,28 @@ def send_outbox_email(email_id):
     return outbox_send(email_id=email_id)
 
 
+@shared_task(autoretry_for=(MessageNotSent,), retry_backoff=30, retry_backoff_max=600, max_retries=6)
+def send_outbox_message(message_id):
+    """Send one queued 알림톡/SMS; running it again after success (or after a send of unknown outcome)
+    sends nothing."""
+    return message_send(message_id=message_id)
+
+
 @shared_task
 def flush_outbox():
-    """Send e-mails whose task was lost (broker down when they were queued, worker killed)."""
+    """Send e-mails and notices whose task was lost (broker down when they were queued, worker killed), and
+    the notices held overnight once it is 08:00."""
     sent = 0
     for email_id in outbox_pending():
         try:
             sent += bool(outbox_send(email_id=email_id))
         except (SMTPException, OSError):
             continue  # recorded on the row; tried again at the next flush
+    for message_id in messages_due():
+        try:
+            sent += bool(message_send(message_id=message_id))
+        except MessageNotSent:
+            continue
     return sent
 
 

@@ -350,6 +350,26 @@ vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUC
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="전주도시혁신센터 <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- KakaoTalk 알림톡 and SMS ----------------------------------------------------------------------
+
+# console (development: printed), http (a provider's API in the SOLAPI v4 form), or a backend's dotted path.
+MESSAGE_BACKEND = env.str("MESSAGE_BACKEND", default="console")
+MESSAGE_PROVIDER_URL = env.str("MESSAGE_PROVIDER_URL", default="https://api.solapi.com")
+MESSAGE_API_KEY = env.str("MESSAGE_API_KEY", default="")
+MESSAGE_API_SECRET = env.str("MESSAGE_API_SECRET", default="")
+# The sender number registered with the provider (발신번호 사전등록), and the center's Kakao channel (pfId).
+MESSAGE_SENDER = env.str("MESSAGE_SENDER", default="")
+MESSAGE_KAKAO_CHANNEL_ID = env.str("MESSAGE_KAKAO_CHANNEL_ID", default="")
+# Approved 알림톡 template ids per event: MESSAGE_TEMPLATE_<EVENT>=<id>, e.g. MESSAGE_TEMPLATE_WAITLIST_PROMOTED.
+# An event without one is sent as SMS/LMS.
+MESSAGE_TEMPLATES = {
+    name.removeprefix("MESSAGE_TEMPLATE_").lower(): env.str(name)
+    for name in sorted(os.environ)
+    if name.startswith("MESSAGE_TEMPLATE_")
+}
+# Korea-time hours between which only time-critical notices go out (the rest wait for the end hour).
+MESSAGE_QUIET_HOURS = (21, 8)
+
 # --- Celery -------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
