@@ -57,7 +57,9 @@ def _first_start(course):
     return session_start(sessions[0]) if sessions else None
 
 
-def _notify(*, message_event, event, enrollment, text, reason="", starts_at=None):
+def _notify(
+    *, message_event, event, enrollment, text, reason="", starts_at=None, pointless_once_started=True
+):
     """The short 알림톡/SMS twin of an e-mail, for a citizen who verified a number and chose this event.
 
     ``text`` is the Korean text with ``{name}``, ``{title}``, ``{start}``, ``{place}``, ``{url}`` and
@@ -91,6 +93,8 @@ def _notify(*, message_event, event, enrollment, text, reason="", starts_at=None
         dedup_key=f"{event}:{enrollment.pk}",
         text=body,
         variables={f"#{{{labels[key]}}}": value for key, value in values.items()},
+        # Held overnight or delayed by an outage, a notice about a course that has begun is only noise.
+        send_by=starts_at if pointless_once_started else None,
     )
 
 
@@ -217,6 +221,7 @@ def course_cancelled(enrollment, *, reason):
         event="course-cancelled",
         enrollment=enrollment,
         reason=reason,
+        pointless_once_started=False,
         text=gettext_lazy("‘{title}’ 강좌가 폐강되어 수강신청이 취소되었습니다. {reason}")
         if reason
         else gettext_lazy("‘{title}’ 강좌가 폐강되어 수강신청이 취소되었습니다."),

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +54,7 @@ def phone_verification_start(*, user, phone, now=None):
     phone = normalize_mobile(phone)
     with transaction.atomic():
         # One request at a time per account, so two quick clicks cannot both pass the limits.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         day_ago = now - timedelta(days=1)
         last = PhoneVerification.objects.filter(user=user).order_by("-created_at").first()
         if last and last.created_at > now - timedelta(seconds=RESEND_AFTER_SECONDS):
@@ -97,6 +98,7 @@ def phone_verification_start(*, user, phone, now=None):
             text=text,
             variables={"#{인증번호}": code},
             time_critical=True,
+            send_by=verification.expires_at,
             now=now,
         )
     return verification
@@ -190,9 +192,10 @@ def message_subscriptions(*, user):
     return set(MessageSubscription.objects.filter(user=user).values_list("event", flat=True))
 
 
-def notify_by_message(*, user, event, dedup_key, text, variables=None, now=None):
+def notify_by_message(*, user, event, dedup_key, text, variables=None, send_by=None, now=None):
     """Queue a notice of ``event`` to ``user`` if they verified their number and chose the event; returns
-    the outbox row or None. Call it inside the transaction that causes the notice."""
+    the outbox row or None. Call it inside the transaction that causes the notice; ``send_by``: the moment
+    after which the notice is pointless (not sent)."""
     if user is None or not user.phone or not user.phone_verified_at:
         return None
     if not MessageSubscription.objects.filter(user=user, event=event).exists():
@@ -205,5 +208,6 @@ def notify_by_message(*, user, event, dedup_key, text, variables=None, now=None)
         text=text,
         variables=variables,
         time_critical=event in TIME_CRITICAL_EVENTS,
+        send_by=send_by,
         now=now,
     )

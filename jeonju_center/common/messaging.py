@@ -56,10 +56,10 @@ def quiet_until(moment):
 
 
 def message_enqueue(
-    *, dedup_key, phone, event, text, user=None, variables=None, time_critical=False, now=None
+    *, dedup_key, phone, event, text, user=None, variables=None, time_critical=False, send_by=None, now=None
 ):
     """Queue one notice once per ``dedup_key``; returns the row. Sent after the surrounding transaction
-    commits — at once, or at 08:00 when queued at night and not time-critical."""
+    commits — at once, or at 08:00 when queued at night and not time-critical; never after ``send_by``."""
     now = now or timezone.now()
     message, created = OutboxMessage.objects.get_or_create(
         dedup_key=dedup_key,
@@ -72,6 +72,7 @@ def message_enqueue(
             "text": text,
             "time_critical": time_critical,
             "not_before": None if time_critical else quiet_until(now),
+            "send_by": send_by,
         },
     )
     if created and message.not_before is None:
@@ -93,8 +94,8 @@ def text_kind(text):
 
 
 def message_send(*, message_id, now=None):
-    """Send one queued notice unless it was sent, is being sent, was cancelled or must wait for the morning.
-    True when this call sent it.
+    """Send one queued notice unless it was sent, is being sent, was cancelled or must wait for the morning
+    (one past its ``send_by`` is cancelled instead). True when this call sent it.
 
     Tries 알림톡 when the event has an approved template, and SMS/LMS when there is none or KakaoTalk cannot
     carry it. A provider that certainly did not take the message puts the row back to "pending" and the error
@@ -106,6 +107,11 @@ def message_send(*, message_id, now=None):
         if message is None or message.status != OutboxMessage.Status.PENDING:
             return False
         if message.not_before and message.not_before > now:
+            return False
+        if message.send_by and message.send_by <= now:
+            message.status = OutboxMessage.Status.CANCELLED
+            message.last_error = "expired: not sent after its deadline"
+            message.save(update_fields=["status", "last_error"])
             return False
         held_until = None if message.time_critical else quiet_until(now)
         if held_until:

@@ -145,6 +145,8 @@ class OutboxMessage(models.Model):
     text = models.TextField(_("본문"))
     time_critical = models.BooleanField(_("즉시 발송"), default=False, help_text=_("야간에도 보내는 알림"))
     not_before = models.DateTimeField(_("발송 가능 시각"), null=True, blank=True)
+    # A verification code after it expired, a reminder after the course began: better not sent at all.
+    send_by = models.DateTimeField(_("발송 기한"), null=True, blank=True)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PENDING)
     channel = models.CharField(_("발송 경로"), max_length=10, choices=Channel.choices, blank=True)
     provider_message_id = models.CharField(_("발송업체 메시지 번호"), max_length=100, blank=True)

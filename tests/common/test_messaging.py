@@ -233,6 +233,16 @@ def test_a_notice_whose_turn_comes_after_nine_pm_is_held_too(time_machine):
     assert flush_outbox() == 1
 
 
+def test_a_notice_past_its_deadline_is_cancelled_not_sent(time_machine):
+    deadline = datetime.datetime(2027, 3, 3, 14, 5, tzinfo=KST)
+    message = enqueue(time_critical=True, send_by=deadline)  # e.g. a verification code valid five minutes
+    time_machine.move_to(deadline, tick=False)
+    assert flush_outbox() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("cancelled", 0)
+    assert message_backends.sent_messages == []
+
+
 # --- Cancelling and retention -------------------------------------------------------------------------
 
 
