@@ -55,6 +55,7 @@ PAGES = [
     ("terms of use", "terms", None, False),
     ("privacy policy", "privacy", None, False),
     ("cancel confirmation", "courses:cancel", lambda d: [d["enrolled_course"].slug], True),
+    ("notification settings", "accounts:notifications", None, True),
 ]
 
 

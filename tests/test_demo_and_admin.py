@@ -13,6 +13,8 @@ from jeonju_center.partners.models import PartnerAPIKey
 OPERATIONAL_MODELS = {
     "common.ServiceHeartbeat",
     "common.OutboxEmail",
+    "common.OutboxMessage",
+    "accounts.PhoneVerification",
     "partners.ChangeEvent",
     "partners.IdempotencyRecord",
     "common.PersonalDataAccess",

@@ -13,7 +13,7 @@ from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
 from jeonju_center.common.teams import PRIVILEGED_GROUPS
 
-from .models import ConsentRecord, User
+from .models import ConsentRecord, MessageSubscription, PhoneVerification, User
 
 # What decides what an account may see and do. Only a superuser grants superuser or staff status, individual
 # permissions or the privileged groups (개인정보 열람, 접근기록 점검); nobody changes their own rights, so no one
@@ -32,7 +32,7 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     autocomplete_fields = ["dong"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("개인정보"), {"fields": ["name", "email", "phone", "dong"]}),
+        (_("개인정보"), {"fields": ["name", "email", "phone", "phone_verified_at", "dong"]}),
         (_("권한"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("주요 일시"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -41,7 +41,8 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # Only the person proves a number (with the code sent to it); staff cannot mark one verified.
+        readonly = [*super().get_readonly_fields(request, obj), "phone_verified_at"]
         if obj is not None and obj.pk == request.user.pk:
             readonly += [field for field in RIGHTS_FIELDS if field not in readonly]
         elif not request.user.is_superuser:
@@ -174,3 +175,34 @@ class ConsentRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdminMixin:
+    """Records only the citizen's own actions create (a code they asked for, a notice they chose)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MessageSubscription)
+class MessageSubscriptionAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "event", "created_at"]
+    list_filter = ["event"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+
+
+@admin.register(PhoneVerification)
+class PhoneVerificationAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_data_kind = _("휴대전화 인증")
+    list_display = ["user", "phone", "created_at", "expires_at", "failed_attempts", "verified_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    date_hierarchy = "created_at"
+    exclude = ["code_hash"]

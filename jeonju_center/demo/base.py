@@ -6,8 +6,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from jeonju_center.accounts.models import ConsentRecord
+from jeonju_center.accounts.models import ConsentRecord, MessageEvent, MessageSubscription
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import (
@@ -29,6 +30,8 @@ DEMO_CITIZEN_EMAIL = "citizen@example.com"
 # ones; they share this authenticator key, printed by seed_demo (the command refuses to run in production).
 DEMO_TOTP_KEY = "6a65_6f6e_6a75_2d64_656d_6f2d_3230_3236_2d6f_7470".replace("_", "")
 DEMO_CITIZEN_USERNAME = "demo-citizen"
+# A made-up number (010-0000-xxxx is never assigned); the demo runs on the console backend anyway.
+DEMO_CITIZEN_PHONE = "010-0000-1234"
 # One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
 DEMO_TEAM_ACCOUNTS = [
     ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
@@ -157,12 +160,18 @@ def _demo_partner_key():
 
 
 def _demo_citizen(User):
-    """A citizen who can sign in on the public site right away (e-mail already verified)."""
+    """A citizen who can sign in on the public site right away (e-mail already verified), with a verified
+    mobile number and every notice chosen, so the 알림톡/SMS a course event causes shows on the console."""
     citizen, created = User.objects.get_or_create(
-        username=DEMO_CITIZEN_USERNAME, defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL}
+        username=DEMO_CITIZEN_USERNAME,
+        defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL, "phone": DEMO_CITIZEN_PHONE},
     )
     if created:
         citizen.set_password(DEMO_STAFF_PASSWORD)
-        citizen.save(update_fields=["password"])
+        citizen.phone_verified_at = timezone.now()
+        citizen.save(update_fields=["password", "phone_verified_at"])
         EmailAddress.objects.create(user=citizen, email=DEMO_CITIZEN_EMAIL, verified=True, primary=True)
+        MessageSubscription.objects.bulk_create(
+            [MessageSubscription(user=citizen, event=event) for event in MessageEvent.values]
+        )
     return f"demo citizen login: {'created' if created else 'kept'}"

@@ -321,3 +321,14 @@ def test_the_settings_page_walks_a_citizen_through(client, citizen):
 def test_the_settings_page_needs_a_login(client):
     response = client.get("/accounts/notifications/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_verification_records_are_deleted_after_thirty_days(citizen, time_machine):
+    from jeonju_center.common.retention import apply_retention_policies
+
+    phone_verification_start(user=citizen, phone="010-1234-5678")
+    time_machine.move_to(AFTERNOON + datetime.timedelta(days=29), tick=False)
+    phone_verification_start(user=citizen, phone="010-1234-5678")
+    time_machine.move_to(AFTERNOON + datetime.timedelta(days=31), tick=False)
+    assert apply_retention_policies()["phone_verifications"] == 1
+    assert PhoneVerification.objects.get().created_at == AFTERNOON + datetime.timedelta(days=29)
