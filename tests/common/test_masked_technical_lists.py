@@ -28,10 +28,10 @@ def records():
         dedup_key="course-confirmed:1", to=[CITIZEN_EMAIL], subject="[전주도시혁신센터] 수강신청 확정",
         body="김민지 님, 안녕하세요.", html_body="<p>김민지 님</p>",
     )  # fmt: skip
-    attempt = AccessAttempt.objects.create(
+    AccessAttempt.objects.create(
         username=CITIZEN_EMAIL, ip_address="10.0.0.1", user_agent="x", failures_since_start=2
     )
-    address = EmailAddress.objects.create(user=citizen, email=CITIZEN_EMAIL, verified=True, primary=True)
+    EmailAddress.objects.create(user=citizen, email=CITIZEN_EMAIL, verified=True, primary=True)
     message = OutboxMessage.objects.create(
         dedup_key="course-enrollment-confirmed:1", user=citizen, phone=CITIZEN_PHONE, event="enrollment_confirmed",
         text="[전주도시혁신센터] 김민지님, 수강신청이 확정되었습니다.", variables={"#{이름}": "김민지"},
