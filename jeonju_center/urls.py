@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("jeonju_center.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("courses.urls")),  # /courses/… and /me/
+    path("", include("calls.urls")),  # /calls/… and /me/applications/
     path("social-economy/", include("social_economy.urls")),
     path("ondure/", include("ondure.urls")),
     path("regeneration/", include("regeneration.urls")),

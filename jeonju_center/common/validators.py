@@ -97,10 +97,10 @@ def _extension(upload):
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def _check_size(upload):
+def _check_size(upload, limit_mb=None):
     from django.conf import settings
 
-    limit_mb = getattr(settings, "MAX_UPLOAD_MB", 10)
+    limit_mb = limit_mb or getattr(settings, "MAX_UPLOAD_MB", 10)
     if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
         raise ValidationError(
             _("파일이 너무 큽니다. %(limit)dMB 이하 파일만 올릴 수 있습니다."), params={"limit": limit_mb}
@@ -119,7 +119,7 @@ def _check_signature(upload, extension):
         )
 
 
-def _check_upload(upload, extensions):
+def _check_upload(upload, extensions, limit_mb=None):
     extension = _extension(upload)
     if extension not in extensions:
         raise ValidationError(
@@ -128,7 +128,7 @@ def _check_upload(upload, extensions):
     # A file already stored (another field of the record is being edited) was checked when it came in.
     if isinstance(upload, str) or (getattr(upload, "_committed", False) and hasattr(upload, "storage")):
         return
-    _check_size(upload)
+    _check_size(upload, limit_mb)
     _check_signature(upload, extension)
 
 
@@ -140,3 +140,9 @@ def validate_image_upload(upload):
 def validate_document_upload(upload):
     """A document or scan: pdf/hwp/hwpx/docx/xlsx/pptx/jpg/png, within the size limit, content matching."""
     _check_upload(upload, DOCUMENT_UPLOAD_EXTENSIONS)
+
+
+def validate_upload(upload, *, extensions, limit_mb=None):
+    """An upload of one of ``extensions`` (lower case, no dot), at most ``limit_mb`` (default
+    ``MAX_UPLOAD_MB``), whose content matches its extension: a renamed file is refused."""
+    _check_upload(upload, list(extensions), limit_mb)

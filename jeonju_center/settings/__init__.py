@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "social_economy",
     "ondure",
     "regeneration",
+    "calls",
     "courses",
     # Wires the partner API's change feed to the domain models, so it comes after them.
     "jeonju_center.api",
@@ -243,7 +244,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps
 # the login page out of reach of scanners that try every site's /admin/.
-_TAKEN_URL_PREFIXES = {"about", "accounts", "api", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
+_TAKEN_URL_PREFIXES = {"about", "accounts", "api", "calls", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
                        "ondure", "privacy", "regeneration", "social-economy", "static", "terms"}  # fmt: skip
 
 
@@ -332,7 +333,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # attachments) is handed out only by the portal's own views, after their permission check and access log.
 # deploy/nginx.conf serves exactly these folders in production (a test compares the two lists); in development
 # runserver serves the same ones and no others.
-PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses")
+PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses", "calls/notices")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from . import draw as lottery
+from . import selectors, services
+from .eligibility import application_checks
+from .forms import ApplicationForm, MemberFormSet, RevisionForm, member_rows
+from .models import Application, ApplicationStatus, Call, CallProgram, Draw
+
+PHASES = {"open": _("접수 중"), "upcoming": _("접수 예정"), "closed": _("마감")}
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_safe
+def call_list(request):
+    program = request.GET.get("program") or None
+    phase = request.GET.get("phase") or None
+    if program not in CallProgram.values:
+        program = None
+    if phase not in PHASES:
+        phase = None
+    now = timezone.now()
+    calls = list(selectors.public_calls(program=program, phase=phase, now=now))
+    return render(
+        request,
+        "calls/list.html",
+        {
+            "calls": calls,
+            "programs": CallProgram.choices,
+            "phases": PHASES.items(),
+            "selected_program": program,
+            "selected_phase": phase,
+            "now": now,
+        },
+    )
+
+
+def _draw_of(call):
+    try:
+        return call.draw
+    except Draw.DoesNotExist:
+        return None
+
+
+def _get_call(slug):
+    try:
+        return selectors.public_call(slug=slug)
+    except Call.DoesNotExist:
+        raise Http404 from None
+
+
+@require_safe
+def call_detail(request, slug):
+    call = _get_call(slug)
+    now = timezone.now()
+    mine = None
+    if request.user.is_authenticated:
+        mine = Application.objects.filter(call=call, applicant=request.user).first()
+    if now < call.opens_at:
+        unavailable = _("접수 기간 전입니다.")
+    elif now >= call.closes_at:
+        unavailable = _("접수가 마감되었습니다.")
+    else:
+        unavailable = ""
+    return render(
+        request,
+        "calls/detail.html",
+        {
+            "call": call,
+            "phase": call.phase(now),
+            "mine": mine,
+            "unavailable": unavailable,
+            "draw": _draw_of(call),
+            "results": selectors.published_results(call),
+        },
+    )
+
+
+@never_cache
+@login_required
+def call_apply(request, slug):
+    call = _get_call(slug)
+    now = timezone.now()
+    application = Application.objects.filter(call=call, applicant=request.user).first()
+    if application and not application.is_editable_by_applicant:
+        return redirect("calls:my_application", pk=application.pk)
+    if not call.is_open(now):
+        messages.error(request, _("지금은 이 공고에 신청할 수 없습니다."))
+        return redirect("calls:detail", slug=call.slug)
+    initial_application = application or Application(
+        call=call,
+        applicant_name=request.user.name,
+        phone=request.user.phone,
+        email=request.user.email,
+        dong=request.user.dong,
+    )
+    members_initial = (
+        [{"name": member.name, "dong": member.dong} for member in application.members.all()]
+        if application
+        else []
+    )
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, call=call, instance=initial_application)
+        members = MemberFormSet(request.POST, prefix="members")
+        members_ok = not call.is_group_call or members.is_valid()
+        if form.is_valid() and members_ok:
+            submit = request.POST.get("action") == "submit"
+            try:
+                application = application or services.application_start(call=call, user=request.user, now=now)
+                application = services.application_save(
+                    application=application,
+                    user=request.user,
+                    data=form.applicant_data(),
+                    members=member_rows(members) if call.is_group_call else None,
+                    documents=form.documents(),
+                    consent=form.cleaned_data.get("consent", False),
+                    submit=submit,
+                    now=now,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _("신청서를 접수했습니다. 접수번호는 %(number)s입니다.")
+                        % {"number": application.receipt_number},
+                    )
+                    return redirect("calls:my_application", pk=application.pk)
+                messages.success(request, _("임시 저장했습니다. 마감 전에 제출해 주세요."))
+                return redirect("calls:apply", slug=call.slug)
+    else:
+        form = ApplicationForm(call=call, instance=initial_application)
+        members = MemberFormSet(prefix="members", initial=members_initial or [{}] * 3)
+    checks = application_checks(application) if application else []
+    uploaded = (
+        {document.requirement_id: document for document in application.documents.all()} if application else {}
+    )
+    return render(
+        request,
+        "calls/apply.html",
+        {
+            "call": call,
+            "form": form,
+            "members": members,
+            "application": application,
+            "checks": checks,
+            "uploaded": uploaded,
+        },
+        status=400 if form.errors or (call.is_group_call and members.is_bound and members.errors) else 200,
+    )
+
+
+@require_POST
+@login_required
+def call_withdraw(request, slug):
+    call = _get_call(slug)
+    application = get_object_or_404(Application, call=call, applicant=request.user)
+    try:
+        services.application_withdraw(application=application, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("신청을 철회했습니다."))
+    return redirect("calls:my_applications")
+
+
+@require_safe
+def call_draw(request, slug):
+    call = _get_call(slug)
+    draw = _draw_of(call)
+    if draw is None:
+        raise Http404
+    return render(
+        request,
+        "calls/draw.html",
+        {
+            "call": call,
+            "draw": draw,
+            "positions": list(enumerate(draw.order, start=1)),
+            "program": lottery.REFERENCE_PROGRAM,
+        },
+    )
+
+
+@never_cache
+@login_required
+def my_applications(request):
+    return render(
+        request, "calls/my_applications.html", {"applications": selectors.my_applications(user=request.user)}
+    )
+
+
+@never_cache
+@login_required
+def my_application(request, pk):
+    # Another person's application is not found, whatever its number.
+    application = get_object_or_404(Application.objects.select_related("call"), pk=pk, applicant=request.user)
+    posted = request.method == "POST"
+    form = RevisionForm(
+        request.POST if posted else None, request.FILES if posted else None, application=application
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "revision" and form.is_valid():
+                services.application_revision_submit(
+                    application=application, user=request.user, documents=form.documents()
+                )
+                messages.success(request, _("보완 서류를 제출했습니다."))
+                return redirect("calls:my_application", pk=application.pk)
+            if action == "decline":
+                services.selection_decline(application=application, by_applicant=request.user)
+                messages.success(request, _("선정을 포기했습니다. 다음 예비 순번에게 기회가 넘어갑니다."))
+                return redirect("calls:my_application", pk=application.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(
+        request,
+        "calls/my_application.html",
+        {
+            "application": application,
+            "form": form,
+            "checks": application_checks(application),
+            "documents": application.documents.select_related("requirement"),
+            "show_revision": application.status == ApplicationStatus.REVISION_REQUESTED,
+        },
+        status=400 if form.errors else 200,
+    )
