@@ -77,7 +77,10 @@ def application_checks(application, *, call=None, documents=None, members=None):
         checks.append(Check(label, ok, "" if ok else _("소득 기준을 넘거나 입력하지 않았습니다.")))
     if call.is_group_call:
         needed = minimum_members(call, application.group_kind)
-        count = members if members is not None else application.members.count()
+        if members is not None:
+            count = members
+        else:
+            count = application.members.count() if application.pk else 0
         checks.append(
             Check(
                 _("구성원 %(count)d명 이상") % {"count": needed},
@@ -85,11 +88,12 @@ def application_checks(application, *, call=None, documents=None, members=None):
                 _("현재 %(count)d명") % {"count": count},
             )
         )
-    uploaded = (
-        documents
-        if documents is not None
-        else set(application.documents.values_list("requirement_id", flat=True))
-    )
+    if documents is not None:
+        uploaded = documents
+    elif application.pk:
+        uploaded = set(application.documents.values_list("requirement_id", flat=True))
+    else:
+        uploaded = set()
     for requirement in call.documents.all():
         if requirement.is_required:
             present = requirement.pk in uploaded

@@ -36,8 +36,10 @@ TEAMS = {
 
 # The apps whose models each team keeps (all permissions on them, their history included).
 TEAM_APPS = {
-    REGENERATION_TEAM: ("regeneration",),
-    SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure"),
+    # Calls (모집·공모) are run by the team of their program; each call names its team, and only that team
+    # sees its applications.
+    REGENERATION_TEAM: ("regeneration", "calls"),
+    SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure", "calls"),
     EDUCATION_TEAM: ("courses",),
 }
 
