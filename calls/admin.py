@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +30,10 @@ from .models import (
     ApplicationStatus,
     Call,
     CallAttachment,
+    ConflictOfInterest,
     DocumentRequirement,
     Draw,
+    ReviewScore,
     ScoringCriterion,
 )
 
@@ -288,21 +290,15 @@ class ApplicationAdmin(PortalModelAdmin):
 
     @admin.display(description=_("자격 확인"))
     def eligibility_details(self, application):
-        checks = application_checks(application)
-        return format_html(
-            "<ul>{}</ul>",
-            format_html(
-                "".join(
-                    format_html(
-                        "<li>{} {}{}</li>",
-                        "✔" if c.passed else "✘",
-                        c.rule,
-                        f" – {c.detail}" if c.detail else "",
-                    )
-                    for c in checks
-                )
+        items = format_html_join(
+            "",
+            "<li>{} {}{}</li>",
+            (
+                ("✔" if check.passed else "✘", check.rule, f" – {check.detail}" if check.detail else "")
+                for check in application_checks(application)
             ),
         )
+        return format_html("<ul>{}</ul>", items)
 
     @admin.display(description=_("평균 점수"), ordering="mean_score")
     def score(self, application):
@@ -515,3 +511,76 @@ class DrawAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TeamScopedReadOnlyAdmin(PortalModelAdmin):
+    """Rows that belong to an application: listed for audits, read-only, and only the call's team sees them."""
+
+    team_path = "application__call__team_group"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.team_path}__in": request.user.groups.all()})
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(TeamScopedReadOnlyAdmin):
+    list_display = ["application", "requirement", "original_name", "uploaded_at"]
+    list_select_related = ["application", "requirement"]
+    search_fields = ["application__receipt_number"]
+    exclude = ["file"]  # opened from the application, where the download asks for a reason and is logged
+
+
+@admin.register(ApplicationMember)
+class ApplicationMemberAdmin(TeamScopedReadOnlyAdmin):
+    personal_data_kind = _("공동체 신청 구성원")
+    list_display = ["application", "name", "dong"]
+    list_select_related = ["application", "dong"]
+    search_fields = ["application__receipt_number"]
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(TeamScopedReadOnlyAdmin):
+    list_display = ["application", "criterion", "reviewer", "points", "scored_at"]
+    list_filter = ["application__call"]
+    list_select_related = ["application", "criterion", "reviewer"]
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(TeamScopedReadOnlyAdmin):
+    list_display = ["application", "reviewer", "reason", "declared_at"]
+    list_filter = ["application__call"]
+    list_select_related = ["application", "reviewer"]
+
+
+class CallPartAdmin(PortalModelAdmin):
+    """Parts of a call, normally edited on the call's own page."""
+
+    list_select_related = ["call"]
+    list_filter = ["call"]
+
+
+@admin.register(DocumentRequirement)
+class DocumentRequirementAdmin(CallPartAdmin):
+    list_display = ["name", "call", "is_required", "max_mb"]
+
+
+@admin.register(ScoringCriterion)
+class ScoringCriterionAdmin(CallPartAdmin):
+    list_display = ["name", "call", "max_points"]
+
+
+@admin.register(CallAttachment)
+class CallAttachmentAdmin(CallPartAdmin):
+    list_display = ["title", "call"]

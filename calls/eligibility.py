@@ -77,10 +77,7 @@ def application_checks(application, *, call=None, documents=None, members=None):
         checks.append(Check(label, ok, "" if ok else _("소득 기준을 넘거나 입력하지 않았습니다.")))
     if call.is_group_call:
         needed = minimum_members(call, application.group_kind)
-        if members is not None:
-            count = members
-        else:
-            count = application.members.count() if application.pk else 0
+        count = members if members is not None else application.members.count() if application.pk else 0
         checks.append(
             Check(
                 _("구성원 %(count)d명 이상") % {"count": needed},

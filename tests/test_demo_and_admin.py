@@ -30,6 +30,7 @@ PROJECT_APP_LABELS = {
     "ondure",
     "regeneration",
     "courses",
+    "calls",
 }
 
 

@@ -84,6 +84,15 @@ BODY = (
     '<p><a href="https://www.jeonju.go.kr">전주시청 누리집</a>에서도 볼 수 있습니다.</p>'
 )
 SUBSCRIBERS_CONFIRMED = 30
+# A post about a call links to its page, where people apply online (the call is made by calls.demo).
+CALL_LINKS = {"youth-sharehouse-open": ("/calls/youth-sharehouse-2/", "모집공고를 보고 온라인으로 신청하기")}
+
+
+def _call_link(slug):
+    if slug not in CALL_LINKS:
+        return ""
+    url, text = CALL_LINKS[slug]
+    return f'<p><a href="{url}">{text}</a></p>'
 
 
 def seed(ctx):
@@ -97,7 +106,7 @@ def seed(ctx):
             program=program,
             title=title,
             summary=summary,
-            body=BODY.format(summary=summary or title),
+            body=BODY.format(summary=summary or title) + _call_link(slug),
             status=status,
             published_at=now - datetime.timedelta(days=days_ago) if status == "published" else None,
         )

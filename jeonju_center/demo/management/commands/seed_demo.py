@@ -22,6 +22,7 @@ DEMO_MODULES = [
     "regeneration.demo",
     "courses.demo",
     "ondure.demo_courses",  # Ondure education courses link to citizen courses
+    "calls.demo",  # calls for the share-house rooms and the Ondure call, with applications
     "jeonju_center.news.demo",  # news, subscribers and a draft newsletter of recent items
 ]
 
