@@ -5,6 +5,7 @@ are not public)."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from calls.models import Call
 from courses.models import Course
 from courses.selectors import PUBLIC_COURSE
 from jeonju_center.news.selectors import public_news
@@ -22,6 +23,7 @@ class PagesSitemap(Sitemap):
             "home",
             "about",
             "courses:catalogue",
+            "calls:list",
             "news:list",
             "social_economy:directory",
             "social_economy:products",
@@ -106,10 +108,22 @@ class CouncilSitemap(Sitemap):
         return council.updated_at
 
 
+class CallSitemap(Sitemap):
+    def items(self):
+        return Call.objects.filter(is_published=True).only("slug", "updated_at").order_by("pk")
+
+    def location(self, call):
+        return reverse("calls:detail", args=[call.slug])
+
+    def lastmod(self, call):
+        return call.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "news": NewsSitemap,
     "courses": CourseSitemap,
+    "calls": CallSitemap,
     "organizations": OrganizationSitemap,
     "products": ProductSitemap,
     "communities": CommunitySitemap,

@@ -56,6 +56,11 @@ PAGES = [
     ("privacy policy", "privacy", None, False),
     ("cancel confirmation", "courses:cancel", lambda d: [d["enrolled_course"].slug], True),
     ("notification settings", "accounts:notifications", None, True),
+    ("calls", "calls:list", None, False),
+    ("call notice", "calls:detail", lambda d: [d["call"].slug], False),
+    ("call application form", "calls:apply", lambda d: [d["call"].slug], True),
+    ("published draw", "calls:draw", lambda d: [d["drawn_call"].slug], False),
+    ("my applications", "calls:my_applications", None, True),
 ]
 
 
@@ -78,7 +83,38 @@ def site_data(monkeypatch):
         "council": ResidentCouncilFactory(),
         "citizen": citizen,
         "enrolled_course": enrolled_course,
+        **_calls(citizen),
     }
+
+
+def _calls(citizen):
+    """An open housing call the citizen applied to, and a decided call with its published draw."""
+    import datetime
+
+    from django.utils import timezone
+
+    from calls.services import application_save, application_start, call_decide
+    from tests.calls.factories import housing_call, pdf, young_applicant_data
+    from tests.courses.factories import StaffFactory
+
+    def apply(call, user, now):
+        application = application_start(call=call, user=user, now=now)
+        documents = {requirement.pk: pdf() for requirement in call.documents.all()}
+        application_save(application=application, user=user, data=young_applicant_data(call), documents=documents,
+                         consent=True, submit=True, now=now)  # fmt: skip
+
+    now = timezone.now()
+    open_call = housing_call(title="청년쉐어하우스 입주자 모집", opens_at=now - datetime.timedelta(days=1),
+                             closes_at=now + datetime.timedelta(days=10))  # fmt: skip
+    earlier = now - datetime.timedelta(days=30)
+    drawn = housing_call(
+        title="지난 모집", opens_at=earlier, closes_at=earlier + datetime.timedelta(days=10), places=1
+    )
+    for _ in range(3):
+        apply(drawn, UserFactory(), earlier + datetime.timedelta(days=1))
+    call_decide(call=drawn, staff=StaffFactory(), seed="12-34", now=now)
+    apply(open_call, citizen, now)
+    return {"call": open_call, "drawn_call": drawn}
 
 
 def _log_in(page, live_server, user):

@@ -432,3 +432,45 @@ def test_a_selected_ondure_group_becomes_a_community_of_the_call_s_year(time_mac
     leader = community.members.get(role="leader")
     assert (leader.name, leader.user) == ("박대표", user)
     assert community.members.count() == 6
+
+
+def test_unselected_applicants_are_destroyed_after_the_call_s_retention_period(time_machine):
+    import io
+
+    from django.core.management import call_command
+
+    from jeonju_center.common.retention import apply_retention_policies
+
+    call = housing_call(places=1, reserve_places=1, retention_days=365)
+    applications = [submit(call, applicant()) for _ in range(4)]
+    withdrawn = submit(call, applicant())
+    application_withdraw(application=withdrawn, user=withdrawn.applicant)
+    time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
+    call_decide(call=call, staff=StaffFactory(), seed="3")
+    selected = call.applications.get(status=ApplicationStatus.SELECTED)
+
+    time_machine.move_to(
+        datetime.datetime.combine(call.announce_on + datetime.timedelta(days=365), datetime.time(4), KST)
+    )
+    assert apply_retention_policies()["call_applicants"] == 0  # the last day of the period: kept
+    time_machine.move_to(
+        datetime.datetime.combine(call.announce_on + datetime.timedelta(days=366), datetime.time(4), KST)
+    )
+    counts = apply_retention_policies()
+    assert counts["call_applicants"] == 4  # 2 not selected, 1 reserve, 1 withdrawn
+    assert apply_retention_policies()["call_applicants"] == 0
+    for application in call.applications.exclude(pk=selected.pk):
+        assert (
+            application.applicant_name,
+            application.phone,
+            application.birth_date,
+            application.applicant_id,
+        ) == ("", "", None, None)
+        assert not application.documents.exists()
+        assert application.receipt_number  # the published result keeps its numbers
+    selected.refresh_from_db()
+    assert selected.applicant_name and selected.documents.exists()
+    out = io.StringIO()
+    call_command("verify_draw", call.slug, stdout=out)  # the draw is still verifiable
+    assert "OK" in out.getvalue()
+    assert len(applications) == 4
