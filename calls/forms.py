@@ -66,7 +66,7 @@ class ApplicationForm(forms.ModelForm):
         if call.max_income_bracket is None:
             del self.fields["income_bracket"]
         else:
-            self.fields["income_bracket"].choices = [("", _("선택")), *list(IncomeBracket.choices)]
+            self.fields["income_bracket"].choices = [("", _("선택하세요")), *list(IncomeBracket.choices)]
             self.fields["income_bracket"].help_text = _("도시근로자 가구당 월평균소득 대비")
         rooms = call.rooms.select_related("house")
         if call.is_housing and rooms.exists():
@@ -78,11 +78,13 @@ class ApplicationForm(forms.ModelForm):
         if call.is_group_call:
             self.fields["group_kind"] = forms.ChoiceField(
                 label=_("공동체 유형"),
-                choices=[("", _("선택")), *list(CommunityKind.choices)],
+                choices=[("", _("선택하세요")), *list(CommunityKind.choices)],
                 required=False,
             )
             self.fields["activity_field"] = forms.ChoiceField(
-                label=_("활동 분야"), choices=[("", _("선택")), *list(ActivityField.choices)], required=False
+                label=_("활동 분야"),
+                choices=[("", _("선택하세요")), *list(ActivityField.choices)],
+                required=False,
             )
             self.fields["motivation"].label = _("활동 계획")
         else:
