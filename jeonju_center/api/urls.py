@@ -8,7 +8,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from .views import ChangeFeedView
 
-API_APPS = ["jeonju_center.common", "social_economy", "ondure", "regeneration", "courses"]
+API_APPS = ["jeonju_center.common", "social_economy", "ondure", "regeneration", "courses", "calls"]
 
 
 class PublicAPIRootView(APIRootView):

@@ -43,6 +43,7 @@ def assert_constant_queries(client, url, add_rows, *, small=10, large=200):
 def one_of_each(partner):
     """One public record of every API resource (consulting cases belong to ``partner``)."""
     from jeonju_center.common.models import Dong
+    from tests.calls.factories import CallFactory
     from tests.courses.factories import CourseFactory, CourseSessionFactory
     from tests.ondure.factories import CommunityFactory, SupportProgramFactory
     from tests.regeneration.factories import (
@@ -78,4 +79,5 @@ def one_of_each(partner):
         "councils": council,
         "council-meetings": CouncilMeetingFactory(council=council, published=True),
         "courses": course,
+        "calls": CallFactory(),
     }

@@ -1,0 +1,3 @@
+from .views import CallViewSet
+
+ROUTES = [("calls", CallViewSet, "call")]
