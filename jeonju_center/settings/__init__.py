@@ -410,7 +410,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=9, minute=0),
     },
 }
-for _schedule in ("social_economy", "ondure", "regeneration", "courses", "jeonju_center.news"):
+for _schedule in ("social_economy", "ondure", "regeneration", "courses", "calls", "jeonju_center.news"):
     CELERY_BEAT_SCHEDULE.update(import_module(f"{_schedule}.schedule").BEAT_SCHEDULE)
 
 # Back-office Excel/CSV imports: the largest file and the most rows one import takes.

@@ -474,3 +474,18 @@ def test_unselected_applicants_are_destroyed_after_the_call_s_retention_period(t
     call_command("verify_draw", call.slug, stdout=out)  # the draw is still verifiable
     assert "OK" in out.getvalue()
     assert len(applications) == 4
+
+
+def test_deleting_the_account_drops_its_drafts_and_keeps_handed_in_applications():
+    from jeonju_center.accounts.services import account_delete
+
+    first, second = housing_call(), housing_call()
+    user = applicant()
+    user.set_password("pw-123456789-ab")
+    user.save()
+    application_start(call=first, user=user)
+    handed_in = submit(second, user)
+    account_delete(user=user, password="pw-123456789-ab")
+    assert list(Application.objects.values_list("pk", flat=True)) == [handed_in.pk]
+    handed_in.refresh_from_db()
+    assert handed_in.applicant_id is None and handed_in.receipt_number
