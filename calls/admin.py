@@ -7,11 +7,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from jeonju_center.common.download_reasons import download_reason
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
-from . import services
+from . import exports, services
 from .eligibility import application_checks
 from .forms import DecideForm, RevisionRequestForm
 from .models import (
@@ -126,9 +127,11 @@ class CallAdmin(PortalModelAdmin):
         if call.pk is None:
             return "-"
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:calls_call_decide", args=[call.pk]),
             gettext("추첨·결과 정하기"),
+            reverse("admin:calls_call_applicants_xlsx", args=[call.pk]),
+            gettext("신청자 명단 내려받기 (Excel)"),
         )
 
     def get_urls(self):
@@ -138,8 +141,47 @@ class CallAdmin(PortalModelAdmin):
                 self.admin_site.admin_view(self.decide_view),
                 name="calls_call_decide",
             ),
+            path(
+                "<int:object_id>/applicants.xlsx",
+                self.admin_site.admin_view(self.applicants_xlsx_view),
+                name="calls_call_applicants_xlsx",
+            ),
             *super().get_urls(),
         ]
+
+    def applicants_xlsx_view(self, request, object_id):
+        """The applicant list: the call's team only, a reason every time, unmasked only with the permission;
+        each export is logged with its row count."""
+        call = get_object_or_404(Call, pk=object_id)
+        if not (request.user.has_perm("calls.view_application") and is_on_team(request.user, call)):
+            raise PermissionDenied
+        reason, unmasked, ask = download_reason(
+            request,
+            title=gettext("신청자 명단"),
+            data_kind=gettext("신청인 이름·생년월일·연락처"),
+            back_url=reverse("admin:calls_call_change", args=[call.pk]),
+        )
+        if ask:
+            return ask
+        rows = exports.applicant_rows(call)
+        record_personal_data_access(
+            request,
+            action=PersonalDataAccess.Action.EXPORT,
+            model=Application,
+            object_ids=[application.pk for application in rows],
+            record_count=len(rows),
+            fields=list(exports.PERSONAL_COLUMNS),
+            reason=reason,
+            masked=not unmasked,
+            data_kind=gettext("모집 신청서"),
+        )
+        response = HttpResponse(
+            exports.applicants_xlsx(call, rows, unmasked=unmasked), content_type=exports.XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"신청자명단-{call.slug}.xlsx"
+        )
+        return response
 
     def decide_view(self, request, object_id):
         call = get_object_or_404(Call, pk=object_id)

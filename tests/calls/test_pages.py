@@ -199,3 +199,52 @@ def test_staff_decide_a_call_in_the_back_office_and_verify_draw_agrees(client, t
     assert "OK" in out.getvalue()
     again = client.post(url, {"seed": "99", "confirm": "on"})
     assert again.status_code == 400 and "다시 할 수 없습니다" in again.content.decode()
+
+
+def _cells(response):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_applicant_list_is_masked_by_default_and_unmasked_only_with_permission_and_a_reason(client):
+    from jeonju_center.common.teams import load_team_groups
+
+    call = housing_call()
+    submit(call, applicant(), **PLANTED)
+    submit(call, applicant(), applicant_name='=HYPERLINK("http://x")')  # a formula is written as text
+    load_team_groups()
+    url = f"/admin/calls/call/{call.pk}/applicants.xlsx"
+
+    outsider = StaffFactory(username="se_staff")
+    outsider.groups.set([team(SOCIAL_ECONOMY_TEAM)])
+    client.force_login(outsider)
+    assert client.get(url, {"reason": "other", "detail": "확인"}).status_code == 403
+
+    member = StaffFactory(username="regen_staff")
+    member.groups.set([team()])
+    client.force_login(member)
+    assert "내려받는 사유" in client.get(url).content.decode()
+    masked = client.get(url, {"reason": "other", "detail": "심사 자료"})
+    assert masked.status_code == 200, masked.content.decode()[-1500:]
+    rows = _cells(masked)
+    flat = " ".join(str(value) for row in rows for value in row)
+    assert rows[0][:2] == ["접수번호", "상태"] and len(rows) == 3
+    assert ("황보은비" not in flat and "010-9191-8282" not in flat and "황**비" in flat) or "황*비" in flat
+    assert not any(str(value).startswith("=") for row in rows for value in row if value)
+    # Without the permission, asking for the unmasked file still gives the masked one.
+    assert "황보은비" not in str(
+        _cells(client.get(url, {"reason": "other", "detail": "심사", "unmasked": "on"}))
+    )
+
+    member.groups.add(Group.objects.get(name=PERSONAL_DATA_VIEWERS))
+    member = type(member).objects.get(pk=member.pk)  # no permissions cached from before the new group
+    client.force_login(member)  # seeing personal data takes the second factor: a new sign-in
+    unmasked = client.get(url, {"reason": "other", "detail": "계약 연락", "unmasked": "on"})
+    assert unmasked.status_code == 200, (unmasked.status_code, unmasked.get("Location"), unmasked.content.decode()[-800:])
+    flat = str(_cells(unmasked))
+    assert "황보은비" in flat and "010-9191-8282" in flat
+    exports = list(PersonalDataAccess.objects.filter(action="export").order_by("pk"))
+    assert [(e.record_count, e.masked) for e in exports] == [(2, True), (2, True), (2, False)]
+    assert exports[-1].reason.endswith("계약 연락")
