@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from jeonju_center.accounts.models import MessageEvent
+from jeonju_center.accounts.notifications import notify_by_message
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.validators import normalize_phone, validate_upload
 
@@ -633,7 +635,18 @@ def application_register_community(*, application, staff, now=None):
 
 
 def _email(application, *, event, subject, paragraphs):
-    """Queue an e-mail to the applicant (once per event and application)."""
+    """Queue an e-mail to the applicant (once per event and application), and the same notice by 알림톡/SMS
+    when the applicant verified a number and chose "모집·공모 결과" (not for the receipt of a submit)."""
+    if event != "submitted" and application.applicant_id:
+        with translation.override(settings.LANGUAGE_CODE):
+            text = f"[{_('전주도시혁신센터')}] {subject} ({application.receipt_number})"
+        notify_by_message(
+            user=application.applicant,
+            event=MessageEvent.APPLICATION_RESULT,
+            dedup_key=f"call-{event}:{application.pk}",
+            text=text,
+            variables={"#{공고명}": application.call.title, "#{접수번호}": application.receipt_number or ""},
+        )
     address = application.email or (application.applicant.email if application.applicant_id else "")
     if not address:
         return None

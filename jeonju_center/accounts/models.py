@@ -99,6 +99,7 @@ class MessageEvent(models.TextChoices):
     WAITLIST_PROMOTED = "waitlist_promoted", _("대기자에서 수강 확정")
     SESSION_REMINDER = "session_reminder", _("강좌 시작 전날 알림")
     COURSE_CANCELLED = "course_cancelled", _("강좌 폐강")
+    APPLICATION_RESULT = "application_result", _("모집·공모 결과 (선정·예비·보완 요청)")
 
 
 class MessageSubscription(models.Model):

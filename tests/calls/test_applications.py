@@ -489,3 +489,23 @@ def test_deleting_the_account_drops_its_drafts_and_keeps_handed_in_applications(
     assert list(Application.objects.values_list("pk", flat=True)) == [handed_in.pk]
     handed_in.refresh_from_db()
     assert handed_in.applicant_id is None and handed_in.receipt_number
+
+
+def test_a_citizen_who_chose_result_notices_gets_the_result_by_message_too(time_machine):
+    from jeonju_center.accounts.models import MessageEvent, MessageSubscription
+    from jeonju_center.common.models import OutboxMessage
+
+    call = housing_call(places=1, reserve_places=0)
+    chose = applicant(phone="010-4545-6767")
+    type(chose).objects.filter(pk=chose.pk).update(phone_verified_at=CLOSES)
+    chose.refresh_from_db()
+    MessageSubscription.objects.create(user=chose, event=MessageEvent.APPLICATION_RESULT)
+    did_not_choose = applicant()
+    for person in (chose, did_not_choose):
+        submit(call, person)
+    assert not OutboxMessage.objects.exists()  # the receipt of a submit is e-mail only
+    time_machine.move_to(CLOSES + datetime.timedelta(hours=1), tick=False)
+    call_decide(call=call, staff=StaffFactory(), seed="8")
+    [message] = OutboxMessage.objects.all()
+    assert (message.phone, message.event) == ("010-4545-6767", "application_result")
+    assert call.title in message.text

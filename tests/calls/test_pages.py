@@ -242,7 +242,11 @@ def test_the_applicant_list_is_masked_by_default_and_unmasked_only_with_permissi
     member = type(member).objects.get(pk=member.pk)  # no permissions cached from before the new group
     client.force_login(member)  # seeing personal data takes the second factor: a new sign-in
     unmasked = client.get(url, {"reason": "other", "detail": "계약 연락", "unmasked": "on"})
-    assert unmasked.status_code == 200, (unmasked.status_code, unmasked.get("Location"), unmasked.content.decode()[-800:])
+    assert unmasked.status_code == 200, (
+        unmasked.status_code,
+        unmasked.get("Location"),
+        unmasked.content.decode()[-800:],
+    )
     flat = str(_cells(unmasked))
     assert "황보은비" in flat and "010-9191-8282" in flat
     exports = list(PersonalDataAccess.objects.filter(action="export").order_by("pk"))
