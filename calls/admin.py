@@ -310,10 +310,11 @@ class ApplicationAdmin(PortalModelAdmin):
         # Applicants' data is for the call's own team.
         return queryset.filter(call__team_group__in=request.user.groups.all())
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields if field.name != "applicant"] + [
-            "eligibility_details"
-        ]
+    # Staff review and never retype: every field is read-only (personal ones masked by the mixin).
+    readonly_fields = [
+        *(field.name for field in Application._meta.fields if field.name not in {"id", "applicant"}),
+        "eligibility_details",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from jeonju_center.accounts.models import MessageEvent
 from jeonju_center.accounts.notifications import notify_by_message
+from jeonju_center.common.korean import with_particle
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.validators import normalize_phone, validate_upload
 
@@ -605,7 +606,11 @@ def application_register_community(*, application, staff, now=None):
             selected_on=today,
             dong=current.group_dong,
             activity_field=current.activity_field,
-            description="",
+            description=_("%(name)s %(year)d 온두레 공동체 공모로 선정된 공동체입니다.")
+            % {
+                "name": with_particle(current.group_name, "은/는"),
+                "year": timezone.localtime(call.opens_at).year,
+            },
             members_count=len(members),
             leader_name=current.applicant_name,
             leader_phone=current.phone,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from . import draw as lottery
 from . import selectors, services
 from .eligibility import application_checks
 from .forms import ApplicationForm, MemberFormSet, RevisionForm, member_rows
-from .models import Application, ApplicationStatus, Call, CallProgram, Draw
+from .models import Application, ApplicationStatus, Call, CallAttachment, CallProgram, Draw
 
 PHASES = {"open": _("접수 중"), "upcoming": _("접수 예정"), "closed": _("마감")}
 
@@ -177,6 +177,19 @@ def call_withdraw(request, slug):
     else:
         messages.success(request, _("신청을 철회했습니다."))
     return redirect("calls:my_applications")
+
+
+@require_safe
+def call_attachment(request, slug, pk):
+    """A file attached to a published call's notice (served by the portal: the media folders the web server
+    hands out directly hold pictures only)."""
+    call = _get_call(slug)
+    attachment = get_object_or_404(CallAttachment, pk=pk, call=call)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
 @require_safe

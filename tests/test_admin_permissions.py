@@ -22,7 +22,7 @@ from jeonju_center.common.teams import (
     SOCIAL_ECONOMY_TEAM,
 )
 
-DOMAIN_APPS = {"regeneration", "social_economy", "ondure", "courses"}
+DOMAIN_APPS = {"regeneration", "social_economy", "ondure", "courses", "calls"}
 CENTER_APPS = DOMAIN_APPS | {
     "news",
     "common",
@@ -35,8 +35,8 @@ CENTER_APPS = DOMAIN_APPS | {
 
 # Full access: every admin of these apps. Look-ups: view-only access to single models of other apps.
 EXPECTED = {
-    REGENERATION_TEAM: ({"regeneration"}, {"common.dong"}),
-    SOCIAL_ECONOMY_TEAM: ({"social_economy", "ondure"}, {"common.dong", "partners.partnercenter"}),
+    REGENERATION_TEAM: ({"regeneration", "calls"}, {"common.dong"}),
+    SOCIAL_ECONOMY_TEAM: ({"social_economy", "ondure", "calls"}, {"common.dong", "partners.partnercenter"}),
     EDUCATION_TEAM: ({"courses"}, {"common.dong", "accounts.user"}),
     CENTER_ADMINS: (CENTER_APPS, set()),
     PERSONAL_DATA_VIEWERS: (set(), set()),
@@ -48,6 +48,18 @@ EXPECTED = {
 def _expected(group, opts):
     apps, lookups = EXPECTED[group]
     return opts.app_label in apps or opts.label_lower in lookups
+
+
+TEAM_SCOPED = {"calls.application", "calls.applicationdocument", "calls.applicationmember", "calls.reviewscore",
+               "calls.conflictofinterest"}  # fmt: skip
+
+
+def _call_team(obj):
+    """Applicants' data (an application or a part of one) opens only for the team of its call."""
+    if obj._meta.label_lower not in TEAM_SCOPED:
+        return None
+    application = getattr(obj, "application", obj)
+    return application.call.team_group.name
 
 
 def _staff_in(group):
@@ -79,7 +91,8 @@ def test_every_admin_view_is_open_to_exactly_the_teams_that_own_it(client):
                 change = client.get(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
                 )
-                if (change.status_code == 200) != allowed or change.status_code not in (200, 403, 302):
+                opens = allowed and (_call_team(obj) is None or _call_team(obj) == group)
+                if (change.status_code == 200) != opens or change.status_code not in (200, 403, 302):
                     mismatches.append((group, opts.label, "change", change.status_code))
             # A view-only look-up grants no writing.
             if allowed and opts.label_lower in EXPECTED[group][1]:

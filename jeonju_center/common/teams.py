@@ -56,6 +56,7 @@ CENTER_ADMIN_APPS = (
     "social_economy",
     "ondure",
     "courses",
+    "calls",  # calls themselves; applicants' data stays with the call's own team
     "news",
     "common",
     "partners",

@@ -333,7 +333,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # attachments) is handed out only by the portal's own views, after their permission check and access log.
 # deploy/nginx.conf serves exactly these folders in production (a test compares the two lists); in development
 # runserver serves the same ones and no others.
-PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses", "calls/notices")
+PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

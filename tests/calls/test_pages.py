@@ -252,3 +252,24 @@ def test_the_applicant_list_is_masked_by_default_and_unmasked_only_with_permissi
     exports = list(PersonalDataAccess.objects.filter(action="export").order_by("pk"))
     assert [(e.record_count, e.masked) for e in exports] == [(2, True), (2, True), (2, False)]
     assert exports[-1].reason.endswith("계약 연락")
+
+
+def test_notice_attachments_are_served_for_published_calls_only(client):
+    from django.core.files.base import ContentFile
+
+    from calls.models import CallAttachment
+
+    call = housing_call()
+    attachment = CallAttachment.objects.create(
+        call=call, title="공고문", file=ContentFile(b"%PDF-1.4 notice", name="notice.pdf")
+    )
+    url = f"/calls/{call.slug}/attachments/{attachment.pk}/"
+    assert url in client.get(f"/calls/{call.slug}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 notice"
+    assert (
+        client.get(f"/calls/{housing_call().slug}/attachments/{attachment.pk}/").status_code == 404
+    )  # another call's
+    call.is_published = False
+    call.save()
+    assert client.get(url).status_code == 404
