@@ -606,11 +606,7 @@ def application_register_community(*, application, staff, now=None):
             selected_on=today,
             dong=current.group_dong,
             activity_field=current.activity_field,
-            description=_("%(name)s %(year)d 온두레 공동체 공모로 선정된 공동체입니다.")
-            % {
-                "name": with_particle(current.group_name, "은/는"),
-                "year": timezone.localtime(call.opens_at).year,
-            },
+            description=_community_description(current.group_name, timezone.localtime(call.opens_at).year),
             members_count=len(members),
             leader_name=current.applicant_name,
             leader_phone=current.phone,
@@ -634,6 +630,15 @@ def application_register_community(*, application, staff, now=None):
         current.community = community
         current.save(update_fields=["community", "updated_at"])
     return community
+
+
+def _community_description(name, year):
+    # Stored data (shown on the public directory): in Korean whatever language the staff member uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(name)s %(year)d 온두레 공동체 공모로 선정된 공동체입니다.") % {
+            "name": with_particle(name, "은/는"),
+            "year": year,
+        }
 
 
 # --- E-mail ---------------------------------------------------------------------------------------------
