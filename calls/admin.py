@@ -31,6 +31,7 @@ from .models import (
     ApplicationStatus,
     Call,
     CallAttachment,
+    CallQuestion,
     ConflictOfInterest,
     DocumentRequirement,
     Draw,
@@ -53,6 +54,11 @@ class DocumentRequirementInline(admin.TabularInline):
     extra = 0
 
 
+class CallQuestionInline(admin.TabularInline):
+    model = CallQuestion
+    extra = 0
+
+
 class ScoringCriterionInline(admin.TabularInline):
     model = ScoringCriterion
     extra = 0
@@ -65,7 +71,7 @@ class CallAdmin(PortalModelAdmin):
     search_fields = ["title", "code"]
     filter_horizontal = ["rooms", "dongs"]
     autocomplete_fields = ["housing_program"]
-    inlines = [CallAttachmentInline, DocumentRequirementInline, ScoringCriterionInline]
+    inlines = [CallAttachmentInline, DocumentRequirementInline, CallQuestionInline, ScoringCriterionInline]
     readonly_fields = ["receipt_sequence", "decide_link"]
     fieldsets = [
         (
@@ -312,7 +318,12 @@ class ApplicationAdmin(PortalModelAdmin):
 
     # Staff review and never retype: every field is read-only (personal ones masked by the mixin).
     readonly_fields = [
-        *(field.name for field in Application._meta.fields if field.name not in {"id", "applicant"}),
+        *(
+            field.name
+            for field in Application._meta.fields
+            if field.name not in {"id", "applicant", "answers"}
+        ),
+        "answers_display",
         "eligibility_details",
     ]
 
@@ -342,6 +353,18 @@ class ApplicationAdmin(PortalModelAdmin):
             ),
         )
         return format_html("<ul>{}</ul>", items)
+
+    @admin.display(description=_("질문 답변"))
+    def answers_display(self, application):
+        answers = application.answers or {}
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            (
+                (question.text, answers.get(str(question.pk), "-"))
+                for question in application.call.questions.all()
+            ),
+        )
 
     @admin.display(description=_("평균 점수"), ordering="mean_score")
     def score(self, application):
@@ -627,3 +650,8 @@ class ScoringCriterionAdmin(CallPartAdmin):
 @admin.register(CallAttachment)
 class CallAttachmentAdmin(CallPartAdmin):
     list_display = ["title", "call"]
+
+
+@admin.register(CallQuestion)
+class CallQuestionAdmin(CallPartAdmin):
+    list_display = ["text", "call", "is_required"]

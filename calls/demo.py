@@ -24,6 +24,7 @@ from .models import (
     Call,
     CallAttachment,
     CallProgram,
+    CallQuestion,
     DocumentRequirement,
     IncomeBracket,
     Residence,
@@ -108,11 +109,20 @@ def _youth_call(now, citizens, staff):
         call=call, name="주민등록등본", description="최근 3개월 이내 발급", max_mb=10
     )
     DocumentRequirement.objects.create(call=call, name="무주택 서약서", is_required=False, max_mb=10)
+    question = CallQuestion.objects.create(
+        call=call,
+        text="입주 후 이웃과 함께하고 싶은 활동이 있다면 적어 주세요.",
+        help_text="예: 골목 청소, 공유 부엌 운영",
+    )
     CallAttachment.objects.create(
         call=call, title="입주자 모집 공고문 (PDF)", file=ContentFile(DEMO_PDF, name="notice.pdf")
     )
     moment = opens + datetime.timedelta(days=1)
-    base = {"declares_no_home": True, "motivation": "구도심 일터 가까이에서 이웃과 함께 살고 싶습니다."}
+    base = {
+        "declares_no_home": True,
+        "motivation": "구도심 일터 가까이에서 이웃과 함께 살고 싶습니다.",
+        "answers": {str(question.pk): "한 달에 한 번 골목 청소와 공유 부엌 저녁 모임을 열고 싶습니다."},
+    }
     for number, citizen in enumerate(citizens):
         data = {
             **base,

@@ -91,6 +91,16 @@ class ApplicationForm(forms.ModelForm):
             for name in ("group_name", "group_kind", "group_dong", "activity_field", "requested_budget"):
                 del self.fields[name]
             self.fields["motivation"].label = _("신청 동기")
+        answers = (self.instance.answers or {}) if self.instance is not None else {}
+        for question in call.questions.all():
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=f"{question.text} ({_('필수') if question.is_required else _('선택')})",
+                required=False,
+                max_length=2000,
+                help_text=question.help_text,
+                initial=answers.get(str(question.pk), ""),
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            )
         for requirement in call.documents.all():
             label = f"{requirement.name} ({_('필수') if requirement.is_required else _('선택')})"
             self.fields[f"document_{requirement.pk}"] = forms.FileField(
@@ -124,6 +134,13 @@ class ApplicationForm(forms.ModelForm):
             if name.startswith("document_") and upload
         }
 
+    def answers(self):
+        return {
+            name.removeprefix("question_"): value.strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith("question_")
+        }
+
 
 class MemberForm(forms.Form):
     name = forms.CharField(label=_("구성원 이름"), max_length=50, required=False)
@@ -138,7 +155,8 @@ class MemberForm(forms.Form):
         return cleaned
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=200, absolute_max=200)
+# Three empty rows below the members already entered; saving and reopening adds three more.
+MemberFormSet = forms.formset_factory(MemberForm, extra=3, max_num=200, absolute_max=200)
 
 
 def member_rows(formset):

@@ -230,6 +230,26 @@ class DocumentRequirement(models.Model):
         return self.name
 
 
+class CallQuestion(models.Model):
+    """A question of the call's own (e.g. "입주 후 공동체 활동에 참여할 계획") the applicant answers in the form."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("모집공고"), on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.CharField(_("질문"), max_length=300)
+    help_text = models.CharField(_("도움말"), max_length=300, blank=True)
+    is_required = models.BooleanField(_("필수"), default=True)
+    display_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("신청서 질문")
+        verbose_name_plural = _("신청서 질문")
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
 class ScoringCriterion(models.Model):
     call = models.ForeignKey(
         Call, verbose_name=_("모집공고"), on_delete=models.CASCADE, related_name="criteria"
@@ -328,6 +348,7 @@ class Application(TimeStampedModel):
         related_name="+",
     )
     motivation = models.TextField(_("신청 동기·활동 계획"), blank=True)
+    answers = models.JSONField(_("질문 답변"), default=dict, blank=True, help_text=_("질문 번호별 답변"))
     # An Ondure group.
     group_name = models.CharField(_("공동체명"), max_length=100, blank=True)
     group_kind = models.CharField(_("공동체 유형"), max_length=20, blank=True)
@@ -369,7 +390,7 @@ class Application(TimeStampedModel):
     )
     anonymised_at = models.DateTimeField(_("파기 일시"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation"])
+    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation", "answers"])
 
     class Meta:
         verbose_name = _("신청서")

@@ -60,6 +60,7 @@ def applications_destroy(*, before, now=None):
             email="",
             dong=None,
             motivation="",
+            answers={},
             revision_message="",
             anonymised_at=now,
             updated_at=now,

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from jeonju_center.accounts.models import MessageEvent
+from jeonju_center.accounts.models import ConsentRecord, MessageEvent
 from jeonju_center.accounts.notifications import notify_by_message
+from jeonju_center.accounts.services import consent_record
 from jeonju_center.common.korean import with_particle
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.validators import normalize_phone, validate_upload
@@ -55,6 +56,7 @@ APPLICANT_FIELDS = (
     "group_dong",
     "activity_field",
     "requested_budget",
+    "answers",
 )
 OFFER_DAYS = 7  # a selected applicant has this many days to sign the contract
 
@@ -163,14 +165,24 @@ def _check_rooms(application):
 
 
 def application_save(
-    *, application, user, data, members=None, documents=None, consent=False, submit=False, now=None
+    *,
+    application,
+    user,
+    data,
+    members=None,
+    documents=None,
+    consent=False,
+    consent_ip=None,
+    submit=False,
+    now=None,
 ):
     """Save what the applicant entered (a draft), and with ``submit`` hand it in.
 
     ``data``: values of ``APPLICANT_FIELDS``; ``members``: ``[(name, dong)]`` for a group call;
-    ``documents``: ``{requirement id: upload}`` (a new file replaces the previous one). A submit needs every
-    rule of the call met and the consent; it gets a receipt number and an e-mail with it. Editing is
-    possible until the deadline while the application is a draft or handed in."""
+    ``documents``: ``{requirement id: upload}`` (a new file replaces the previous one); ``data["answers"]``:
+    ``{question id: text}``. A submit needs every rule of the call met, the required questions answered and
+    the consent (recorded as a ``ConsentRecord`` with ``consent_ip``); it gets a receipt number and an e-mail
+    with it. Editing is possible until the deadline while the application is a draft or handed in."""
     now = _now(now)
     with transaction.atomic():
         current = _lock_application(application.pk)
@@ -186,6 +198,11 @@ def application_save(
         for field in APPLICANT_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
+        if "answers" in data:
+            asked = {str(pk) for pk in call.questions.values_list("pk", flat=True)}
+            current.answers = {
+                key: str(value)[:2000] for key, value in (data["answers"] or {}).items() if key in asked
+            }
         if current.phone:
             current.phone = normalize_phone(current.phone)
         if call.is_group_call and members is not None:
@@ -203,6 +220,12 @@ def application_save(
             current.submitted_at = now
             current.consent_version = call.privacy_terms_version
             current.consented_at = now
+            consent_record(
+                user=user,
+                item=ConsentRecord.Item.PRIVACY_CALL,
+                version=f"{call.code}:{call.privacy_terms_version}"[:20],
+                ip_address=consent_ip,
+            )
         current.full_clean(exclude=["applicant", "call"])
         current.save()
         if submit and first_submit:
@@ -222,6 +245,9 @@ def application_save(
 
 def _require_complete(application, *, consent):
     problems = []
+    for question in application.call.questions.all():
+        if question.is_required and not (application.answers or {}).get(str(question.pk), "").strip():
+            problems.append(_("질문에 답해 주세요: %(question)s") % {"question": question.text})
     if not (application.applicant_name and application.phone):
         problems.append(_("이름과 연락처를 입력해 주세요."))
     group = application.call.is_group_call

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from jeonju_center.accounts.services import client_ip
+
 from . import draw as lottery
 from . import selectors, services
 from .eligibility import application_checks
@@ -124,10 +126,11 @@ def call_apply(request, slug):
                 application = services.application_save(
                     application=application,
                     user=request.user,
-                    data=form.applicant_data(),
+                    data={**form.applicant_data(), "answers": form.answers()},
                     members=member_rows(members) if call.is_group_call else None,
                     documents=form.documents(),
                     consent=form.cleaned_data.get("consent", False),
+                    consent_ip=client_ip(request),
                     submit=submit,
                     now=now,
                 )
@@ -145,7 +148,7 @@ def call_apply(request, slug):
                 return redirect("calls:apply", slug=call.slug)
     else:
         form = ApplicationForm(call=call, instance=initial_application)
-        members = MemberFormSet(prefix="members", initial=members_initial or [{}] * 3)
+        members = MemberFormSet(prefix="members", initial=members_initial)
     checks = application_checks(application) if application else []
     uploaded = (
         {document.requirement_id: document for document in application.documents.all()} if application else {}

@@ -64,6 +64,7 @@ class ConsentRecord(models.Model):
         TERMS = "terms", _("이용약관")
         AGE_CONFIRMED = "age_14", _("만 14세 이상 확인")
         PRIVACY_ENROLLMENT = "privacy_enrollment", _("수강신청 개인정보 수집·이용")
+        PRIVACY_CALL = "privacy_call", _("모집·공모 신청 개인정보 수집·이용")
         NEWSLETTER = "newsletter", _("뉴스레터 수신")
 
     user = models.ForeignKey(

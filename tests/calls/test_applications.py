@@ -509,3 +509,30 @@ def test_a_citizen_who_chose_result_notices_gets_the_result_by_message_too(time_
     [message] = OutboxMessage.objects.all()
     assert (message.phone, message.event) == ("010-4545-6767", "application_result")
     assert call.title in message.text
+
+
+def test_the_call_s_own_questions_are_answered_and_the_consent_is_recorded():
+    from calls.models import CallQuestion
+    from jeonju_center.accounts.models import ConsentRecord
+
+    call = housing_call()
+    question = CallQuestion.objects.create(call=call, text="입주 후 하고 싶은 이웃 활동")
+    optional = CallQuestion.objects.create(call=call, text="하고 싶은 말", is_required=False)
+    user = applicant()
+    draft = application_start(call=call, user=user)
+    data = young_applicant_data(call)
+    documents = {call.documents.get().pk: pdf()}
+    with pytest.raises(ValidationError, match="질문에 답해 주세요: 입주 후 하고 싶은 이웃 활동"):
+        application_save(application=draft, user=user, data={**data, "answers": {str(optional.pk): "안녕하세요"}},
+                         documents=documents, consent=True, submit=True)  # fmt: skip
+    assert not ConsentRecord.objects.exists()
+    answers = {str(question.pk): "골목 청소", "999999": "묻지 않은 질문"}
+    application = application_save(application=draft, user=user, data={**data, "answers": answers}, documents=documents,
+                                   consent=True, consent_ip="10.1.2.3", submit=True)  # fmt: skip
+    assert application.answers == {str(question.pk): "골목 청소"}  # only the call's own questions are kept
+    consent = ConsentRecord.objects.get(user=user)
+    assert (consent.item, consent.version, consent.ip_address) == (
+        "privacy_call",
+        f"{call.code}:1",
+        "10.1.2.3",
+    )

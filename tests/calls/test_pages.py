@@ -273,3 +273,28 @@ def test_notice_attachments_are_served_for_published_calls_only(client):
     call.is_published = False
     call.save()
     assert client.get(url).status_code == 404
+
+
+def test_a_group_adds_members_three_rows_at_a_time(client):
+    from calls.models import CallProgram, SelectionMethod
+    from ondure.models import CommunityKind
+    from tests.courses.factories import DongFactory
+
+    from .factories import CallFactory
+
+    call = CallFactory(program=CallProgram.ONDURE, min_age=None, max_age=None, requires_no_home=False,
+                       with_documents=False, selection_method=SelectionMethod.REVIEW)  # fmt: skip
+    dong = DongFactory(name="풍남동")
+    user = applicant(name="박대표", phone="010-2222-3333")
+    client.force_login(user)
+    form = client.get(f"/calls/{call.slug}/apply/").content.decode()
+    assert form.count('name="members-') >= 3 * 2 and 'name="members-2-name"' in form
+    data = {"applicant_name": "박대표", "phone": "010-2222-3333", "group_name": "풍남 밥상", "group_kind": CommunityKind.STARTUP,
+            "group_dong": dong.pk, "activity_field": "food", "action": "save",
+            "members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0",
+            "members-0-name": "회원1", "members-0-dong": dong.pk, "members-1-name": "회원2", "members-1-dong": dong.pk}  # fmt: skip
+    assert client.post(f"/calls/{call.slug}/apply/", data).status_code == 302
+    form = client.get(f"/calls/{call.slug}/apply/").content.decode()
+    assert 'value="회원2"' in form and 'name="members-4-name"' in form  # two saved, three empty
+    bad = client.post(f"/calls/{call.slug}/apply/", {**data, "members-1-dong": ""})
+    assert bad.status_code == 400 and "이름과 행정동을 함께" in bad.content.decode()
