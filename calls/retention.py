@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jeonju_center.common.retention import retention_policy
 
 from .models import Application, ApplicationDocument, ApplicationMember, ApplicationStatus, Call
+from .services import documents_delete
 
 NOT_KEPT = (
     ApplicationStatus.DRAFT,
@@ -48,9 +49,7 @@ def applications_destroy(*, before, now=None):
     if not ids:
         return 0
     with transaction.atomic():
-        for document in ApplicationDocument.objects.filter(application_id__in=ids):
-            document.file.delete(save=False)
-        ApplicationDocument.objects.filter(application_id__in=ids).delete()
+        documents_delete(ApplicationDocument.objects.filter(application_id__in=ids))
         ApplicationMember.objects.filter(application_id__in=ids).delete()
         Application.objects.filter(pk__in=ids).update(
             applicant=None,

@@ -134,7 +134,7 @@ def _store_documents(application, documents, now):
         raise ValidationError(errors)
     for requirement_id, upload in documents.items():
         requirement = requirements[int(requirement_id)]
-        ApplicationDocument.objects.filter(application=application, requirement=requirement).delete()
+        documents_delete(ApplicationDocument.objects.filter(application=application, requirement=requirement))
         ApplicationDocument.objects.create(
             application=application,
             requirement=requirement,
@@ -142,6 +142,14 @@ def _store_documents(application, documents, now):
             original_name=upload.name[:200],
             uploaded_at=now,
         )
+
+
+def documents_delete(documents):
+    """Delete uploaded documents, their files included (a replaced or withdrawn paper must not linger in storage,
+    out of the retention job's reach)."""
+    for document in documents:
+        document.file.delete(save=False)
+    documents.delete()
 
 
 def _store_members(application, members):
@@ -278,6 +286,7 @@ def application_withdraw(*, application, user, now=None):
             raise PermissionDenied
         _require_open(current.call, now)
         if current.status == ApplicationStatus.DRAFT:
+            documents_delete(current.documents.all())
             current.delete()
             return None
         if current.status != ApplicationStatus.SUBMITTED:

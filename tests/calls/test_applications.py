@@ -536,3 +536,19 @@ def test_the_call_s_own_questions_are_answered_and_the_consent_is_recorded():
         f"{call.code}:1",
         "10.1.2.3",
     )
+
+
+def test_replaced_and_withdrawn_documents_leave_no_file_behind():
+    from django.core.files.storage import default_storage
+
+    call = housing_call()
+    user = applicant()
+    draft = application_start(call=call, user=user)
+    requirement = call.documents.get()
+    application_save(application=draft, user=user, data={}, documents={requirement.pk: pdf("첫 등본.pdf")})
+    first = draft.documents.get().file.name
+    application_save(application=draft, user=user, data={}, documents={requirement.pk: pdf("새 등본.pdf")})
+    second = draft.documents.get().file.name
+    assert not default_storage.exists(first) and default_storage.exists(second)
+    application_withdraw(application=draft, user=user)
+    assert not default_storage.exists(second)
