@@ -8,7 +8,7 @@ from django.urls import reverse
 from calls.models import Call
 from courses.models import Course
 from courses.selectors import PUBLIC_COURSE
-from jeonju_center.news.selectors import public_news
+from jeonju_center.news.selectors import public_posts
 from ondure.selectors import public_communities
 from regeneration.models import ResidentCouncil
 from social_economy.selectors import public_organizations, public_products
@@ -25,6 +25,7 @@ class PagesSitemap(Sitemap):
             "courses:catalogue",
             "calls:list",
             "news:list",
+            "news:notices",
             "social_economy:directory",
             "social_economy:products",
             "ondure:directory",
@@ -42,10 +43,10 @@ class NewsSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return public_news().only("slug", "updated_at").order_by("pk")
+        return public_posts().only("slug", "kind", "updated_at").order_by("pk")
 
     def location(self, post):
-        return reverse("news:detail", args=[post.slug])
+        return reverse("news:notice_detail" if post.kind == "notice" else "news:detail", args=[post.slug])
 
     def lastmod(self, post):
         return post.updated_at

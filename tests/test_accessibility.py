@@ -61,6 +61,8 @@ PAGES = [
     ("call application form", "calls:apply", lambda d: [d["call"].slug], True),
     ("published draw", "calls:draw", lambda d: [d["drawn_call"].slug], False),
     ("my applications", "calls:my_applications", None, True),
+    ("notices", "news:notices", None, False),
+    ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
 ]
 
 
@@ -84,6 +86,7 @@ def site_data(monkeypatch):
         "citizen": citizen,
         "enrolled_course": enrolled_course,
         **_calls(citizen),
+        "notice": NewsPostFactory(title="연말 운영 시간 안내", kind="notice", is_pinned=True),
     }
 
 

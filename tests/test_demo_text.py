@@ -20,7 +20,8 @@ ALLOWED_LATIN = [
     r"\bHACCP\b",
     r"\bGAP\b",
     r"(?<=\d)(g|kg|ml|L|cm|mm)\b",
-    r"\b[A-Z]{2,}\d{4}[A-Z]?-\d{4}(?!\d)",  # a call's receipt numbers (접수번호), e.g. ODR2026-0007
+    # A call's code in its receipt numbers (접수번호, e.g. ODR2026-0007) and consent versions (ODR2026:1).
+    r"\b[A-Z]{2,}\d{4}[A-Z]?(?=-\d{4}(?!\d)|:)",
 ]
 
 

@@ -22,7 +22,7 @@ from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
 from . import selectors, services
-from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .models import NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
 from .richtext import clean_rich_text
 
 
@@ -86,18 +86,33 @@ class NewsPostForm(forms.ModelForm):
         return cleaned
 
 
+class NewsAttachmentInline(admin.TabularInline):
+    model = NewsAttachment
+    extra = 0
+
+
+@admin.register(NewsAttachment)
+class NewsAttachmentAdmin(PortalModelAdmin):
+    """Files of notices and posts; normally added on the post's own page."""
+
+    list_display = ["title", "post"]
+    list_select_related = ["post"]
+    search_fields = ["title", "post__title"]
+
+
 @admin.register(NewsPost)
 class NewsPostAdmin(PortalModelAdmin):
     form = NewsPostForm
-    list_display = ["title", "program", "status", "published_at", "visibility", "author"]
-    list_filter = ["status", NewsVisibilityFilter, "program"]
+    list_display = ["title", "kind", "is_pinned", "program", "status", "published_at", "visibility", "author"]
+    list_filter = ["kind", "status", NewsVisibilityFilter, "program"]
+    inlines = [NewsAttachmentInline]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["author", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "program", "summary", "body"]}),
+        (None, {"fields": ["kind", "is_pinned", "title", "slug", "program", "summary", "body"]}),
         (_("대표 이미지"), {"fields": ["image", "image_alt"]}),
         (_("게시"), {"fields": ["status", "published_at", "author", "created_at", "updated_at"]}),
     ]

@@ -3,10 +3,11 @@ every state, a draft issue composed from recent items and a past issue already s
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from . import services
-from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
+from .models import NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
 
 POSTS = [
     # (slug, program, title, summary, days ago (negative: scheduled), status)
@@ -84,6 +85,16 @@ BODY = (
     '<p><a href="https://www.jeonju.go.kr">전주시청 누리집</a>에서도 볼 수 있습니다.</p>'
 )
 SUBSCRIBERS_CONFIRMED = 30
+# Notices (공지사항): (slug, program, title, summary, days ago, pinned, attached form or "")
+NOTICES = [
+    ("center-holiday-hours", Program.CENTER, "연말연시 센터 운영 시간 안내", "12월 31일은 오후 3시까지, 1월 1일은 쉽니다.", 2, True, ""),
+    ("space-rental-form", Program.CENTER, "센터 공간 대관 신청서 양식", "대관 신청서와 이용 수칙을 내려받으세요.", 12, False,
+     "공간 대관 신청서"),
+    ("ondure-2027-call-briefing", Program.ONDURE, "2027 온두레 공동체 공모 설명회 안내", "공모 설명회를 2월 첫 주에 엽니다.", 20,
+     False, "공모 설명회 안내문"),
+]  # fmt: skip
+NOTICE_BODY = "<p>{summary}</p><p>자세한 내용은 첨부파일을 참고하거나 센터로 문의해 주세요.</p>"
+FORM_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 # A post about a call links to its page, where people apply online (the call is made by calls.demo).
 CALL_LINKS = {"youth-sharehouse-open": ("/calls/youth-sharehouse-2/", "모집공고를 보고 온라인으로 신청하기")}
 
@@ -113,6 +124,29 @@ def seed(ctx):
         services.news_post_save(post=post)
         created += 1
     yield f"news posts: {created} created"
+
+    created = 0
+    for slug, program, title, summary, days_ago, pinned, form_title in NOTICES:
+        if NewsPost.objects.filter(slug=slug).exists():
+            continue
+        notice = NewsPost(
+            slug=slug,
+            kind=NewsPost.Kind.NOTICE,
+            is_pinned=pinned,
+            program=program,
+            title=title,
+            summary=summary,
+            body=NOTICE_BODY.format(summary=summary),
+            status=NewsPost.Status.PUBLISHED,
+            published_at=now - datetime.timedelta(days=days_ago),
+        )
+        services.news_post_save(post=notice)
+        if form_title:
+            NewsAttachment.objects.create(
+                post=notice, title=form_title, file=ContentFile(FORM_PDF, name=f"{slug}.pdf")
+            )
+        created += 1
+    yield f"notices: {created} created"
 
     created = 0
     states = [(f"subscriber{n:03d}@example.com", Subscriber.Status.CONFIRMED) for n in range(1, 31)]

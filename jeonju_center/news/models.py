@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import validate_image_upload
+from jeonju_center.common.validators import validate_document_upload, validate_image_upload
 
 # Change history: every record staff edit keeps who/when/what/why. Personal fields (a model's
 # PERSONAL_DATA_FIELDS) are left out of the history tables on purpose: retention must be able to erase
@@ -36,6 +36,20 @@ class NewsPost(TimeStampedModel):
         DRAFT = "draft", _("임시 저장")
         PUBLISHED = "published", _("게시")
 
+    class Kind(models.TextChoices):
+        NEWS = "news", _("소식")
+        NOTICE = "notice", _("공지사항")
+
+    kind = models.CharField(
+        _("구분"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.NEWS,
+        help_text=_("공지사항은 /notices/에, 소식은 /news/에 실립니다."),
+    )
+    is_pinned = models.BooleanField(
+        _("상단 고정"), default=False, help_text=_("공지사항 목록과 첫 화면에서 맨 위에 보입니다.")
+    )
     title = models.CharField(_("제목"), max_length=200)
     slug = models.SlugField(
         _("주소 이름"),
@@ -85,7 +99,13 @@ class NewsPost(TimeStampedModel):
         verbose_name = _("소식")
         verbose_name_plural = _("소식")
         ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["kind", "status", "published_at"], name="news_post_kind_published")]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(is_pinned=True) | Q(kind="notice"),
+                name="news_post_only_notices_pinned",
+                violation_error_message=_("상단 고정은 공지사항만 할 수 있습니다."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="news_post_published_has_time",
@@ -97,6 +117,24 @@ class NewsPost(TimeStampedModel):
                 violation_error_message=_("대표 이미지가 있으면 대체 텍스트를 입력해야 합니다."),
             ),
         ]
+
+    def __str__(self):
+        return self.title
+
+
+class NewsAttachment(TimeStampedModel):
+    """A file attached to a notice or a news post (forms, guides): handed out by the portal's own view."""
+
+    post = models.ForeignKey(
+        NewsPost, verbose_name=_("게시물"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("파일 설명"), max_length=100)
+    file = models.FileField(_("파일"), upload_to="notices/%Y/", validators=[validate_document_upload])
+
+    class Meta:
+        verbose_name = _("첨부파일")
+        verbose_name_plural = _("첨부파일")
+        ordering = ["pk"]
 
     def __str__(self):
         return self.title

@@ -21,17 +21,29 @@ def scheduled_news_q(now=None):
     return Q(status=NewsPost.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
 
-def public_news(*, program=None, now=None):
-    """Visible posts, newest first (drafts and scheduled posts are never in it)."""
-    posts = NewsPost.objects.filter(published_news_q(now)).order_by("-published_at", "-id")
+def public_news(*, program=None, now=None, kind=NewsPost.Kind.NEWS):
+    """Visible news posts (or notices with ``kind``), newest first (drafts and scheduled posts are never in it)."""
+    posts = NewsPost.objects.filter(published_news_q(now), kind=kind).order_by("-published_at", "-id")
     if program:
         posts = posts.filter(program=program)
     return posts
 
 
-def public_news_post(*, slug, now=None):
+def public_news_post(*, slug, now=None, kind=NewsPost.Kind.NEWS):
     """One visible post; raises ``NewsPost.DoesNotExist`` for drafts, scheduled posts and unknown slugs."""
-    return public_news(now=now).get(slug=slug)
+    return public_news(now=now, kind=kind).prefetch_related("attachments").get(slug=slug)
+
+
+def public_notices(*, program=None, now=None):
+    """Visible notices: pinned ones first, then the newest."""
+    return public_news(program=program, now=now, kind=NewsPost.Kind.NOTICE).order_by(
+        "-is_pinned", "-published_at", "-id"
+    )
+
+
+def public_posts(*, now=None):
+    """Every visible post, news and notices (the sitemap)."""
+    return NewsPost.objects.filter(published_news_q(now))
 
 
 def upcoming_open_courses(*, limit=6, now=None):
@@ -49,6 +61,7 @@ def home_page_data(*, now=None):
     return {
         "courses": list(upcoming_open_courses(limit=6, now=now)),
         "news": list(public_news(now=now)[:5]),
+        "notices": list(public_notices(now=now)[:5]),
     }
 
 

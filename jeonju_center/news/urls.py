@@ -1,5 +1,5 @@
-"""The home page (URL name ``home``), news with RSS and Atom feeds, and the newsletter subscription
-(URL names ``news:…``)."""
+"""The home page (URL name ``home``), news with RSS and Atom feeds, notices (공지사항) with their attachments,
+and the newsletter subscription (URL names ``news:…``)."""
 
 from django.urls import include, path
 
@@ -10,6 +10,9 @@ news_patterns = [
     path("news/feed/rss/", feeds.LatestNewsRssFeed(), name="feed_rss"),
     path("news/feed/atom/", feeds.LatestNewsAtomFeed(), name="feed_atom"),
     path("news/<str:slug>/", views.news_detail, name="detail"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<str:slug>/", views.notice_detail, name="notice_detail"),
+    path("notices/<str:slug>/attachments/<int:pk>/", views.post_attachment, name="attachment"),
     path("newsletter/", views.newsletter, name="newsletter"),
     path("newsletter/confirm/<str:token>/", views.subscribe_confirm, name="subscribe_confirm"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -1,10 +1,10 @@
-"""Public pages: the home page, news and the newsletter subscription."""
+"""Public pages: the home page, news, notices (공지사항) and the newsletter subscription."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -15,7 +15,7 @@ from jeonju_center.common.center import center_contact
 
 from . import selectors, services
 from .forms import NewsFilterForm, SubscribeForm
-from .models import NewsPost, Program
+from .models import NewsAttachment, NewsPost, Program
 
 NEWS_PER_PAGE = 10
 
@@ -59,6 +59,51 @@ def news_detail(request, slug):
     except NewsPost.DoesNotExist:
         raise Http404(_("소식을 찾을 수 없습니다.")) from None
     return render(request, "news/detail.html", {"post": post})
+
+
+@require_safe
+def notice_list(request):
+    filter_form = NewsFilterForm(request.GET or None)
+    program = ""
+    if filter_form.is_bound and filter_form.is_valid():
+        program = filter_form.cleaned_data["program"]
+    page = Paginator(selectors.public_notices(program=program or None), NEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = f"program={program}&" if program else ""
+    return render(
+        request,
+        "news/notices.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "page_query": query,
+            "program_label": Program(program).label if program else "",
+        },
+    )
+
+
+@require_safe
+def notice_detail(request, slug):
+    try:
+        post = selectors.public_news_post(slug=slug, kind=NewsPost.Kind.NOTICE)
+    except NewsPost.DoesNotExist:
+        raise Http404(_("공지사항을 찾을 수 없습니다.")) from None
+    return render(request, "news/detail.html", {"post": post, "is_notice": True})
+
+
+@require_safe
+def post_attachment(request, slug, pk):
+    """A file attached to a visible notice or post (the portal hands it out: public media holds pictures only)."""
+    post = NewsPost.objects.filter(selectors.published_news_q(), slug=slug).first()
+    attachment = get_object_or_404(NewsAttachment, pk=pk, post=post) if post else None
+    if attachment is None:
+        raise Http404(_("첨부파일을 찾을 수 없습니다."))
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404(_("첨부파일을 찾을 수 없습니다.")) from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
 @never_cache

@@ -159,6 +159,9 @@ def test_history_keeps_who_when_and_why_but_never_the_address_or_the_link_token(
     response = client.post(
         reverse("admin:news_newspost_change", args=[post.pk]),
         {
+            "kind": "news",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
             "title": "가을 강좌 안내 (수정)",
             "slug": post.slug,
             "program": post.program,
@@ -250,6 +253,9 @@ def test_bad_cover_images_are_refused_with_a_korean_message_and_nothing_is_saved
     response = client.post(
         reverse("admin:news_newspost_add"),
         {
+            "kind": "news",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
             "title": "사진 소식",
             "slug": "photo-news",
             "program": "center",
@@ -273,6 +279,9 @@ def test_a_good_cover_image_is_accepted(client, manager):
     response = client.post(
         reverse("admin:news_newspost_add"),
         {
+            "kind": "news",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
             "title": "사진 소식",
             "slug": "photo-news",
             "program": "center",

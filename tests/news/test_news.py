@@ -131,6 +131,9 @@ def test_sanitize_keeps_tables_and_headings():
 def test_the_admin_sanitises_and_shows_alt_errors(admin_client):
     url = reverse("admin:news_newspost_add")
     data = {
+        "kind": "news",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
         "title": "관리자 소식",
         "slug": "admin-post",
         "program": Program.CENTER,
