@@ -26,6 +26,7 @@ class PagesSitemap(Sitemap):
             "calls:list",
             "news:list",
             "news:notices",
+            "news:faq",
             "social_economy:directory",
             "social_economy:products",
             "ondure:directory",

@@ -63,6 +63,7 @@ PAGES = [
     ("my applications", "calls:my_applications", None, True),
     ("notices", "news:notices", None, False),
     ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
+    ("FAQ", "news:faq", None, False),
 ]
 
 
@@ -87,7 +88,16 @@ def site_data(monkeypatch):
         "enrolled_course": enrolled_course,
         **_calls(citizen),
         "notice": NewsPostFactory(title="연말 운영 시간 안내", kind="notice", is_pinned=True),
+        "faq": _faq(),
     }
+
+
+def _faq():
+    from jeonju_center.news.models import FaqEntry
+
+    return FaqEntry.objects.create(
+        program="courses", question="수강 취소는 어떻게 하나요?", answer="나의 강좌에서 취소합니다."
+    )
 
 
 def _calls(citizen):

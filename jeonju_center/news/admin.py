@@ -22,7 +22,7 @@ from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
 from . import selectors, services
-from .models import NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .models import FaqEntry, NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
 from .richtext import clean_rich_text
 
 
@@ -84,6 +84,14 @@ class NewsPostForm(forms.ModelForm):
         if cleaned.get("status") == NewsPost.Status.PUBLISHED and not cleaned.get("published_at"):
             cleaned["published_at"] = timezone.now()
         return cleaned
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(PortalModelAdmin):
+    list_display = ["question", "program", "display_order", "is_published"]
+    list_editable = ["display_order", "is_published"]
+    list_filter = ["program", "is_published"]
+    search_fields = ["question", "answer"]
 
 
 class NewsAttachmentInline(admin.TabularInline):

@@ -7,7 +7,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from . import services
-from .models import NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
+from .models import (
+    FaqEntry,
+    NewsAttachment,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsPost,
+    Program,
+    Subscriber,
+)
 
 POSTS = [
     # (slug, program, title, summary, days ago (negative: scheduled), status)
@@ -93,6 +101,14 @@ NOTICES = [
     ("ondure-2027-call-briefing", Program.ONDURE, "2027 온두레 공동체 공모 설명회 안내", "공모 설명회를 2월 첫 주에 엽니다.", 20,
      False, "공모 설명회 안내문"),
 ]  # fmt: skip
+FAQ = [
+    (Program.COURSES, "수강신청을 취소하면 어떻게 되나요?", "나의 강좌에서 첫 수업 전까지 취소할 수 있습니다. 취소한 자리는 대기 순서대로 자동으로 넘어갑니다."),
+    (Program.COURSES, "수료증은 어디서 받나요?", "출석 기준을 채우면 나의 강좌에서 수료증 파일을 내려받을 수 있습니다."),
+    (Program.REGENERATION, "청년쉐어하우스에는 누가 신청할 수 있나요?", "공고 마감일 기준 만 19~39세 무주택 청년이 모집·공모 메뉴에서 온라인으로 신청합니다."),
+    (Program.REGENERATION, "공개추첨 결과는 어떻게 확인하나요?", "공고의 추첨 결과 페이지에 시드와 추첨 순서가 공개되어 누구나 다시 계산해 볼 수 있습니다."),
+    (Program.ONDURE, "온두레 공동체는 몇 명부터 신청할 수 있나요?", "마을공동체 15명, 소규모창업공동체 5명, 아파트공동체 10세대 이상입니다."),
+    (Program.SOCIAL_ECONOMY, "사회적경제 제품 전수조사는 무엇인가요?", "전주 사회적경제조직의 제품과 서비스를 해마다 조사해 제품 목록과 분석 보고서를 만듭니다."),
+]  # fmt: skip
 NOTICE_BODY = "<p>{summary}</p><p>자세한 내용은 첨부파일을 참고하거나 센터로 문의해 주세요.</p>"
 FORM_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 # A post about a call links to its page, where people apply online (the call is made by calls.demo).
@@ -147,6 +163,14 @@ def seed(ctx):
             )
         created += 1
     yield f"notices: {created} created"
+
+    created = 0
+    for order, (program, question, answer) in enumerate(FAQ):
+        _entry, was_created = FaqEntry.objects.get_or_create(
+            program=program, question=question, defaults={"answer": answer, "display_order": order}
+        )
+        created += was_created
+    yield f"FAQ entries: {created} created"
 
     created = 0
     states = [(f"subscriber{n:03d}@example.com", Subscriber.Status.CONFIRMED) for n in range(1, 31)]

@@ -140,6 +140,35 @@ class NewsAttachment(TimeStampedModel):
         return self.title
 
 
+class FaqEntry(TimeStampedModel):
+    """A frequently asked question and its answer, per program (자주 묻는 질문)."""
+
+    program = models.CharField(_("사업 분류"), max_length=20, choices=Program.choices)
+    question = models.CharField(_("질문"), max_length=300)
+    answer = models.TextField(
+        _("답변"), help_text=_("줄을 바꾸면 문단이 나뉩니다. 링크는 주소를 그대로 적습니다.")
+    )
+    display_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    is_published = models.BooleanField(_("게시"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("자주 묻는 질문")
+        verbose_name_plural = _("자주 묻는 질문")
+        ordering = ["program", "display_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "question"],
+                name="news_faq_unique_question_per_program",
+                violation_error_message=_("이 분류에 같은 질문이 이미 있습니다."),
+            )
+        ]
+
+    def __str__(self):
+        return self.question
+
+
 class Subscriber(TimeStampedModel):
     """A newsletter subscriber (double opt-in: pending until the link in the confirmation e-mail is used).
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from courses.selectors import enrollment_open_q, public_courses
 from social_economy.selectors import public_product_list
 
-from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .models import FaqEntry, NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
 
 
 def published_news_q(now=None):
@@ -44,6 +44,17 @@ def public_notices(*, program=None, now=None):
 def public_posts(*, now=None):
     """Every visible post, news and notices (the sitemap)."""
     return NewsPost.objects.filter(published_news_q(now))
+
+
+def faq_by_program(*, program=None):
+    """Published FAQ entries grouped by program, in the programs' order: ``[(program, label, [entries])]``."""
+    entries = FaqEntry.objects.filter(is_published=True).order_by("display_order", "pk")
+    if program:
+        entries = entries.filter(program=program)
+    grouped = {}
+    for entry in entries:
+        grouped.setdefault(entry.program, []).append(entry)
+    return [(value, label, grouped[value]) for value, label in Program.choices if value in grouped]
 
 
 def upcoming_open_courses(*, limit=6, now=None):

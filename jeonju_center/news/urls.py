@@ -11,6 +11,7 @@ news_patterns = [
     path("news/feed/atom/", feeds.LatestNewsAtomFeed(), name="feed_atom"),
     path("news/<str:slug>/", views.news_detail, name="detail"),
     path("notices/", views.notice_list, name="notices"),
+    path("faq/", views.faq, name="faq"),
     path("notices/<str:slug>/", views.notice_detail, name="notice_detail"),
     path("notices/<str:slug>/attachments/<int:pk>/", views.post_attachment, name="attachment"),
     path("newsletter/", views.newsletter, name="newsletter"),

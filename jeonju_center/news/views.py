@@ -62,6 +62,22 @@ def news_detail(request, slug):
 
 
 @require_safe
+def faq(request):
+    program = request.GET.get("program") or ""
+    if program not in Program.values:
+        program = ""
+    return render(
+        request,
+        "news/faq.html",
+        {
+            "groups": selectors.faq_by_program(program=program or None),
+            "programs": Program.choices,
+            "selected_program": program,
+        },
+    )
+
+
+@require_safe
 def notice_list(request):
     filter_form = NewsFilterForm(request.GET or None)
     program = ""

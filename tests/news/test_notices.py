@@ -75,3 +75,28 @@ def test_the_notice_list_costs_the_same_queries_for_more_notices(client, django_
         notice(title=f"공지 {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/notices/")
+
+
+def test_the_faq_groups_published_questions_by_program(client):
+    from jeonju_center.news.models import FaqEntry, Program
+
+    FaqEntry.objects.create(
+        program=Program.COURSES,
+        question="수강 취소는?",
+        answer="나의 강좌에서 취소합니다.\nhttps://example.org/guide",
+        display_order=2,
+    )
+    FaqEntry.objects.create(
+        program=Program.COURSES, question="수료증은?", answer="PDF로 받습니다.", display_order=1
+    )
+    FaqEntry.objects.create(program=Program.ONDURE, question="최소 인원은?", answer="유형마다 다릅니다.")
+    FaqEntry.objects.create(program=Program.ONDURE, question="숨긴 질문", answer="-", is_published=False)
+    page = client.get("/faq/").content.decode()
+    # Programs in their usual order (Ondure before courses), questions in their display order within each.
+    assert page.index("최소 인원은?") < page.index("수료증은?") < page.index("수강 취소는?")
+    assert "숨긴 질문" not in page
+    assert '<a href="https://example.org/guide"' in page  # links in answers are clickable
+    only_ondure = client.get("/faq/", {"program": "ondure"}).content.decode()
+    assert "최소 인원은?" in only_ondure and "수료증은?" not in only_ondure
+    assert client.get("/faq/", {"program": "<script>"}).status_code == 200
+    assert 'href="/faq/"' in client.get("/").content.decode()  # linked from every page's footer
