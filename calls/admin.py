@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.admin_mixins import PortalInlineMixin, PortalModelAdmin
-from jeonju_center.common.download_reasons import download_reason
+from jeonju_center.common.download_reasons import download_reason, personal_file_download
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
@@ -430,31 +430,19 @@ class ApplicationAdmin(PortalModelAdmin):
         if not can_view_personal_data(request.user):
             raise PermissionDenied(_("제출 서류는 개인정보 열람 권한이 있어야 내려받을 수 있습니다."))
         document = get_object_or_404(ApplicationDocument, pk=document_id, application=application)
-        reason, _unmasked, ask = download_reason(
+        return personal_file_download(
             request,
+            file=document.file,
+            filename=document.original_name,
             title=gettext("제출 서류"),
             data_kind=gettext("신청인의 제출 서류"),
             back_url=reverse("admin:calls_application_change", args=[application.pk]),
-            maskable=False,
-        )
-        if ask:
-            return ask
-        try:
-            handle = document.file.open("rb")
-        except OSError:
-            raise Http404(_("파일을 찾을 수 없습니다.")) from None
-        record_personal_data_access(
-            request,
-            action=PersonalDataAccess.Action.DOWNLOAD,
             model=Application,
             object_ids=[application.pk],
             fields=[f"document:{document.requirement.name}"],
-            reason=reason,
-            data_kind=self.personal_data_kind,
+            not_found=_("파일을 찾을 수 없습니다."),
+            log_kind=self.personal_data_kind,
         )
-        response = FileResponse(handle, as_attachment=True, filename=document.original_name)
-        response["Cache-Control"] = "no-store"
-        return response
 
     def revision_view(self, request, object_id):
         application = self._application(request, object_id)

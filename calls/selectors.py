@@ -5,8 +5,11 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import IN_REVIEW, Application, ApplicationStatus, Call, ReviewScore
+
+PHASES = {"open": _("접수 중"), "upcoming": _("접수 예정"), "closed": _("마감")}
 
 # Everything handed in counts as "applied" on the public page (drafts and withdrawals do not).
 COUNTED = (*IN_REVIEW, ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, ApplicationStatus.NOT_SELECTED,
@@ -21,13 +24,19 @@ def public_calls(*, program=None, phase=None, now=None):
     )
     if program:
         calls = calls.filter(program=program)
+    return calls_in_phase(calls, phase, now=now).order_by("-opens_at", "pk")
+
+
+def calls_in_phase(calls, phase, *, now=None):
+    """``calls`` in ``phase`` (a key of ``PHASES``; anything else: all of them) at ``now``."""
+    now = now or timezone.now()
     if phase == "open":
-        calls = calls.filter(opens_at__lte=now, closes_at__gt=now)
-    elif phase == "upcoming":
-        calls = calls.filter(opens_at__gt=now)
-    elif phase == "closed":
-        calls = calls.filter(closes_at__lte=now)
-    return calls.order_by("-opens_at", "pk")
+        return calls.filter(opens_at__lte=now, closes_at__gt=now)
+    if phase == "upcoming":
+        return calls.filter(opens_at__gt=now)
+    if phase == "closed":
+        return calls.filter(closes_at__lte=now)
+    return calls
 
 
 def public_call(*, slug):

@@ -16,8 +16,6 @@ from .eligibility import application_checks
 from .forms import ApplicationForm, MemberFormSet, RevisionForm, member_rows
 from .models import Application, ApplicationStatus, Call, CallAttachment, CallProgram, Draw
 
-PHASES = {"open": _("접수 중"), "upcoming": _("접수 예정"), "closed": _("마감")}
-
 
 def _add_errors(form, error):
     if hasattr(error, "error_dict"):
@@ -33,7 +31,7 @@ def call_list(request):
     phase = request.GET.get("phase") or None
     if program not in CallProgram.values:
         program = None
-    if phase not in PHASES:
+    if phase not in selectors.PHASES:
         phase = None
     now = timezone.now()
     calls = list(selectors.public_calls(program=program, phase=phase, now=now))
@@ -43,7 +41,7 @@ def call_list(request):
         {
             "calls": calls,
             "programs": CallProgram.choices,
-            "phases": PHASES.items(),
+            "phases": selectors.PHASES.items(),
             "selected_program": program,
             "selected_phase": phase,
             "now": now,

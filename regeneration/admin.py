@@ -12,7 +12,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
-from jeonju_center.common.download_reasons import download_reason
+from jeonju_center.common.download_reasons import personal_file_download
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
     can_view_personal_data,
@@ -543,30 +543,18 @@ class OwnerConsentAdmin(PortalModelAdmin):
             raise PermissionDenied(_("동의서는 개인정보 열람 권한이 있어야 내려받을 수 있습니다."))
         if not consent.document:
             raise Http404(_("동의서 파일이 없습니다."))
-        reason, _unmasked, ask = download_reason(
+        return personal_file_download(
             request,
+            file=consent.document,
+            filename=consent.document.name.rsplit("/", 1)[-1],
             title=gettext("소유자 동의서"),
             data_kind=gettext("소유자 성명·연락처·주소"),
             back_url=reverse("admin:regeneration_ownerconsent_change", args=[consent.pk]),
-            maskable=False,
-        )
-        if ask:
-            return ask
-        try:
-            handle = consent.document.open("rb")
-        except OSError:
-            raise Http404(_("동의서 파일을 찾을 수 없습니다.")) from None
-        record_personal_data_access(
-            request,
-            action=PersonalDataAccess.Action.DOWNLOAD,
             model=OwnerConsent,
             object_ids=[consent.pk],
             fields=["document"],
-            reason=reason,
+            not_found=_("동의서 파일을 찾을 수 없습니다."),
         )
-        response = FileResponse(handle, as_attachment=True, filename=consent.document.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 @admin.register(HouseStatusChange)

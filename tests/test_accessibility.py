@@ -10,11 +10,10 @@ A page is skipped only when its URL name does not exist yet (another app has not
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Enrollment, EnrollmentStatus
+from tests.browser_session import log_in
 from tests.courses.factories import EnrollmentFactory, UserFactory, future_course
 from tests.news.factories import NewsPostFactory
 from tests.ondure.factories import CommunityFactory
@@ -130,13 +129,6 @@ def _calls(citizen):
     return {"call": open_call, "drawn_call": drawn}
 
 
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
 def _url(url_name, args):
     try:
         return reverse(url_name, args=args)
@@ -166,7 +158,7 @@ def test_page_has_no_serious_or_critical_axe_violation(
     path = _url(url_name, args(site_data) if args else None)
     page = browser_page
     if logged_in:
-        _log_in(page, live_server, site_data["citizen"])
+        log_in(page, live_server, site_data["citizen"])
     response = page.goto(f"{live_server.url}{path}")
     assert response.status == 200, f"{label}: {path} answered {response.status}"
     # The shared layout is there: one main landmark, a skip link to it, one h1, the language in <html>.
@@ -180,7 +172,7 @@ def test_page_has_no_serious_or_critical_axe_violation(
 def test_enrolment_works_with_the_keyboard_alone(browser_page, live_server, site_data):
     page = browser_page
     course, citizen = site_data["course"], site_data["citizen"]
-    _log_in(page, live_server, citizen)
+    log_in(page, live_server, citizen)
     page.goto(f"{live_server.url}{reverse('courses:detail', args=[course.slug])}")
 
     # The first Tab reaches the skip link, and it moves focus to the main content.

@@ -1,28 +1,22 @@
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from jeonju_center.api.views import PartnerReadOnlyViewSet
 
 from ..models import CallProgram
-from ..selectors import public_calls
+from ..selectors import PHASES, calls_in_phase, public_calls
 from .serializers import CallSerializer
-
-PHASES = [("open", _("접수 중")), ("upcoming", _("접수 예정")), ("closed", _("마감"))]
 
 
 class CallFilterSet(django_filters.FilterSet):
     program = django_filters.ChoiceFilter(label=_("사업"), choices=CallProgram.choices)
-    phase = django_filters.ChoiceFilter(label=_("접수 상태"), choices=PHASES, method="filter_phase")
+    phase = django_filters.ChoiceFilter(
+        label=_("접수 상태"), choices=list(PHASES.items()), method="filter_phase"
+    )
 
     def filter_phase(self, queryset, name, value):
-        now = timezone.now()
-        if value == "open":
-            return queryset.filter(opens_at__lte=now, closes_at__gt=now)
-        if value == "upcoming":
-            return queryset.filter(opens_at__gt=now)
-        return queryset.filter(closes_at__lte=now)
+        return calls_in_phase(queryset, value)
 
 
 @extend_schema_view(

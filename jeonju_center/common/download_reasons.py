@@ -88,3 +88,48 @@ def download_reason(request, *, title, data_kind, back_url=None, maskable=True):
     context = {"form": form, "title": title, "data_kind": data_kind, "back_url": back_url, "opts": None}
     status = 400 if form.is_bound else 200
     return None, False, render(request, "admin/download_reason.html", context, status=status)
+
+
+def personal_file_download(
+    request,
+    *,
+    file,
+    filename,
+    title,
+    data_kind,
+    back_url,
+    model,
+    object_ids,
+    fields,
+    not_found,
+    log_kind=None,
+):
+    """Hand out a stored file that holds personal data (a scanned consent, an applicant's document): ask the
+    reason first (such a file cannot be masked), then log the download with it. ``not_found``: the Korean
+    message when the file is missing from storage."""
+    from django.http import FileResponse, Http404
+
+    from .models import PersonalDataAccess
+    from .personal_data import record_personal_data_access
+
+    reason, _unmasked, ask = download_reason(
+        request, title=title, data_kind=data_kind, back_url=back_url, maskable=False
+    )
+    if ask:
+        return ask
+    try:
+        handle = file.open("rb")
+    except OSError:
+        raise Http404(not_found) from None
+    record_personal_data_access(
+        request,
+        action=PersonalDataAccess.Action.DOWNLOAD,
+        model=model,
+        object_ids=object_ids,
+        fields=fields,
+        reason=reason,
+        data_kind=log_kind,
+    )
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response

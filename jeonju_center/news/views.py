@@ -30,26 +30,28 @@ def about(request):
     return render(request, "about.html", {"center": center_contact()})
 
 
-@require_safe
-def news_list(request):
+def _program_list(request, posts_for_program, template):
+    """A paged list of posts with the program filter (news and notices alike)."""
     filter_form = NewsFilterForm(request.GET or None)
     program = ""
     if filter_form.is_bound and filter_form.is_valid():
         program = filter_form.cleaned_data["program"]
-    page = Paginator(selectors.public_news(program=program or None), NEWS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    query = f"program={program}&" if program else ""
+    page = Paginator(posts_for_program(program or None), NEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "news/list.html",
+        template,
         {
             "filter_form": filter_form,
             "page": page,
-            "page_query": query,
+            "page_query": f"program={program}&" if program else "",
             "program_label": Program(program).label if program else "",
         },
     )
+
+
+@require_safe
+def news_list(request):
+    return _program_list(request, lambda program: selectors.public_news(program=program), "news/list.html")
 
 
 @require_safe
@@ -79,23 +81,8 @@ def faq(request):
 
 @require_safe
 def notice_list(request):
-    filter_form = NewsFilterForm(request.GET or None)
-    program = ""
-    if filter_form.is_bound and filter_form.is_valid():
-        program = filter_form.cleaned_data["program"]
-    page = Paginator(selectors.public_notices(program=program or None), NEWS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    query = f"program={program}&" if program else ""
-    return render(
-        request,
-        "news/notices.html",
-        {
-            "filter_form": filter_form,
-            "page": page,
-            "page_query": query,
-            "program_label": Program(program).label if program else "",
-        },
+    return _program_list(
+        request, lambda program: selectors.public_notices(program=program), "news/notices.html"
     )
 
 

@@ -6,23 +6,15 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from calls.draw import draw_order
 from calls.models import Application, ApplicationStatus
 from calls.services import application_request_revision, call_decide, selection_decline
+from tests.browser_session import log_in
 from tests.courses.factories import StaffFactory
 
 from .conftest import submit
 from .factories import CLOSES, PDF, applicant, housing_call
-
-
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _seed_making_second(entries, wanted):
@@ -43,7 +35,7 @@ def test_apply_upload_a_missing_paper_then_reserve_one_then_selected(
     call = housing_call(title="노송동 청년쉐어하우스 입주자 모집", places=1, reserve_places=1)
     citizen = applicant(name="김청년", phone="010-5555-1234")
     other = submit(call, applicant())
-    _log_in(page, live_server, citizen)
+    log_in(page, live_server, citizen)
     document = tmp_path / "주민등록등본.pdf"
     document.write_bytes(PDF)
 
@@ -78,7 +70,7 @@ def test_apply_upload_a_missing_paper_then_reserve_one_then_selected(
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
     entries = sorted([mine.receipt_number, other.receipt_number])
     call_decide(call=call, staff=StaffFactory(), seed=_seed_making_second(entries, mine.receipt_number))
-    _log_in(page, live_server, citizen)  # a day later: a new visit, signed in again
+    log_in(page, live_server, citizen)  # a day later: a new visit, signed in again
     page.reload()
     assert page.locator(".application-status").inner_text().strip() == "예비 1번"
 
