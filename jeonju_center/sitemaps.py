@@ -8,7 +8,8 @@ from django.urls import reverse
 from calls.models import Call
 from courses.models import Course
 from courses.selectors import PUBLIC_COURSE
-from jeonju_center.news.selectors import public_posts
+from jeonju_center.news.models import Publication
+from jeonju_center.news.selectors import public_posts, sent_newsletter_issues
 from ondure.selectors import public_communities
 from regeneration.models import ResidentCouncil
 from social_economy.selectors import public_organizations, public_products
@@ -27,6 +28,8 @@ class PagesSitemap(Sitemap):
             "news:list",
             "news:notices",
             "news:faq",
+            "news:library",
+            "news:newsletter",
             "social_economy:directory",
             "social_economy:products",
             "ondure:directory",
@@ -51,6 +54,32 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, post):
         return post.updated_at
+
+
+class PublicationSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Publication.objects.filter(is_published=True).only("slug", "updated_at").order_by("pk")
+
+    def location(self, publication):
+        return reverse("news:library_detail", args=[publication.slug])
+
+    def lastmod(self, publication):
+        return publication.updated_at
+
+
+class NewsletterIssueSitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return sent_newsletter_issues().only("pk", "updated_at").order_by("pk")
+
+    def location(self, issue):
+        return reverse("news:newsletter_issue", args=[issue.pk])
+
+    def lastmod(self, issue):
+        return issue.updated_at
 
 
 class CourseSitemap(Sitemap):
@@ -124,6 +153,8 @@ class CallSitemap(Sitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "news": NewsSitemap,
+    "library": PublicationSitemap,
+    "newsletters": NewsletterIssueSitemap,
     "courses": CourseSitemap,
     "calls": CallSitemap,
     "organizations": OrganizationSitemap,

@@ -63,6 +63,14 @@ PAGES = [
     ("notices", "news:notices", None, False),
     ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
     ("FAQ", "news:faq", None, False),
+    ("library", "news:library", None, False),
+    ("library item", "news:library_detail", lambda d: [d["publication"].slug], False),
+    (
+        "newsletter issue page",
+        "news:newsletter_issue",
+        lambda d: [d["publication"].newsletter_issue_id],
+        False,
+    ),
 ]
 
 
@@ -88,6 +96,7 @@ def site_data(monkeypatch):
         **_calls(citizen),
         "notice": NewsPostFactory(title="연말 운영 시간 안내", kind="notice", is_pinned=True),
         "faq": _faq(),
+        "publication": _publication(),
     }
 
 
@@ -97,6 +106,27 @@ def _faq():
     return FaqEntry.objects.create(
         program="courses", question="수강 취소는 어떻게 하나요?", answer="나의 강좌에서 취소합니다."
     )
+
+
+def _publication():
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from jeonju_center.news.models import NewsletterIssue, Publication, PublicationAttachment
+
+    issue = NewsletterIssue.objects.create(
+        subject="뉴스레터 10월호", intro="<p>10월 소식</p>", status="sent", send_started_at=timezone.now()
+    )
+    publication = Publication.objects.create(
+        slug="newsletter-october", category="newsletter", title="뉴스레터 10월호", year=2026,
+        summary="10월 소식지", published_on=datetime.date(2026, 10, 30), newsletter_issue=issue,
+    )  # fmt: skip
+    PublicationAttachment.objects.create(
+        publication=publication, title="인쇄본", file=ContentFile(b"%PDF-1.4\n", name="october.pdf")
+    )
+    return publication
 
 
 def _calls(citizen):

@@ -20,6 +20,7 @@ OPERATIONAL_MODELS = {
     "common.PersonalDataAccess",
     "common.AccessLogReview",
     "common.RetentionRun",
+    "news.PublicationDownload",
 }
 PROJECT_APP_LABELS = {
     "common",

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Course
-from jeonju_center.news.models import NewsPost
+from jeonju_center.news.models import NewsletterIssue, NewsPost, Publication
 from social_economy.models import OrganizationStatus
 from tests.courses.factories import CourseFactory
 from tests.news.factories import NewsPostFactory
@@ -45,6 +45,21 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
     community = CommunityFactory(is_public=True)
     private_community = CommunityFactory(is_public=False)
     council = ResidentCouncilFactory()
+    sent_issue = NewsletterIssue.objects.create(
+        subject="10월호", status="sent", send_started_at=timezone.now()
+    )
+    draft_issue = NewsletterIssue.objects.create(subject="11월호")
+    publication = Publication.objects.create(
+        slug="research-2016",
+        category="research",
+        title="연구",
+        year=2016,
+        published_on=datetime.date(2016, 12, 1),
+    )
+    hidden_publication = Publication.objects.create(
+        slug="draft-research", category="research", title="초안", year=2016, published_on=datetime.date(2016, 12, 1),
+        is_published=False,
+    )  # fmt: skip
 
     paths = sitemap_paths(client)
     for public in (
@@ -52,7 +67,8 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
         "/social-economy/products/", "/ondure/", "/regeneration/", "/regeneration/houses/",
         f"/news/{post.slug}/", f"/courses/{course.slug}/", f"/social-economy/{organization.pk}/",
         f"/social-economy/products/{product.pk}/", f"/ondure/{community.pk}/",
-        f"/regeneration/councils/{council.pk}/",
+        f"/regeneration/councils/{council.pk}/", "/library/", f"/library/{publication.slug}/",
+        f"/library/newsletters/{sent_issue.pk}/",
     ):  # fmt: skip
         assert public in paths, public
         assert client.get(public).status_code == 200, public  # what is listed opens
@@ -60,6 +76,7 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
         f"/news/{draft.slug}/", f"/news/{scheduled.slug}/", f"/courses/{hidden_course.slug}/",
         f"/social-economy/{closed.pk}/", f"/social-economy/products/{retired.pk}/",
         f"/social-economy/products/{of_closed.pk}/", f"/ondure/{private_community.pk}/",
+        f"/library/{hidden_publication.slug}/", f"/library/newsletters/{draft_issue.pk}/",
     ):  # fmt: skip
         assert private not in paths, private
     assert not any(path.startswith(("/me/", "/accounts/", "/admin/", "/api/")) for path in paths)

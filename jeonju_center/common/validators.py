@@ -146,3 +146,11 @@ def validate_upload(upload, *, extensions, limit_mb=None):
     """An upload of one of ``extensions`` (lower case, no dot), at most ``limit_mb`` (default
     ``MAX_UPLOAD_MB``), whose content matches its extension: a renamed file is refused."""
     _check_upload(upload, list(extensions), limit_mb)
+
+
+PUBLICATION_EXTENSIONS = ("pdf", "hwp", "hwpx")
+
+
+def validate_publication_upload(upload):
+    """A file of the publications library (자료실): PDF, HWP or HWPX only, content matching."""
+    _check_upload(upload, list(PUBLICATION_EXTENSIONS))

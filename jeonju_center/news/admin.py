@@ -5,6 +5,7 @@ oneself, sending in batches with progress, and the subscriber list (masked unles
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,7 +23,17 @@ from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
 
 from . import selectors, services
-from .models import FaqEntry, NewsAttachment, NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .models import (
+    FaqEntry,
+    NewsAttachment,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsPost,
+    Publication,
+    PublicationAttachment,
+    PublicationDownload,
+    Subscriber,
+)
 from .richtext import clean_rich_text
 
 
@@ -106,6 +117,56 @@ class NewsAttachmentAdmin(PortalModelAdmin):
     list_display = ["title", "post"]
     list_select_related = ["post"]
     search_fields = ["title", "post__title"]
+
+
+class PublicationAttachmentInline(admin.TabularInline):
+    model = PublicationAttachment
+    extra = 0
+    fields = ["title", "file", "download_count"]
+    readonly_fields = ["download_count"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(PortalModelAdmin):
+    list_display = ["title", "category", "program", "year", "is_published", "published_on", "downloads"]
+    list_filter = ["category", "program", "year", "is_published"]
+    search_fields = ["title", "summary", "authors", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["newsletter_issue"]
+    inlines = [PublicationAttachmentInline]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(total_downloads=Sum("attachments__download_count"))
+
+    @admin.display(description=_("내려받기 수"), ordering="total_downloads")
+    def downloads(self, publication):
+        return publication.total_downloads or 0
+
+
+@admin.register(PublicationAttachment)
+class PublicationAttachmentAdmin(PortalModelAdmin):
+    """Files of the library; normally added on the publication's own page."""
+
+    list_display = ["title", "publication", "download_count"]
+    list_select_related = ["publication"]
+    search_fields = ["title", "publication__title"]
+    readonly_fields = ["download_count"]
+
+
+@admin.register(PublicationDownload)
+class PublicationDownloadAdmin(admin.ModelAdmin):
+    """The once-a-day marks behind the download counter (read only; retention deletes them)."""
+
+    list_display = ["attachment", "day"]
+    list_select_related = ["attachment"]
+    list_filter = ["day"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(NewsPost)

@@ -1,7 +1,10 @@
 """Demo data of news and the newsletter: posts of every program (one draft, one scheduled), subscribers in
-every state, a draft issue composed from recent items and a past issue already sent."""
+every state, a draft issue composed from recent items and a past issue already sent; the library (자료실) with
+the center's 2016 research, a policy brief, the sent issue as a newsletter and the forms people download."""
 
 import datetime
+import io
+import zipfile
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,6 +17,8 @@ from .models import (
     NewsletterIssue,
     NewsPost,
     Program,
+    Publication,
+    PublicationAttachment,
     Subscriber,
 )
 
@@ -111,6 +116,73 @@ FAQ = [
 ]  # fmt: skip
 NOTICE_BODY = "<p>{summary}</p><p>자세한 내용은 첨부파일을 참고하거나 센터로 문의해 주세요.</p>"
 FORM_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# An HWP 5 file is an OLE compound document; HWPX is a zip (OWPML).
+FORM_HWP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def _hwpx():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/hwp+zip")
+    return buffer.getvalue()
+
+
+PUBLICATIONS = [
+    # (slug, category, program, title, year, authors, summary, [(file title, extension)])
+    (
+        "2016-regeneration-policy-research",
+        Publication.Category.RESEARCH,
+        Program.REGENERATION,
+        "전주시 도시재생 정책 발굴과 연구",
+        2016,
+        "전주도시혁신센터 정책연구팀",
+        "구도심 활성화지역의 빈집과 주민 조직 현황을 조사하고, 주민이 주도하는 도시재생 정책 과제를 제안합니다.\n"
+        "빈집 활용 모델과 주민협의체 운영 방안을 함께 담았습니다.",
+        [("보고서 전문", "pdf"), ("요약본", "hwp")],
+    ),
+    (
+        "2016-new-innovation-policy-survey",
+        Publication.Category.RESEARCH,
+        Program.CENTER,
+        "신규 혁신정책 조사 연구",
+        2016,
+        "전주도시혁신센터, 전북연구원 공동연구진",
+        "국내외 도시혁신 사례를 조사해 전주에 맞는 사회혁신 정책 과제를 정리했습니다.",
+        [("보고서 전문", "pdf")],
+    ),
+    (
+        "2025-social-economy-product-brief",
+        Publication.Category.POLICY_BRIEF,
+        Program.SOCIAL_ECONOMY,
+        "사회적경제 제품·서비스 전수조사 결과 요약",
+        2025,
+        "사회적경제팀",
+        "사회적경제조직의 제품과 서비스 현황, 판로 과제를 한눈에 정리한 정책 브리프입니다.",
+        [("정책 브리프", "pdf")],
+    ),
+    (
+        "vacant-house-use-application-form",
+        Publication.Category.FORM,
+        Program.REGENERATION,
+        "빈집 활용 신청서와 소유자 동의서 서식",
+        2026,
+        "",
+        "빈집 활용 사업에 참여하려는 소유자가 내는 신청서와 동의서입니다.",
+        [("신청서", "hwp"), ("동의서", "hwpx")],
+    ),
+    (
+        "ondure-grant-settlement-form",
+        Publication.Category.FORM,
+        Program.ONDURE,
+        "온두레 공동체 지원금 정산 서식",
+        2026,
+        "",
+        "지원금 사용 내역과 영수증 목록을 적는 정산 서식입니다.",
+        [("정산서", "hwpx"), ("작성 안내", "pdf")],
+    ),
+]
+FILE_CONTENT = {"pdf": FORM_PDF, "hwp": FORM_HWP}
+
 # A post about a call links to its page, where people apply online (the call is made by calls.demo).
 CALL_LINKS = {"youth-sharehouse-open": ("/calls/youth-sharehouse-2/", "모집공고를 보고 온라인으로 신청하기")}
 
@@ -229,3 +301,41 @@ def seed(ctx):
             ]
         )
     yield f"newsletter issues: {NewsletterIssue.objects.count()} in total"
+
+    created = 0
+    for slug, category, program, title, year, authors, summary, files in PUBLICATIONS:
+        publication, made = Publication.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "category": category,
+                "program": program,
+                "title": title,
+                "year": year,
+                "authors": authors,
+                "summary": summary,
+                "published_on": datetime.date(year, 12, 20) if year < ctx.today.year else ctx.today,
+            },
+        )
+        if made:
+            for number, (file_title, extension) in enumerate(files, start=1):
+                content = FILE_CONTENT.get(extension) or _hwpx()
+                PublicationAttachment.objects.create(
+                    publication=publication,
+                    title=file_title,
+                    file=ContentFile(content, name=f"{slug}-{number}.{extension}"),
+                    download_count=12 * number + year % 7,
+                )
+        created += made
+    _newsletter, made = Publication.objects.get_or_create(
+        newsletter_issue=sent,
+        defaults={
+            "slug": "newsletter-october",
+            "category": Publication.Category.NEWSLETTER,
+            "title": sent.subject,
+            "year": (now - datetime.timedelta(days=30)).year,
+            "summary": "10월에 구독자에게 보낸 뉴스레터입니다.",
+            "published_on": (now - datetime.timedelta(days=30)).date(),
+        },
+    )
+    created += made
+    yield f"library: {created} publications created"

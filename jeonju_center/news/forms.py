@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Program
+from .models import Program, Publication
 
 
 class NewsFilterForm(forms.Form):
@@ -26,3 +26,20 @@ class SubscribeForm(forms.Form):
         required=True,
         error_messages={"required": _("개인정보(이메일) 수집·이용에 동의해야 구독할 수 있습니다.")},
     )
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search and filters; unknown values are errors the page shows, never a crash."""
+
+    q = forms.CharField(label=_("검색어"), required=False, max_length=100, strip=True)
+    category = forms.ChoiceField(
+        label=_("자료 구분"), required=False, choices=[("", _("전체")), *Publication.Category.choices]
+    )
+    program = forms.ChoiceField(
+        label=_("사업 분류"), required=False, choices=[("", _("전체")), *Program.choices]
+    )
+    year = forms.TypedChoiceField(label=_("발간 연도"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("전체")), *((year, str(year)) for year in years)]

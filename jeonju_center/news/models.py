@@ -1,4 +1,5 @@
-"""News posts and the newsletter (subscribers, issues and one delivery row per subscriber and issue)."""
+"""News posts, notices, the FAQ, the publications library (자료실) and the newsletter (subscribers, issues and
+one delivery row per subscriber and issue)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.validators import validate_document_upload, validate_image_upload
+from jeonju_center.common.validators import (
+    validate_document_upload,
+    validate_image_upload,
+    validate_publication_upload,
+)
 
 # Change history: every record staff edit keeps who/when/what/why. Personal fields (a model's
 # PERSONAL_DATA_FIELDS) are left out of the history tables on purpose: retention must be able to erase
@@ -314,3 +319,118 @@ class NewsletterDelivery(models.Model):
 
     def __str__(self):
         return f"{self.issue} → {self.subscriber}"
+
+
+class Publication(TimeStampedModel):
+    """A publication of the library (자료실): the center's research, policy briefs, newsletters and forms.
+
+    Its files are ``PublicationAttachment`` rows; a newsletter may also point at the ``NewsletterIssue`` it was,
+    so the issue can be read as a page."""
+
+    class Category(models.TextChoices):
+        RESEARCH = "research", _("연구보고서")
+        POLICY_BRIEF = "policy_brief", _("정책 브리프")
+        NEWSLETTER = "newsletter", _("소식지")
+        FORM = "form", _("서식")
+
+    category = models.CharField(_("자료 구분"), max_length=20, choices=Category.choices)
+    program = models.CharField(_("사업 분류"), max_length=20, choices=Program.choices, default=Program.CENTER)
+    title = models.CharField(_("제목"), max_length=200)
+    slug = models.SlugField(
+        _("주소 이름"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("주소에 쓰이는 이름입니다(예: 2016-regeneration-policy). 한글도 쓸 수 있습니다."),
+    )
+    year = models.PositiveSmallIntegerField(_("발간 연도"))
+    authors = models.CharField(
+        _("지은이"), max_length=200, blank=True, help_text=_("여러 명이면 쉼표로 나눕니다.")
+    )
+    summary = models.TextField(_("요약"), blank=True, help_text=_("줄을 바꾸면 문단이 나뉩니다."))
+    newsletter_issue = models.OneToOneField(
+        NewsletterIssue,
+        verbose_name=_("뉴스레터 호"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publication",
+        help_text=_("발송한 뉴스레터를 골라 두면 그 호를 웹 페이지로도 읽을 수 있습니다."),
+    )
+    is_published = models.BooleanField(_("공개"), default=True)
+    published_on = models.DateField(_("등록일"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("자료실 자료")
+        verbose_name_plural = _("자료실 자료")
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            models.Index(fields=["is_published", "category", "year"], name="news_publication_listing"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100),
+                name="news_publication_year_range",
+                violation_error_message=_("발간 연도는 1990년에서 2100년 사이여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(newsletter_issue__isnull=True) | Q(category="newsletter"),
+                name="news_publication_issue_only_newsletter",
+                violation_error_message=_("뉴스레터 호는 소식지 자료에만 연결할 수 있습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PublicationAttachment(TimeStampedModel):
+    """A file of a publication (PDF, HWP, HWPX), handed out by the portal, which counts the downloads."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("자료"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("파일 설명"), max_length=100)
+    file = models.FileField(_("파일"), upload_to="library/%Y/", validators=[validate_publication_upload])
+    download_count = models.PositiveIntegerField(_("내려받기 수"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("자료 파일")
+        verbose_name_plural = _("자료 파일")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def extension(self):
+        return self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
+
+
+class PublicationDownload(models.Model):
+    """That one visitor downloaded one file on one day: the counter counts a visitor once a day.
+
+    ``visitor_key`` is a keyed hash of the day and the visitor (account, or address and browser); it cannot be
+    turned back into either, and retention deletes the rows after a couple of days (they only serve the
+    once-a-day rule)."""
+
+    attachment = models.ForeignKey(
+        PublicationAttachment, verbose_name=_("자료 파일"), on_delete=models.CASCADE, related_name="downloads"
+    )
+    visitor_key = models.CharField(_("방문자 식별값"), max_length=64)
+    day = models.DateField(_("날짜"))
+
+    class Meta:
+        verbose_name = _("자료 내려받기 기록")
+        verbose_name_plural = _("자료 내려받기 기록")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attachment", "visitor_key", "day"], name="news_publication_download_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="news_publication_download_day")]
+
+    def __str__(self):
+        return f"{self.attachment} {self.day}"

@@ -5,7 +5,10 @@
 * An unsubscribed address is kept a while (30 days) to answer "did you really stop sending?" questions,
   then erased; the row stays, anonymised, so that subscription statistics keep their counts.
 
-Periods: ``RETENTION_DAYS_NEWSLETTER_UNCONFIRMED`` and ``RETENTION_DAYS_NEWSLETTER_UNSUBSCRIBED``.
+* The library's once-a-day download marks (a keyed hash of a visitor and a day) are deleted after 2 days.
+
+Periods: ``RETENTION_DAYS_NEWSLETTER_UNCONFIRMED``, ``RETENTION_DAYS_NEWSLETTER_UNSUBSCRIBED`` and
+``RETENTION_DAYS_LIBRARY_DOWNLOAD_MARKS``.
 """
 
 import datetime
@@ -30,3 +33,8 @@ def purge_unconfirmed_subscriptions(*, cutoff, now):
 @retention_policy("newsletter_unsubscribed", label=_("구독 해지한 뉴스레터 구독자 이메일"), default_days=30)
 def anonymise_unsubscribed_subscribers(*, cutoff, now):
     return services.subscribers_anonymise_unsubscribed(unsubscribed_before=_start_of(cutoff), now=now)
+
+
+@retention_policy("library_download_marks", label=_("자료실 내려받기 중복 확인 기록"), default_days=2)
+def purge_library_download_marks(*, cutoff, now):
+    return services.publication_downloads_purge(before=cutoff)

@@ -2,13 +2,22 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.selectors import enrollment_open_q, public_courses
 from social_economy.selectors import public_product_list
 
-from .models import FaqEntry, NewsletterDelivery, NewsletterIssue, NewsPost, Program, Subscriber
+from .models import (
+    FaqEntry,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsPost,
+    Program,
+    Publication,
+    Subscriber,
+)
 
 
 def published_news_q(now=None):
@@ -132,4 +141,50 @@ def stalled_newsletter_issue_ids():
         NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING, pk__in=waiting.values("issue"))
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+# --- Publications library (자료실) -----------------------------------------------------------------------
+
+
+def public_publications(*, category=None, program=None, year=None, query=None):
+    """Published library items, newest first, with their total downloads (``total_downloads``) and files."""
+    publications = (
+        Publication.objects.filter(is_published=True)
+        .annotate(total_downloads=Coalesce(Sum("attachments__download_count"), 0))
+        .prefetch_related("attachments")
+        .order_by("-published_on", "-id")
+    )
+    if category:
+        publications = publications.filter(category=category)
+    if program:
+        publications = publications.filter(program=program)
+    if year:
+        publications = publications.filter(year=year)
+    if query:
+        publications = publications.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(authors__icontains=query)
+        )
+    return publications
+
+
+def public_publication(*, slug):
+    """One published item; raises ``Publication.DoesNotExist`` otherwise."""
+    return public_publications().select_related("newsletter_issue").get(slug=slug)
+
+
+def publication_years():
+    """The years that have published items, newest first (the year filter's choices)."""
+    return list(
+        Publication.objects.filter(is_published=True)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def sent_newsletter_issues():
+    """Newsletter issues already sent to subscribers, newest first (readable as pages in the library)."""
+    return NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENT).order_by(
+        "-send_started_at", "-id"
     )

@@ -1,13 +1,16 @@
 """Writes of news and the newsletter. The admin, the public views and the tasks all call these."""
 
 import datetime
+import hashlib
+import hmac
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +22,14 @@ from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue
 
 from . import selectors
-from .models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from .models import (
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsPost,
+    PublicationAttachment,
+    PublicationDownload,
+    Subscriber,
+)
 from .richtext import clean_rich_text
 
 logger = logging.getLogger(__name__)
@@ -429,3 +439,34 @@ def subscribers_anonymise_unsubscribed(*, unsubscribed_before, now=None):
         .order_by("pk")
     )
     return _subscribers_anonymise(expired, now=now)
+
+
+# --- Publications library (자료실) -----------------------------------------------------------------------
+
+
+def publication_visitor_key(*, day, user_id=None, ip_address="", user_agent=""):
+    """A keyed hash naming one visitor on one day: the account if signed in, else address and browser.
+
+    The day is part of the key, so keys of different days cannot be linked to each other."""
+    visitor = f"user:{user_id}" if user_id else f"anon:{ip_address}:{user_agent[:200]}"
+    message = f"{day.isoformat()}|{visitor}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def publication_download_record(*, attachment_id, visitor_key, day):
+    """Count a download of the file, once per visitor and day. Returns True when it was counted."""
+    with transaction.atomic():
+        _mark, created = PublicationDownload.objects.get_or_create(
+            attachment_id=attachment_id, visitor_key=visitor_key, day=day
+        )
+        if created:
+            PublicationAttachment.objects.filter(pk=attachment_id).update(
+                download_count=F("download_count") + 1
+            )
+    return created
+
+
+def publication_downloads_purge(*, before):
+    """Forget the once-a-day marks of days before ``before`` (they only serve the once-a-day rule)."""
+    deleted, _by_model = PublicationDownload.objects.filter(day__lt=before).delete()
+    return deleted

@@ -1,4 +1,5 @@
-"""The home page (URL name ``home``), news with RSS and Atom feeds, notices (공지사항) with their attachments,
+"""The home page (URL name ``home``), news with RSS and Atom feeds, notices (공지사항) with their attachments, the
+publications library (자료실),
 and the newsletter subscription (URL names ``news:…``)."""
 
 from django.urls import include, path
@@ -14,6 +15,10 @@ news_patterns = [
     path("faq/", views.faq, name="faq"),
     path("notices/<str:slug>/", views.notice_detail, name="notice_detail"),
     path("notices/<str:slug>/attachments/<int:pk>/", views.post_attachment, name="attachment"),
+    path("library/", views.library, name="library"),
+    path("library/newsletters/<int:pk>/", views.newsletter_issue_page, name="newsletter_issue"),
+    path("library/<str:slug>/", views.library_detail, name="library_detail"),
+    path("library/<str:slug>/files/<int:pk>/", views.library_download, name="library_download"),
     path("newsletter/", views.newsletter, name="newsletter"),
     path("newsletter/confirm/<str:token>/", views.subscribe_confirm, name="subscribe_confirm"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

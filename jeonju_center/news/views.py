@@ -1,10 +1,13 @@
-"""Public pages: the home page, news, notices (공지사항) and the newsletter subscription."""
+"""Public pages: the home page, news, notices (공지사항), the publications library (자료실) and the newsletter
+subscription."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -14,8 +17,8 @@ from jeonju_center.accounts.services import client_ip
 from jeonju_center.common.center import center_contact
 
 from . import selectors, services
-from .forms import NewsFilterForm, SubscribeForm
-from .models import NewsAttachment, NewsPost, Program
+from .forms import LibraryFilterForm, NewsFilterForm, SubscribeForm
+from .models import NewsAttachment, NewsPost, Program, Publication, PublicationAttachment
 
 NEWS_PER_PAGE = 10
 
@@ -95,18 +98,100 @@ def notice_detail(request, slug):
     return render(request, "news/detail.html", {"post": post, "is_notice": True})
 
 
+def _file_response(field_file):
+    """The stored file as a download (the portal hands files out: public media holds pictures only)."""
+    try:
+        handle = field_file.open("rb")
+    except OSError:
+        raise Http404(_("첨부파일을 찾을 수 없습니다.")) from None
+    return FileResponse(handle, as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+
+
 @require_safe
 def post_attachment(request, slug, pk):
-    """A file attached to a visible notice or post (the portal hands it out: public media holds pictures only)."""
+    """A file attached to a visible notice or post."""
     post = NewsPost.objects.filter(selectors.published_news_q(), slug=slug).first()
     attachment = get_object_or_404(NewsAttachment, pk=pk, post=post) if post else None
     if attachment is None:
         raise Http404(_("첨부파일을 찾을 수 없습니다."))
+    return _file_response(attachment.file)
+
+
+LIBRARY_PER_PAGE = 10
+
+
+@require_safe
+def library(request):
+    years = selectors.publication_years()
+    filter_form = LibraryFilterForm(request.GET or None, years=years)
+    filters = {}
+    if filter_form.is_bound and filter_form.is_valid():
+        filters = {key: value for key, value in filter_form.cleaned_data.items() if value}
+    publications = selectors.public_publications(
+        category=filters.get("category"),
+        program=filters.get("program"),
+        year=filters.get("year"),
+        query=filters.get("q"),
+    )
+    page = Paginator(publications, LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "news/library.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "page_query": f"{urlencode(filters)}&" if filters else "",
+            "is_filtered": bool(filters),
+            "newsletters": list(selectors.sent_newsletter_issues()[:12]),
+        },
+    )
+
+
+@require_safe
+def library_detail(request, slug):
     try:
-        handle = attachment.file.open("rb")
-    except OSError:
-        raise Http404(_("첨부파일을 찾을 수 없습니다.")) from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+        publication = selectors.public_publication(slug=slug)
+    except Publication.DoesNotExist:
+        raise Http404(_("자료를 찾을 수 없습니다.")) from None
+    return render(request, "news/library_detail.html", {"publication": publication})
+
+
+@require_safe
+def library_download(request, slug, pk):
+    """A file of a published item; the counter counts each visitor once a day."""
+    attachment = (
+        PublicationAttachment.objects.filter(pk=pk, publication__slug=slug, publication__is_published=True)
+        .only("pk", "file")
+        .first()
+    )
+    if attachment is None:
+        raise Http404(_("첨부파일을 찾을 수 없습니다."))
+    response = _file_response(attachment.file)
+    day = timezone.localdate()
+    services.publication_download_record(
+        attachment_id=attachment.pk,
+        visitor_key=services.publication_visitor_key(
+            day=day,
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            ip_address=client_ip(request) or "",
+            user_agent=request.headers.get("User-Agent", ""),
+        ),
+        day=day,
+    )
+    return response
+
+
+@require_safe
+def newsletter_issue_page(request, pk):
+    """A newsletter issue already sent, as a web page (the items it chose that are still public)."""
+    issue = selectors.sent_newsletter_issues().filter(pk=pk).first()
+    if issue is None:
+        raise Http404(_("뉴스레터를 찾을 수 없습니다."))
+    return render(
+        request,
+        "news/newsletter_issue.html",
+        {"issue": issue, **selectors.newsletter_issue_content(issue)},
+    )
 
 
 @never_cache
