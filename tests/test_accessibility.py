@@ -64,6 +64,10 @@ PAGES = [
     ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
     ("FAQ", "news:faq", None, False),
     ("library", "news:library", None, False),
+    ("new inquiry (visitor)", "inquiries:new", None, False),
+    ("new inquiry (signed in)", "inquiries:new", None, True),
+    ("my inquiries", "inquiries:mine", None, True),
+    ("my inquiry", "inquiries:detail", lambda d: [d["inquiry"].pk], True),
     ("library item", "news:library_detail", lambda d: [d["publication"].slug], False),
     (
         "newsletter issue page",
@@ -97,6 +101,7 @@ def site_data(monkeypatch):
         "notice": NewsPostFactory(title="연말 운영 시간 안내", kind="notice", is_pinned=True),
         "faq": _faq(),
         "publication": _publication(),
+        "inquiry": _inquiry(citizen),
     }
 
 
@@ -105,6 +110,14 @@ def _faq():
 
     return FaqEntry.objects.create(
         program="courses", question="수강 취소는 어떻게 하나요?", answer="나의 강좌에서 취소합니다."
+    )
+
+
+def _inquiry(citizen):
+    from jeonju_center.inquiries.services import inquiry_submit
+
+    return inquiry_submit(
+        team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
     )
 
 

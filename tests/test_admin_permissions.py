@@ -25,6 +25,7 @@ from jeonju_center.common.teams import (
 DOMAIN_APPS = {"regeneration", "social_economy", "ondure", "courses", "calls"}
 CENTER_APPS = DOMAIN_APPS | {
     "news",
+    "inquiries",
     "common",
     "partners",
     "accounts",
@@ -35,9 +36,12 @@ CENTER_APPS = DOMAIN_APPS | {
 
 # Full access: every admin of these apps. Look-ups: view-only access to single models of other apps.
 EXPECTED = {
-    REGENERATION_TEAM: ({"regeneration", "calls"}, {"common.dong"}),
-    SOCIAL_ECONOMY_TEAM: ({"social_economy", "ondure", "calls"}, {"common.dong", "partners.partnercenter"}),
-    EDUCATION_TEAM: ({"courses"}, {"common.dong", "accounts.user"}),
+    REGENERATION_TEAM: ({"regeneration", "calls", "inquiries"}, {"common.dong"}),
+    SOCIAL_ECONOMY_TEAM: (
+        {"social_economy", "ondure", "calls", "inquiries"},
+        {"common.dong", "partners.partnercenter"},
+    ),
+    EDUCATION_TEAM: ({"courses", "inquiries"}, {"common.dong", "accounts.user"}),
     CENTER_ADMINS: (CENTER_APPS, set()),
     PERSONAL_DATA_VIEWERS: (set(), set()),
     ACCESS_LOG_REVIEWERS: (set(), {"common.personaldataaccess"}),
@@ -54,8 +58,16 @@ TEAM_SCOPED = {"calls.application", "calls.applicationdocument", "calls.applicat
                "calls.conflictofinterest"}  # fmt: skip
 
 
+# Which team answers each kind of inquiry (센터 관리자 see every team's).
+INQUIRY_TEAMS = {"regeneration": REGENERATION_TEAM, "social_economy": SOCIAL_ECONOMY_TEAM,
+                 "education": EDUCATION_TEAM, "center": CENTER_ADMINS}  # fmt: skip
+
+
 def _call_team(obj):
-    """Applicants' data (an application or a part of one) opens only for the team of its call."""
+    """Applicants' data (an application or a part of one) opens only for the team of its call; an inquiry
+    only for the team it was addressed to."""
+    if obj._meta.label_lower == "inquiries.inquiry":
+        return INQUIRY_TEAMS[obj.team]
     if obj._meta.label_lower not in TEAM_SCOPED:
         return None
     application = getattr(obj, "application", obj)
@@ -91,7 +103,9 @@ def test_every_admin_view_is_open_to_exactly_the_teams_that_own_it(client):
                 change = client.get(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
                 )
-                opens = allowed and (_call_team(obj) is None or _call_team(obj) == group)
+                team = _call_team(obj)
+                sees_all_inquiries = group == CENTER_ADMINS and opts.label_lower == "inquiries.inquiry"
+                opens = allowed and (team is None or team == group or sees_all_inquiries)
                 if (change.status_code == 200) != opens or change.status_code not in (200, 403, 302):
                     mismatches.append((group, opts.label, "change", change.status_code))
             # A view-only look-up grants no writing.
@@ -109,6 +123,6 @@ def test_the_index_lists_only_the_teams_own_apps(client):
     call_command("load_reference_data", stdout=io.StringIO())
     client.force_login(_staff_in(EDUCATION_TEAM))
     app_labels = {app["app_label"] for app in client.get(reverse("admin:index")).context["app_list"]}
-    assert app_labels == {"courses", "common", "accounts"}
+    assert app_labels == {"courses", "inquiries", "common", "accounts"}
     client.force_login(_staff_in(None))
     assert client.get(reverse("admin:index")).context["app_list"] == []

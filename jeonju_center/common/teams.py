@@ -38,9 +38,10 @@ TEAMS = {
 TEAM_APPS = {
     # Calls (모집·공모) are run by the team of their program; each call names its team, and only that team
     # sees its applications.
-    REGENERATION_TEAM: ("regeneration", "calls"),
-    SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure", "calls"),
-    EDUCATION_TEAM: ("courses",),
+    # Every team answers the inquiries addressed to it (the inbox shows each team its own).
+    REGENERATION_TEAM: ("regeneration", "calls", "inquiries"),
+    SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure", "calls", "inquiries"),
+    EDUCATION_TEAM: ("courses", "inquiries"),
 }
 
 # Read-only look-ups a team's screens use from elsewhere (autocomplete fields, filters).
@@ -58,6 +59,7 @@ CENTER_ADMIN_APPS = (
     "courses",
     "calls",  # calls themselves; applicants' data stays with the call's own team
     "news",
+    "inquiries",
     "common",
     "partners",
     "accounts",

@@ -154,3 +154,17 @@ PUBLICATION_EXTENSIONS = ("pdf", "hwp", "hwpx")
 def validate_publication_upload(upload):
     """A file of the publications library (자료실): PDF, HWP or HWPX only, content matching."""
     _check_upload(upload, list(PUBLICATION_EXTENSIONS))
+
+
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|javascript\s*:", re.IGNORECASE)
+
+
+def validate_plain_text(value):
+    """Free text from the public (a question, a booking's purpose): no HTML tags or script links.
+
+    The pages escape everything anyway; refusing markup tells a person at once that it will not work and keeps
+    pasted scripts out of e-mails and exports."""
+    if value and _MARKUP.search(value):
+        raise ValidationError(
+            _("HTML 태그나 스크립트는 쓸 수 없습니다. 글자로만 적어 주세요."), code="markup"
+        )

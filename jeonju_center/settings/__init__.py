@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "regeneration",
     "calls",
     "courses",
+    "jeonju_center.inquiries",
     # Wires the partner API's change feed to the domain models, so it comes after them.
     "jeonju_center.api",
 ]
@@ -244,8 +245,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[전주도시혁신센터] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The staff back office's address (no leading slash, one trailing slash); moving it off "admin/" keeps
 # the login page out of reach of scanners that try every site's /admin/.
-_TAKEN_URL_PREFIXES = {"about", "accounts", "api", "calls", "courses", "healthz", "i18n", "me", "media", "news", "newsletter",
-                       "ondure", "privacy", "regeneration", "social-economy", "static", "terms"}  # fmt: skip
+_TAKEN_URL_PREFIXES = {"about", "accounts", "api", "calls", "courses", "healthz", "i18n", "inquiries", "library", "me", "media",
+                       "news", "newsletter", "notices", "faq", "ondure", "privacy", "regeneration", "search",
+                       "social-economy", "spaces", "static", "terms"}  # fmt: skip
 
 
 def checked_admin_url(value):

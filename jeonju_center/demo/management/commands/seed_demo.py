@@ -24,6 +24,7 @@ DEMO_MODULES = [
     "ondure.demo_courses",  # Ondure education courses link to citizen courses
     "calls.demo",  # calls for the share-house rooms and the Ondure call, with applications
     "jeonju_center.news.demo",  # news, subscribers and a draft newsletter of recent items
+    "jeonju_center.inquiries.demo",  # 1:1 inquiries in every status
 ]
 
 
