@@ -13,6 +13,7 @@ from jeonju_center.news.selectors import public_posts, sent_newsletter_issues
 from ondure.selectors import public_communities
 from regeneration.models import ResidentCouncil
 from social_economy.selectors import public_organizations, public_products
+from spaces.models import Space
 
 
 class PagesSitemap(Sitemap):
@@ -29,6 +30,7 @@ class PagesSitemap(Sitemap):
             "news:notices",
             "news:faq",
             "news:library",
+            "spaces:list",
             "news:newsletter",
             "social_economy:directory",
             "social_economy:products",
@@ -80,6 +82,19 @@ class NewsletterIssueSitemap(Sitemap):
 
     def lastmod(self, issue):
         return issue.updated_at
+
+
+class SpaceSitemap(Sitemap):
+    changefreq = "daily"  # free slots change
+
+    def items(self):
+        return Space.objects.filter(is_active=True).only("slug", "updated_at").order_by("pk")
+
+    def location(self, space):
+        return reverse("spaces:detail", args=[space.slug])
+
+    def lastmod(self, space):
+        return space.updated_at
 
 
 class CourseSitemap(Sitemap):
@@ -156,6 +171,7 @@ SITEMAPS = {
     "library": PublicationSitemap,
     "newsletters": NewsletterIssueSitemap,
     "courses": CourseSitemap,
+    "spaces": SpaceSitemap,
     "calls": CallSitemap,
     "organizations": OrganizationSitemap,
     "products": ProductSitemap,

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("courses.urls")),  # /courses/… and /me/
     path("", include("calls.urls")),  # /calls/… and /me/applications/
     path("", include("jeonju_center.inquiries.urls")),  # /inquiries/… and /me/inquiries/
+    path("", include("spaces.urls")),  # /spaces/… and /me/bookings/
     path("social-economy/", include("social_economy.urls")),
     path("ondure/", include("ondure.urls")),
     path("regeneration/", include("regeneration.urls")),

@@ -22,7 +22,7 @@ from jeonju_center.common.teams import (
     SOCIAL_ECONOMY_TEAM,
 )
 
-DOMAIN_APPS = {"regeneration", "social_economy", "ondure", "courses", "calls"}
+DOMAIN_APPS = {"regeneration", "social_economy", "ondure", "courses", "calls", "spaces"}
 CENTER_APPS = DOMAIN_APPS | {
     "news",
     "inquiries",
@@ -36,7 +36,7 @@ CENTER_APPS = DOMAIN_APPS | {
 
 # Full access: every admin of these apps. Look-ups: view-only access to single models of other apps.
 EXPECTED = {
-    REGENERATION_TEAM: ({"regeneration", "calls", "inquiries"}, {"common.dong"}),
+    REGENERATION_TEAM: ({"regeneration", "calls", "inquiries", "spaces"}, {"common.dong"}),
     SOCIAL_ECONOMY_TEAM: (
         {"social_economy", "ondure", "calls", "inquiries"},
         {"common.dong", "partners.partnercenter"},

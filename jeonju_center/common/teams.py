@@ -39,7 +39,9 @@ TEAM_APPS = {
     # Calls (모집·공모) are run by the team of their program; each call names its team, and only that team
     # sees its applications.
     # Every team answers the inquiries addressed to it (the inbox shows each team its own).
-    REGENERATION_TEAM: ("regeneration", "calls", "inquiries"),
+    # Space booking: the center's rooms are the center admins', the community spaces in renovated houses
+    # the regeneration team's.
+    REGENERATION_TEAM: ("regeneration", "calls", "inquiries", "spaces"),
     SOCIAL_ECONOMY_TEAM: ("social_economy", "ondure", "calls", "inquiries"),
     EDUCATION_TEAM: ("courses", "inquiries"),
 }
@@ -60,6 +62,7 @@ CENTER_ADMIN_APPS = (
     "calls",  # calls themselves; applicants' data stays with the call's own team
     "news",
     "inquiries",
+    "spaces",
     "common",
     "partners",
     "accounts",

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "regeneration",
     "calls",
     "courses",
+    "spaces",
     "jeonju_center.inquiries",
     # Wires the partner API's change feed to the domain models, so it comes after them.
     "jeonju_center.api",

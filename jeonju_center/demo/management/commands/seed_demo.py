@@ -25,6 +25,7 @@ DEMO_MODULES = [
     "calls.demo",  # calls for the share-house rooms and the Ondure call, with applications
     "jeonju_center.news.demo",  # news, subscribers and a draft newsletter of recent items
     "jeonju_center.inquiries.demo",  # 1:1 inquiries in every status
+    "spaces.demo",  # the center's rooms and a community space, bookings in every status
 ]
 
 
