@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_phone
@@ -131,6 +132,7 @@ class Call(TimeStampedModel):
     class Meta:
         verbose_name = _("모집공고")
         verbose_name_plural = _("모집공고")
+        indexes = [TrigramIndex("title", name="calls_call_title_trgm")]
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
@@ -138,7 +139,10 @@ class Course(TimeStampedModel):
         verbose_name = _("강좌")
         verbose_name_plural = _("강좌")
         ordering = ["-enrollment_opens_at", "title"]
-        indexes = [models.Index(fields=["status", "is_published"], name="courses_course_status_pub_idx")]
+        indexes = [
+            TrigramIndex("title", name="courses_course_title_trgm"),
+            models.Index(fields=["status", "is_published"], name="courses_course_status_pub_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__gte=0),

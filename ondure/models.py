@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import normalize_phone, validate_document_upload, validate_phone
@@ -133,7 +134,10 @@ class Community(TimeStampedModel):
         verbose_name = _("온두레 공동체")
         verbose_name_plural = _("온두레 공동체")
         ordering = ["-cohort_year", "name"]
-        indexes = [models.Index(fields=["status", "cohort_year"], name="ondure_comm_status_year_idx")]
+        indexes = [
+            TrigramIndex("name", name="ondure_community_name_trgm"),
+            models.Index(fields=["status", "cohort_year"], name="ondure_comm_status_year_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort_year", "name"],

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     normalize_business_registration_number,
@@ -245,6 +246,7 @@ class Organization(TimeStampedModel):
         verbose_name_plural = _("사회적경제조직")
         ordering = ["name"]
         indexes = [
+            TrigramIndex("name", name="se_organization_name_trgm"),
             models.Index(fields=["org_type", "status"], name="social_econ_org_type_status"),
             models.Index(fields=["certification_expires_on"], name="social_econ_org_cert_expiry"),
             # The directory and the API list organizations by name (then id, for stable pages).
@@ -419,7 +421,10 @@ class Product(TimeStampedModel):
         verbose_name_plural = _("생산품·서비스")
         ordering = ["organization__name", "name"]
         # The catalogue and the API list products by name (then id, for stable pages).
-        indexes = [models.Index(fields=["name", "id"], name="social_econ_product_name")]
+        indexes = [
+            TrigramIndex("name", name="se_product_name_trgm"),
+            models.Index(fields=["name", "id"], name="social_econ_product_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
 from regeneration.constraints import PostgresExclusionConstraint
@@ -94,6 +95,7 @@ class Space(TimeStampedModel):
     class Meta:
         verbose_name = _("대관 공간")
         verbose_name_plural = _("대관 공간")
+        indexes = [TrigramIndex("name", name="spaces_space_name_trgm")]
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(

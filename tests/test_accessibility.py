@@ -64,6 +64,10 @@ PAGES = [
     ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
     ("FAQ", "news:faq", None, False),
     ("library", "news:library", None, False),
+    ("spaces", "spaces:list", None, False),
+    ("space week calendar", "spaces:detail", lambda d: [d["space"].slug], False),
+    ("booking form", "spaces:book", lambda d: [d["space"].slug], True),
+    ("my bookings", "spaces:my_bookings", None, True),
     ("new inquiry (visitor)", "inquiries:new", None, False),
     ("new inquiry (signed in)", "inquiries:new", None, True),
     ("my inquiries", "inquiries:mine", None, True),
@@ -102,6 +106,7 @@ def site_data(monkeypatch):
         "faq": _faq(),
         "publication": _publication(),
         "inquiry": _inquiry(citizen),
+        "space": _space(citizen),
     }
 
 
@@ -111,6 +116,27 @@ def _faq():
     return FaqEntry.objects.create(
         program="courses", question="수강 취소는 어떻게 하나요?", answer="나의 강좌에서 취소합니다."
     )
+
+
+def _space(citizen):
+    import datetime
+
+    from django.utils import timezone
+
+    from spaces.rules import closed_reason
+    from spaces.services import booking_approve, booking_request
+    from tests.courses.factories import StaffFactory
+    from tests.spaces.factories import at, room
+
+    space = room(open_weekdays="0123456", closed_on_holidays=False)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    assert not closed_reason(space, day)
+    booking = booking_request(
+        space=space, user=citizen, starts_at=at(day, 10), ends_at=at(day, 12), purpose="주민 모임", headcount=4,
+        agreed=True,
+    )  # fmt: skip
+    booking_approve(booking_id=booking.pk, actor=StaffFactory())
+    return space
 
 
 def _inquiry(citizen):
@@ -278,3 +304,11 @@ def test_the_axe_check_itself_catches_a_missing_alt_and_an_unlabelled_field(
     )
     found = " ".join(_blocking_violations(page))
     assert "image-alt" in found and "label" in found
+
+
+def test_space_month_calendar_has_no_serious_or_critical_axe_violation(browser_page, live_server, site_data):
+    path = reverse("spaces:detail", args=[site_data["space"].slug]) + "?view=month"
+    response = browser_page.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    assert browser_page.locator("table.booking-month").count() == 1
+    assert _blocking_violations(browser_page) == [], path

@@ -13,6 +13,7 @@ from django.utils import timezone
 from courses.models import Course
 from jeonju_center.news.models import NewsletterIssue, NewsPost, Publication
 from social_economy.models import OrganizationStatus
+from spaces.models import Space
 from tests.courses.factories import CourseFactory
 from tests.news.factories import NewsPostFactory
 from tests.ondure.factories import CommunityFactory
@@ -60,6 +61,10 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
         slug="draft-research", category="research", title="초안", year=2016, published_on=datetime.date(2016, 12, 1),
         is_published=False,
     )  # fmt: skip
+    space = Space.objects.create(slug="hall", name="대회의실", location="센터 2층", capacity=30)
+    closed_space = Space.objects.create(
+        slug="old-room", name="닫은 방", location="센터 1층", capacity=5, is_active=False
+    )
 
     paths = sitemap_paths(client)
     for public in (
@@ -68,7 +73,7 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
         f"/news/{post.slug}/", f"/courses/{course.slug}/", f"/social-economy/{organization.pk}/",
         f"/social-economy/products/{product.pk}/", f"/ondure/{community.pk}/",
         f"/regeneration/councils/{council.pk}/", "/library/", f"/library/{publication.slug}/",
-        f"/library/newsletters/{sent_issue.pk}/",
+        f"/library/newsletters/{sent_issue.pk}/", "/spaces/", f"/spaces/{space.slug}/",
     ):  # fmt: skip
         assert public in paths, public
         assert client.get(public).status_code == 200, public  # what is listed opens
@@ -77,6 +82,7 @@ def test_the_sitemap_lists_every_public_object_and_nothing_private(client):
         f"/social-economy/{closed.pk}/", f"/social-economy/products/{retired.pk}/",
         f"/social-economy/products/{of_closed.pk}/", f"/ondure/{private_community.pk}/",
         f"/library/{hidden_publication.slug}/", f"/library/newsletters/{draft_issue.pk}/",
+        f"/spaces/{closed_space.slug}/",
     ):  # fmt: skip
         assert private not in paths, private
     assert not any(path.startswith(("/me/", "/accounts/", "/admin/", "/api/")) for path in paths)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class CommonConfig(AppConfig):
     name = "jeonju_center.common"
     label = "common"
     verbose_name = _("공통 기준정보")
+
+    def ready(self):
+        from .indexes import create_database_extensions
+
+        # Once per migrate run (sent for this app only), before the plan executes.
+        pre_migrate.connect(create_database_extensions, sender=self, dispatch_uid="common.extensions")

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
@@ -104,7 +105,10 @@ class NewsPost(TimeStampedModel):
         verbose_name = _("소식")
         verbose_name_plural = _("소식")
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["kind", "status", "published_at"], name="news_post_kind_published")]
+        indexes = [
+            TrigramIndex("title", name="news_post_title_trgm"),
+            models.Index(fields=["kind", "status", "published_at"], name="news_post_kind_published"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(is_pinned=True) | Q(kind="notice"),
@@ -367,6 +371,7 @@ class Publication(TimeStampedModel):
         verbose_name_plural = _("자료실 자료")
         ordering = ["-published_on", "-id"]
         indexes = [
+            TrigramIndex("title", name="news_publication_title_trgm"),
             models.Index(fields=["is_published", "category", "year"], name="news_publication_listing"),
         ]
         constraints = [

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # OpClass in index expressions (the trigram indexes) and the PostgreSQL lookups; harmless on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     # Kakao and Naver login; a provider's button appears only when its client id and secret are set.
