@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("calls.urls")),  # /calls/… and /me/applications/
     path("", include("jeonju_center.inquiries.urls")),  # /inquiries/… and /me/inquiries/
     path("", include("spaces.urls")),  # /spaces/… and /me/bookings/
+    path("", include("jeonju_center.search.urls")),  # /search/?q=
     path("social-economy/", include("social_economy.urls")),
     path("ondure/", include("ondure.urls")),
     path("regeneration/", include("regeneration.urls")),

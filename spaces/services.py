@@ -217,7 +217,9 @@ def booking_approve(*, booking_id, actor, now=None):
         key="approved",
         subject=_("대관이 승인되었습니다"),
         lines=[
-            _("신청하신 대관이 승인되었습니다. 일정은 나의 대관에서 달력 파일로 받아 휴대전화 달력에 넣을 수 있습니다."),
+            _(
+                "신청하신 대관이 승인되었습니다. 일정은 나의 대관에서 달력 파일로 받아 휴대전화 달력에 넣을 수 있습니다."
+            ),
             _("취소는 이용일 %(days)d일 전까지 나의 대관에서 할 수 있습니다.")
             % {"days": booking.space.cancel_until_days},
         ],

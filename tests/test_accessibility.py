@@ -64,6 +64,7 @@ PAGES = [
     ("notice", "news:notice_detail", lambda d: [d["notice"].slug], False),
     ("FAQ", "news:faq", None, False),
     ("library", "news:library", None, False),
+    ("search results", "search:results", None, False),
     ("spaces", "spaces:list", None, False),
     ("space week calendar", "spaces:detail", lambda d: [d["space"].slug], False),
     ("booking form", "spaces:book", lambda d: [d["space"].slug], True),
@@ -312,3 +313,10 @@ def test_space_month_calendar_has_no_serious_or_critical_axe_violation(browser_p
     assert response.status == 200
     assert browser_page.locator("table.booking-month").count() == 1
     assert _blocking_violations(browser_page) == [], path
+
+
+def test_search_results_have_no_serious_or_critical_axe_violation(browser_page, live_server, site_data):
+    response = browser_page.goto(f"{live_server.url}{reverse('search:results')}?q=강좌")
+    assert response.status == 200
+    assert browser_page.locator("mark").count() >= 1  # hits are shown, highlighted
+    assert _blocking_violations(browser_page) == []

@@ -65,6 +65,8 @@ def robots_txt(request):
         "Disallow: /accounts/",
         "Disallow: /api/",
         "Disallow: /i18n/",
+        "Disallow: /search/",  # endless result pages; everything they list is in the sitemap
+        "Disallow: /inquiries/",
         f"Sitemap: {base}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "courses",
     "spaces",
     "jeonju_center.inquiries",
+    # Searches every app's public content, so it depends on all of them and nothing depends on it.
+    "jeonju_center.search",
     # Wires the partner API's change feed to the domain models, so it comes after them.
     "jeonju_center.api",
 ]
