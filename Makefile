@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check migrations-check schema bench clean
+.PHONY: run test install lint format check migrations-check schema bench bench-search clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -67,6 +67,11 @@ schema: $(STAMP)
 ## (locust, 16 connections; see benchmarks/run.py). Takes about 8 minutes; not part of make test or CI.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## make bench-search: times /search/?q= on the demo data (seeded when the database has none) and prints
+## p50/p95 per query; DATABASE_URL chooses the database (the embedded SQLite by default).
+bench-search: $(STAMP)
+	$(BIN)/python -m benchmarks.search_demo
 
 check: lint migrations-check
 	$(BIN)/python manage.py check

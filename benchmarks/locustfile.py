@@ -149,6 +149,15 @@ class Catalogue(BenchUser):
         self.expect(path, marker, name="catalogue")
 
 
+class SiteSearch(BenchUser):
+    """Anonymous visitors searching a word that occurs inside compound nouns of every kind (/search/?q=)."""
+
+    @task
+    def scenario(self):
+        path, marker = TRIVIAL if BASELINE else ("/search/?q=%EC%9E%AC%EC%83%9D", "검색 결과".encode())
+        self.expect(path, marker, name="site search")
+
+
 class CourseDetail(BenchUser):
     """Anonymous visitors on the page of the benchmark course with the most enrolments."""
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +39,7 @@ def _panel_for(team, group):
     dashboard_panel(
         f"inquiries_{team}",
         team=group,
-        title=gettext_lazy("1:1 문의 · %(team)s") % {"team": team.label},
+        title=format_lazy("{} · {}", gettext_lazy("1:1 문의"), team.label),  # translated when shown
         order=150,
     )(items)
 
