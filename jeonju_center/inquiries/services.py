@@ -33,7 +33,7 @@ MAX_PENDING_PER_EMAIL = 3
 
 
 def answer_working_days():
-    return getattr(settings, "INQUIRY_ANSWER_WORKING_DAYS", 7)
+    return settings.INQUIRY_ANSWER_WORKING_DAYS
 
 
 def answer_due_on(received_at):

@@ -289,6 +289,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="전주도시혁신센터")
 SURVEY_REMINDER_INTERVAL_HOURS = env.int("SURVEY_REMINDER_INTERVAL_HOURS", default=24)
 # Hours before a course's first session when the reminder e-mail goes out.
 COURSE_REMINDER_HOURS = env.int("COURSE_REMINDER_HOURS", default=24)
+# Working days (weekends and Korean public holidays excluded) to answer a 1:1 inquiry, from the day after it came.
+INQUIRY_ANSWER_WORKING_DAYS = env.int("INQUIRY_ANSWER_WORKING_DAYS", default=7)
 # The version of the personal-data terms (개인정보 수집·이용 동의) citizens agree to; bump it when the text changes.
 PRIVACY_TERMS_VERSION = env.str("PRIVACY_TERMS_VERSION", default="2026-12-04")
 
