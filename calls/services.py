@@ -19,7 +19,7 @@ from jeonju_center.accounts.models import ConsentRecord, MessageEvent
 from jeonju_center.accounts.notifications import notify_by_message
 from jeonju_center.accounts.services import consent_record
 from jeonju_center.common.korean import with_particle
-from jeonju_center.common.outbox import outbox_enqueue
+from jeonju_center.common.outbox import outbox_enqueue, portal_url
 from jeonju_center.common.validators import normalize_phone, validate_upload
 
 from . import draw as lottery
@@ -696,14 +696,13 @@ def _email(application, *, event, subject, paragraphs):
     if not address:
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        portal = getattr(settings, "PORTAL_URL", "").rstrip("/")
         body = "\n\n".join(
             [
                 _("%(name)s 님, 안녕하세요. 전주도시혁신센터입니다.") % {"name": application.applicant_name},
                 *[str(paragraph) for paragraph in paragraphs],
                 _("공고: %(title)s") % {"title": application.call.title},
                 _("접수번호: %(number)s") % {"number": application.receipt_number or "-"},
-                _("나의 신청: %(url)s") % {"url": portal + reverse("calls:my_applications")},
+                _("나의 신청: %(url)s") % {"url": portal_url(reverse("calls:my_applications"))},
                 _("감사합니다."),
             ]
         )

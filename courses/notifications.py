@@ -15,15 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from jeonju_center.accounts.models import MessageEvent
 from jeonju_center.accounts.notifications import notify_by_message
-from jeonju_center.common.outbox import outbox_enqueue
+from jeonju_center.common.outbox import outbox_enqueue, portal_url
 
 from .calendars import course_ics_attachment, session_end, session_start
 from .models import EnrollmentStatus
-
-
-def _portal_url(path):
-    # PORTAL_URL (e.g. "https://www.jjuic.kr") makes links absolute; without it they are site-relative.
-    return f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{path}"
 
 
 def _format_datetime(value):
@@ -45,10 +40,8 @@ def _course_block(course):
             lines.append(
                 f"  {number}. {_format_datetime(start)}–{formats.time_format(session_end(session), 'H:i')}{room}"
             )
-    lines.append(
-        _("강좌 안내: %(url)s") % {"url": _portal_url(reverse("courses:detail", args=[course.slug]))}
-    )
-    lines.append(_("나의 강좌: %(url)s") % {"url": _portal_url(reverse("courses:my_enrollments"))})
+    lines.append(_("강좌 안내: %(url)s") % {"url": portal_url(reverse("courses:detail", args=[course.slug]))})
+    lines.append(_("나의 강좌: %(url)s") % {"url": portal_url(reverse("courses:my_enrollments"))})
     return "\n".join(lines)
 
 
@@ -74,7 +67,7 @@ def _notify(
         "title": course.title,
         "start": _format_datetime(starts_at) if starts_at else "",
         "place": course.place,
-        "url": _portal_url(reverse("courses:my_enrollments")),
+        "url": portal_url(reverse("courses:my_enrollments")),
         "reason": reason,
     }
     with translation.override(settings.LANGUAGE_CODE):

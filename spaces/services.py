@@ -4,14 +4,13 @@ constraint is the last guard against two approved bookings of one space overlapp
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeonju_center.common.outbox import outbox_enqueue
+from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import CENTER_ADMINS, REGENERATION_TEAM, team_emails
 from jeonju_center.common.validators import validate_plain_text
 
@@ -29,10 +28,6 @@ MAX_OPEN_BOOKINGS = 5
 OPEN_STATUSES = (BookingStatus.REQUESTED, BookingStatus.APPROVED)
 
 
-def _portal_url(path):
-    return getattr(settings, "PORTAL_URL", "").rstrip("/") + path
-
-
 def _when(booking):
     start, end = booking.local_start, booking.local_end
     return f"{start:%Y-%m-%d %H:%M}~{end:%H:%M}"
@@ -41,13 +36,9 @@ def _when(booking):
 def _mail(booking, *, key, to, subject, paragraphs):
     if not to:
         return None
-    with translation.override(settings.LANGUAGE_CODE):
-        return outbox_enqueue(
-            dedup_key=f"booking-{key}:{booking.pk}",
-            to=to,
-            subject=f"[{_('전주도시혁신센터')}] {subject}",
-            body="\n\n".join(str(paragraph) for paragraph in paragraphs),
-        )
+    return outbox_enqueue_letter(
+        dedup_key=f"booking-{key}:{booking.pk}", to=to, subject=subject, paragraphs=paragraphs
+    )
 
 
 def _mail_requester(booking, *, key, subject, lines):
@@ -65,7 +56,7 @@ def _mail_requester(booking, *, key, subject, lines):
             _("공간: %(space)s (%(location)s)")
             % {"space": booking.space.name, "location": booking.space.location},
             _("일시: %(when)s") % {"when": _when(booking)},
-            _("나의 대관: %(url)s") % {"url": _portal_url(reverse("spaces:my_bookings"))},
+            _("나의 대관: %(url)s") % {"url": portal_url(reverse("spaces:my_bookings"))},
         ],
     )
 
@@ -178,7 +169,7 @@ def booking_request(
         subject=_("새 대관 신청: %(space)s %(when)s") % {"space": space.name, "when": _when(booking)},
         paragraphs=[
             _("이용 인원: %(count)d명") % {"count": headcount},
-            _portal_url(reverse("admin:spaces_booking_change", args=[booking.pk])),
+            portal_url(reverse("admin:spaces_booking_change", args=[booking.pk])),
         ],
     )
     return booking

@@ -142,3 +142,24 @@ def outbox_erase_recipient(*, email):
                 outbox_email.delete()
             touched += 1
     return touched
+
+
+def portal_url(path):
+    """``path`` as a link for an e-mail: absolute with ``PORTAL_URL`` (e.g. "https://www.jjuic.kr"), else
+    site-relative."""
+    return f"{(getattr(settings, 'PORTAL_URL', '') or '').rstrip('/')}{path}"
+
+
+def outbox_enqueue_letter(*, dedup_key, to, subject, paragraphs):
+    """A plain-text letter from the center: the subject prefixed with the center's name, the paragraphs
+    separated by blank lines, written in the portal's language (Korean) whatever the request's language."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return outbox_enqueue(
+            dedup_key=dedup_key,
+            to=to,
+            subject=f"[{_('전주도시혁신센터')}] {subject}",
+            body="\n\n".join(str(paragraph) for paragraph in paragraphs),
+        )

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeonju_center.common.outbox import outbox_enqueue
+from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import team_emails
 from jeonju_center.common.validators import validate_plain_text
 from jeonju_center.common.working_days import add_working_days
@@ -41,18 +41,10 @@ def answer_due_on(received_at):
     return add_working_days(timezone.localdate(received_at), answer_working_days())
 
 
-def _portal_url(path):
-    return getattr(settings, "PORTAL_URL", "").rstrip("/") + path
-
-
 def _mail(inquiry, *, key, to, subject, paragraphs):
-    with translation.override(settings.LANGUAGE_CODE):
-        return outbox_enqueue(
-            dedup_key=f"inquiry-{key}:{inquiry.pk}",
-            to=to,
-            subject=f"[{_('전주도시혁신센터')}] {subject}",
-            body="\n\n".join(str(paragraph) for paragraph in paragraphs),
-        )
+    return outbox_enqueue_letter(
+        dedup_key=f"inquiry-{key}:{inquiry.pk}", to=to, subject=subject, paragraphs=paragraphs
+    )
 
 
 def _clean_texts(*, subject, question):
@@ -110,7 +102,7 @@ def _notify_team(inquiry):
     recipients = team_emails(TEAM_GROUPS[InquiryTeam(inquiry.team)])
     if not recipients:
         return
-    link = _portal_url(reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]))
+    link = portal_url(reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]))
     _mail(
         inquiry,
         key="team",
@@ -175,7 +167,7 @@ def inquiry_submit(*, team, subject, question, agreed, user=None, name="", email
             paragraphs=[
                 _("%(name)s 님, 전주도시혁신센터에 남기신 문의를 접수하려면 아래 링크를 눌러 주세요.")
                 % {"name": inquiry.name},
-                _portal_url(reverse("inquiries:confirm", args=[inquiry.confirm_token])),
+                portal_url(reverse("inquiries:confirm", args=[inquiry.confirm_token])),
                 _("링크는 %(days)d일 동안 쓸 수 있습니다. 문의하신 적이 없으면 이 메일을 지워 주세요.")
                 % {"days": CONFIRMATION_VALID_DAYS},
             ],
@@ -264,7 +256,7 @@ def inquiry_answer(*, inquiry_id, answer, actor, now=None):
             answer,
         ]
         if inquiry.user_id:
-            paragraphs.append(_("나의 문의: %(url)s") % {"url": _portal_url(reverse("inquiries:mine"))})
+            paragraphs.append(_("나의 문의: %(url)s") % {"url": portal_url(reverse("inquiries:mine"))})
         _mail(
             inquiry,
             key="answer",
