@@ -77,6 +77,17 @@ class BookingDecisionForm(forms.ModelForm):
         model = Booking
         fields = []
 
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") in (Decision.DECLINE, Decision.CANCEL)
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error(
+                "reason", _("거절하거나 취소할 때는 사유를 적어 주세요. 신청한 분에게 그대로 보냅니다.")
+            )
+        return data
+
 
 @admin.register(Booking)
 class BookingAdmin(PortalModelAdmin):

@@ -72,6 +72,7 @@ PAGES = [
     ("new inquiry (visitor)", "inquiries:new", None, False),
     ("new inquiry (signed in)", "inquiries:new", None, True),
     ("my inquiries", "inquiries:mine", None, True),
+    ("inquiry e-mail confirmation", "inquiries:confirm", lambda d: [d["inquiry_token"]], False),
     ("my inquiry", "inquiries:detail", lambda d: [d["inquiry"].pk], True),
     ("library item", "news:library_detail", lambda d: [d["publication"].slug], False),
     (
@@ -107,6 +108,7 @@ def site_data(monkeypatch):
         "faq": _faq(),
         "publication": _publication(),
         "inquiry": _inquiry(citizen),
+        "inquiry_token": _visitor_inquiry_token(),
         "space": _space(citizen),
     }
 
@@ -146,6 +148,15 @@ def _inquiry(citizen):
     return inquiry_submit(
         team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
     )
+
+
+def _visitor_inquiry_token():
+    from jeonju_center.inquiries.services import inquiry_submit
+
+    return inquiry_submit(
+        team="center", subject="대관 문의", question="회의실이 있나요?", agreed=True, name="방문자",
+        email="visitor-a11y@example.com",
+    ).confirm_token  # fmt: skip
 
 
 def _publication():

@@ -286,3 +286,28 @@ def test_retention_erases_the_requester_a_year_after_the_booking():
     assert (booking.user, booking.contact_phone, booking.group_name, booking.purpose) == (None, "", "", "")
     recent.refresh_from_db()
     assert recent.purpose == "마을 모임"
+
+
+def test_staff_decide_in_the_back_office_and_a_decline_without_a_reason_is_refused_on_the_form(client):
+    from django.contrib.auth.models import Group
+
+    from jeonju_center.accounts.models import User
+    from jeonju_center.common.teams import CENTER_ADMINS, load_team_groups
+
+    load_team_groups()
+    manager = User.objects.create_user(username="manager", password="pw-123456789", is_staff=True)
+    manager.groups.set([Group.objects.get(name=CENTER_ADMINS)])
+    booking = book(room())
+    client.force_login(manager)
+    url = reverse("admin:spaces_booking_change", args=[booking.pk])
+    refused = client.post(url, {"decision": "decline", "reason": ""})
+    assert refused.status_code == 200 and "사유를 적어 주세요" in refused.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED
+    assert client.post(url, {"decision": "decline", "reason": "내부 행사와 겹칩니다."}).status_code == 302
+    booking.refresh_from_db()
+    assert (booking.status, booking.decline_reason, booking.decided_by) == (
+        "declined",
+        "내부 행사와 겹칩니다.",
+        manager,
+    )
