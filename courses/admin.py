@@ -43,13 +43,14 @@ from jeonju_center.common.personal_data import (
 )
 from jeonju_center.common.validators import normalize_phone
 
-from . import exports, services
+from . import exports, selectors, services
 from .completion import attendance_record, completion_evaluate
 from .models import (
     Attendance,
     CancelReason,
     Course,
     CourseAudience,
+    CourseFeedback,
     CourseSession,
     CourseStatus,
     Enrollment,
@@ -461,6 +462,12 @@ class CourseAdmin(PortalModelAdmin):
             path(
                 "<int:course_id>/roster.xlsx", view(self.roster_xlsx_view), name="courses_course_roster_xlsx"
             ),
+            path("<int:course_id>/feedback/", view(self.feedback_view), name="courses_course_feedback"),
+            path(
+                "<int:course_id>/feedback.xlsx",
+                view(self.feedback_xlsx_view),
+                name="courses_course_feedback_xlsx",
+            ),
             path(
                 "<int:course_id>/attendance.xlsx",
                 view(self.attendance_xlsx_view),
@@ -797,6 +804,21 @@ class CourseAdmin(PortalModelAdmin):
             back_url=reverse("admin:courses_course_roster", args=[course.pk]),
         )
 
+    def feedback_view(self, request, course_id):
+        """The satisfaction results: response rate, per item the mean and a bar per score, the comments
+        without names, and the course's earlier runs."""
+        self._require(request, "view_course", "view_coursefeedback")
+        course = self._course(request, course_id)
+        results = selectors.course_feedback_results(course)
+        context = self._context(request, course, gettext("만족도 조사 결과"), results=results)
+        return TemplateResponse(request, "admin/courses/course/feedback.html", context)
+
+    def feedback_xlsx_view(self, request, course_id):
+        self._require(request, "view_course", "view_coursefeedback")
+        course = self._course(request, course_id)
+        content = exports.feedback_xlsx(course, selectors.course_feedback_results(course))
+        return self._xlsx(content, f"만족도조사-{course.slug}.xlsx")
+
     def roster_xlsx_view(self, request, course_id):
         self._require(request, "view_course", "view_enrollment")
         course = self._course(request, course_id)
@@ -1071,3 +1093,22 @@ class AttendanceAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
     @admin.display(description=_("확인한 직원"), ordering="checked_by__username")
     def checked_by_display(self, obj):
         return obj.checked_by.username if obj.checked_by else "-"
+
+
+@admin.register(CourseFeedback)
+class CourseFeedbackAdmin(PortalModelAdmin):
+    """Single answers, read only and without names (the link to the enrolment is never shown); the results
+    page of each course sums them up."""
+
+    list_display = ["course", "overall", "content", "instructor", "venue", "schedule", "submitted_at"]
+    list_filter = ["overall"]
+    list_select_related = ["course"]
+    search_fields = ["course__title", "comment"]
+    fields = ["course", "overall", "content", "instructor", "venue", "schedule", "comment", "submitted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

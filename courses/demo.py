@@ -390,6 +390,7 @@ def seed(ctx):
     Attendance.objects.bulk_create(attendance, batch_size=2000)
 
     summary.append(_demo_citizen_enrollments(ctx, staff_id))
+    summary.append(_demo_feedback(ctx))
     summary += [
         f"courses: {len(new_courses)} created, {Course.objects.count()} total",
         f"course sessions: {len(sessions)} created, {CourseSession.objects.count()} total",
@@ -397,6 +398,49 @@ def seed(ctx):
         f"attendance: {len(attendance)} created, {Attendance.objects.count()} total",
     ]
     return summary
+
+
+FEEDBACK_COMMENTS = [
+    "마을 이야기를 직접 들을 수 있어 좋았습니다.",
+    "실습 시간이 조금 더 길었으면 좋겠습니다.",
+    "강의실이 좁아 뒤에서는 화면이 잘 보이지 않았습니다.",
+    "다음 기수에도 꼭 참여하고 싶습니다.",
+    "",
+    "",
+]
+
+
+def _demo_feedback(ctx):
+    """Satisfaction answers of the finished courses: the attendees were asked (before this demo database
+    existed, so no e-mail goes out now) and about two in three answered, through the survey's service."""
+    from .feedback import feedback_submit
+    from .models import FEEDBACK_ITEMS, CourseFeedback
+
+    if CourseFeedback.objects.exists():
+        return f"course feedback: {CourseFeedback.objects.count()} kept"
+    now = _aware(ctx.today, datetime.time(9, 0))
+    finished = (
+        Enrollment.objects.filter(user__isnull=False, attendances__is_present=True)
+        .filter(course__sessions__date__lt=ctx.today)
+        .exclude(course__sessions__date__gte=ctx.today)
+        .select_related("course")
+        .distinct()
+        .order_by("course__slug", "pk")
+    )
+    asked = list(finished)
+    Enrollment.objects.filter(pk__in=[e.pk for e in asked]).update(feedback_requested_at=now)
+    rng = ctx.rng("courses:feedback")
+    answered = 0
+    for enrollment in asked:
+        if rng.random() > 0.66:
+            continue
+        mood = rng.choice([5, 5, 4, 4, 4, 3])
+        answers = {name: max(1, min(5, mood + rng.choice([-1, 0, 0, 1]))) for name, _label in FEEDBACK_ITEMS}
+        feedback_submit(
+            enrollment=enrollment, answers=answers, comment=rng.choice(FEEDBACK_COMMENTS), now=now
+        )
+        answered += 1
+    return f"course feedback: {len(asked)} attendees asked, {answered} answered"
 
 
 def _demo_citizen_enrollments(ctx, staff_id):

@@ -324,3 +324,66 @@ def attendance_xlsx(course, enrollees, *, unmasked=False):
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def feedback_xlsx(course, results):
+    """The satisfaction results of a course as staff file them: a summary sheet (per item the mean and each
+    score's count), the comments (no names), and the earlier runs."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = str(_("만족도 요약"))[:31]
+    summary.append(neutralize_row([_("%(title)s 만족도 조사 결과") % {"title": course.title}]))
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(
+        [
+            _("응답 %(responses)d명 / 출석자 %(attendees)d명 (응답률 %(rate)d%%)")
+            % {"responses": results["responses"], "attendees": results["attendees"], "rate": results["rate"]}
+        ]
+    )
+    headers = [
+        _("문항"),
+        _("평균(5점 만점)"),
+        *[_("%(score)d점") % {"score": score} for score in range(5, 0, -1)],
+    ]
+    summary.append([str(header) for header in headers])
+    for cell in summary[3]:
+        cell.font = Font(bold=True)
+    for item in results["items"]:
+        mean = round(item["mean"], 2) if item["mean"] is not None else None
+        summary.append(
+            neutralize_row([str(item["label"]), mean, *[count for _score, count, _pct in item["counts"]]])
+        )
+    summary.column_dimensions["A"].width = 44
+    comments = workbook.create_sheet(str(_("하고 싶은 말"))[:31])
+    comments.append([str(_("번호")), str(_("내용"))])
+    for number, comment in enumerate(results["comments"], start=1):
+        comments.append(neutralize_row([number, comment]))
+    comments.column_dimensions["B"].width = 100
+    earlier = workbook.create_sheet(str(_("지난 기수"))[:31])
+    earlier.append(
+        [
+            str(_("강좌")),
+            str(_("마지막 수업")),
+            str(_("응답")),
+            str(_("전반적 만족도")),
+            str(_("강의 내용")),
+            str(_("강사")),
+        ]
+    )
+    for run in results["earlier_runs"]:
+        earlier.append(
+            neutralize_row(
+                [
+                    run.title,
+                    run.last_session_date,
+                    run.responses,
+                    *[
+                        round(value, 2) if value is not None else None
+                        for value in (run.overall_mean, run.content_mean, run.instructor_mean)
+                    ],
+                ]
+            )
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

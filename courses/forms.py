@@ -15,3 +15,34 @@ class EnrollmentForm(forms.Form):
         ),
         error_messages={"required": _("수강신청에는 개인정보 수집·이용 동의가 필요합니다.")},
     )
+
+
+class FeedbackForm(forms.Form):
+    """The satisfaction survey: one 5-point question per item, and free text."""
+
+    comment = forms.CharField(
+        label=_("하고 싶은 말 (선택)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("좋았던 점, 아쉬웠던 점, 다음에 듣고 싶은 강좌를 적어 주세요."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_ITEMS, FEEDBACK_SCALE
+
+        super().__init__(*args, **kwargs)
+        items = {}
+        for name, question in FEEDBACK_ITEMS:
+            items[name] = forms.TypedChoiceField(
+                label=question,
+                choices=FEEDBACK_SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("1점부터 5점까지 하나를 골라 주세요."),
+                    "invalid_choice": _("1점부터 5점까지 하나를 골라 주세요."),
+                },
+            )
+        self.fields = {**items, "comment": self.fields["comment"]}
+        self.fields["comment"].max_length = FEEDBACK_COMMENT_MAX_LENGTH
+        self.fields["comment"].widget.attrs["maxlength"] = FEEDBACK_COMMENT_MAX_LENGTH

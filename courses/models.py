@@ -278,6 +278,12 @@ class Enrollment(TimeStampedModel):
     cancel_reason = models.CharField(_("취소 사유"), max_length=20, choices=CancelReason.choices, blank=True)
     cancel_note = models.CharField(_("취소 메모"), max_length=300, blank=True)
     reminder_sent_at = models.DateTimeField(_("알림 발송일시"), null=True, blank=True)
+    feedback_requested_at = models.DateTimeField(
+        _("만족도 조사 요청일시"),
+        null=True,
+        blank=True,
+        help_text=_("강좌가 끝난 뒤 만족도 조사 메일을 보낸 때입니다."),
+    )
     consent_version = models.CharField(
         _("개인정보 동의 버전"),
         max_length=20,
@@ -462,3 +468,67 @@ class Attendance(TimeStampedModel):
             raise ValidationError(
                 {"enrollment": _("이 회차의 강좌에 신청한 수강생만 출석을 기록할 수 있습니다.")}
             )
+
+
+FEEDBACK_SCALE = [
+    (5, _("매우 만족")),
+    (4, _("만족")),
+    (3, _("보통")),
+    (2, _("불만족")),
+    (1, _("매우 불만족")),
+]
+FEEDBACK_ITEMS = [
+    ("overall", _("강좌에 전반적으로 만족하십니까?")),
+    ("content", _("강의 내용이 유익했습니까?")),
+    ("instructor", _("강사의 설명이 알기 쉬웠습니까?")),
+    ("venue", _("장소와 시설이 편리했습니까?")),
+    ("schedule", _("일정과 운영(안내, 시간)이 알맞았습니까?")),
+]
+FEEDBACK_COMMENT_MAX_LENGTH = 2000
+
+
+def _rating_field(label):
+    return models.PositiveSmallIntegerField(label, choices=FEEDBACK_SCALE)
+
+
+class CourseFeedback(TimeStampedModel):
+    """One attendee's answers to the satisfaction survey after a course: 5-point items and free text.
+
+    One per enrolment (the one-to-one link); staff see the answers without names: the back office never shows
+    the link, and it goes when the enrolment is anonymised."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("강좌"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    enrollment = models.OneToOneField(
+        Enrollment,
+        verbose_name=_("수강신청"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        editable=False,
+    )
+    overall = _rating_field(_("전반적 만족도"))
+    content = _rating_field(_("강의 내용"))
+    instructor = _rating_field(_("강사"))
+    venue = _rating_field(_("장소·시설"))
+    schedule = _rating_field(_("일정·운영"))
+    comment = models.TextField(_("하고 싶은 말"), blank=True, max_length=FEEDBACK_COMMENT_MAX_LENGTH)
+    submitted_at = models.DateTimeField(_("응답일시"))
+
+    class Meta:
+        verbose_name = _("강좌 만족도 응답")
+        verbose_name_plural = _("강좌 만족도 응답")
+        ordering = ["course", "submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 5}),
+                name=f"courses_feedback_{name}_1_to_5",
+                violation_error_message=_("점수는 1점부터 5점까지입니다."),
+            )
+            for name, _label in FEEDBACK_ITEMS
+        ]
+
+    def __str__(self):
+        return f"{self.course} #{self.pk}"

@@ -272,3 +272,20 @@ def waitlist_expired(enrollment):
         paragraphs=[_("강좌가 시작되어 대기 신청이 마감되었습니다. 다음 강좌에서 뵙겠습니다.")],
         with_calendar=False,
     )
+
+
+def course_feedback_request(enrollment, *, url):
+    """The satisfaction survey after the course, with the attendee's personal link (no calendar file)."""
+    return _send(
+        event="course-feedback-request",
+        enrollment=enrollment,
+        subject=lambda: _("만족도 조사에 참여해 주세요: %(title)s") % {"title": enrollment.course.title},
+        paragraphs=[
+            _(
+                "강좌에 함께해 주셔서 고맙습니다. 다음 강좌를 더 좋게 만들 수 있도록 1분이면 끝나는 만족도 조사에 답해 주세요."
+            ),
+            _("응답은 이름 없이 모아 봅니다."),
+            portal_url(url),
+        ],
+        with_calendar=False,
+    )

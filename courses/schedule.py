@@ -8,6 +8,11 @@ BEAT_SCHEDULE = {
         "task": "courses.tasks.send_course_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # The day after a course's last session, at 10:00 (the e-mail reaches people in the morning).
+    "courses-send-feedback-requests": {
+        "task": "courses.tasks.send_course_feedback_requests",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "courses-expire-waitlists": {
         "task": "courses.tasks.expire_course_waitlists",
         "schedule": crontab(minute=5),

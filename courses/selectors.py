@@ -6,8 +6,10 @@ that look at sessions cannot multiply them and a list costs the same queries at 
 """
 
 import datetime
+import re
 
 from django.db.models import (
+    Avg,
     BooleanField,
     Case,
     Count,
@@ -153,14 +155,20 @@ def public_course(slug):
 
 def user_enrollments(user):
     """Every enrolment of ``user`` (newest first) with its course, track and sessions, annotated with
-    ``waiting_position``."""
+    ``waiting_position``, ``attended`` (present at least once) and ``has_feedback`` (answered the survey)."""
+    from .models import Attendance, CourseFeedback
+
     return (
         Enrollment.objects.filter(user=user)
         .select_related("course__track")
         .prefetch_related(
             Prefetch("course__sessions", queryset=CourseSession.objects.order_by("date", "start_time", "id"))
         )
-        .annotate(waiting_position=_waiting_position())
+        .annotate(
+            waiting_position=_waiting_position(),
+            attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), is_present=True)),
+            has_feedback=Exists(CourseFeedback.objects.filter(enrollment=OuterRef("pk"))),
+        )
         .order_by("-requested_at", "-pk")
     )
 
@@ -207,3 +215,74 @@ def courses_with_expirable_waitlist(*, now):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# --- Course feedback (만족도 조사) ------------------------------------------------------------------------
+
+_RUN_SUFFIX = re.compile(r"\s*[\(\[]?\s*(\d{4}년?\s*)?(\d+\s*기|봄|여름|가을|겨울)[\)\]]?\s*$")
+
+
+def course_series_title(title):
+    """The title without a run marker ("주경야독 인문학 3기" → "주경야독 인문학"): runs of one course share it."""
+    return _RUN_SUFFIX.sub("", title).strip() or title
+
+
+def course_feedback_results(course):
+    """The satisfaction results of ``course`` without names: attendees, responses, rate, per item the mean
+    and the count of each score, the comments, and the earlier runs' means. A fixed number of queries."""
+    from .models import FEEDBACK_ITEMS, Attendance, CourseFeedback
+
+    attendees = (
+        Enrollment.objects.filter(course=course)
+        .filter(Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), is_present=True)))
+        .count()
+    )
+    answers = CourseFeedback.objects.filter(course=course)
+    aggregates = {"responses": Count("pk")}
+    for name, _label in FEEDBACK_ITEMS:
+        aggregates[f"{name}_mean"] = Avg(name)
+        for score in range(1, 6):
+            aggregates[f"{name}_{score}"] = Count("pk", filter=Q(**{name: score}))
+    totals = answers.aggregate(**aggregates)
+    responses = totals["responses"]
+    items = []
+    for name, label in FEEDBACK_ITEMS:
+        counts = [(score, totals[f"{name}_{score}"]) for score in range(5, 0, -1)]
+        items.append(
+            {
+                "name": name,
+                "label": label,
+                "mean": totals[f"{name}_mean"],
+                "counts": [
+                    (score, count, round(100 * count / responses) if responses else 0)
+                    for score, count in counts
+                ],
+            }
+        )
+    first_session = course.sessions.aggregate(first=Min("date"))["first"]
+    earlier = Course.objects.none()
+    if first_session:
+        series = course_series_title(course.title)
+        earlier = (
+            Course.objects.filter(track_id=course.track_id, title__startswith=series)
+            .exclude(pk=course.pk)
+            .annotate(last_session_date=_session_date(Max))
+            .filter(last_session_date__lt=first_session)
+            .annotate(
+                responses=Count("feedback", distinct=True),
+                overall_mean=Avg("feedback__overall"),
+                content_mean=Avg("feedback__content"),
+                instructor_mean=Avg("feedback__instructor"),
+            )
+            .order_by("-last_session_date")[:5]
+        )
+    return {
+        "attendees": attendees,
+        "responses": responses,
+        "rate": round(100 * responses / attendees) if attendees else 0,
+        "items": items,
+        "comments": list(
+            answers.exclude(comment="").order_by("submitted_at", "pk").values_list("comment", flat=True)
+        ),
+        "earlier_runs": list(earlier),
+    }

@@ -31,3 +31,11 @@ def expire_course_waitlists():
         services.course_waitlist_expire(course_id=course_id, now=now)
         for course_id in selectors.courses_with_expirable_waitlist(now=now)
     )
+
+
+@shared_task
+def send_course_feedback_requests():
+    """Beat job: ask the attendees of courses that have ended to answer the satisfaction survey (once each)."""
+    from . import feedback
+
+    return feedback.feedback_requests_send()

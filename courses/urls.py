@@ -8,6 +8,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("courses/", views.catalogue, name="catalogue"),
+    path("courses/feedback/<str:token>/", views.feedback_survey, name="feedback"),
     path("courses/<slug:slug>/", views.detail, name="detail"),
     path("courses/<slug:slug>/enroll/", views.enroll, name="enroll"),
     path("courses/<slug:slug>/cancel/", views.cancel, name="cancel"),

@@ -4,6 +4,8 @@ Thin views: reads go through ``selectors``, writes through ``services``; a refus
 as a Korean message and changes nothing. Pages that show a citizen's own data are ``no-store``.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -27,8 +29,9 @@ from jeonju_center.common import db_errors
 
 from . import cache as page_cache
 from . import calendars, selectors, services
+from . import feedback as course_feedback
 from .filters import CourseFilterSet
-from .forms import EnrollmentForm
+from .forms import EnrollmentForm, FeedbackForm
 from .models import Course, CourseAudience, CourseStatus, EnrollmentStatus
 
 PAGE_SIZE = 20
@@ -246,11 +249,22 @@ def cancel(request, slug):
 def my_enrollments(request):
     enrollments = list(selectors.user_enrollments(request.user))
     now = timezone.now()
+    today = timezone.localdate(now)
     for enrollment in enrollments:
         enrollment.can_cancel = enrollment.status == EnrollmentStatus.WAITING or (
             enrollment.status == EnrollmentStatus.CONFIRMED
             and now < services.cancellation_deadline(enrollment.course)
         )
+        # The satisfaction survey of a course that ended lately, for an attendee who has not answered yet.
+        sessions = enrollment.course.sessions.all()
+        ended_on = sessions[len(sessions) - 1].date if sessions else None
+        if (
+            enrollment.attended
+            and not enrollment.has_feedback
+            and ended_on
+            and today - datetime.timedelta(days=course_feedback.LINK_VALID_DAYS) <= ended_on < today
+        ):
+            enrollment.feedback_link = course_feedback.feedback_url(enrollment)
     feed_path = reverse(
         "courses:my_calendar",
         kwargs={"user_id": request.user.pk, "token": calendars.calendar_feed_token(request.user)},
@@ -288,3 +302,33 @@ def my_calendar(request, user_id, token):
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback_survey(request, token):
+    """The satisfaction survey from the personal link in the e-mail (no sign-in needed: the link is the key)."""
+    try:
+        enrollment = course_feedback.enrollment_for_token(token)
+    except course_feedback.FeedbackLinkError as error:
+        return render(request, "courses/feedback.html", {"link_error": error.message}, status=400)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course_feedback.feedback_submit(
+                enrollment=enrollment,
+                answers={name: value for name, value in data.items() if name != "comment"},
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            for field, errors in (
+                error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]
+            ):
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return render(request, "courses/feedback.html", {"course": enrollment.course, "done": True})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "courses/feedback.html", {"course": enrollment.course, "form": form}, status=status
+    )

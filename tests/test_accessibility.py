@@ -53,6 +53,7 @@ PAGES = [
     ("about the center", "about", None, False),
     ("terms of use", "terms", None, False),
     ("privacy policy", "privacy", None, False),
+    ("course feedback survey", "courses:feedback", lambda d: [d["feedback_token"]], False),
     ("cancel confirmation", "courses:cancel", lambda d: [d["enrolled_course"].slug], True),
     ("notification settings", "accounts:notifications", None, True),
     ("calls", "calls:list", None, False),
@@ -109,6 +110,7 @@ def site_data(monkeypatch):
         "publication": _publication(),
         "inquiry": _inquiry(citizen),
         "inquiry_token": _visitor_inquiry_token(),
+        "feedback_token": _feedback_token(citizen),
         "space": _space(citizen),
     }
 
@@ -148,6 +150,21 @@ def _inquiry(citizen):
     return inquiry_submit(
         team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
     )
+
+
+def _feedback_token(citizen):
+    import datetime
+
+    from django.utils import timezone
+
+    from courses.feedback import feedback_token
+    from tests.courses.factories import AttendanceFactory, CourseFactory, CourseSessionFactory
+
+    course = CourseFactory(title="지난 마을 기록 강좌")
+    session = CourseSessionFactory(course=course, date=timezone.localdate() - datetime.timedelta(days=2))
+    enrollment = EnrollmentFactory(course=course, user=citizen)
+    AttendanceFactory(enrollment=enrollment, session=session)
+    return feedback_token(enrollment)
 
 
 def _visitor_inquiry_token():
