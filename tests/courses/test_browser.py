@@ -50,7 +50,7 @@ def test_sign_up_verify_find_enrol_see_in_me_cancel_and_the_next_person_is_promo
     page.get_by_role("link", name="시민강좌").first.click()
     page.select_option("#id_track", "evening-humanities")
     page.select_option("#id_open", "true")
-    page.get_by_role("button", name="검색").click()
+    page.locator("main").get_by_role("button", name="검색").click()
     page.wait_for_url(re.compile(r"track=evening-humanities"))
     assert page.get_by_role("heading", name="마을공동체 첫걸음").count() == 0
     page.get_by_role("link", name=course.title).click()

@@ -28,14 +28,14 @@ def test_directory_filters_in_a_real_browser(communities, live_server, browser_p
     # Filters are labelled form controls, usable with the keyboard.
     page.get_by_label("공동체 유형").select_option("village")
     page.get_by_label("활동 행정동").select_option(label="노송동")
-    page.get_by_role("button", name="검색").press("Enter")
+    page.locator("main").get_by_role("button", name="검색").press("Enter")
     page.wait_for_url("**/ondure/?*kind=village*")
     assert cards.all_inner_texts() == ["노송 천사마을 마을부엌 두레"]
     assert "공동체 1곳" in page.locator("#result-count").inner_text()
     assert page.get_by_label("공동체 유형").input_value() == "village"
 
     page.get_by_label("현재 단계").select_option("ieum")
-    page.get_by_role("button", name="검색").click()
+    page.locator("main").get_by_role("button", name="검색").click()
     page.wait_for_url("**stage=ieum*")
     assert cards.count() == 0
     assert page.get_by_text("조건에 맞는 공동체가 없습니다.").is_visible()

@@ -27,7 +27,7 @@ def test_citizen_finds_a_product_by_category_and_sees_where_to_buy(catalogue, li
     page.goto(f"{live_server.url}/social-economy/")
     page.get_by_role("link", name="착한 소비: 생산품·서비스").click()
     page.get_by_label("품목 분류").select_option(label="식품")
-    page.get_by_role("button", name="검색").click()
+    page.locator("main").get_by_role("button", name="검색").click()
     page.wait_for_url("**category=food**")
     assert page.get_by_role("link", name="한지 조명등").count() == 0
     page.get_by_role("link", name="전주 콩나물 장아찌").click()
