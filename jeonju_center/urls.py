@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("jeonju_center.search.urls")),  # /search/?q=
     path("social-economy/", include("social_economy.urls")),
     path("ondure/", include("ondure.urls")),
+    path("", include("ondure.me_urls")),  # /me/community/
     path("regeneration/", include("regeneration.urls")),
     # Configurable (ADMIN_URL); code and templates find it with reverse("admin:index").
     path(

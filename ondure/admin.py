@@ -1,20 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
 
-from . import selectors, services
+from . import exports, selectors, services, settlements
 from .forms import (
     CommunityAdminForm,
     CommunityConfirmImportForm,
@@ -31,6 +34,8 @@ from .models import (
     CommunityMember,
     CommunityStageRecord,
     EducationCourse,
+    ExpenseLine,
+    GrantSettlement,
     SupportProgram,
     SupportRecord,
 )
@@ -549,6 +554,200 @@ class CommunityGraduationAdmin(PortalModelAdmin):
         "reason",
         "decided_by",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Grant settlements -------------------------------------------------------------------------------
+
+
+def _receipt_link(line):
+    if not line.receipt:
+        return "-"
+    url = reverse("admin:ondure_grantsettlement_receipt", args=[line.settlement_id, line.pk])
+    return format_html('<a href="{}">{}</a>', url, _("영수증"))
+
+
+class ExpenseLineInline(admin.TabularInline):
+    model = ExpenseLine
+    extra = 0
+    fields = ["spent_on", "vendor", "purpose", "category", "amount", "receipt_link"]
+    readonly_fields = fields
+    can_delete = False
+
+    @admin.display(description=_("영수증"))
+    def receipt_link(self, line):
+        # Receipts are private files: the back office hands them out itself (no public media address).
+        return _receipt_link(line)
+
+    def has_add_permission(self, request, obj=None):
+        return False  # the community enters its own lines; staff review, never retype
+
+
+class SettlementDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("검토"),
+        required=False,
+        choices=[("", _("그대로 두기")), ("approve", _("승인")), ("return", _("보완 요청 (의견 필요)"))],
+    )
+    comment = forms.CharField(label=_("검토 의견"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = GrantSettlement
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("무엇을 고쳐야 하는지 의견을 적어 주세요."))
+        return data
+
+
+@admin.register(GrantSettlement)
+class GrantSettlementAdmin(PortalModelAdmin):
+    form = SettlementDecisionForm
+    list_display = ["support_record", "community", "status", "granted_amount", "spent_total", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["support_record__community"]
+    search_fields = ["support_record__community__name"]
+    inlines = [ExpenseLineInline]
+    readonly_fields = [
+        "support_record",
+        "status",
+        "granted_amount",
+        "spent_total",
+        "balance",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+        "excel_link",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "support_record",
+                    "status",
+                    "granted_amount",
+                    "spent_total",
+                    "balance",
+                    "excel_link",
+                ]
+            },
+        ),
+        (
+            _("검토"),
+            {
+                "fields": [
+                    "decision",
+                    "comment",
+                    "submitted_at",
+                    "submitted_by",
+                    "reviewed_at",
+                    "reviewed_by",
+                    "review_comment",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("공동체"), ordering="support_record__community__name")
+    def community(self, settlement):
+        return settlement.support_record.community
+
+    @admin.display(description=_("잔액(원)"))
+    def balance(self, settlement):
+        return settlement.balance
+
+    @admin.display(description=_("정산서"))
+    def excel_link(self, settlement):
+        if not settlement.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:ondure_grantsettlement_xlsx", args=[settlement.pk]),
+            _("엑셀로 내려받기"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:settlement_id>/settlement.xlsx",
+                self.admin_site.admin_view(self.xlsx_view),
+                name="ondure_grantsettlement_xlsx",
+            ),
+            path(
+                "<int:settlement_id>/receipts/<int:line_id>/",
+                self.admin_site.admin_view(self.receipt_view),
+                name="ondure_grantsettlement_receipt",
+            ),
+            *super().get_urls(),
+        ]
+
+    def xlsx_view(self, request, settlement_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        settlement = get_object_or_404(
+            GrantSettlement.objects.select_related("support_record__community"), pk=settlement_id
+        )
+        response = HttpResponse(exports.settlement_xlsx(settlement), content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"보조금정산서-{settlement.pk}.xlsx"
+        )
+        return response
+
+    def receipt_view(self, request, settlement_id, line_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        line = get_object_or_404(
+            ExpenseLine.objects.exclude(receipt=""), pk=line_id, settlement_id=settlement_id
+        )
+        try:
+            handle = line.receipt.open("rb")
+        except OSError:
+            raise Http404(_("영수증을 찾을 수 없습니다.")) from None
+        response = FileResponse(handle, as_attachment=True, filename=line.receipt.name.rsplit("/", 1)[-1])
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "approve":
+                settlements.settlement_approve(settlement_id=obj.pk, actor=request.user)
+            elif decision == "return":
+                settlements.settlement_return(
+                    settlement_id=obj.pk, actor=request.user, comment=form.cleaned_data.get("comment")
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        obj.refresh_from_db()
+
+
+@admin.register(ExpenseLine)
+class ExpenseLineAdmin(PortalModelAdmin):
+    """Expense lines, read only (the community enters them; staff review them on the settlement)."""
+
+    list_display = ["settlement", "spent_on", "vendor", "category", "amount"]
+    list_filter = ["category"]
+    list_select_related = ["settlement__support_record__community"]
+    search_fields = ["vendor", "purpose"]
+    readonly_fields = ["settlement", "spent_on", "vendor", "purpose", "category", "amount", "receipt_link"]
+    fields = readonly_fields
+
+    @admin.display(description=_("영수증"))
+    def receipt_link(self, line):
+        return _receipt_link(line)
 
     def has_add_permission(self, request):
         return False

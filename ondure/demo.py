@@ -527,4 +527,59 @@ def seed(ctx):
         f"ondure stage records: {len(new_stages)} created, {CommunityStageRecord.objects.count()} total",
         f"ondure support records: {len(new_supports)} created, {SupportRecord.objects.count()} total",
         f"ondure graduations: {len(new_graduations)} created, {CommunityGraduation.objects.count()} total",
+        _demo_leader(ctx),
     ]
+
+
+DEMO_EXPENSES = [
+    # (days after the grant, vendor, purpose, category, share of the grant in percent)
+    (10, "전주 한지 공방", "공예 체험 재료 구입", "materials", 30),
+    (24, "풍남문 인쇄소", "마을 소식지 인쇄", "promotion", 12),
+    (40, "마을 사랑방", "주민 모임 다과", "meals", 8),
+    (55, "공예 강사 김솜씨", "공예 교실 강사비(4회)", "instructors", 40),
+]
+
+
+def _demo_leader(ctx):
+    """The demo community leader (``leader@example.com``): the account of a current leader of an active
+    community with an unsettled grant, whose settlement is filled in and submitted through the services."""
+    from django.contrib.auth import get_user_model
+
+    from jeonju_center.demo.base import DEMO_LEADER_USERNAME
+
+    from . import settlements
+
+    leader = get_user_model().objects.filter(username=DEMO_LEADER_USERNAME).first()
+    if leader is None or CommunityMember.objects.filter(user=leader).exists():
+        return "demo community leader: 0 created (kept or no account)"
+    grant = (
+        SupportRecord.objects.filter(
+            kind=SupportRecord.Kind.GRANT,
+            settlement_status=SupportRecord.Settlement.UNSETTLED,
+            community__status=CommunityStatus.ACTIVE,
+            community__members__role=CommunityMember.Role.LEADER,
+            community__members__left_on__isnull=True,
+            supported_on__lte=ctx.today - datetime.timedelta(days=60),
+        )
+        .select_related("community")
+        .order_by("-supported_on", "pk")
+        .first()
+    )
+    leader_member = CommunityMember.objects.get(
+        community=grant.community, role=CommunityMember.Role.LEADER, left_on__isnull=True
+    )
+    leader_member.user = leader
+    leader_member.save(update_fields=["user", "updated_at"])
+    settlement = settlements.settlement_start(support_record=grant, user=leader)
+    for days, vendor, purpose, category, percent in DEMO_EXPENSES:
+        settlements.expense_add(
+            settlement_id=settlement.pk,
+            user=leader,
+            spent_on=grant.supported_on + datetime.timedelta(days=days),
+            vendor=vendor,
+            purpose=purpose,
+            category=category,
+            amount=grant.amount * percent // 100,
+        )
+    settlements.settlement_submit(settlement_id=settlement.pk, user=leader)
+    return f"demo community leader: linked to {grant.community.name}, a submitted settlement"

@@ -9,7 +9,14 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from social_economy.models import Organization, OrganizationType
 
 from . import services
-from .models import Community, CommunityStageRecord, CommunityStatus, SupportProgram, SupportRecord
+from .models import (
+    Community,
+    CommunityStageRecord,
+    CommunityStatus,
+    ExpenseCategory,
+    SupportProgram,
+    SupportRecord,
+)
 
 Decision = CommunityStageRecord.Decision
 
@@ -147,3 +154,43 @@ class EducationCourseAdminForm(forms.ModelForm):
 
         model = EducationCourse
         fields = ["course", "program"]
+
+
+class ExpenseLineForm(forms.Form):
+    """One expense of a grant settlement, as the community's leader enters it."""
+
+    spent_on = forms.DateField(
+        label=_("집행일"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("집행일을 적어 주세요."),
+            "invalid": _("날짜를 2027-03-15처럼 적어 주세요."),
+        },
+    )
+    vendor = forms.CharField(
+        label=_("거래처"), max_length=100, error_messages={"required": _("거래처를 적어 주세요.")}
+    )
+    purpose = forms.CharField(
+        label=_("용도"), max_length=200, error_messages={"required": _("용도를 적어 주세요.")}
+    )
+    category = forms.ChoiceField(
+        label=_("비목"),
+        choices=[("", _("골라 주세요")), *ExpenseCategory.choices],
+        error_messages={"required": _("비목을 골라 주세요.")},
+    )
+    amount = forms.IntegerField(
+        label=_("금액(원)"),
+        min_value=1,
+        max_value=10_000_000_000,
+        error_messages={
+            "required": _("금액을 적어 주세요."),
+            "invalid": _("금액을 숫자로 적어 주세요."),
+            "min_value": _("금액은 0원보다 커야 합니다."),
+            "max_value": _("금액이 너무 큽니다."),
+        },
+    )
+    receipt = forms.FileField(
+        label=_("영수증"),
+        required=False,
+        help_text=_("카드 전표, 세금계산서, 영수증을 PDF나 사진(JPG/PNG)으로 올립니다."),
+    )

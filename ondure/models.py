@@ -545,6 +545,135 @@ class SupportRecord(TimeStampedModel):
             raise ValidationError({"supported_on": _("지원일이 지원 사업 연도와 맞지 않습니다.")})
 
 
+# --- Grant settlements (보조금 정산) -------------------------------------------------------------------
+
+
+class GrantSettlement(TimeStampedModel):
+    """How a community spent one grant (정산), reported by its leader: expense lines with receipts, submitted
+    for the staff's approval or returned with a comment.
+
+    ``granted_amount`` is the grant's amount when the settlement began and ``spent_total`` the sum of the lines,
+    kept by the services; a database constraint keeps the total within the grant whatever the writer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("작성 중")
+        SUBMITTED = "submitted", _("제출")
+        RETURNED = "returned", _("보완 요청")
+        APPROVED = "approved", _("승인")
+
+    support_record = models.OneToOneField(
+        SupportRecord, verbose_name=_("보조금"), on_delete=models.PROTECT, related_name="grant_settlement"
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    granted_amount = models.BigIntegerField(_("교부액(원)"), editable=False)
+    spent_total = models.BigIntegerField(_("집행액 합계(원)"), default=0, editable=False)
+    submitted_at = models.DateTimeField(_("제출 일시"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("제출한 사람"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("검토 일시"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("검토한 직원"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    review_comment = models.TextField(_("검토 의견"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("보조금 정산")
+        verbose_name_plural = _("보조금 정산")
+        ordering = ["-support_record__supported_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spent_total__gte=0) & Q(spent_total__lte=F("granted_amount")),
+                name="ondure_settlement_total_within_grant",
+                violation_error_message=_("집행액 합계가 교부액을 넘을 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="ondure_settlement_submitted_has_time",
+                violation_error_message=_("제출된 정산에는 제출 일시가 필요합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""),
+                name="ondure_settlement_returned_has_comment",
+                violation_error_message=_("보완을 요청할 때는 의견을 적어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.support_record.community} {self.support_record.supported_on:%Y} {_('정산')}"
+
+    @property
+    def balance(self):
+        """The unspent part of the grant (to be returned)."""
+        return self.granted_amount - self.spent_total
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ExpenseCategory(models.TextChoices):
+    MATERIALS = "materials", _("재료비")
+    INSTRUCTORS = "instructors", _("강사비·인건비")
+    RENT = "rent", _("임차료")
+    PROMOTION = "promotion", _("홍보·인쇄비")
+    MEALS = "meals", _("식비·다과비")
+    OPERATIONS = "operations", _("운영비")
+    OTHER = "other", _("기타")
+
+
+class ExpenseLine(TimeStampedModel):
+    """One expense of a grant settlement, with its receipt (a private file: handed out only to the community's
+    leaders and the staff)."""
+
+    settlement = models.ForeignKey(
+        GrantSettlement, verbose_name=_("정산"), on_delete=models.CASCADE, related_name="lines"
+    )
+    spent_on = models.DateField(_("집행일"))
+    vendor = models.CharField(_("거래처"), max_length=100)
+    purpose = models.CharField(_("용도"), max_length=200)
+    category = models.CharField(_("비목"), max_length=20, choices=ExpenseCategory.choices)
+    amount = models.BigIntegerField(_("금액(원)"))
+    receipt = models.FileField(
+        _("영수증"),
+        upload_to="ondure/receipts/%Y/",
+        blank=True,
+        validators=[validate_document_upload],
+        help_text=_("카드 전표, 세금계산서, 영수증을 PDF나 사진(JPG/PNG)으로 올립니다."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("집행 내역")
+        verbose_name_plural = _("집행 내역")
+        ordering = ["settlement", "spent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="ondure_expense_amount_positive",
+                violation_error_message=_("금액은 0원보다 커야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.spent_on} {self.vendor} {self.amount:,}"
+
+
 # --- Links to accounts and courses, graduation history ------------------------------------------------
 
 

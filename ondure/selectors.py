@@ -200,3 +200,29 @@ def grant_settlement_counts(*, today):
         outstanding_amount=Coalesce(Sum("amount"), Value(0)),
         overdue=Count("pk", filter=Q(supported_on__lt=start_of_year)),
     )
+
+
+# --- A community's own pages (/me/community/) ---------------------------------------------------------
+
+
+def settler_communities(user):
+    """The communities ``user`` keeps the books of: current leader or secretary (총무)."""
+    from .settlements import SETTLING_ROLES
+
+    return (
+        Community.objects.filter(
+            members__user=user, members__role__in=SETTLING_ROLES, members__left_on__isnull=True
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def settler_support_records(user):
+    """Support records of the user's communities (the only ones their pages may open), with the program
+    and the grant's settlement."""
+    return (
+        SupportRecord.objects.filter(community__in=settler_communities(user))
+        .select_related("community", "program", "grant_settlement")
+        .order_by("community__name", "-supported_on", "-pk")
+    )

@@ -70,6 +70,8 @@ PAGES = [
     ("space week calendar", "spaces:detail", lambda d: [d["space"].slug], False),
     ("booking form", "spaces:book", lambda d: [d["space"].slug], True),
     ("my bookings", "spaces:my_bookings", None, True),
+    ("my community", "community:home", None, True),
+    ("grant settlement", "community:settlement", lambda d: [d["grant"].pk], True),
     ("new inquiry (visitor)", "inquiries:new", None, False),
     ("new inquiry (signed in)", "inquiries:new", None, True),
     ("my inquiries", "inquiries:mine", None, True),
@@ -111,6 +113,7 @@ def site_data(monkeypatch):
         "inquiry": _inquiry(citizen),
         "inquiry_token": _visitor_inquiry_token(),
         "feedback_token": _feedback_token(citizen),
+        "grant": _grant_with_a_line(citizen),
         "space": _space(citizen),
     }
 
@@ -150,6 +153,25 @@ def _inquiry(citizen):
     return inquiry_submit(
         team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
     )
+
+
+def _grant_with_a_line(citizen):
+    """A grant of a community the citizen leads, with one expense line in its settlement."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ondure.settlements import expense_add, settlement_start
+    from tests.ondure.factories import CommunityMemberFactory, SupportRecordFactory
+
+    grant = SupportRecordFactory(
+        supported_on=timezone.localdate() - datetime.timedelta(days=30), amount=2_000_000
+    )
+    CommunityMemberFactory(community=grant.community, user=citizen, role="leader")
+    settlement = settlement_start(support_record=grant, user=citizen)
+    expense_add(settlement_id=settlement.pk, user=citizen, spent_on=timezone.localdate(), vendor="한지 공방",
+                purpose="공예 재료", category="materials", amount=300_000)  # fmt: skip
+    return grant
 
 
 def _feedback_token(citizen):

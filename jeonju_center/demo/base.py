@@ -32,6 +32,9 @@ DEMO_TOTP_KEY = "6a65_6f6e_6a75_2d64_656d_6f2d_3230_3236_2d6f_7470".replace("_",
 DEMO_CITIZEN_USERNAME = "demo-citizen"
 # A made-up number (010-0000-xxxx is never assigned); the demo runs on the console backend anyway.
 DEMO_CITIZEN_PHONE = "010-0000-1234"
+# The leader of an Ondure community (/me/community/), made by ondure.demo.
+DEMO_LEADER_USERNAME = "demo-leader"
+DEMO_LEADER_EMAIL = "leader@example.com"
 # One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
 DEMO_TEAM_ACCOUNTS = [
     ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
@@ -108,6 +111,7 @@ def seed(ctx):
     summary.append(_demo_team_accounts(User))
     summary.append(_demo_authenticators(User))
     summary.append(_demo_citizen(User))
+    summary.append(_demo_leader(User))
 
     for name, kind in PARTNER_CENTERS:
         PartnerCenter.objects.get_or_create(
@@ -157,6 +161,18 @@ def _demo_partner_key():
         return "Demo partner API key: kept (only shown when created; make another with create_partner_key)"
     _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo")
     return f"Demo partner API key: {raw_key}"
+
+
+def _demo_leader(User):
+    """The account of an Ondure community's leader (``ondure.demo`` links it to a community and its grant)."""
+    leader, created = User.objects.get_or_create(
+        username=DEMO_LEADER_USERNAME, defaults={"name": "체험용 공동체 대표", "email": DEMO_LEADER_EMAIL}
+    )
+    if created:
+        leader.set_password(DEMO_STAFF_PASSWORD)
+        leader.save(update_fields=["password"])
+        EmailAddress.objects.create(user=leader, email=DEMO_LEADER_EMAIL, verified=True, primary=True)
+    return f"demo community leader account: {'created' if created else 'kept'}"
 
 
 def _demo_citizen(User):

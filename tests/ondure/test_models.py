@@ -387,5 +387,5 @@ def test_every_constraint_name_carries_the_app_label():
     from django.apps import apps
 
     names = [c.name for model in apps.get_app_config("ondure").get_models() for c in model._meta.constraints]
-    assert len(names) == 29
+    assert len(names) == 33
     assert all(name.startswith("ondure_") for name in names)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from jeonju_center.demo.base import (
     DEMO_CITIZEN_EMAIL,
+    DEMO_LEADER_EMAIL,
     DEMO_STAFF_PASSWORD,
     DEMO_STAFF_USERNAME,
     DEMO_TEAM_ACCOUNTS,
@@ -63,5 +64,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo citizen login: {DEMO_CITIZEN_EMAIL} / {DEMO_STAFF_PASSWORD}  (/accounts/login/)"
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo community leader login: {DEMO_LEADER_EMAIL} / {DEMO_STAFF_PASSWORD}  (/me/community/)"
             )
         )
