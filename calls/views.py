@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from jeonju_center.accounts.services import client_ip
+from jeonju_center.common.download_reasons import stored_file_response
 
 from . import draw as lottery
 from . import selectors, services
@@ -186,11 +187,7 @@ def call_attachment(request, slug, pk):
     hands out directly hold pictures only)."""
     call = _get_call(slug)
     attachment = get_object_or_404(CallAttachment, pk=pk, call=call)
-    try:
-        handle = attachment.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    return stored_file_response(attachment.file, not_found=_("첨부파일을 찾을 수 없습니다."))
 
 
 @require_safe

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.download_reasons import stored_file_response
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
 
@@ -712,13 +713,7 @@ class GrantSettlementAdmin(PortalModelAdmin):
         line = get_object_or_404(
             ExpenseLine.objects.exclude(receipt=""), pk=line_id, settlement_id=settlement_id
         )
-        try:
-            handle = line.receipt.open("rb")
-        except OSError:
-            raise Http404(_("영수증을 찾을 수 없습니다.")) from None
-        response = FileResponse(handle, as_attachment=True, filename=line.receipt.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "no-store"
-        return response
+        return stored_file_response(line.receipt, not_found=_("영수증을 찾을 수 없습니다."), private=True)
 
     def save_model(self, request, obj, form, change):
         decision = form.cleaned_data.get("decision")

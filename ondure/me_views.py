@@ -5,11 +5,13 @@ in a URL is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+
+from jeonju_center.common.download_reasons import stored_file_response
 
 from . import selectors, settlements
 from .forms import ExpenseLineForm
@@ -123,10 +125,4 @@ def receipt(request, record_id, line_id):
     )
     if line is None:
         raise Http404(_("영수증을 찾을 수 없습니다."))
-    try:
-        handle = line.receipt.open("rb")
-    except OSError:
-        raise Http404(_("영수증을 찾을 수 없습니다.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=line.receipt.name.rsplit("/", 1)[-1])
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(line.receipt, not_found=_("영수증을 찾을 수 없습니다."), private=True)

@@ -2,10 +2,12 @@
 program map. Public fields only; the selectors load nothing else."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from jeonju_center.common.download_reasons import stored_file_response
 
 from . import selectors
 from .filters import PublicHouseFilterSet
@@ -52,12 +54,7 @@ def attachment_download(request, attachment_id):
     attachment = selectors.public_attachment(attachment_id)
     if attachment is None or not attachment.file:
         raise Http404(_("공개된 첨부파일이 아닙니다."))
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("파일을 찾을 수 없습니다.")) from None
-    filename = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return stored_file_response(attachment.file, not_found=_("파일을 찾을 수 없습니다."))
 
 
 def _public_house(row):

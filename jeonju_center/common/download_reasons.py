@@ -90,6 +90,22 @@ def download_reason(request, *, title, data_kind, back_url=None, maskable=True):
     return None, False, render(request, "admin/download_reason.html", context, status=status)
 
 
+def stored_file_response(file, *, not_found, filename=None, private=False):
+    """A stored file as a download (the portal hands files out itself: the media folders the web server
+    serves hold pictures only). ``not_found``: the Korean message when storage has lost the file;
+    ``private``: never kept by a browser or proxy cache."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = file.open("rb")
+    except OSError:
+        raise Http404(not_found) from None
+    response = FileResponse(handle, as_attachment=True, filename=filename or file.name.rsplit("/", 1)[-1])
+    if private:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 def personal_file_download(
     request,
     *,
@@ -107,8 +123,6 @@ def personal_file_download(
     """Hand out a stored file that holds personal data (a scanned consent, an applicant's document): ask the
     reason first (such a file cannot be masked), then log the download with it. ``not_found``: the Korean
     message when the file is missing from storage."""
-    from django.http import FileResponse, Http404
-
     from .models import PersonalDataAccess
     from .personal_data import record_personal_data_access
 
@@ -117,10 +131,7 @@ def personal_file_download(
     )
     if ask:
         return ask
-    try:
-        handle = file.open("rb")
-    except OSError:
-        raise Http404(not_found) from None
+    response = stored_file_response(file, not_found=not_found, filename=filename, private=True)
     record_personal_data_access(
         request,
         action=PersonalDataAccess.Action.DOWNLOAD,
@@ -130,6 +141,4 @@ def personal_file_download(
         reason=reason,
         data_kind=log_kind,
     )
-    response = FileResponse(handle, as_attachment=True, filename=filename)
-    response["Cache-Control"] = "no-store"
     return response

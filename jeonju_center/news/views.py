@@ -4,7 +4,7 @@ subscription."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from jeonju_center.accounts.services import client_ip
 from jeonju_center.common.center import center_contact
+from jeonju_center.common.download_reasons import stored_file_response
 
 from . import selectors, services
 from .forms import LibraryFilterForm, NewsFilterForm, SubscribeForm
@@ -98,15 +99,6 @@ def notice_detail(request, slug):
     return render(request, "news/detail.html", {"post": post, "is_notice": True})
 
 
-def _file_response(field_file):
-    """The stored file as a download (the portal hands files out: public media holds pictures only)."""
-    try:
-        handle = field_file.open("rb")
-    except OSError:
-        raise Http404(_("첨부파일을 찾을 수 없습니다.")) from None
-    return FileResponse(handle, as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
-
-
 @require_safe
 def post_attachment(request, slug, pk):
     """A file attached to a visible notice or post."""
@@ -114,7 +106,7 @@ def post_attachment(request, slug, pk):
     attachment = get_object_or_404(NewsAttachment, pk=pk, post=post) if post else None
     if attachment is None:
         raise Http404(_("첨부파일을 찾을 수 없습니다."))
-    return _file_response(attachment.file)
+    return stored_file_response(attachment.file, not_found=_("첨부파일을 찾을 수 없습니다."))
 
 
 LIBRARY_PER_PAGE = 10
@@ -166,7 +158,7 @@ def library_download(request, slug, pk):
     )
     if attachment is None:
         raise Http404(_("첨부파일을 찾을 수 없습니다."))
-    response = _file_response(attachment.file)
+    response = stored_file_response(attachment.file, not_found=_("첨부파일을 찾을 수 없습니다."))
     day = timezone.localdate()
     services.publication_download_record(
         attachment_id=attachment.pk,
