@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("spaces.urls")),  # /spaces/… and /me/bookings/
     path("", include("jeonju_center.search.urls")),  # /search/?q=
     path("social-economy/", include("social_economy.urls")),
+    path("", include("social_economy.me_urls")),  # /me/organization/
     path("ondure/", include("ondure.urls")),
     path("", include("ondure.me_urls")),  # /me/community/
     path("regeneration/", include("regeneration.urls")),

@@ -1,5 +1,6 @@
 from io import BytesIO
 
+from django import forms as djforms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -24,7 +25,7 @@ from jeonju_center.common.admin_mixins import (
     PortalModelAdmin,
 )
 
-from . import reports, selectors, services
+from . import members, reports, selectors, services
 from .forms import OrganizationConfirmImportForm, OrganizationImportForm, StoreListingAddForm
 from .models import (
     ConsultingCase,
@@ -32,6 +33,7 @@ from .models import (
     Network,
     NetworkMembership,
     Organization,
+    OrganizationMember,
     Product,
     ProductCertification,
     SalesChannel,
@@ -781,3 +783,117 @@ class NetworkMembershipAdmin(PortalModelAdmin):
     list_select_related = ["organization", "network"]
     search_fields = ["organization__name", "network__name"]
     autocomplete_fields = ["network", "organization"]
+
+
+class MemberInviteForm(djforms.ModelForm):
+    """Adding a member is inviting one by e-mail (the person accepts from the link)."""
+
+    class Meta:
+        model = OrganizationMember
+        fields = ["organization", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.instance.status = OrganizationMember.Status.INVITED  # what the service will write
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organization") and data.get("email"):
+            for field, message in members.invite_problems(
+                organization=data["organization"], email=data["email"]
+            ).items():
+                self.add_error(field, message)
+        return data
+
+
+class MemberDecisionForm(djforms.ModelForm):
+    decision = djforms.ChoiceField(
+        label=_("처리"),
+        required=False,
+        choices=[
+            ("", _("그대로 두기")),
+            ("approve", _("가입 승인")),
+            ("decline", _("가입 거절")),
+            ("revoke", _("권한 해제")),
+        ],
+    )
+
+    class Meta:
+        model = OrganizationMember
+        fields = []
+
+
+@admin.register(OrganizationMember)
+class OrganizationMemberAdmin(PortalModelAdmin):
+    """Who acts for which organization on the portal: invite by e-mail, approve or decline join requests,
+    revoke; every write goes through ``members``."""
+
+    personal_data_kind = _("조직 회원")
+    list_display = ["organization", "user", "role", "status", "created_at", "decided_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["organization", "user"]
+    search_fields = ["organization__name", "user__name", "email"]
+    autocomplete_fields = ["organization"]
+    actions = ["approve_selected"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = MemberInviteForm if obj is None else MemberDecisionForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["organization", "email", "role"]
+        return [
+            "organization",
+            "user",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "decided_by",
+            "decided_at",
+            "decision",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["organization", "user", "email", "role", "status", "invited_by", "decided_by", "decided_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_fields(request, obj)})]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if not change:
+                invited = members.member_invite(
+                    organization=form.cleaned_data["organization"],
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                )
+                obj.pk = invited.pk
+            else:
+                decide = {
+                    "approve": members.member_approve,
+                    "decline": members.member_decline,
+                    "revoke": members.member_revoke,
+                }.get(form.cleaned_data.get("decision"))
+                if decide:
+                    decide(member_id=obj.pk, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        if obj.pk:
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no related objects; the service wrote the row
+
+    @admin.action(description=_("선택한 가입 신청 승인"))
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for member in queryset.filter(status=OrganizationMember.Status.REQUESTED).order_by("pk"):
+            members.member_approve(member_id=member.pk, actor=request.user)
+            approved += 1
+        messages.success(request, gettext("%(count)d건을 승인했습니다.") % {"count": approved})

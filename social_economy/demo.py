@@ -638,4 +638,44 @@ def seed(ctx):
     summary += _seed_stores(ctx, products_by_org)
     summary += _seed_consulting(ctx, organizations)
     summary += _seed_networks(ctx, organizations)
+    summary.append(_seed_members())
     return summary
+
+
+def _seed_members():
+    """Portal members through the services: the demo organization member (``org@example.com``) invited and
+    accepted as 대표 of an organization, another citizen's join request waiting for the staff."""
+    from django.contrib.auth import get_user_model
+
+    from jeonju_center.demo.base import DEMO_ORG_MEMBER_USERNAME
+
+    from . import members
+    from .models import OrganizationMember
+
+    User = get_user_model()
+    member_user = User.objects.filter(username=DEMO_ORG_MEMBER_USERNAME).first()
+    if member_user is None or OrganizationMember.objects.exists():
+        return f"organization members: 0 created, {OrganizationMember.objects.count()} total"
+    staff = User.objects.filter(is_superuser=True).order_by("pk").first()
+    with_numbers = (
+        Organization.objects.exclude(status=OrganizationStatus.CLOSED)
+        .exclude(business_registration_number="")
+        .order_by("name", "pk")
+    )
+    organization, other = list(with_numbers[:2])
+    invited = members.member_invite(
+        organization=organization,
+        email=member_user.email,
+        role=OrganizationMember.Role.REPRESENTATIVE,
+        actor=staff,
+    )
+    members.invitation_accept(token=members.invitation_token(invited), user=member_user)
+    applicant = User.objects.filter(username__startswith="citizen").order_by("username").first()
+    members.member_request(
+        user=applicant,
+        business_registration_number=other.business_registration_number,
+        role=OrganizationMember.Role.CONTACT,
+    )
+    return (
+        f"organization members: {OrganizationMember.objects.count()} created ({organization.name}: org login)"
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from .models import Store
+from .models import OrganizationMember, Store
 
 ONLY_VALID_ROWS_HELP = _(
     "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
@@ -32,4 +32,22 @@ class StoreListingAddForm(forms.Form):
         required=False,
         min_value=0,
         help_text=_("비워 두면 각 상품의 가격을 판매가로 씁니다."),
+    )
+
+
+class JoinRequestForm(forms.Form):
+    """Asking to act for an organization: its business registration number and one's role."""
+
+    business_registration_number = forms.CharField(
+        label=_("사업자등록번호"),
+        max_length=20,
+        help_text=_("예: 123-45-67891. 번호가 맞으면 센터가 확인한 뒤 승인합니다."),
+        error_messages={"required": _("사업자등록번호를 적어 주세요.")},
+    )
+    role = forms.ChoiceField(
+        label=_("역할"),
+        choices=OrganizationMember.Role.choices,
+        initial=OrganizationMember.Role.CONTACT,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("역할을 골라 주세요."), "invalid_choice": _("역할을 골라 주세요.")},
     )

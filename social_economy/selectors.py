@@ -438,3 +438,26 @@ def public_product_list():
 
 def public_product_detail(*, pk):
     return public_product_list().get(pk=pk)
+
+
+# --- Organization members (/me/organization/) ---------------------------------------------------------
+
+
+def my_memberships(user):
+    """The user's memberships still open (active, requested) and the ended ones, newest first."""
+    from .models import OrganizationMember
+
+    return (
+        OrganizationMember.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_organizations(user):
+    """The organizations ``user`` may act for: an active membership, the organization not closed."""
+    from .models import OrganizationMember
+
+    return public_organizations().filter(
+        portal_members__user=user, portal_members__status=OrganizationMember.Status.ACTIVE
+    )

@@ -70,6 +70,8 @@ PAGES = [
     ("space week calendar", "spaces:detail", lambda d: [d["space"].slug], False),
     ("booking form", "spaces:book", lambda d: [d["space"].slug], True),
     ("my bookings", "spaces:my_bookings", None, True),
+    ("my organization", "my_organization:home", None, True),
+    ("organization invitation", "my_organization:invitation", lambda d: [d["invitation_token"]], True),
     ("my community", "community:home", None, True),
     ("grant settlement", "community:settlement", lambda d: [d["grant"].pk], True),
     ("new inquiry (visitor)", "inquiries:new", None, False),
@@ -114,6 +116,7 @@ def site_data(monkeypatch):
         "inquiry_token": _visitor_inquiry_token(),
         "feedback_token": _feedback_token(citizen),
         "grant": _grant_with_a_line(citizen),
+        "invitation_token": _invitation_token(citizen, organization),
         "space": _space(citizen),
     }
 
@@ -153,6 +156,22 @@ def _inquiry(citizen):
     return inquiry_submit(
         team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
     )
+
+
+def _invitation_token(citizen, organization):
+    """The citizen is a member of one organization and invited to another."""
+    from social_economy.members import invitation_token, member_invite
+    from social_economy.models import OrganizationMember
+    from tests.courses.factories import StaffFactory
+
+    OrganizationMember.objects.create(
+        organization=organization, user=citizen, status="active", role="contact"
+    )
+    invited = member_invite(
+        organization=OrganizationFactory(name="완산 로컬푸드 협동조합"), email=citizen.email, role="representative",
+        actor=StaffFactory(),
+    )  # fmt: skip
+    return invitation_token(invited)
 
 
 def _grant_with_a_line(citizen):

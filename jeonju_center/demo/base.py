@@ -35,6 +35,9 @@ DEMO_CITIZEN_PHONE = "010-0000-1234"
 # The leader of an Ondure community (/me/community/), made by ondure.demo.
 DEMO_LEADER_USERNAME = "demo-leader"
 DEMO_LEADER_EMAIL = "leader@example.com"
+# A member (대표) of a social-economy organization (/me/organization/), made a member by social_economy.demo.
+DEMO_ORG_MEMBER_USERNAME = "demo-org"
+DEMO_ORG_MEMBER_EMAIL = "org@example.com"
 # One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
 DEMO_TEAM_ACCOUNTS = [
     ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
@@ -112,6 +115,7 @@ def seed(ctx):
     summary.append(_demo_authenticators(User))
     summary.append(_demo_citizen(User))
     summary.append(_demo_leader(User))
+    summary.append(_demo_org_member(User))
 
     for name, kind in PARTNER_CENTERS:
         PartnerCenter.objects.get_or_create(
@@ -161,6 +165,19 @@ def _demo_partner_key():
         return "Demo partner API key: kept (only shown when created; make another with create_partner_key)"
     _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo")
     return f"Demo partner API key: {raw_key}"
+
+
+def _demo_org_member(User):
+    """The account of an organization's representative (``social_economy.demo`` invites it, and it accepts)."""
+    member, created = User.objects.get_or_create(
+        username=DEMO_ORG_MEMBER_USERNAME,
+        defaults={"name": "체험용 조직 대표", "email": DEMO_ORG_MEMBER_EMAIL},
+    )
+    if created:
+        member.set_password(DEMO_STAFF_PASSWORD)
+        member.save(update_fields=["password"])
+        EmailAddress.objects.create(user=member, email=DEMO_ORG_MEMBER_EMAIL, verified=True, primary=True)
+    return f"demo organization member account: {'created' if created else 'kept'}"
 
 
 def _demo_leader(User):

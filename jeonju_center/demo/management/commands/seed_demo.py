@@ -8,6 +8,7 @@ from django.urls import reverse
 from jeonju_center.demo.base import (
     DEMO_CITIZEN_EMAIL,
     DEMO_LEADER_EMAIL,
+    DEMO_ORG_MEMBER_EMAIL,
     DEMO_STAFF_PASSWORD,
     DEMO_STAFF_USERNAME,
     DEMO_TEAM_ACCOUNTS,
@@ -64,6 +65,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo citizen login: {DEMO_CITIZEN_EMAIL} / {DEMO_STAFF_PASSWORD}  (/accounts/login/)"
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organization member login: {DEMO_ORG_MEMBER_EMAIL} / {DEMO_STAFF_PASSWORD}  (/me/organization/)"
             )
         )
         self.stdout.write(

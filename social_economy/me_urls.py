@@ -1,0 +1,12 @@
+"""An organization's own pages for its members (``/me/organization/``, URL names ``my_organization:…``)."""
+
+from django.urls import path
+
+from . import me_views
+
+app_name = "my_organization"
+
+urlpatterns = [
+    path("me/organization/", me_views.my_organization, name="home"),
+    path("me/organization/invitations/<str:token>/", me_views.invitation, name="invitation"),
+]
