@@ -29,6 +29,7 @@ from . import members, reports, selectors, services
 from .forms import OrganizationConfirmImportForm, OrganizationImportForm, StoreListingAddForm
 from .models import (
     ConsultingCase,
+    ConsultingRequest,
     ConsultingSession,
     Network,
     NetworkMembership,
@@ -897,3 +898,89 @@ class OrganizationMemberAdmin(PortalModelAdmin):
             members.member_approve(member_id=member.pk, actor=request.user)
             approved += 1
         messages.success(request, gettext("%(count)d건을 승인했습니다.") % {"count": approved})
+
+
+class ConsultingRequestDecisionForm(djforms.ModelForm):
+    decision = djforms.ChoiceField(
+        label=_("처리"),
+        required=False,
+        choices=[("", _("그대로 두기")), ("accept", _("컨설팅 시작")), ("decline", _("반려 (사유 필요)"))],
+    )
+    title = djforms.CharField(label=_("컨설팅 제목"), required=False, max_length=200)
+    partner_center = djforms.ModelChoiceField(
+        label=_("협력기관"),
+        queryset=None,
+        required=False,
+        help_text=_("비워 두면 신청한 조직이 고른 기관으로 합니다."),
+    )
+    reason = djforms.CharField(label=_("반려 사유"), required=False, max_length=300)
+
+    class Meta:
+        model = ConsultingRequest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        from jeonju_center.partners.models import PartnerCenter
+
+        super().__init__(*args, **kwargs)
+        self.fields["partner_center"].queryset = PartnerCenter.objects.filter(is_active=True).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "accept" and not (data.get("title") or "").strip():
+            self.add_error("title", _("컨설팅 제목을 적어 주세요."))
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("반려 사유를 적어 주세요. 신청한 분에게 그대로 보냅니다."))
+        return data
+
+
+@admin.register(ConsultingRequest)
+class ConsultingRequestAdmin(PortalModelAdmin):
+    """Consulting requests from organizations' members: start a consulting case from one (the consulting
+    service) or decline it with a reason."""
+
+    form = ConsultingRequestDecisionForm
+    list_display = ["organization", "topic", "status", "preferred_partner", "created_at", "case"]
+    list_filter = ["status", "topic"]
+    list_select_related = ["organization", "preferred_partner", "case"]
+    search_fields = ["organization__name", "description"]
+    readonly_fields = [
+        "organization",
+        "requested_by",
+        "topic",
+        "description",
+        "preferred_partner",
+        "status",
+        "case",
+        "decided_by",
+        "decided_at",
+        "decline_reason",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["organization", "requested_by", "topic", "description", "preferred_partner"]}),
+            (_("처리"), {"fields": ["status", "decision", "title", "partner_center", "reason", "case",
+                                   "decided_by", "decided_at", "decline_reason"]}),
+        ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # organizations ask on the portal; staff never retype a request
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "accept":
+                members.consulting_request_accept(
+                    request_id=obj.pk,
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    partner_center=form.cleaned_data.get("partner_center"),
+                )
+            elif decision == "decline":
+                members.consulting_request_decline(
+                    request_id=obj.pk, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        obj.refresh_from_db()

@@ -676,6 +676,21 @@ def _seed_members():
         business_registration_number=other.business_registration_number,
         role=OrganizationMember.Role.CONTACT,
     )
+    # The member asks for consulting twice: the first is under way, the second waits for the team.
+    first = members.consulting_request_submit(
+        organization=organization,
+        user=member_user,
+        topic="marketing",
+        description="온라인 판매를 시작하고 싶은데 상세페이지와 사진을 어떻게 준비할지 모르겠습니다.",
+    )
+    members.consulting_request_accept(request_id=first.pk, actor=staff, title="온라인 판로 개척 컨설팅")
+    members.consulting_request_submit(
+        organization=organization,
+        user=member_user,
+        topic="accounting_legal",
+        description="협동조합 결산과 총회 준비에 필요한 회계 처리를 배우고 싶습니다.",
+    )
     return (
-        f"organization members: {OrganizationMember.objects.count()} created ({organization.name}: org login)"
+        f"organization members: {OrganizationMember.objects.count()} created ({organization.name}: org login), "
+        "consulting requests: 2 created"
     )

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from .models import OrganizationMember, Store
+from jeonju_center.partners.models import PartnerCenter
+
+from .models import ConsultingCase, ConsultingRequest, OrganizationMember, Store
 
 ONLY_VALID_ROWS_HELP = _(
     "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
@@ -50,4 +52,29 @@ class JoinRequestForm(forms.Form):
         initial=OrganizationMember.Role.CONTACT,
         widget=forms.RadioSelect,
         error_messages={"required": _("역할을 골라 주세요."), "invalid_choice": _("역할을 골라 주세요.")},
+    )
+
+
+class ConsultingRequestForm(forms.Form):
+    topic = forms.ChoiceField(
+        label=_("분야"),
+        choices=[("", _("골라 주세요")), *ConsultingCase.Topic.choices],
+        error_messages={"required": _("분야를 골라 주세요."), "invalid_choice": _("분야를 골라 주세요.")},
+    )
+    description = forms.CharField(
+        label=_("요청 내용"),
+        max_length=ConsultingRequest.DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("지금 겪는 어려움과 바라는 도움을 적어 주세요."),
+        error_messages={
+            "required": _("요청 내용을 적어 주세요."),
+            "max_length": _("요청 내용은 %(limit_value)d자까지 쓸 수 있습니다."),
+        },
+    )
+    preferred_partner = forms.ModelChoiceField(
+        label=_("희망 협력기관 (선택)"),
+        queryset=PartnerCenter.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("센터가 정해 주세요"),
+        error_messages={"invalid_choice": _("목록에서 골라 주세요.")},
     )

@@ -9,4 +9,5 @@ app_name = "my_organization"
 urlpatterns = [
     path("me/organization/", me_views.my_organization, name="home"),
     path("me/organization/invitations/<str:token>/", me_views.invitation, name="invitation"),
+    path("me/organization/<int:organization_id>/consulting/", me_views.consulting, name="consulting"),
 ]

@@ -4,13 +4,13 @@ invitation from its e-mail link. Each membership is looked up among the user's o
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import members, selectors
-from .forms import JoinRequestForm
+from .forms import ConsultingRequestForm, JoinRequestForm
 from .models import OrganizationMember
 
 
@@ -90,3 +90,29 @@ def invitation(request, token):
         )
         return redirect("my_organization:home")
     return render(request, "social_economy/me/invitation.html", {"member": member, "token": token})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def consulting(request, organization_id):
+    """The organization's consulting: ask for it, follow the requests, the cases and their sessions."""
+    organization = get_object_or_404(selectors.member_organizations(request.user), pk=organization_id)
+    form = ConsultingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            members.consulting_request_submit(
+                organization=organization,
+                user=request.user,
+                topic=form.cleaned_data["topic"],
+                description=form.cleaned_data["description"],
+                preferred_partner=form.cleaned_data["preferred_partner"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("컨설팅을 신청했습니다. 센터가 검토한 뒤 이메일로 알려 드립니다."))
+            return redirect("my_organization:consulting", organization_id=organization.pk)
+    requests, cases = selectors.organization_consulting(organization)
+    context = {"organization": organization, "form": form, "requests": requests, "cases": cases}
+    return render(request, "social_economy/me/consulting.html", context, status=400 if form.errors else 200)

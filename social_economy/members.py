@@ -241,3 +241,140 @@ def member_leave(*, member_id, user, now=None):
     member.ended_at = member.decided_at = now or timezone.now()
     member.save()
     return member
+
+
+# --- Consulting requests ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consulting_request_submit(*, organization, user, topic, description, preferred_partner=None):
+    """A member asks for consulting for their organization; the social economy team is told."""
+    from jeonju_center.common.validators import validate_plain_text
+
+    from .models import ConsultingCase, ConsultingRequest
+
+    if not OrganizationMember.objects.filter(
+        organization=organization, user=user, status=Status.ACTIVE
+    ).exists():
+        raise ValidationError(_("이 조직의 회원만 컨설팅을 신청할 수 있습니다."))
+    _check_open(organization)
+    errors = {}
+    description = (description or "").strip()
+    if topic not in ConsultingCase.Topic.values:
+        errors["topic"] = _("분야를 골라 주세요.")
+    if not description:
+        errors["description"] = _("요청 내용을 적어 주세요.")
+    elif len(description) > ConsultingRequest.DESCRIPTION_MAX_LENGTH:
+        errors["description"] = _("요청 내용은 %(limit)d자까지 쓸 수 있습니다.") % {
+            "limit": ConsultingRequest.DESCRIPTION_MAX_LENGTH
+        }
+    else:
+        try:
+            validate_plain_text(description)
+        except ValidationError as error:
+            errors["description"] = error.messages[0]
+    if preferred_partner is not None and not preferred_partner.is_active:
+        errors["preferred_partner"] = _("지금 협력하지 않는 기관입니다.")
+    if errors:
+        raise ValidationError(errors)
+    request = ConsultingRequest.objects.create(
+        organization=organization,
+        requested_by=user,
+        topic=topic,
+        description=description,
+        preferred_partner=preferred_partner,
+    )
+    recipients = team_emails(SOCIAL_ECONOMY_TEAM)
+    if recipients:
+        outbox_enqueue_letter(
+            dedup_key=f"se-consulting-request:{request.pk}",
+            to=", ".join(recipients),
+            subject=_("컨설팅 신청: %(organization)s") % {"organization": organization.name},
+            paragraphs=[
+                _("분야: %(topic)s") % {"topic": request.get_topic_display()},
+                description,
+                portal_url(reverse("admin:social_economy_consultingrequest_change", args=[request.pk])),
+            ],
+        )
+    return request
+
+
+def _locked_request(request_id):
+    from .models import ConsultingRequest
+
+    request = (
+        ConsultingRequest.objects.select_for_update(of=("self",))
+        .select_related("organization", "requested_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise ValidationError(_("컨설팅 신청을 찾을 수 없습니다."))
+    if request.status != request.Status.NEW:
+        raise ValidationError(_("이미 처리한 컨설팅 신청입니다."))
+    return request
+
+
+def _tell_requester(request, *, key, subject, paragraphs):
+    user = request.requested_by
+    if user is None or not user.email:
+        return None
+    return outbox_enqueue_letter(
+        dedup_key=f"se-consulting-request-{key}:{request.pk}",
+        to=user.email,
+        subject=subject,
+        paragraphs=paragraphs,
+    )
+
+
+@transaction.atomic
+def consulting_request_accept(*, request_id, actor, title, partner_center=None, now=None):
+    """Triage into a consulting case through the back office's own service (opened today)."""
+    from .services import consulting_case_create
+
+    request = _locked_request(request_id)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("컨설팅 제목을 적어 주세요.")})
+    now = now or timezone.now()
+    case = consulting_case_create(
+        organization=request.organization,
+        partner_center=partner_center if partner_center is not None else request.preferred_partner,
+        topic=request.topic,
+        title=title,
+        opened_on=timezone.localdate(now),
+        summary=request.description,
+    )
+    request.case, request.status = case, request.Status.ACCEPTED
+    request.decided_by, request.decided_at = actor, now
+    request.save()
+    _tell_requester(
+        request,
+        key="accepted",
+        subject=_("컨설팅이 시작되었습니다: %(title)s") % {"title": title},
+        paragraphs=[
+            _("신청하신 컨설팅을 시작합니다. 진행 상황은 포털의 ‘나의 조직’에서 볼 수 있습니다."),
+            portal_url(reverse("my_organization:consulting", args=[request.organization_id])),
+        ],
+    )
+    return request
+
+
+@transaction.atomic
+def consulting_request_decline(*, request_id, actor, reason, now=None):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"decline_reason": _("반려 사유를 적어 주세요. 신청한 분에게 그대로 보냅니다.")}
+        )
+    request = _locked_request(request_id)
+    request.status, request.decline_reason = request.Status.DECLINED, reason
+    request.decided_by, request.decided_at = actor, now or timezone.now()
+    request.save()
+    _tell_requester(
+        request,
+        key="declined",
+        subject=_("컨설팅 신청을 진행하지 못합니다"),
+        paragraphs=[_("사유: %(reason)s") % {"reason": reason}],
+    )
+    return request

@@ -990,20 +990,20 @@ class OrganizationMember(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["organization", "user"],
                 condition=Q(status__in=["requested", "active"]),
-                name="se_member_one_open_row_per_account",
+                name="social_economy_member_one_open_row_per_account",
                 violation_error_message=_("이 회원은 이미 이 조직의 회원이거나 가입을 신청했습니다."),
             ),
             models.UniqueConstraint(
                 Lower("email"),
                 "organization",
                 condition=Q(status="invited"),
-                name="se_member_one_invitation_per_email",
+                name="social_economy_member_one_invitation_per_email",
                 violation_error_message=_("이 이메일로 보낸 초대가 이미 있습니다."),
             ),
             models.CheckConstraint(
                 condition=Q(status="invited", user__isnull=True) & ~Q(email="")
                 | ~Q(status="invited") & Q(user__isnull=False),
-                name="se_member_invited_by_email_else_account",
+                name="social_economy_member_invited_by_email_else_account",
                 violation_error_message=_("초대는 이메일로, 그 밖의 회원은 계정으로 연결합니다."),
             ),
         ]
@@ -1017,3 +1017,81 @@ class OrganizationMember(TimeStampedModel):
             else "-"
         )
         return f"{self.organization} · {who} ({self.get_role_display()})"
+
+
+class ConsultingRequest(TimeStampedModel):
+    """A consulting request an organization's member sends from the portal. Staff triage it: accepted, it
+    becomes a ``ConsultingCase`` (the same service the back office uses), or it is declined with a reason."""
+
+    DESCRIPTION_MAX_LENGTH = 2000
+
+    class Status(models.TextChoices):
+        NEW = "new", _("접수")
+        ACCEPTED = "accepted", _("컨설팅 개시")
+        DECLINED = "declined", _("반려")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("사회적경제조직"),
+        on_delete=models.CASCADE,
+        related_name="consulting_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("신청한 회원"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic = models.CharField(_("분야"), max_length=20, choices=ConsultingCase.Topic.choices)
+    description = models.TextField(_("요청 내용"), max_length=DESCRIPTION_MAX_LENGTH)
+    preferred_partner = models.ForeignKey(
+        "partners.PartnerCenter",
+        verbose_name=_("희망 협력기관"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.NEW)
+    case = models.OneToOneField(
+        ConsultingCase,
+        verbose_name=_("컨설팅"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="request",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("처리한 직원"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
+    decline_reason = models.CharField(_("반려 사유"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("컨설팅 신청")
+        verbose_name_plural = _("컨설팅 신청")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(case__isnull=False),
+                name="social_economy_consulting_request_accepted_has_case",
+                violation_error_message=_("컨설팅을 시작한 신청에는 컨설팅이 연결되어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="social_economy_consulting_request_declined_has_reason",
+                violation_error_message=_("반려할 때는 사유를 적어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_topic_display()}"

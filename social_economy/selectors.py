@@ -461,3 +461,20 @@ def member_organizations(user):
     return public_organizations().filter(
         portal_members__user=user, portal_members__status=OrganizationMember.Status.ACTIVE
     )
+
+
+def organization_consulting(organization):
+    """An organization's consulting for its members: its requests (newest first) and its cases with their
+    sessions (whether they came from a request or staff opened them)."""
+    from .models import ConsultingCase, ConsultingRequest, ConsultingSession
+
+    requests = ConsultingRequest.objects.filter(organization=organization).select_related(
+        "case", "preferred_partner"
+    )
+    cases = (
+        ConsultingCase.objects.filter(organization=organization)
+        .select_related("partner_center")
+        .prefetch_related(Prefetch("sessions", queryset=ConsultingSession.objects.order_by("held_on", "pk")))
+        .order_by("-opened_on", "-pk")
+    )
+    return list(requests.order_by("-created_at", "-pk")), list(cases)

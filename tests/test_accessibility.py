@@ -72,6 +72,7 @@ PAGES = [
     ("my bookings", "spaces:my_bookings", None, True),
     ("my organization", "my_organization:home", None, True),
     ("organization invitation", "my_organization:invitation", lambda d: [d["invitation_token"]], True),
+    ("organization consulting", "my_organization:consulting", lambda d: [d["organization"].pk], True),
     ("my community", "community:home", None, True),
     ("grant settlement", "community:settlement", lambda d: [d["grant"].pk], True),
     ("new inquiry (visitor)", "inquiries:new", None, False),

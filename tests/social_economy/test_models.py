@@ -101,7 +101,51 @@ def _duplicate_membership():
     return NetworkMembershipFactory.build(network=existing.network, organization=existing.organization)
 
 
+def _member(**values):
+    from social_economy.models import OrganizationMember
+    from tests.courses.factories import UserFactory
+
+    defaults = {"organization": OrganizationFactory(), "user": UserFactory(), "status": "active"}
+    return OrganizationMember(**{**defaults, **values})
+
+
+def _second_open_member():
+    first = _member()
+    first.save()
+    return _member(organization=first.organization, user=first.user, status="requested")
+
+
+def _second_invitation():
+    first = _member(user=None, email="rep@example.com", status="invited")
+    first.save()
+    return _member(organization=first.organization, user=None, email="REP@example.com", status="invited")
+
+
+def _request(**values):
+    from social_economy.models import ConsultingRequest
+
+    defaults = {"organization": OrganizationFactory(), "topic": "marketing", "description": "판로"}
+    return ConsultingRequest(**{**defaults, **values})
+
+
 CONSTRAINT_CASES = {
+    "member_one_open_row_per_account": (
+        _second_open_member,
+        "이 회원은 이미 이 조직의 회원이거나 가입을 신청했습니다.",
+    ),
+    "member_one_invitation_per_email": (_second_invitation, "이 이메일로 보낸 초대가 이미 있습니다."),
+    "member_invited_by_email_else_account": (
+        lambda: _member(status="invited", email=""),
+        "초대는 이메일로, 그 밖의 회원은 계정으로 연결합니다.",
+    ),
+    "consulting_request_accepted_has_case": (
+        lambda: _request(status="accepted"),
+        "컨설팅을 시작한 신청에는 컨설팅이 연결되어야 합니다.",
+    ),
+    "consulting_request_declined_has_reason": (
+        lambda: _request(status="declined"),
+        "반려할 때는 사유를 적어야 합니다.",
+    ),
     "organization_brn_unique": (_duplicate_brn, "이미 등록된 사업자등록번호입니다."),
     "organization_vulnerable_le_employees": (
         _changed(OrganizationFactory, employees_count=4, vulnerable_employees_count=5),
