@@ -547,24 +547,42 @@ def _demo_leader(ctx):
 
     from jeonju_center.demo.base import DEMO_LEADER_USERNAME
 
-    from . import settlements
+    from . import services, settlements
 
     leader = get_user_model().objects.filter(username=DEMO_LEADER_USERNAME).first()
     if leader is None or CommunityMember.objects.filter(user=leader).exists():
         return "demo community leader: 0 created (kept or no account)"
+    # This year's grant still to settle; early in the year, before this year's grants, a grant given a month
+    # ago (through the support service) so that the leader has something to settle on any day.
+    led = Community.objects.filter(
+        status=CommunityStatus.ACTIVE,
+        members__role=CommunityMember.Role.LEADER,
+        members__left_on__isnull=True,
+    )
     grant = (
         SupportRecord.objects.filter(
             kind=SupportRecord.Kind.GRANT,
-            settlement_status=SupportRecord.Settlement.UNSETTLED,
-            community__status=CommunityStatus.ACTIVE,
-            community__members__role=CommunityMember.Role.LEADER,
-            community__members__left_on__isnull=True,
-            supported_on__lte=ctx.today - datetime.timedelta(days=60),
+            community__in=led,
+            settlement_status__in=[SupportRecord.Settlement.UNSETTLED, SupportRecord.Settlement.IN_PROGRESS],
+            supported_on__lte=ctx.today - datetime.timedelta(days=7),
         )
         .select_related("community")
-        .order_by("-supported_on", "pk")
+        .order_by(
+            Case(When(settlement_status=SupportRecord.Settlement.UNSETTLED, then=0), default=1),
+            "-supported_on",
+            "pk",
+        )
         .first()
     )
+    if grant is None:
+        grant = services.support_record_create(
+            community=led.order_by("name", "pk").first(),
+            kind=SupportRecord.Kind.GRANT,
+            supported_on=ctx.today - datetime.timedelta(days=30),
+            amount=5_000_000,
+            settlement_status=SupportRecord.Settlement.UNSETTLED,
+            notes="연간 활동 보조금 교부",
+        )
     leader_member = CommunityMember.objects.get(
         community=grant.community, role=CommunityMember.Role.LEADER, left_on__isnull=True
     )
@@ -575,7 +593,7 @@ def _demo_leader(ctx):
         settlements.expense_add(
             settlement_id=settlement.pk,
             user=leader,
-            spent_on=grant.supported_on + datetime.timedelta(days=days),
+            spent_on=min(grant.supported_on + datetime.timedelta(days=days), ctx.today),
             vendor=vendor,
             purpose=purpose,
             category=category,
