@@ -10,20 +10,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jeonju_center.accounts.services import client_ip
 from jeonju_center.common.download_reasons import stored_file_response
+from jeonju_center.common.forms import add_service_errors
 
 from . import draw as lottery
 from . import selectors, services
 from .eligibility import application_checks
 from .forms import ApplicationForm, MemberFormSet, RevisionForm, member_rows
 from .models import Application, ApplicationStatus, Call, CallAttachment, CallProgram, Draw
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_safe
@@ -134,7 +127,7 @@ def call_apply(request, slug):
                     now=now,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if submit:
                     messages.success(
@@ -239,7 +232,7 @@ def my_application(request, pk):
                 messages.success(request, _("선정을 포기했습니다. 다음 예비 순번에게 기회가 넘어갑니다."))
                 return redirect("calls:my_application", pk=application.pk)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "calls/my_application.html",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jeonju_center.accounts.services import client_ip
 from jeonju_center.common import db_errors
+from jeonju_center.common.forms import add_service_errors
 
 from . import cache as page_cache
 from . import calendars, selectors, services
@@ -322,10 +323,7 @@ def feedback_survey(request, token):
                 comment=data["comment"],
             )
         except ValidationError as error:
-            for field, errors in (
-                error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]
-            ):
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             return render(request, "courses/feedback.html", {"course": enrollment.course, "done": True})
     status = 400 if form.is_bound and form.errors else 200

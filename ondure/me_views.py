@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jeonju_center.common.download_reasons import stored_file_response
+from jeonju_center.common.forms import add_service_errors
 
 from . import selectors, settlements
 from .forms import ExpenseLineForm
@@ -41,8 +42,7 @@ def _apply(request, form, call, success):
         call()
     except ValidationError as error:
         if form is not None and hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.error(request, " ".join(error.messages))
         return False

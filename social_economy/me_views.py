@@ -9,14 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jeonju_center.common.forms import add_service_errors
+
 from . import members, selectors
 from .forms import ConsultingRequestForm, JoinRequestForm
 from .models import OrganizationMember
-
-
-def _add_errors(form, error):
-    for field, errors in error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]:
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @never_cache
@@ -33,7 +30,7 @@ def my_organization(request):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -109,7 +106,7 @@ def consulting(request, organization_id):
                 preferred_partner=form.cleaned_data["preferred_partner"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("컨설팅을 신청했습니다. 센터가 검토한 뒤 이메일로 알려 드립니다."))
             return redirect("my_organization:consulting", organization_id=organization.pk)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jeonju_center.common.forms import add_service_errors
+
 from . import calendars, selectors, services
 from .forms import BookingForm, parse_day
 from .models import WEEKDAY_LABELS, BookingStatus
@@ -99,13 +101,7 @@ def booking_new(request, slug):
                 agreed=data["agree"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(
-                        "date" if field == "starts_at" else field if field in form.fields else None, errors
-                    )
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error, field_map={"starts_at": "date"})
         else:
             messages.success(
                 request,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from jeonju_center.common.forms import add_service_errors
+
 from . import selectors, services
 from .forms import InquiryForm
 from .models import QUESTION_MAX_LENGTH
@@ -33,11 +35,7 @@ def inquiry_new(request):
                 email=data.get("email", ""),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if signed_in:
                 messages.success(
