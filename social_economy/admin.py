@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,9 +24,15 @@ from jeonju_center.common.admin_mixins import (
     PersonalDataAdminMixin,
     PortalModelAdmin,
 )
+from jeonju_center.common.forms import add_service_errors
 
-from . import members, reports, selectors, services
-from .forms import OrganizationConfirmImportForm, OrganizationImportForm, StoreListingAddForm
+from . import members, reports, selectors, services, surveys
+from .forms import (
+    OrganizationConfirmImportForm,
+    OrganizationImportForm,
+    StoreListingAddForm,
+    SurveyReviewForm,
+)
 from .models import (
     ConsultingCase,
     ConsultingRequest,
@@ -381,6 +387,8 @@ class SurveyCampaignAdmin(PortalModelAdmin):
         "completed_count",
         "verified_count",
         "declined_count",
+        "online_count",
+        "staff_entered_count",
         "progress",
         "reminder_round",
         "analysis_link",
@@ -409,6 +417,13 @@ class SurveyCampaignAdmin(PortalModelAdmin):
                 ),
                 verified_count=Count("responses", filter=Q(responses__status=status.VERIFIED)),
                 declined_count=Count("responses", filter=Q(responses__status=status.DECLINED)),
+                online_count=Count(
+                    "responses",
+                    filter=Q(
+                        responses__status__in=SurveyResponse.COMPLETED_STATUSES,
+                        responses__channel=SurveyResponse.Channel.ONLINE,
+                    ),
+                ),
             )
         )
 
@@ -431,6 +446,14 @@ class SurveyCampaignAdmin(PortalModelAdmin):
     @admin.display(description=_("거절"), ordering="declined_count")
     def declined_count(self, obj):
         return obj.declined_count
+
+    @admin.display(description=_("온라인 응답"), ordering="online_count")
+    def online_count(self, obj):
+        return obj.online_count
+
+    @admin.display(description=_("직원 입력"))
+    def staff_entered_count(self, obj):
+        return obj.completed_count - obj.online_count
 
     @admin.display(description=_("진척도"))
     def progress(self, obj):
@@ -549,12 +572,21 @@ class SurveyResponseAdmin(PortalModelAdmin):
         "surveyor",
         "contacted_on",
         "verified_on",
+        "channel",
         "respondent_name",
         "respondent_phone",
         "annual_revenue",
         "employees_count",
     ]
-    list_filter = ["campaign", "status", "surveyor", "sales_channels", "needs", "organization__org_type"]
+    list_filter = [
+        "campaign",
+        "status",
+        "channel",
+        "surveyor",
+        "sales_channels",
+        "needs",
+        "organization__org_type",
+    ]
     list_select_related = ["organization", "campaign", "surveyor"]
     readonly_fields = [
         "status",
@@ -563,11 +595,23 @@ class SurveyResponseAdmin(PortalModelAdmin):
         "last_reminder_round",
         "last_reminded_at",
         "respondent_anonymised_at",
+        "channel",
+        "first_opened_at",
+        "submitted_at",
+        "submitted_by",
+        "return_comment",
+        "review_link",
     ]
     fields = [
         "campaign",
         "organization",
         "status",
+        "review_link",
+        "channel",
+        "first_opened_at",
+        "submitted_at",
+        "submitted_by",
+        "return_comment",
         "surveyor",
         "contacted_on",
         "surveyed_on",
@@ -590,6 +634,70 @@ class SurveyResponseAdmin(PortalModelAdmin):
     filter_horizontal = ["sales_channels", "needs"]
     date_hierarchy = "surveyed_on"
     inlines = [SurveyProductItemInline]
+
+    @admin.display(description=_("검토"))
+    def review_link(self, obj):
+        if not obj.pk or obj.status != SurveyResponse.Status.SUBMITTED:
+            return "-"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:social_economy_surveyresponse_review", args=[obj.pk]),
+            gettext("검증 완료 또는 보완 요청"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="social_economy_surveyresponse_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk):
+        """A submitted answer side by side with the decision: verify it, or send it back with a comment."""
+        response = get_object_or_404(
+            SurveyResponse.objects.select_related("campaign", "organization", "submitted_by"), pk=pk
+        )
+        if not self.has_change_permission(request, response):
+            raise PermissionDenied
+        form = SurveyReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "verify":
+                    surveys.survey_response_verify(response_id=response.pk, actor=request.user)
+                    done = gettext("%(organization)s의 응답을 검증 완료했습니다.")
+                else:
+                    surveys.survey_response_return(
+                        response_id=response.pk, comment=form.cleaned_data["comment"], actor=request.user
+                    )
+                    done = gettext("%(organization)s에 보완을 요청했습니다 (담당자에게 메일을 보냅니다).")
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.message_user(
+                    request, done % {"organization": response.organization.name}, messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:social_economy_surveyresponse_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/social_economy/surveyresponse/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("응답 검토: %(organization)s")
+                % {"organization": response.organization.name},
+                "opts": self.model._meta,
+                "original": response,
+                "response": response,
+                "items": response.product_items.select_related("product").order_by("product__name"),
+                "sales_channels": list(response.sales_channels.all()),
+                "needs": list(response.needs.all()),
+                "form": form,
+                "is_submitted": response.status == SurveyResponse.Status.SUBMITTED,
+            },
+            status=400 if form.errors else 200,
+        )
 
     def _transition(self, request, queryset, to_status):
         moved, refused = 0, []

@@ -32,7 +32,24 @@ def _survey_items(today):
                 count=campaign.completed_count,
                 url=f"{responses_url}?campaign__id__exact={campaign.pk}&status__in={completed}",
                 model="social_economy.surveyresponse",
-                detail=_("조사 대상 %(total)d곳 중 %(percent)d%%") % {"total": total, "percent": percent},
+                detail=_(
+                    "조사 대상 %(total)d곳 중 %(percent)d%% · 온라인 %(online)d곳, 직원 입력 %(staff)d곳"
+                )
+                % {
+                    "total": total,
+                    "percent": percent,
+                    "online": campaign.online_count,
+                    "staff": campaign.completed_count - campaign.online_count,
+                },
+            )
+        )
+        items.append(
+            DashboardItem(
+                label=_("%(campaign)s 검토할 응답 (제출)") % {"campaign": campaign.name},
+                count=campaign.to_review_count,
+                url=f"{responses_url}?campaign__id__exact={campaign.pk}&status__exact={SurveyResponse.Status.SUBMITTED}",
+                model="social_economy.surveyresponse",
+                level="warning",
             )
         )
         days_left = (campaign.ends_on - today).days

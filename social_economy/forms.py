@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from jeonju_center.common.validators import validate_phone, validate_plain_text
 from jeonju_center.partners.models import PartnerCenter
 
-from .models import ConsultingCase, ConsultingRequest, OrganizationMember, Store
+from .models import ConsultingCase, ConsultingRequest, OrganizationMember, SalesChannel, Store, SupportNeed
 
 ONLY_VALID_ROWS_HELP = _(
     "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
@@ -77,4 +78,158 @@ class ConsultingRequestForm(forms.Form):
         required=False,
         empty_label=_("센터가 정해 주세요"),
         error_messages={"invalid_choice": _("목록에서 골라 주세요.")},
+    )
+
+
+MAX_AMOUNT_WON = 10**13  # 10조 원: well above any organization's revenue, below the column's limit
+_AMOUNT_ERRORS = {
+    "invalid": _("숫자만 적어 주세요 (쉼표 없이, 원 단위)."),
+    "min_value": _("0 이상이어야 합니다."),
+    "max_value": _("너무 큰 값입니다. 원 단위로 적었는지 확인해 주세요."),
+}
+
+
+def _amount(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT_WON,
+        error_messages=_AMOUNT_ERRORS,
+        **kwargs,
+    )
+
+
+class SurveyAnswerForm(forms.Form):
+    """An organization's online answer to the full survey: the respondent, the organization's figures, its
+    sales channels and needs, and one row per product (reported or not, annual sales, unit price, notes).
+
+    A draft needs nothing; a submission needs the respondent and one product (checked by the service, so
+    the rule is the same for every caller)."""
+
+    respondent_name = forms.CharField(
+        label=_("응답자 이름"), max_length=50, required=False, validators=[validate_plain_text]
+    )
+    respondent_phone = forms.CharField(
+        label=_("응답자 연락처"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+        help_text=_("센터가 응답 내용을 확인할 때만 연락합니다. 예: 063-281-0000, 010-1234-5678"),
+    )
+    annual_revenue = _amount(_("지난해 매출액(원)"))
+    employees_count = forms.IntegerField(
+        label=_("종사자 수"), required=False, min_value=0, max_value=100000, error_messages=_AMOUNT_ERRORS
+    )
+    vulnerable_employees_count = forms.IntegerField(
+        label=_("취약계층 종사자 수"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        error_messages=_AMOUNT_ERRORS,
+        help_text=_("종사자 수 이하여야 합니다."),
+    )
+    sales_channels = forms.ModelMultipleChoiceField(
+        label=_("판매 경로"),
+        queryset=SalesChannel.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("목록에서 골라 주세요."),
+            "invalid_pk_value": _("목록에서 골라 주세요."),
+        },
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label=_("지원이 필요한 분야"),
+        queryset=SupportNeed.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("목록에서 골라 주세요."),
+            "invalid_pk_value": _("목록에서 골라 주세요."),
+        },
+    )
+
+    def __init__(self, *args, product_rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product_rows = []
+        for row in product_rows:
+            product = row["product"]
+            prefix = f"product-{product.pk}"
+            self.fields[f"{prefix}-included"] = forms.BooleanField(
+                label=_("%(product)s 응답에 포함") % {"product": product.name},
+                required=False,
+                initial=row["included"],
+            )
+            self.fields[f"{prefix}-annual_sales"] = _amount(
+                _("%(product)s 지난해 매출액(원)") % {"product": product.name}, initial=row["annual_sales"]
+            )
+            self.fields[f"{prefix}-unit_price"] = _amount(
+                _("%(product)s 단가(원)") % {"product": product.name}, initial=row["unit_price"]
+            )
+            self.fields[f"{prefix}-notes"] = forms.CharField(
+                label=_("%(product)s 비고") % {"product": product.name},
+                max_length=200,
+                required=False,
+                initial=row["notes"],
+                validators=[validate_plain_text],
+            )
+            self.product_rows.append(
+                {
+                    "product": product,
+                    "included": self[f"{prefix}-included"],
+                    "annual_sales": self[f"{prefix}-annual_sales"],
+                    "unit_price": self[f"{prefix}-unit_price"],
+                    "notes": self[f"{prefix}-notes"],
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        employees, vulnerable = cleaned.get("employees_count"), cleaned.get("vulnerable_employees_count")
+        if vulnerable is not None and (employees is None or vulnerable > employees):
+            self.add_error("vulnerable_employees_count", _("취약계층 종사자 수는 종사자 수 이하여야 합니다."))
+        return cleaned
+
+    def answers(self):
+        data = self.cleaned_data
+        return {
+            "respondent_name": data["respondent_name"],
+            "respondent_phone": data["respondent_phone"],
+            "annual_revenue": data["annual_revenue"],
+            "employees_count": data["employees_count"],
+            "vulnerable_employees_count": data["vulnerable_employees_count"],
+            "sales_channels": [channel.pk for channel in data["sales_channels"]],
+            "needs": [need.pk for need in data["needs"]],
+        }
+
+    def reported_products(self):
+        data = self.cleaned_data
+        return [
+            {
+                "product_id": row["product"].pk,
+                "annual_sales": data[f"product-{row['product'].pk}-annual_sales"],
+                "unit_price": data[f"product-{row['product'].pk}-unit_price"],
+                "notes": data[f"product-{row['product'].pk}-notes"],
+            }
+            for row in self.product_rows
+            if data[f"product-{row['product'].pk}-included"]
+        ]
+
+
+class SurveyReviewForm(forms.Form):
+    """Staff's decision on a submitted online answer."""
+
+    decision = forms.ChoiceField(
+        label=_("결정"),
+        choices=[("verify", _("검증 완료")), ("return", _("보완 요청 (조직에 돌려보내기)"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("결정을 골라 주세요."), "invalid_choice": _("결정을 골라 주세요.")},
+    )
+    comment = forms.CharField(
+        label=_("보완 요청 사유"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("보완 요청이면 필수입니다. 조직에 그대로 전달됩니다."),
     )

@@ -54,8 +54,14 @@ def my_organization(request):
                 )
         return redirect("my_organization:home")
     memberships = list(selectors.my_memberships(request.user))
+    active = [m for m in memberships if m.status == OrganizationMember.Status.ACTIVE]
+    surveys = {}
+    for response in selectors.open_survey_responses([m.organization_id for m in active]):
+        surveys.setdefault(response.organization_id, []).append(response)
+    for member in active:
+        member.open_surveys = surveys.get(member.organization_id, [])
     context = {
-        "active": [m for m in memberships if m.status == OrganizationMember.Status.ACTIVE],
+        "active": active,
         "pending": [m for m in memberships if m.status == OrganizationMember.Status.REQUESTED],
         "ended": [m for m in memberships if m.status not in OrganizationMember.OPEN_STATUSES],
         "form": form,

@@ -460,7 +460,7 @@ class SurveyCampaign(TimeStampedModel):
     description = models.TextField(_("설명"), blank=True)
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     # Reminder e-mails to organizations that have not submitted go out in numbered rounds, each
-    # organization at most once per round (see ``services.survey_reminder_round_send``).
+    # organization at most once per round (see ``surveys.survey_reminder_round_send``).
     reminder_round = models.PositiveSmallIntegerField(_("독려 메일 차수"), default=0, editable=False)
     reminder_round_started_at = models.DateTimeField(
         _("마지막 차수 시작 시각"), null=True, blank=True, editable=False
@@ -505,6 +505,10 @@ class SurveyResponse(TimeStampedModel):
         VERIFIED = "verified", _("검증 완료")
         DECLINED = "declined", _("거절")
         UNREACHABLE = "unreachable", _("연락 불가")
+
+    class Channel(models.TextChoices):
+        STAFF = "staff", _("직원 입력(전화·방문)")
+        ONLINE = "online", _("온라인 응답")
 
     COMPLETED_STATUSES = [Status.SUBMITTED, Status.VERIFIED]
 
@@ -560,6 +564,29 @@ class SurveyResponse(TimeStampedModel):
         related_name="survey_responses",
     )
     notes = models.TextField(_("비고"), blank=True)
+    # The online answer (see ``surveys.py``): which way the answer came, when the organization first
+    # opened its link, when and by whom it was submitted, and why staff sent it back.
+    channel = models.CharField(
+        _("응답 방식"), max_length=10, choices=Channel.choices, default=Channel.STAFF, editable=False
+    )
+    first_opened_at = models.DateTimeField(_("온라인 첫 열람"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("온라인 제출 시각"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("제출한 조직 회원"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="social_economy_submitted_survey_responses",
+        help_text=_("로그인한 조직 회원이 제출했을 때만 남습니다. 메일 링크로 제출하면 비어 있습니다."),
+    )
+    return_comment = models.TextField(
+        _("보완 요청 사유"),
+        blank=True,
+        editable=False,
+        help_text=_("센터가 제출된 응답을 돌려보낼 때 조직에 보여 주는 설명입니다."),
+    )
     respondent_anonymised_at = models.DateTimeField(
         _("응답자 정보 익명화 일시"),
         null=True,
@@ -589,6 +616,11 @@ class SurveyResponse(TimeStampedModel):
                 condition=Q(employees_count__isnull=True) | Q(employees_count__gte=0),
                 name="social_economy_surveyresponse_employees_not_negative",
                 violation_error_message=_("종사자 수는 0명 이상이어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="staff") | Q(submitted_at__isnull=False),
+                name="social_economy_surveyresponse_online_has_submitted_at",
+                violation_error_message=_("온라인 응답은 제출 시각이 있어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["submitted", "verified"]) | Q(surveyed_on__isnull=False),

@@ -211,8 +211,9 @@ def certification_expiry_filter(queryset, *, today, which, within_days=90):
 
 
 def survey_campaigns_in_progress():
-    """Campaigns being run, each with its number of organizations (responses), completed responses and
-    responses still remindable; one query."""
+    """Campaigns being run, each with its number of organizations (responses), completed responses (and how
+    many of them came online), submitted responses waiting for staff's review and responses still
+    remindable; one query."""
     from .services import SURVEY_REMINDABLE_STATUSES
 
     return (
@@ -223,6 +224,14 @@ def survey_campaigns_in_progress():
                 "responses", filter=Q(responses__status__in=SurveyResponse.COMPLETED_STATUSES)
             ),
             pending_count=Count("responses", filter=Q(responses__status__in=SURVEY_REMINDABLE_STATUSES)),
+            online_count=Count(
+                "responses",
+                filter=Q(
+                    responses__status__in=SurveyResponse.COMPLETED_STATUSES,
+                    responses__channel=SurveyResponse.Channel.ONLINE,
+                ),
+            ),
+            to_review_count=Count("responses", filter=Q(responses__status=SurveyResponse.Status.SUBMITTED)),
         )
         .order_by("ends_on", "pk")
     )
@@ -478,3 +487,82 @@ def organization_consulting(organization):
         .order_by("-opened_on", "-pk")
     )
     return list(requests.order_by("-created_at", "-pk")), list(cases)
+
+
+# --- The survey answered online (surveys.py) -------------------------------------------------------------
+
+
+def open_survey_responses(organization_ids):
+    """The responses of ``organization_ids`` to campaigns being run, for ``/me/organization/``."""
+    return (
+        SurveyResponse.objects.filter(
+            organization_id__in=organization_ids, campaign__status=SurveyCampaign.Status.IN_PROGRESS
+        )
+        .select_related("campaign")
+        .order_by("campaign__ends_on", "pk")
+    )
+
+
+def member_survey_response(user, *, organization_id, campaign_id):
+    """The response of an organization ``user`` acts for to ``campaign_id`` (a 404 for anyone else's)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        SurveyResponse.objects.select_related("campaign", "organization"),
+        organization__in=member_organizations(user),
+        organization_id=organization_id,
+        campaign_id=campaign_id,
+    )
+
+
+def previous_survey_response(response):
+    """The organization's latest completed answer to an earlier campaign (to prefill a new one), or None."""
+    return (
+        SurveyResponse.objects.filter(
+            organization_id=response.organization_id, status__in=SurveyResponse.COMPLETED_STATUSES
+        )
+        .exclude(campaign_id=response.campaign_id)
+        .filter(campaign__starts_on__lte=response.campaign.starts_on)
+        .order_by("-campaign__year", "-campaign__starts_on", "-pk")
+        .first()
+    )
+
+
+def survey_answer_initial(response):
+    """What the online form shows: the answer saved so far, or else the organization's answer to the last
+    campaign, and one row per product — the active products and any already in the answer. Returns
+    ``(initial, product_rows, source)`` where ``source`` is ``"saved"``, ``"previous"`` or ``"none"``;
+    a constant number of queries."""
+    saved = (
+        response.status in (SurveyResponse.Status.IN_PROGRESS, *SurveyResponse.COMPLETED_STATUSES)
+        or response.product_items.exists()
+    )
+    source = response if saved else previous_survey_response(response)
+    initial = {"respondent_name": response.respondent_name, "respondent_phone": response.respondent_phone}
+    items = {}
+    if source is not None:
+        initial.update(
+            annual_revenue=source.annual_revenue,
+            employees_count=source.employees_count,
+            vulnerable_employees_count=source.vulnerable_employees_count,
+            sales_channels=list(source.sales_channels.values_list("pk", flat=True)),
+            needs=list(source.needs.values_list("pk", flat=True)),
+        )
+        items = {item.product_id: item for item in source.product_items.all()}
+    products = Product.objects.filter(organization_id=response.organization_id).filter(
+        Q(is_active=True) | Q(pk__in=list(items) if saved else [])
+    )
+    rows = []
+    for product in products.order_by("name", "pk"):
+        item = items.get(product.pk)
+        rows.append(
+            {
+                "product": product,
+                # Nothing saved yet: every product on sale is in the answer until the organization says no.
+                "included": item is not None if saved else True,
+                "annual_sales": item.annual_sales if item else None,
+                "unit_price": item.unit_price if item and item.unit_price is not None else product.price,
+                "notes": item.notes if item else "",
+            }
+        )
+    return initial, rows, "saved" if saved else ("previous" if source is not None else "none")

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from .models import (
     ConsultingCase,
     ConsultingSession,
     Organization,
+    OrganizationMember,
     OrganizationStatus,
     Product,
     Store,
@@ -91,9 +93,11 @@ SURVEY_REMINDABLE_STATUSES = [S.NOT_STARTED, S.CONTACTING, S.IN_PROGRESS, S.UNRE
 
 @transaction.atomic
 def survey_campaign_open(*, campaign) -> int:
-    """Start ``campaign``: every operating organization gets a (미접촉) response record.
+    """Start ``campaign``: every operating organization gets a (미접촉) response record, and after commit
+    its contacts get their personal links to answer online (``surveys.survey_invitations_send``).
 
-    Idempotent: organizations that already have a response keep it; returns how many were created.
+    Idempotent: organizations that already have a response keep it (and are not invited twice); returns
+    how many responses were created.
     """
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == SurveyCampaign.Status.CLOSED:
@@ -117,7 +121,15 @@ def survey_campaign_open(*, campaign) -> int:
     campaign.save(update_fields=["status", "updated_at"])
     if created:
         record_changes("survey-campaigns", [campaign.pk], UPDATED)
+    campaign_id = campaign.pk
+    transaction.on_commit(lambda: _queue_invitations(campaign_id))
     return len(created)
+
+
+def _queue_invitations(campaign_id):
+    from .tasks import send_survey_invitations
+
+    send_survey_invitations.delay(campaign_id)
 
 
 @transaction.atomic
@@ -164,16 +176,22 @@ def survey_response_transition(*, response, to_status, surveyor=None, on=None, n
 @transaction.atomic
 def survey_reminder_round_start(*, campaign) -> int:
     """Open the next reminder round of ``campaign`` and return its number; the e-mails go out from a
-    task after commit (one per organization that has not submitted and has an e-mail address)."""
+    task after commit (``surveys.survey_reminder_round_send``: each contact of every organization that has
+    not submitted, with its personal link)."""
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != SurveyCampaign.Status.IN_PROGRESS:
         raise ValidationError({"campaign": _("조사 중인 전수조사에만 독려 메일을 보낼 수 있습니다.")})
     if (
         not campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES)
-        .exclude(organization__email="")
+        .filter(
+            ~Q(organization__email="")
+            | Q(organization__portal_members__status=OrganizationMember.Status.ACTIVE)
+        )
         .exists()
     ):
-        raise ValidationError({"campaign": _("독려 메일을 받을 미제출 조직(이메일 있음)이 없습니다.")})
+        raise ValidationError(
+            {"campaign": _("독려 메일을 받을 미제출 조직(이메일이나 조직 회원 있음)이 없습니다.")}
+        )
     now = timezone.now()
     interval = datetime.timedelta(hours=settings.SURVEY_REMINDER_INTERVAL_HOURS)
     if campaign.reminder_round_started_at and now < campaign.reminder_round_started_at + interval:
@@ -205,47 +223,6 @@ def _queue_reminder_round(campaign_id, round_number):
     from .tasks import send_survey_reminders
 
     send_survey_reminders.delay(campaign_id, round_number)
-
-
-@transaction.atomic
-def survey_reminder_round_send(*, campaign_id, round_number) -> int:
-    """E-mail every organization of the campaign that has not submitted, once per round.
-
-    Idempotent: a round already sent (or superseded by a newer one) returns 0 at once; each response
-    remembers the last round it got, and each e-mail is keyed on campaign, round and response in the
-    outbox. Returns the number of e-mails queued.
-    """
-    campaign = SurveyCampaign.objects.select_for_update().filter(pk=campaign_id).first()
-    if campaign is None or campaign.reminder_round != round_number or campaign.reminder_round_sent_at:
-        return 0
-    responses = list(
-        campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES, last_reminder_round__lt=round_number)
-        .exclude(organization__email="")
-        .select_related("organization")
-        .order_by("pk")
-    )
-    for response in responses:
-        organization = response.organization
-        outbox_enqueue(
-            dedup_key=f"survey-reminder:{campaign.pk}:{round_number}:{response.pk}",
-            to=organization.email,
-            subject=_("[전주시 사회적경제지원센터] %(campaign)s 참여를 부탁드립니다")
-            % {"campaign": campaign.name},
-            body=render_to_string(
-                "social_economy/email/survey_reminder.txt",
-                {"organization": organization, "campaign": campaign, "round_number": round_number},
-            ),
-        )
-    now = timezone.now()
-    SurveyResponse.objects.filter(pk__in=[response.pk for response in responses]).update(
-        last_reminder_round=round_number, last_reminded_at=now, updated_at=now
-    )
-    campaign.reminder_round_sent_at = now
-    campaign.save(update_fields=["reminder_round_sent_at", "updated_at"])
-    if responses:
-        # update() sends no signals; the responses are part of the campaign resource.
-        record_changes("survey-campaigns", [campaign.pk], UPDATED)
-    return len(responses)
 
 
 # --- Certification / designation expiry -------------------------------------------------------------

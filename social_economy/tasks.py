@@ -2,13 +2,19 @@
 
 from celery import shared_task
 
-from . import services
+from . import services, surveys
 
 
 @shared_task(ignore_result=True)
 def send_survey_reminders(campaign_id, round_number):
     """Queue the reminder e-mails of one reminder round of a campaign (a second run sends nothing)."""
-    return services.survey_reminder_round_send(campaign_id=campaign_id, round_number=round_number)
+    return surveys.survey_reminder_round_send(campaign_id=campaign_id, round_number=round_number)
+
+
+@shared_task(ignore_result=True)
+def send_survey_invitations(campaign_id):
+    """Queue the invitation e-mails of a campaign just opened (a second run sends nothing new)."""
+    return surveys.survey_invitations_send(campaign_id=campaign_id)
 
 
 @shared_task(ignore_result=True)

@@ -67,6 +67,7 @@ def robots_txt(request):
         "Disallow: /i18n/",
         "Disallow: /search/",  # endless result pages; everything they list is in the sitemap
         "Disallow: /inquiries/",
+        "Disallow: /social-economy/survey/",  # personal survey links
         f"Sitemap: {base}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

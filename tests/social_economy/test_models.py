@@ -222,6 +222,10 @@ CONSTRAINT_CASES = {
         _changed(SurveyResponseFactory, status=SurveyResponse.Status.VERIFIED, surveyed_on=None),
         "제출 또는 검증 완료된 응답은 조사일을 입력해야 합니다.",
     ),
+    "surveyresponse_online_has_submitted_at": (
+        _changed(SurveyResponseFactory, channel=SurveyResponse.Channel.ONLINE, submitted_at=None),
+        "온라인 응답은 제출 시각이 있어야 합니다.",
+    ),
     "surveyproductitem_unique_product": (
         _duplicate_product_item,
         "이 응답에 같은 생산품·서비스가 이미 있습니다.",

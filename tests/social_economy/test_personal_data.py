@@ -285,6 +285,9 @@ def attention():
     )
     for status in ("submitted", "verified", "not_started", "contacting", "declined"):
         SurveyResponseFactory(campaign=campaign, status=status, surveyed_on=today)
+    SurveyResponse.objects.filter(status="submitted").update(
+        channel=SurveyResponse.Channel.ONLINE, submitted_at=timezone.now()
+    )
     SurveyResponseFactory(campaign=SurveyCampaignFactory(status=SurveyCampaign.Status.CLOSED))  # not counted
     for days in (5, 89, 91):
         PreliminarySocialEnterpriseFactory(certification_expires_on=today + datetime.timedelta(days=days))
@@ -305,12 +308,13 @@ def test_dashboard_counts_and_links_open_exactly_the_counted_rows(team_client, a
     assert len(queries) == 4
     assert [(item.count, item.level) for item in items] == [
         (2, "info"),  # responses received
+        (1, "warning"),  # submitted, waiting for staff's review
         (2, "warning"),  # not submitted, campaign ends in 10 days
         (2, "warning"),  # expiring within 90 days
         (1, "warning"),  # expired, still operating
         (1, "warning"),  # consulting requests
     ]
-    assert "조사 대상 5곳 중 40%" in items[0].detail
+    assert "조사 대상 5곳 중 40% · 온라인 1곳, 직원 입력 1곳" in items[0].detail
     for item in items:
         response = team_client.get(item.url)
         assert response.status_code == 200, item.url
@@ -325,7 +329,7 @@ def test_dashboard_query_count_does_not_grow_with_campaign_rows(attention):
         SurveyResponseFactory(campaign=campaign, status="contacting")
     with CaptureQueriesContext(connection) as large:
         items = social_economy_items(today=attention)
-    assert len(large) == len(small) and items[1].count == 7
+    assert len(large) == len(small) and items[2].count == 7
 
 
 @pytest.mark.parametrize(
