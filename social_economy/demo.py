@@ -639,6 +639,7 @@ def seed(ctx):
     summary += _seed_consulting(ctx, organizations)
     summary += _seed_networks(ctx, organizations)
     summary.append(_seed_members())
+    summary.append(_seed_online_survey(ctx))
     return summary
 
 
@@ -693,4 +694,120 @@ def _seed_members():
     return (
         f"organization members: {OrganizationMember.objects.count()} created ({organization.name}: org login), "
         "consulting requests: 2 created"
+    )
+
+
+ONLINE_SUBMISSIONS = 12
+STAFF_ENTRIES = 8
+RETURN_COMMENT = "연 매출액이 생산품별 매출액 합계보다 적습니다. 단위(원)를 확인해 다시 제출해 주세요."
+
+
+def _seed_online_survey(ctx):
+    """This year's campaign, open today whatever the date: opened through the service (every operating
+    organization gets its record, every contact its personal link), a dozen organizations answered online
+    (some verified by staff, one sent back with a comment), a few answered by phone and entered by staff,
+    and the demo member's organization has a draft it can finish at ``/me/organization/``."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from jeonju_center.demo.base import DEMO_ORG_MEMBER_USERNAME
+
+    from . import services, surveys
+    from .models import OrganizationMember
+
+    today = timezone.localdate()
+    name = f"{today.year} 사회적경제 생산품·서비스 전수조사"
+    if SurveyCampaign.objects.filter(name=name).exists():
+        return f"open survey campaign: 0 created ({name})"
+    rng = ctx.rng("social_economy:online-survey")
+    campaign = SurveyCampaign.objects.create(
+        name=name,
+        year=today.year,
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today + datetime.timedelta(days=40),
+        description="사회적경제조직이 직접 온라인으로 응답하는 올해 전수조사입니다. 전화·방문 조사도 함께 합니다.",
+    )
+    services.survey_campaign_open(campaign=campaign)
+    surveys.survey_invitations_send(campaign_id=campaign.pk)
+    User = get_user_model()
+    staff = User.objects.filter(is_superuser=True).order_by("pk").first()
+    member = User.objects.filter(username=DEMO_ORG_MEMBER_USERNAME).first()
+    member_organizations = set(
+        OrganizationMember.objects.filter(status=OrganizationMember.Status.ACTIVE).values_list(
+            "organization_id", flat=True
+        )
+    )
+    channels = list(SalesChannel.objects.order_by("code").values_list("pk", flat=True))
+    needs = list(SupportNeed.objects.order_by("code").values_list("pk", flat=True))
+    products = {}
+    for product in Product.objects.filter(organization__survey_responses__campaign=campaign, is_active=True):
+        products.setdefault(product.organization_id, []).append(product)
+    responses = [
+        response
+        for response in campaign.responses.order_by("organization__name", "pk")
+        if response.organization_id in products and response.organization_id not in member_organizations
+    ]
+    chosen = rng.sample(responses, min(len(responses), ONLINE_SUBMISSIONS + STAFF_ENTRIES))
+
+    def answers():
+        employees = rng.randint(2, 40)
+        return {
+            "respondent_name": ctx.faker_for("social_economy:online-survey").name(),
+            "respondent_phone": f"010-{rng.randint(2000, 9999)}-{rng.randint(0, 9999):04d}",
+            "annual_revenue": rng.randrange(30_000_000, 1_500_000_000, 1_000_000),
+            "employees_count": employees,
+            "vulnerable_employees_count": rng.randint(0, employees),
+            "sales_channels": rng.sample(channels, min(len(channels), 2)),
+            "needs": rng.sample(needs, min(len(needs), 2)),
+        }
+
+    def rows(response):
+        return [
+            {
+                "product_id": product.pk,
+                "annual_sales": rng.randrange(1_000_000, 200_000_000, 100_000),
+                "unit_price": product.price,
+            }
+            for product in products[response.organization_id][:4]
+        ]
+
+    online, by_phone = chosen[:ONLINE_SUBMISSIONS], chosen[ONLINE_SUBMISSIONS:]
+    for index, response in enumerate(online):
+        surveys.survey_response_open(response_id=response.pk)
+        surveys.survey_response_save(
+            response_id=response.pk, answers=answers(), product_rows=rows(response), submit=True
+        )
+        if index < 4:
+            surveys.survey_response_verify(response_id=response.pk, actor=staff)
+        elif index == 4:
+            surveys.survey_response_return(response_id=response.pk, comment=RETURN_COMMENT, actor=staff)
+    S = SurveyResponse.Status
+    for response in by_phone:
+        response = services.survey_response_transition(
+            response=response, to_status=S.CONTACTING, surveyor=staff
+        )
+        filled = answers()
+        for field in ("respondent_name", "respondent_phone", "annual_revenue", "employees_count"):
+            setattr(response, field, filled[field])
+        response.vulnerable_employees_count = filled["vulnerable_employees_count"]
+        response.save()
+        for row in rows(response):
+            SurveyProductItem.objects.create(response=response, **row)
+        services.survey_response_transition(response=response, to_status=S.SUBMITTED, surveyor=staff)
+    # The demo member's organization has opened the form and saved a draft to finish.
+    drafts = 0
+    if member is not None:
+        for response in campaign.responses.filter(organization_id__in=member_organizations):
+            surveys.survey_response_open(response_id=response.pk, actor=member)
+            surveys.survey_response_save(
+                response_id=response.pk,
+                answers={"respondent_name": member.name, "employees_count": 6},
+                product_rows=rows(response) if response.organization_id in products else [],
+                submit=False,
+                actor=member,
+            )
+            drafts += 1
+    return (
+        f"open survey campaign: 1 created ({name}), {campaign.responses.count()} organizations invited, "
+        f"{len(online)} answered online, {len(by_phone)} entered by staff, {drafts} draft"
     )

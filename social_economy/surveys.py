@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue, outbox_enqueue_letter, portal_url
 from jeonju_center.partners.changes import UPDATED, record_changes
@@ -345,8 +346,11 @@ def _confirm_submission(response, actor):
             subject=_("전수조사 온라인 응답: %(organization)s")
             % {"organization": response.organization.name},
             paragraphs=[
-                _("%(organization)s이(가) 「%(campaign)s」에 온라인으로 응답했습니다.")
-                % {"organization": response.organization.name, "campaign": response.campaign.name},
+                _("%(organization)s 「%(campaign)s」에 온라인으로 응답했습니다.")
+                % {
+                    "organization": with_particle(response.organization.name, "이/가"),
+                    "campaign": response.campaign.name,
+                },
                 _("검토하고 검증 완료하거나 보완을 요청해 주세요: %(link)s")
                 % {
                     "link": portal_url(

@@ -73,6 +73,14 @@ PAGES = [
     ("my organization", "my_organization:home", None, True),
     ("organization invitation", "my_organization:invitation", lambda d: [d["invitation_token"]], True),
     ("organization consulting", "my_organization:consulting", lambda d: [d["organization"].pk], True),
+    ("survey answer (e-mail link)", "social_economy:survey", lambda d: [d["survey_token"]], False),
+    (
+        "survey answer (member)",
+        "my_organization:survey",
+        lambda d: [d["organization"].pk, d["survey_campaign"].pk],
+        True,
+    ),
+    ("survey answer submitted", "social_economy:survey", lambda d: [d["submitted_survey_token"]], False),
     ("my community", "community:home", None, True),
     ("grant settlement", "community:settlement", lambda d: [d["grant"].pk], True),
     ("new inquiry (visitor)", "inquiries:new", None, False),
@@ -118,6 +126,7 @@ def site_data(monkeypatch):
         "feedback_token": _feedback_token(citizen),
         "grant": _grant_with_a_line(citizen),
         "invitation_token": _invitation_token(citizen, organization),
+        **_survey(organization),
         "space": _space(citizen),
     }
 
@@ -173,6 +182,38 @@ def _invitation_token(citizen, organization):
         actor=StaffFactory(),
     )  # fmt: skip
     return invitation_token(invited)
+
+
+def _survey(organization):
+    """A campaign being run: the citizen's organization has a draft; another organization has submitted."""
+    import datetime
+
+    from django.utils import timezone
+
+    from social_economy import services, surveys
+    from tests.social_economy.factories import SurveyCampaignFactory
+
+    today = timezone.localdate()
+    campaign = SurveyCampaignFactory(
+        name="올해 전수조사", year=today.year, starts_on=today - datetime.timedelta(days=5),
+        ends_on=today + datetime.timedelta(days=30), status="planned",
+    )  # fmt: skip
+    submitted = OrganizationFactory(name="덕진 두부 협동조합")
+    tofu = ProductFactory(organization=submitted, name="손두부")
+    services.survey_campaign_open(campaign=campaign)
+    draft = campaign.responses.get(organization=organization)
+    done = campaign.responses.get(organization=submitted)
+    surveys.survey_response_save(
+        response_id=done.pk,
+        answers={"respondent_name": "박응답", "respondent_phone": "010-2222-3333", "annual_revenue": 5000000},
+        product_rows=[{"product_id": tofu.pk, "annual_sales": 4000000, "unit_price": 5000}],
+        submit=True,
+    )
+    return {
+        "survey_campaign": campaign,
+        "survey_token": surveys.link_token(draft, "coop@example.org"),
+        "submitted_survey_token": surveys.link_token(done, "tofu@example.org"),
+    }
 
 
 def _grant_with_a_line(citizen):
