@@ -947,7 +947,7 @@ ENROLLMENT_FIELDSETS = [
     (_("확정·대기"), {"fields": ["confirmed_at", "promoted_at", "reminder_sent_at"]}),
     (_("취소"), {"fields": ["cancelled_at", "cancel_reason", "cancel_note"]}),
     (_("수료"), {"fields": ["is_completed", "completed_at", "certificate_number", "certificate_code"]}),
-    (_("개인정보"), {"fields": ["consent_version", "consented_at", "is_anonymized", "anonymized_at"]}),
+    (_("개인정보"), {"fields": ["consent_version", "consented_at", "anonymised_at"]}),
     (_("기록"), {"fields": ["created_at", "updated_at"]}),
 ]
 
@@ -973,7 +973,7 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
         "certificate_number",
     ]
     list_display_links = ["id", "course"]
-    list_filter = ["status", "course__track", "course", "is_completed", "is_anonymized", "cancel_reason"]
+    list_filter = ["status", "course__track", "course", "is_completed", ("anonymised_at", admin.EmptyFieldListFilter), "cancel_reason"]
     # Dashboard links filter on ``requested_at__date`` (a lookup on the model's own field).
     list_select_related = ["course", "user"]
     search_fields = ["course__title", "user__username", "user__name", "certificate_number"]
@@ -1009,7 +1009,7 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
 
     def shown_personal_fields(self, obj):
         shown = super().shown_personal_fields(obj)
-        if obj.user_id is not None and not obj.is_anonymized:
+        if obj.user_id is not None and not obj.is_anonymised:
             shown = ["user.name", *(["user.phone"] if obj.user.phone else []), *shown]
         return shown
 

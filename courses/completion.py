@@ -182,7 +182,7 @@ def completion_evaluate(*, course):
     )
     enrollments = list(
         Enrollment.objects.select_for_update()
-        .filter(course=course, status=EnrollmentStatus.CONFIRMED, is_anonymized=False)
+        .filter(course=course, status=EnrollmentStatus.CONFIRMED, anonymised_at__isnull=True)
         .order_by("pk")
     )
     attended = dict(

@@ -325,8 +325,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
         # Past the retention period: the retention job has already anonymised the first enrolment.
         oldest = enrollments[0]
         oldest.user_id = None
-        oldest.is_anonymized = True
-        oldest.anonymized_at = last_session_end + datetime.timedelta(days=90)
+        oldest.anonymised_at = last_session_end + datetime.timedelta(days=90)
     return course, audience_dongs, sessions, enrollments, attendance
 
 

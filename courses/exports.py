@@ -133,7 +133,7 @@ def course_sessions(course):
 
 def enrollee_value(enrollment, field_name, *, unmasked=False):
     """The enrollee's ``name`` or ``phone`` as the viewer may see it; "(익명)" / "" once anonymised."""
-    user = None if enrollment.is_anonymized else enrollment.user
+    user = None if enrollment.is_anonymised else enrollment.user
     if user is None:
         return str(_("(익명)")) if field_name == "name" else ""
     value = getattr(user, field_name) or (user.username if field_name == "name" else "")

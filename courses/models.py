@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
 
 # Every model keeps its change history (who, when, what, why). Personal fields are left out of the
@@ -230,7 +230,7 @@ class CourseSession(TimeStampedModel):
         return f"{self.course} · {self.date:%Y-%m-%d} {self.start_time:%H:%M}"
 
 
-class Enrollment(TimeStampedModel):
+class Enrollment(AnonymisableModel, TimeStampedModel):
     """A citizen's enrolment (수강신청): confirmed, waiting or cancelled.
 
     ``user`` becomes NULL when the account is deleted or the retention job anonymises the row; the row
@@ -300,8 +300,6 @@ class Enrollment(TimeStampedModel):
         blank=True,
         help_text=_("누구나 공개 확인 페이지에서 수료증의 진위를 확인할 때 쓰는 코드입니다."),
     )
-    is_anonymized = models.BooleanField(_("익명화"), default=False)
-    anonymized_at = models.DateTimeField(_("익명화일시"), null=True, blank=True)
 
     # ``user`` is left out too: a history row pointing at the citizen would undo the anonymisation.
     history = HistoricalRecords(excluded_fields=["user", *PERSONAL_DATA_FIELDS])
@@ -384,10 +382,9 @@ class Enrollment(TimeStampedModel):
                 violation_error_message=_("개인정보 동의 버전과 동의일시는 함께 기록해야 합니다."),
             ),
             models.CheckConstraint(
-                condition=(Q(is_anonymized=True) & Q(user__isnull=True, anonymized_at__isnull=False))
-                | (Q(is_anonymized=False) & Q(anonymized_at__isnull=True)),
-                name="courses_enrollment_anonymized_has_no_user",
-                violation_error_message=_("익명화된 신청은 수강생 연결 없이 익명화일시가 있어야 합니다."),
+                condition=Q(anonymised_at__isnull=True) | Q(user__isnull=True),
+                name="courses_enrollment_anonymised_has_no_user",
+                violation_error_message=_("익명 처리된 신청은 수강생과 연결할 수 없습니다."),
             ),
         ]
 
@@ -397,7 +394,7 @@ class Enrollment(TimeStampedModel):
     @property
     def enrollee_display(self):
         """The enrollee's masked name; never the full name (shown in lists and logs)."""
-        if self.is_anonymized or self.user_id is None:
+        if self.is_anonymised or self.user_id is None:
             return str(_("(익명)"))
         return mask_name(self.user.name or self.user.username)
 

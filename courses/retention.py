@@ -26,6 +26,6 @@ def anonymize_expired_enrollments(*, cutoff, now):
     if isinstance(cutoff, datetime.datetime):
         cutoff = cutoff.date()
     expired = Enrollment.objects.filter(
-        is_anonymized=False, course__in=courses_ended_before(cutoff).values("pk")
+        anonymised_at__isnull=True, course__in=courses_ended_before(cutoff).values("pk")
     ).values_list("pk", flat=True)
     return enrollments_anonymize(enrollment_ids=expired, now=now)

@@ -533,12 +533,11 @@ def enrollments_anonymize(*, enrollment_ids, now=None):
     One UPDATE: history rows exclude these fields anyway, so the change is not written to the history.
     """
     now = now or timezone.now()
-    return Enrollment.objects.filter(pk__in=list(enrollment_ids), is_anonymized=False).update(
+    return Enrollment.objects.filter(pk__in=list(enrollment_ids), anonymised_at__isnull=True).update(
         user=None,
         cancel_note="",
         certificate_number="",
         certificate_code="",
-        is_anonymized=True,
-        anonymized_at=now,
+        anonymised_at=now,
         updated_at=now,
     )

@@ -19,6 +19,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AnonymisableModel(models.Model):
+    """A row whose personal fields the retention job erases (each model's service says which), keeping the
+    row for the statistics. ``anonymised_at`` records when; a row is anonymised exactly when it is set, so no
+    second flag can disagree with it."""
+
+    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+
 class District(models.TextChoices):
     WANSAN = "wansan", _("완산구")
     DEOKJIN = "deokjin", _("덕진구")

@@ -124,7 +124,7 @@ def test_seed_finished_courses_have_attendance_and_certificates(seeded):
     assert Attendance.objects.filter(session__course__status=Course.Status.FINISHED).exists()
     assert not Attendance.objects.filter(session__course__status=Course.Status.RECRUITING).exists()
     assert Enrollment.objects.exclude(promoted_at=None).exists()
-    assert Enrollment.objects.filter(is_anonymized=True, user=None).exists()
+    assert Enrollment.objects.filter(anonymised_at__isnull=False, user=None).exists()
     # Completion follows the course's rule.
     for enrollment in completed.select_related("course").annotate(
         present=Count("attendances", filter=Q(attendances__is_present=True)),

@@ -220,11 +220,11 @@ def test_a_cancelled_enrollment_does_not_block_a_new_one():
     assert Enrollment.objects.filter(course=cancelled.course, user=cancelled.user).count() == 3
 
 
-def test_anonymized_enrollments_of_one_course_do_not_collide():
+def test_anonymised_enrollments_of_one_course_do_not_collide():
     course = CourseFactory()
     now = timezone.now()
     for _ in range(2):
-        EnrollmentFactory(course=course, user=None, is_anonymized=True, anonymized_at=now).full_clean()
+        EnrollmentFactory(course=course, user=None, anonymised_at=now).full_clean()
     assert Enrollment.objects.filter(course=course, user=None, status=EnrollmentStatus.CONFIRMED).count() == 2
 
 
@@ -305,17 +305,20 @@ def test_consent_version_and_time_go_together(version, has_time):
     assert_rejected(enrollment, "개인정보 동의 버전과 동의일시는 함께 기록해야 합니다.")
 
 
-def test_anonymized_enrollment_has_no_user():
+def test_anonymised_enrollment_has_no_user():
     enrollment = EnrollmentFactory()
-    enrollment.is_anonymized = True
-    enrollment.anonymized_at = timezone.now()
-    assert_rejected(enrollment, "익명화된 신청은 수강생 연결 없이 익명화일시가 있어야 합니다.")
+    enrollment.anonymised_at = timezone.now()
+    assert enrollment.is_anonymised
+    assert_rejected(enrollment, "익명 처리된 신청은 수강생과 연결할 수 없습니다.")
 
 
-def test_anonymization_time_only_on_anonymized_rows():
+def test_an_enrollment_is_anonymised_exactly_when_it_has_the_time():
     enrollment = EnrollmentFactory(user=None)
-    enrollment.anonymized_at = timezone.now()
-    assert_rejected(enrollment, "익명화된 신청은 수강생 연결 없이 익명화일시가 있어야 합니다.")
+    assert not enrollment.is_anonymised
+    enrollment.anonymised_at = timezone.now()
+    enrollment.full_clean()
+    enrollment.save()
+    assert Enrollment.objects.get(pk=enrollment.pk).is_anonymised
 
 
 def test_enrollment_clean_checks_times_and_reason():

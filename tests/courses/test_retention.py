@@ -40,7 +40,7 @@ def course_ending(day, **kwargs):
 def personal_state():
     return sorted(
         Enrollment.objects.values_list(
-            "pk", "user_id", "cancel_note", "certificate_number", "certificate_code", "is_anonymized"
+            "pk", "user_id", "cancel_note", "certificate_number", "certificate_code", "anonymised_at"
         )
     )
 
@@ -88,16 +88,16 @@ def test_exactly_the_expired_enrolments_are_anonymised_and_a_second_run_changes_
     assert anonymize_expired_enrollments(cutoff=CUTOFF, now=NOW) == 3
     for enrollment in expired_and_kept["expired"]:
         enrollment.refresh_from_db()
-        assert enrollment.user_id is None and enrollment.is_anonymized
+        assert enrollment.user_id is None and enrollment.is_anonymised
         assert (enrollment.cancel_note, enrollment.certificate_number, enrollment.certificate_code) == (
             "",
             "",
             "",
         )
-        assert enrollment.anonymized_at == NOW
+        assert enrollment.anonymised_at == NOW
     (kept,) = expired_and_kept["kept"]
     kept.refresh_from_db()
-    assert kept.user_id is not None and not kept.is_anonymized
+    assert kept.user_id is not None and not kept.is_anonymised
     # Statistics survive: status, completion, attendance, dong; the accounts themselves are untouched.
     completed = expired_and_kept["completed"]
     completed.refresh_from_db()
@@ -121,7 +121,7 @@ def test_the_policy_is_registered_for_three_years_and_configurable(expired_and_k
         assert policy.days == 10
         # With ten days, the course that ended on the old cutoff is past retention too.
         assert policy.apply(cutoff=cutoff_for(policy, NOW), now=NOW) == 4
-    assert not Enrollment.objects.filter(is_anonymized=False).exists()
+    assert not Enrollment.objects.filter(anonymised_at__isnull=True).exists()
 
 
 # --- account deletion ---------------------------------------------------------------------------------
