@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_phone
 
 DOCUMENT_EXTENSIONS = ("pdf", "hwp", "hwpx", "jpg", "jpeg", "png")
@@ -296,7 +296,7 @@ IN_REVIEW = (
 )
 
 
-class Application(TimeStampedModel):
+class Application(AnonymisableModel, TimeStampedModel):
     """One person's application to a call (for an Ondure call: a group's, filed by its representative)."""
 
     PERSONAL_DATA_FIELDS = ("applicant_name", "birth_date", "phone", "email")
@@ -390,7 +390,6 @@ class Application(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    anonymised_at = models.DateTimeField(_("파기 일시"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation", "answers"])
 

@@ -973,7 +973,14 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
         "certificate_number",
     ]
     list_display_links = ["id", "course"]
-    list_filter = ["status", "course__track", "course", "is_completed", ("anonymised_at", admin.EmptyFieldListFilter), "cancel_reason"]
+    list_filter = [
+        "status",
+        "course__track",
+        "course",
+        "is_completed",
+        ("anonymised_at", admin.EmptyFieldListFilter),
+        "cancel_reason",
+    ]
     # Dashboard links filter on ``requested_at__date`` (a lookup on the model's own field).
     list_select_related = ["course", "user"]
     search_fields = ["course__title", "user__username", "user__name", "certificate_number"]

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import normalize_phone, validate_document_upload, validate_phone
 
 # Every model keeps its change history (who, when, what, why). Personal fields are excluded on purpose:
@@ -229,7 +229,7 @@ class Community(TimeStampedModel):
         return MINIMUM_MEMBERS.get(self.kind)
 
 
-class CommunityMember(TimeStampedModel):
+class CommunityMember(AnonymisableModel, TimeStampedModel):
     """A member of a community. Names and phones are personal data: mask them on screens."""
 
     PERSONAL_DATA_FIELDS = ("name", "phone")
@@ -256,13 +256,6 @@ class CommunityMember(TimeStampedModel):
     )
     joined_on = models.DateField(_("가입일"), null=True, blank=True)
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
-    anonymised_at = models.DateTimeField(
-        _("익명화 일시"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("탈퇴·공동체 종료 후 보존기간이 지나 성명·연락처·회원 계정 연결을 지운 때입니다."),
-    )
 
     # The account link identifies the person too; it is cleared with the name and phone, not kept in history.
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "user"])

@@ -144,8 +144,8 @@ class ActivationAreaAdmin(PortalModelAdmin):
 class CouncilMemberInline(PortalInlineMixin, admin.TabularInline):
     model = CouncilMember
     extra = 0
-    fields = ["name", "phone", "position", "started_on", "ended_on", "note", "is_anonymised"]
-    readonly_fields = ["is_anonymised"]
+    fields = ["name", "phone", "position", "started_on", "ended_on", "note", "anonymised_at"]
+    readonly_fields = ["anonymised_at"]
 
 
 class CouncilMeetingInline(admin.TabularInline):
@@ -191,12 +191,17 @@ class ResidentCouncilAdmin(InlinePersonalDataLogMixin, PortalModelAdmin):
 
 @admin.register(CouncilMember)
 class CouncilMemberAdmin(PortalModelAdmin):
-    list_display = ["name", "phone", "council", "position", "started_on", "ended_on", "is_anonymised"]
-    list_filter = ["position", "council", ("ended_on", admin.EmptyFieldListFilter), "is_anonymised"]
+    list_display = ["name", "phone", "council", "position", "started_on", "ended_on", "anonymised_at"]
+    list_filter = [
+        "position",
+        "council",
+        ("ended_on", admin.EmptyFieldListFilter),
+        ("anonymised_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["council"]
     search_fields = ["name", "council__name"]
     autocomplete_fields = ["council"]
-    readonly_fields = ["is_anonymised", "anonymised_at"]
+    readonly_fields = ["anonymised_at"]
 
 
 class MeetingAttendanceInline(admin.TabularInline):
@@ -679,15 +684,21 @@ class TenancyAdmin(PortalModelAdmin):
         "half_rent",
         "starts_on",
         "ends_on",
-        "is_anonymised",
+        "anonymised_at",
     ]
-    list_filter = ["program__kind", "program", "household_type", "half_rent", "is_anonymised"]
+    list_filter = [
+        "program__kind",
+        "program",
+        "household_type",
+        "half_rent",
+        ("anonymised_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["house", "room__house", "program"]
     search_fields = ["house__management_number", "room__name", "tenant_name"]
     autocomplete_fields = ["house", "room", "program"]
     date_hierarchy = "starts_on"
-    # The anonymisation flag is set by the retention job only.
-    readonly_fields = ["half_rent", "is_anonymised", "anonymised_at"]
+    # The anonymisation time is set by the retention job only.
+    readonly_fields = ["half_rent", "anonymised_at"]
 
     def save_model(self, request, obj, form, change):
         pass  # saved by services.tenancy_save while the form was validated (under the house's lock)

@@ -892,7 +892,6 @@ def _seed_houses(ctx, programs):
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     moved_out_on=data["moved_out_on"],
-                    is_anonymised=data["anonymise"],
                     anonymised_at=anonymised_at if data["anonymise"] else None,
                 )
             )

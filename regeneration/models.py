@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_name
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
 
 from .constraints import PostgresExclusionConstraint
@@ -113,9 +113,9 @@ class CouncilPosition(models.TextChoices):
     MEMBER = "member", _("위원")
 
 
-class CouncilMember(TimeStampedModel):
+class CouncilMember(AnonymisableModel, TimeStampedModel):
     """A member of a resident council. Name and phone are personal data and never public; the retention
-    job anonymises them some years after the member left (``is_anonymised``/``anonymised_at``)."""
+    job anonymises them some years after the member left (``anonymised_at``)."""
 
     PERSONAL_DATA_FIELDS = ("name", "phone")
 
@@ -133,8 +133,6 @@ class CouncilMember(TimeStampedModel):
         _("임기 종료일"), null=True, blank=True, help_text=_("비워 두면 현재 위원입니다.")
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
-    is_anonymised = models.BooleanField(_("익명 처리됨"), default=False)
-    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
@@ -156,13 +154,7 @@ class CouncilMember(TimeStampedModel):
                 violation_error_message=_("협의체에는 현재 위원장이 한 명만 있을 수 있습니다."),
             ),
             models.CheckConstraint(
-                condition=Q(is_anonymised=False, anonymised_at__isnull=True)
-                | Q(is_anonymised=True, anonymised_at__isnull=False),
-                name="regeneration_member_anonymised_at_matches_flag",
-                violation_error_message=_("익명 처리된 위원에만 익명 처리 일시가 있어야 합니다."),
-            ),
-            models.CheckConstraint(
-                condition=Q(is_anonymised=True) | ~Q(name=""),
+                condition=Q(anonymised_at__isnull=False) | ~Q(name=""),
                 name="regeneration_member_name_unless_anonymised",
                 violation_error_message=_("위원 이름을 입력해야 합니다."),
             ),
@@ -933,11 +925,11 @@ class HouseholdType(models.TextChoices):
     OTHER = "other", _("기타")
 
 
-class Tenancy(TimeStampedModel):
+class Tenancy(AnonymisableModel, TimeStampedModel):
     """A lease of a house (or one room of it) under a program.
 
     Tenant name, phone and birth date are personal data; the retention job anonymises them after the
-    retention period and records when (``is_anonymised``/``anonymised_at``).
+    retention period and records when (``anonymised_at``).
     """
 
     PERSONAL_DATA_FIELDS = ("tenant_name", "tenant_phone", "tenant_birth_date")
@@ -975,8 +967,6 @@ class Tenancy(TimeStampedModel):
     starts_on = models.DateField(_("입주일(계약 시작일)"))
     ends_on = models.DateField(_("계약 종료일"), null=True, blank=True)
     moved_out_on = models.DateField(_("퇴거일"), null=True, blank=True)
-    is_anonymised = models.BooleanField(_("익명 처리됨"), default=False)
-    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
@@ -987,7 +977,7 @@ class Tenancy(TimeStampedModel):
         ordering = ["-starts_on"]
         indexes = [
             models.Index(fields=["house", "starts_on"], name="regeneration_tenancy_house"),
-            models.Index(fields=["is_anonymised", "ends_on"], name="regeneration_tenancy_retention"),
+            models.Index(fields=["anonymised_at", "ends_on"], name="regeneration_tenancy_retention"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1022,12 +1012,6 @@ class Tenancy(TimeStampedModel):
                 name="regeneration_tenancy_household_size_positive",
                 violation_error_message=_("가구원 수는 1명 이상이어야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(is_anonymised=False, anonymised_at__isnull=True)
-                | Q(is_anonymised=True, anonymised_at__isnull=False),
-                name="regeneration_tenancy_anonymised_at_matches_flag",
-                violation_error_message=_("익명 처리된 계약에만 익명 처리 일시가 있어야 합니다."),
-            ),
             # A whole-house tenancy (no room) spans every room: int8range(NULL, NULL) is unbounded.
             PostgresExclusionConstraint(
                 name="regeneration_tenancy_no_overlap",
@@ -1043,7 +1027,7 @@ class Tenancy(TimeStampedModel):
                 violation_error_message=TENANCY_OVERLAP_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=Q(is_anonymised=True) | ~Q(tenant_name=""),
+                condition=Q(anonymised_at__isnull=False) | ~Q(tenant_name=""),
                 name="regeneration_tenancy_name_unless_anonymised",
                 violation_error_message=_("입주자 이름을 입력해야 합니다."),
             ),

@@ -427,13 +427,12 @@ def tenancies_anonymise_ended(*, ended_before, now) -> int:
     ended = Q(moved_out_on__lt=ended_before) | Q(moved_out_on__isnull=True, ends_on__lt=ended_before)
     # The PostgreSQL trigger skips its age check for anonymised rows (no birth date left to check).
     return (
-        Tenancy.objects.filter(ended, is_anonymised=False)
+        Tenancy.objects.filter(ended, anonymised_at__isnull=True)
         .order_by()
         .update(
             tenant_name="",
             tenant_phone="",
             tenant_birth_date=None,
-            is_anonymised=True,
             anonymised_at=now,
             updated_at=now,
         )
@@ -444,9 +443,9 @@ def tenancies_anonymise_ended(*, ended_before, now) -> int:
 def council_members_anonymise_departed(*, ended_before, now) -> int:
     """Erase the name and phone of council members whose term ended before ``ended_before``."""
     return (
-        CouncilMember.objects.filter(ended_on__lt=ended_before, is_anonymised=False)
+        CouncilMember.objects.filter(ended_on__lt=ended_before, anonymised_at__isnull=True)
         .order_by()
-        .update(name="", phone="", is_anonymised=True, anonymised_at=now, updated_at=now)
+        .update(name="", phone="", anonymised_at=now, updated_at=now)
     )
 
 

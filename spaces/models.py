@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.indexes import TrigramIndex
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
 from regeneration.constraints import PostgresExclusionConstraint
 
@@ -174,7 +174,7 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("불참(노쇼)")
 
 
-class Booking(TimeStampedModel):
+class Booking(AnonymisableModel, TimeStampedModel):
     """A request to use a space for a time range, by a signed-in citizen (for themselves or a group)."""
 
     PERSONAL_DATA_FIELDS = ("contact_phone",)
@@ -216,7 +216,6 @@ class Booking(TimeStampedModel):
     decline_reason = models.CharField(_("거절·취소 사유"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(_("취소 일시"), null=True, blank=True, editable=False)
     consent_version = models.CharField(_("동의한 안내 버전"), max_length=20, blank=True, editable=False)
-    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["contact_phone", "purpose", "group_name"])
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_email
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, REGENERATION_TEAM, SOCIAL_ECONOMY_TEAM
 
 
@@ -33,7 +33,7 @@ QUESTION_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10000
 
 
-class Inquiry(TimeStampedModel):
+class Inquiry(AnonymisableModel, TimeStampedModel):
     """One question and its answer.
 
     A signed-in citizen's inquiry is received at once; a visitor's waits until the link in the confirmation
@@ -95,7 +95,6 @@ class Inquiry(TimeStampedModel):
         editable=False,
     )
     consent_version = models.CharField(_("동의한 안내 버전"), max_length=20, blank=True, editable=False)
-    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, *ERASED_TEXT_FIELDS, "confirm_token"])
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import (
     validate_document_upload,
     validate_image_upload,
@@ -178,7 +178,7 @@ class FaqEntry(TimeStampedModel):
         return self.question
 
 
-class Subscriber(TimeStampedModel):
+class Subscriber(AnonymisableModel, TimeStampedModel):
     """A newsletter subscriber (double opt-in: pending until the link in the confirmation e-mail is used).
 
     ``token`` is the secret in the confirmation and unsubscribe links; it is replaced on every new request.
@@ -204,7 +204,6 @@ class Subscriber(TimeStampedModel):
     unsubscribed_at = models.DateTimeField(_("구독 해지 일시"), null=True, blank=True)
     consent_version = models.CharField(_("동의한 약관 버전"), max_length=20, blank=True)
     consent_ip = models.GenericIPAddressField(_("동의 IP"), null=True, blank=True)
-    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True, editable=False)
 
     # The link token is a credential, not a change worth keeping.
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "token"])

@@ -175,7 +175,7 @@ def test_tenancies_follow_the_program_rules(seeded):
         .exists()
     )
 
-    youth = Tenancy.objects.filter(program__kind=ProgramKind.YOUTH_SHARE_HOUSE, is_anonymised=False)
+    youth = Tenancy.objects.filter(program__kind=ProgramKind.YOUTH_SHARE_HOUSE, anonymised_at__isnull=True)
     assert youth.exists()
     for tenancy in youth:
         born, start = tenancy.tenant_birth_date, tenancy.starts_on

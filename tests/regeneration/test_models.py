@@ -202,16 +202,6 @@ INVALID_CASES = {
         {"household_size": 0},
         "가구원 수는 1명 이상이어야 합니다.",
     ),
-    "tenancy_anonymised_without_time": (
-        TenancyFactory,
-        {"is_anonymised": True, "anonymised_at": None},
-        "익명 처리된 계약에만 익명 처리 일시가 있어야 합니다.",
-    ),
-    "tenancy_time_without_anonymised": (
-        TenancyFactory,
-        {"anonymised_at": NOW},
-        "익명 처리된 계약에만 익명 처리 일시가 있어야 합니다.",
-    ),
     "tenancy_without_name": (TenancyFactory, {"tenant_name": ""}, "입주자 이름을 입력해야 합니다."),
     "tenancy_half_rent_without_market_rent": (
         TenancyFactory,
@@ -287,7 +277,7 @@ def test_boundary_values_are_accepted():
     tenancy = TenancyFactory(program=program, half_rent=True, monthly_rent=175_000, market_rent=350_000)
     tenancy.full_clean()
     assert tenancy.half_rent is True
-    anonymised = TenancyFactory(tenant_name="", tenant_phone="", is_anonymised=True, anonymised_at=NOW)
+    anonymised = TenancyFactory(tenant_name="", tenant_phone="", anonymised_at=NOW)
     anonymised.full_clean()
 
 
@@ -454,7 +444,7 @@ def test_str_masks_personal_data():
     assert str(member) == "김*용 (위원장)"
     tenancy = TenancyFactory(tenant_name="박지민", house=VacantHouseFactory(management_number="JJ-1"))
     assert str(tenancy) == "JJ-1 - 박*민"
-    tenancy.is_anonymised, tenancy.tenant_name = True, ""
+    tenancy.anonymised_at, tenancy.tenant_name = NOW, ""
     assert str(tenancy) == "JJ-1 - 익명"
     attendance = MeetingAttendanceFactory(member__name="이영희")
     assert "이*희" in str(attendance) and "이영희" not in str(attendance)
