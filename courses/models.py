@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -144,20 +145,18 @@ class Course(TimeStampedModel):
             models.Index(fields=["status", "is_published"], name="courses_course_status_pub_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(capacity__gte=0),
+            not_negative(
+                "capacity",
                 name="courses_course_capacity_non_negative",
-                violation_error_message=_("정원은 0 이상이어야 합니다."),
+                message=_("정원은 0 이상이어야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(waitlist_limit__gte=0),
+            not_negative(
+                "waitlist_limit",
                 name="courses_course_waitlist_limit_non_negative",
-                violation_error_message=_("대기 인원 한도는 0 이상이어야 합니다."),
+                message=_("대기 인원 한도는 0 이상이어야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(fee__gte=0),
-                name="courses_course_fee_non_negative",
-                violation_error_message=_("수강료는 0원 이상이어야 합니다."),
+            not_negative(
+                "fee", name="courses_course_fee_non_negative", message=_("수강료는 0원 이상이어야 합니다.")
             ),
             models.CheckConstraint(
                 condition=Q(completion_percent__gte=1, completion_percent__lte=100),

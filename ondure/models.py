@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -404,10 +405,10 @@ class SupportProgram(TimeStampedModel):
                 name="ondure_program_name_unique_per_year",
                 violation_error_message=_("같은 연도에 같은 이름의 지원 사업이 이미 있습니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(budget__gte=0),
+            not_negative(
+                "budget",
                 name="ondure_program_budget_not_negative",
-                violation_error_message=_("예산은 0원 이상이어야 합니다."),
+                message=_("예산은 0원 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_COHORT_YEAR),
@@ -487,10 +488,10 @@ class SupportRecord(TimeStampedModel):
         ordering = ["-supported_on", "-pk"]
         indexes = [models.Index(fields=["kind", "supported_on"], name="ondure_support_kind_date_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
+            not_negative(
+                "amount",
                 name="ondure_support_amount_not_negative",
-                violation_error_message=_("금액은 0원 이상이어야 합니다."),
+                message=_("금액은 0원 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="grant") | Q(amount__gt=0),

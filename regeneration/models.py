@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.constraints import PostgresExclusionConstraint, ends_after, not_negative
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
-
-from .constraints import PostgresExclusionConstraint
 
 # Every model keeps its change history (who, when, what, why). A model's PERSONAL_DATA_FIELDS are left out
 # of its history on purpose: the history tables must not keep copies of what the retention job erases.
@@ -63,20 +62,23 @@ class ActivationArea(TimeStampedModel):
         verbose_name_plural = _("도시재생활성화지역")
         ordering = ["-designated_on", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("designated_on")),
+            ends_after(
+                "ends_on",
+                "designated_on",
+                null=True,
                 name="regeneration_area_ends_after_designation",
-                violation_error_message=_("지정 종료일은 지정일 이후여야 합니다."),
+                message=_("지정 종료일은 지정일 이후여야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(size_m2__isnull=True) | Q(size_m2__gt=0),
                 name="regeneration_area_size_positive",
                 violation_error_message=_("면적은 0보다 커야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(project_budget__isnull=True) | Q(project_budget__gte=0),
+            not_negative(
+                "project_budget",
+                null=True,
                 name="regeneration_area_budget_non_negative",
-                violation_error_message=_("총사업비는 0원 이상이어야 합니다."),
+                message=_("총사업비는 0원 이상이어야 합니다."),
             ),
         ]
 
@@ -142,10 +144,12 @@ class CouncilMember(AnonymisableModel, TimeStampedModel):
         ordering = ["council", "position", "name"]
         indexes = [models.Index(fields=["council", "ended_on"], name="regeneration_member_current")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            ends_after(
+                "ended_on",
+                "started_on",
+                null=True,
                 name="regeneration_member_ends_after_start",
-                violation_error_message=_("임기 종료일은 시작일 이후여야 합니다."),
+                message=_("임기 종료일은 시작일 이후여야 합니다."),
             ),
             models.UniqueConstraint(
                 fields=["council"],
@@ -199,10 +203,10 @@ class CouncilMeeting(TimeStampedModel):
                 name="regeneration_meeting_unique_time",
                 violation_error_message=_("같은 협의체의 같은 일시에 회의가 이미 등록되어 있습니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(attendee_count__gte=0),
+            not_negative(
+                "attendee_count",
                 name="regeneration_meeting_attendee_count_non_negative",
-                violation_error_message=_("참석 인원은 0명 이상이어야 합니다."),
+                message=_("참석 인원은 0명 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(is_published=False) | ~Q(minutes=""),
@@ -320,10 +324,11 @@ class CouncilSupport(TimeStampedModel):
         verbose_name_plural = _("협의체 지원 기록")
         ordering = ["council", "-provided_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+            not_negative(
+                "amount",
+                null=True,
                 name="regeneration_support_amount_non_negative",
-                violation_error_message=_("지원 금액은 0원 이상이어야 합니다."),
+                message=_("지원 금액은 0원 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=SupportKind.FUNDING) | Q(amount__isnull=False, amount__gt=0),
@@ -648,15 +653,19 @@ class OwnerConsent(TimeStampedModel):
         verbose_name_plural = _("소유자 동의")
         ordering = ["house", "-consented_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("consented_on")),
+            ends_after(
+                "expires_on",
+                "consented_on",
+                null=True,
                 name="regeneration_consent_expires_after_consent",
-                violation_error_message=_("동의 만료일은 동의일 이후여야 합니다."),
+                message=_("동의 만료일은 동의일 이후여야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("consented_on")),
+            ends_after(
+                "withdrawn_on",
+                "consented_on",
+                null=True,
                 name="regeneration_consent_withdrawn_after_consent",
-                violation_error_message=_("동의 철회일은 동의일 이후여야 합니다."),
+                message=_("동의 철회일은 동의일 이후여야 합니다."),
             ),
         ]
 
@@ -761,10 +770,10 @@ class HousingProgram(TimeStampedModel):
                 name="regeneration_program_year_range",
                 violation_error_message=_("사업 연도는 2000~2100 사이여야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(budget__gte=0),
+            not_negative(
+                "budget",
                 name="regeneration_program_budget_non_negative",
-                violation_error_message=_("예산은 0원 이상이어야 합니다."),
+                message=_("예산은 0원 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=(Q(tenant_min_age__isnull=True) | Q(tenant_min_age__gte=0))
@@ -837,15 +846,17 @@ class Renovation(TimeStampedModel):
         verbose_name_plural = _("정비·리모델링")
         ordering = ["-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            ends_after(
+                "ended_on",
+                "started_on",
+                null=True,
                 name="regeneration_renovation_ends_after_start",
-                violation_error_message=_("준공일은 착공일 이후여야 합니다."),
+                message=_("준공일은 착공일 이후여야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(budget__gte=0),
+            not_negative(
+                "budget",
                 name="regeneration_renovation_budget_non_negative",
-                violation_error_message=_("공사비는 0원 이상이어야 합니다."),
+                message=_("공사비는 0원 이상이어야 합니다."),
             ),
         ]
 
@@ -997,15 +1008,19 @@ class Tenancy(AnonymisableModel, TimeStampedModel):
                 name="regeneration_tenancy_half_rent_limit",
                 violation_error_message=HALF_RENT_CONSTRAINT_MESSAGE,
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+            ends_after(
+                "ends_on",
+                "starts_on",
+                null=True,
                 name="regeneration_tenancy_ends_after_start",
-                violation_error_message=_("계약 종료일은 입주일 이후여야 합니다."),
+                message=_("계약 종료일은 입주일 이후여야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=F("starts_on")),
+            ends_after(
+                "moved_out_on",
+                "starts_on",
+                null=True,
                 name="regeneration_tenancy_moved_out_after_start",
-                violation_error_message=_("퇴거일은 입주일 이후여야 합니다."),
+                message=_("퇴거일은 입주일 이후여야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(household_size__gte=1),

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.constraints import PostgresExclusionConstraint
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
-from regeneration.constraints import PostgresExclusionConstraint
 
 BOOKING_OVERLAP_MESSAGE = _("이 시간에는 이미 승인된 예약이 있습니다. 다른 시간을 골라 주세요.")
 WEEKDAY_LABELS = [_("월"), _("화"), _("수"), _("목"), _("금"), _("토"), _("일")]
