@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from jeonju_center.accounts.services import client_ip
 from jeonju_center.common.download_reasons import stored_file_response
 from jeonju_center.common.forms import add_service_errors
+from jeonju_center.common.security import client_ip_address
 
 from . import draw as lottery
 from . import selectors, services
@@ -122,7 +122,7 @@ def call_apply(request, slug):
                     members=member_rows(members) if call.is_group_call else None,
                     documents=form.documents(),
                     consent=form.cleaned_data.get("consent", False),
-                    consent_ip=client_ip(request),
+                    consent_ip=client_ip_address(request),
                     submit=submit,
                     now=now,
                 )

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jeonju_center.accounts.services import client_ip
 from jeonju_center.common import db_errors
 from jeonju_center.common.forms import add_service_errors
+from jeonju_center.common.security import client_ip_address
 
 from . import cache as page_cache
 from . import calendars, selectors, services
@@ -172,7 +172,7 @@ def enroll(request, slug):
             course=course,
             user=request.user,
             consent_version=settings.PRIVACY_TERMS_VERSION,
-            consent_ip=client_ip(request),
+            consent_ip=client_ip_address(request),
         )
     except ValidationError as error:
         messages.error(request, _refusal_text(error))

@@ -5,12 +5,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.models import Dong
+from jeonju_center.common.security import client_ip_address
 from jeonju_center.common.validators import normalize_phone
 
 from .legal import MINIMUM_SIGNUP_AGE
 from .models import ConsentRecord, MessageEvent
 from .notifications import CODE_VALID_MINUTES, normalize_mobile
-from .services import citizen_profile_update, client_ip, consent_record
+from .services import citizen_profile_update, consent_record
 
 
 class CitizenProfileFields(forms.Form):
@@ -76,7 +77,7 @@ class CitizenSignupForm(CitizenProfileFields):
             phone=self.cleaned_data["phone"],
             dong=self.cleaned_data["dong"],
         )
-        ip_address = client_ip(request)
+        ip_address = client_ip_address(request)
         for item in (
             ConsentRecord.Item.AGE_CONFIRMED,
             ConsentRecord.Item.TERMS,

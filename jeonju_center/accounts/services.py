@@ -51,10 +51,3 @@ def account_delete(*, user, password):
     for address in {user.email, *user.emailaddress_set.values_list("email", flat=True)}:
         outbox_erase_recipient(email=address)
     user.delete()
-
-
-def client_ip(request):
-    """The client's address for consent records, by the same trusted-proxy rule as the login lockout."""
-    from jeonju_center.common.security import client_ip_address
-
-    return client_ip_address(request)

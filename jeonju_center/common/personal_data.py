@@ -13,6 +13,7 @@ One place decides all three so that every screen, export and e-mail of every app
 import datetime
 
 from .masking import mask_address, mask_birth_date, mask_email, mask_name, mask_phone
+from .security import client_ip_address
 
 PERSONAL_DATA_PERMISSION = "common.view_personal_data"
 ACCESS_LOG_REVIEW_PERMISSION = "common.review_access_log"
@@ -81,13 +82,6 @@ def personal_value_for(user, field_name, value):
     return mask_personal_value(field_name, value)
 
 
-def request_ip(request):
-    """The client's address, by the same rule as the login lockout (trusted proxies only)."""
-    from .security import client_ip_address
-
-    return client_ip_address(request)
-
-
 def record_personal_data_access(
     request,
     *,
@@ -109,7 +103,7 @@ def record_personal_data_access(
     return PersonalDataAccess.objects.create(
         staff=user if user.is_authenticated else None,
         staff_username=user.get_username() if user.is_authenticated else "",
-        ip_address=request_ip(request),
+        ip_address=client_ip_address(request),
         action=action,
         data_kind=str(data_kind or model._meta.verbose_name),
         model_label=model._meta.label_lower,

@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from jeonju_center.accounts.services import client_ip
 from jeonju_center.common.center import center_contact
 from jeonju_center.common.download_reasons import stored_file_response
+from jeonju_center.common.security import client_ip_address
 
 from . import selectors, services
 from .forms import LibraryFilterForm, NewsFilterForm, SubscribeForm
@@ -165,7 +165,7 @@ def library_download(request, slug, pk):
         visitor_key=services.publication_visitor_key(
             day=day,
             user_id=request.user.pk if request.user.is_authenticated else None,
-            ip_address=client_ip(request) or "",
+            ip_address=client_ip_address(request) or "",
             user_agent=request.headers.get("User-Agent", ""),
         ),
         day=day,
@@ -195,7 +195,7 @@ def newsletter(request):
             services.newsletter_subscribe(
                 email=form.cleaned_data["email"],
                 agreed=form.cleaned_data["agree"],
-                ip_address=client_ip(request),
+                ip_address=client_ip_address(request),
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
