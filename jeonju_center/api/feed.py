@@ -4,11 +4,11 @@ Each app declares ``FEED_SOURCES`` in ``<app>/api/feed.py``; the scope needed to
 ``read_scope`` of the viewset registered for it (public resources need none).
 """
 
-from importlib import import_module
-
-from jeonju_center.partners.changes import extra_read_scopes, track
+from jeonju_center.partners.changes import extra_read_scopes, track, tracked_sources
 from jeonju_center.partners.models import PartnerAPIKey
 from jeonju_center.partners.permissions import staff_may_use
+
+from .routes import all_feed_sources, all_routes
 
 RESOURCE_SCOPES: dict[str, str | None] = {}
 
@@ -29,27 +29,11 @@ def readable_resources(request):
 
 
 def connect():
-    from .urls import API_APPS, all_routes
-
-    routes = all_routes()
-    for app in API_APPS:
-        try:
-            module = import_module(f"{app}.api.feed")
-        except ModuleNotFoundError as error:
-            if error.name not in {f"{app}.api.feed", f"{app}.api"}:
-                raise
-            continue
-        track(*module.FEED_SOURCES)
-    for prefix, viewset, _basename in routes:
+    track(*all_feed_sources())
+    for prefix, viewset, _basename in all_routes():
         public = getattr(viewset, "public_read", False)
         RESOURCE_SCOPES[prefix] = None if public else {viewset.read_scope, *extra_read_scopes(prefix)}
         RESOURCE_MODELS[prefix] = viewset.serializer_class.Meta.model
-    unknown = {source.resource for source in _tracked()} - set(RESOURCE_SCOPES)
+    unknown = {source.resource for source in tracked_sources()} - set(RESOURCE_SCOPES)
     if unknown:
         raise RuntimeError(f"feed sources name resources without an API route: {sorted(unknown)}")
-
-
-def _tracked():
-    from jeonju_center.partners.changes import _sources
-
-    return _sources

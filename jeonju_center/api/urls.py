@@ -1,14 +1,12 @@
-"""The partner API, version 1. Each app lists its resources in ``<app>/api/urls.py`` as ``ROUTES``."""
-
-from importlib import import_module
+"""The partner API, version 1. Each app lists its resources in ``<app>/api/urls.py`` as ``ROUTES`` (found by
+``routes.all_routes``)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from .routes import all_routes
 from .views import ChangeFeedView
-
-API_APPS = ["jeonju_center.common", "social_economy", "ondure", "regeneration", "courses", "calls"]
 
 
 class PublicAPIRootView(APIRootView):
@@ -19,19 +17,6 @@ class PublicAPIRootView(APIRootView):
 
 class PartnerRouter(DefaultRouter):
     APIRootView = PublicAPIRootView
-
-
-def all_routes():
-    routes = []
-    for app in API_APPS:
-        try:
-            module = import_module(f"{app}.api.urls")
-        except ModuleNotFoundError as error:
-            if error.name not in {f"{app}.api.urls", f"{app}.api"}:
-                raise
-            continue
-        routes.extend(module.ROUTES)
-    return routes
 
 
 router = PartnerRouter()

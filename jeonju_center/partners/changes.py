@@ -190,6 +190,10 @@ def track(*sources):
         )
 
 
+def tracked_sources():
+    return list(_sources)
+
+
 def tracked_resources():
     return sorted({source.resource for source in _sources})
 

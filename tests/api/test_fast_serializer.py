@@ -7,8 +7,8 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from jeonju_center.accounts.models import User
+from jeonju_center.api.routes import all_routes
 from jeonju_center.api.serializers import FastModelSerializer
-from jeonju_center.api.urls import all_routes
 from social_economy.models import OrganizationStatus
 from tests.api.support import one_of_each
 from tests.partners.factories import PartnerCenterFactory

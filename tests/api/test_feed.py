@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from jeonju_center.api.urls import all_routes
+from jeonju_center.api.routes import all_routes
 from jeonju_center.partners.changes import record_changes
 from jeonju_center.partners.models import ChangeEvent
 from jeonju_center.partners.scopes import SCOPES

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from jeonju_center.accounts.models import User
 from jeonju_center.api.feed import RESOURCE_SCOPES
-from jeonju_center.api.urls import all_routes
+from jeonju_center.api.routes import all_routes
 from jeonju_center.common.teams import EDUCATION_TEAM, REGENERATION_TEAM, TEAM_APPS, load_team_groups
 from jeonju_center.partners.models import PartnerAPIKey
 from jeonju_center.partners.scopes import SCOPES

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from jeonju_center.api.urls import all_routes
+from jeonju_center.api.routes import all_routes
 from jeonju_center.partners.scopes import SCOPES
 from tests.api.support import partner_client
 

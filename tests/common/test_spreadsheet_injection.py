@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from jeonju_center.accounts.models import User
-from jeonju_center.api.urls import all_routes
+from jeonju_center.api.routes import all_routes
 from jeonju_center.common.spreadsheets import neutralize, starts_like_a_formula
 from jeonju_center.partners.scopes import SCOPES
 from tests.api.support import partner_client
