@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
 from .models import District, Dong
+from .teams import load_team_groups
 
 # Jeonju's administrative dongs (행정동), in the city's own order.
 JEONJU_DONGS = {
@@ -33,8 +34,6 @@ def reference_loader(func):
 
 
 def load_all_reference_data():
-    from . import teams  # noqa: F401 - the team groups are reference data too
-
     autodiscover_modules("reference")
     return [loader() for loader in _loaders]
 
@@ -52,3 +51,7 @@ def load_dongs():
     ]
     Dong.objects.bulk_create(missing)
     return f"dongs: {len(missing)} created"
+
+
+# The team groups and their permissions are reference data too (after the dongs, before the apps' data).
+reference_loader(load_team_groups)

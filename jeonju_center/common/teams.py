@@ -11,8 +11,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .reference import reference_loader
-
 REGENERATION_TEAM = "도시재생팀"
 SOCIAL_ECONOMY_TEAM = "사회적경제팀"  # social economy and Ondure communities
 EDUCATION_TEAM = "교육팀"  # citizen courses
@@ -111,7 +109,6 @@ def team_emails(team):
     return sorted(emails)
 
 
-@reference_loader
 def load_team_groups():
     """Create the team groups and set each one's permissions to exactly what ``team_permissions`` says."""
     created = 0
