@@ -23,6 +23,14 @@ def pytest_configure(config):
             options["options"] = f"{options.get('options', '')} {session_clock.database_option()}".strip()
 
 
+@pytest.fixture
+def teams(db):
+    """The team groups with their permissions, and the rest of the reference data an installation has."""
+    from jeonju_center.common.reference import load_all_reference_data
+
+    load_all_reference_data()
+
+
 def _database_is_postgresql():
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

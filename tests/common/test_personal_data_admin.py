@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
@@ -16,21 +15,10 @@ from jeonju_center.common.access_log import (
     monthly_access_report,
 )
 from jeonju_center.common.models import AccessLogReview, PersonalDataAccess
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import ACCESS_LOG_REVIEWERS, CENTER_ADMINS, PERSONAL_DATA_VIEWERS
+from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def teams():
-    load_all_reference_data()
-
-
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
 
 
 @pytest.fixture
@@ -45,7 +33,7 @@ def citizen():
 
 
 def test_list_and_change_view_are_masked_without_the_permission_and_nothing_is_logged(client, teams, citizen):
-    client.force_login(_staff("manager", CENTER_ADMINS))
+    client.force_login(staff_user("manager", CENTER_ADMINS))
     listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "김*용" in listing and "김철용" not in listing
     assert "ki***@example.com" in listing and "kim.cy@example.com" not in listing
@@ -56,14 +44,14 @@ def test_list_and_change_view_are_masked_without_the_permission_and_nothing_is_l
 
 
 def test_masked_fields_cannot_be_changed_through_the_form(client, teams, citizen):
-    client.force_login(_staff("manager", CENTER_ADMINS))
+    client.force_login(staff_user("manager", CENTER_ADMINS))
     url = reverse("admin:accounts_user_change", args=[citizen.pk])
     form = client.get(url).context["adminform"].form
     assert "name" not in form.fields and "phone" not in form.fields
 
 
 def test_viewers_with_the_permission_see_full_values_and_each_view_is_logged(client, teams, citizen):
-    viewer = _staff("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
     client.force_login(viewer)
     change = client.get(
         reverse("admin:accounts_user_change", args=[citizen.pk]), REMOTE_ADDR="10.1.2.3"
@@ -79,7 +67,7 @@ def test_viewers_with_the_permission_see_full_values_and_each_view_is_logged(cli
 
 
 def test_a_search_on_personal_fields_is_logged_with_its_hits_even_when_masked(client, teams, citizen):
-    client.force_login(_staff("manager", CENTER_ADMINS))
+    client.force_login(staff_user("manager", CENTER_ADMINS))
     client.get(reverse("admin:accounts_user_changelist"), {"q": "김철용"})
     client.get(reverse("admin:accounts_user_changelist"), {"q": "nobody-matches"})
     (search,) = PersonalDataAccess.objects.all()
@@ -87,7 +75,7 @@ def test_a_search_on_personal_fields_is_logged_with_its_hits_even_when_masked(cl
 
 
 def test_the_access_log_cannot_be_changed_or_deleted_through_the_orm_or_the_admin(client, teams, citizen):
-    viewer = _staff("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
     client.force_login(viewer)
     client.get(reverse("admin:accounts_user_change", args=[citizen.pk]))
     entry = PersonalDataAccess.objects.get()
@@ -111,7 +99,7 @@ def test_the_access_log_cannot_be_changed_or_deleted_through_the_orm_or_the_admi
 
 @pytest.mark.postgres
 def test_postgresql_refuses_updates_and_early_deletes_of_access_log_rows(teams):
-    staff = _staff("privacy", PERSONAL_DATA_VIEWERS)
+    staff = staff_user("privacy", PERSONAL_DATA_VIEWERS)
     PersonalDataAccess.objects.create(staff=staff, staff_username="privacy", action="view", model_label="x")
     for statement in (
         "UPDATE common_personaldataaccess SET reason = 'x'",
@@ -136,7 +124,7 @@ def test_postgresql_refuses_updates_and_early_deletes_of_access_log_rows(teams):
 
 
 def test_monthly_review_lists_the_month_per_staff_and_flags_unusual_access(client, teams):
-    manager = _staff("manager", CENTER_ADMINS)
+    manager = staff_user("manager", CENTER_ADMINS)
     night = timezone.make_aware(datetime.datetime(2026, 10, 14, 23, 30))
     daytime = timezone.make_aware(datetime.datetime(2026, 10, 14, 10, 0))
     for moment, action, masked in (
@@ -170,7 +158,7 @@ def test_monthly_review_lists_the_month_per_staff_and_flags_unusual_access(clien
     # The manager whose accesses these are may read the log but not sign its review off.
     client.force_login(manager)
     assert client.post(url, {"findings": "이상 없음"}).status_code == 403
-    reviewer = _staff("privacy-officer", ACCESS_LOG_REVIEWERS)
+    reviewer = staff_user("privacy-officer", ACCESS_LOG_REVIEWERS)
     client.force_login(reviewer)
     page = client.get(url)
     assert page.status_code == 200 and "업무 시간 외" in page.content.decode()
@@ -182,7 +170,7 @@ def test_monthly_review_lists_the_month_per_staff_and_flags_unusual_access(clien
 
 
 def test_only_center_admins_may_open_the_access_log_and_its_review(client, teams):
-    client.force_login(_staff("viewer", PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("viewer", PERSONAL_DATA_VIEWERS))
     assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 403
     assert client.get(reverse("admin:common_personaldataaccess_review")).status_code == 403
 
@@ -197,7 +185,7 @@ def _access(staff, moment, records, action="view"):
 def test_days_with_many_small_reads_are_listed_by_korean_day(teams):
     from jeonju_center.common.access_log import HEAVY_DAY_RECORDS
 
-    clerk = _staff("clerk", CENTER_ADMINS)
+    clerk = staff_user("clerk", CENTER_ADMINS)
     kst = datetime.timezone(datetime.timedelta(hours=9))
     # 60 reads of 9 records between 09:00 and 09:59 on 14 October (KST): 540 > 500, none large on its own.
     for minute in range(60):
@@ -221,10 +209,10 @@ def test_the_monthly_report_mail_goes_to_the_reviewers_once_with_the_figures(
     from jeonju_center.common.tasks import send_access_log_report
 
     settings.PORTAL_URL = "https://portal.example.kr"
-    officer = _staff("privacy-officer", ACCESS_LOG_REVIEWERS)
+    officer = staff_user("privacy-officer", ACCESS_LOG_REVIEWERS)
     officer.email = "privacy@example.kr"
     officer.save()
-    clerk = _staff("clerk", CENTER_ADMINS)
+    clerk = staff_user("clerk", CENTER_ADMINS)
     kst = datetime.timezone(datetime.timedelta(hours=9))
     _access(clerk, datetime.datetime(2026, 10, 14, 10, 0, tzinfo=kst), 3, action="export")
     _access(clerk, datetime.datetime(2026, 10, 18, 22, 0, tzinfo=kst), 2)  # a Sunday night

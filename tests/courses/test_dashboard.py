@@ -17,17 +17,11 @@ from PIL import Image
 from courses.dashboard import courses_items
 from courses.models import Course, EnrollmentStatus
 from jeonju_center.accounts.models import User
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, REGENERATION_TEAM
 
 from .factories import AttendanceFactory, CourseFactory, CourseSessionFactory, EnrollmentFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def teams():
-    load_all_reference_data()
 
 
 def staff_member(*groups):

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from courses.models import Course, Enrollment, EnrollmentStatus
 from jeonju_center.accounts.models import User
 from jeonju_center.common.models import PersonalDataAccess
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import (
     CENTER_ADMINS,
     EDUCATION_TEAM,
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.django_db
 
 NAME, PHONE = "김철용", "010-1234-5678"
 CERTIFICATE, NOTE = "JUIC-2026-0001-000001", "전화로 취소 요청함"
-
-
-@pytest.fixture
-def teams():
-    load_all_reference_data()
 
 
 def staff_member(*groups, username="staff"):

@@ -5,20 +5,18 @@ import io
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.models import OutboxEmail, PersonalDataAccess
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, PERSONAL_DATA_VIEWERS
 from jeonju_center.news.models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
 from jeonju_center.news.services import newsletter_unsubscribe
 from tests.news.factories import NewsletterIssueFactory, NewsPostFactory, SubscriberFactory
 from tests.news.images import tiny_png
+from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +25,13 @@ MASKED = "ki***@example.com"
 
 
 @pytest.fixture
-def teams():
-    load_all_reference_data()
-
-
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
-@pytest.fixture
 def manager(teams):
-    return _staff("manager", CENTER_ADMINS)
+    return staff_user("manager", CENTER_ADMINS)
 
 
 @pytest.fixture
 def privacy_officer(teams):
-    return _staff("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
+    return staff_user("privacy", CENTER_ADMINS, PERSONAL_DATA_VIEWERS)
 
 
 @pytest.fixture
@@ -212,7 +199,7 @@ def test_a_newsletter_issue_change_keeps_its_reason(client, manager):
 def test_custom_newsletter_screens_refuse_other_teams(client, teams, view):
     SubscriberFactory()
     issue = NewsletterIssueFactory()
-    client.force_login(_staff("teacher", EDUCATION_TEAM))
+    client.force_login(staff_user("teacher", EDUCATION_TEAM))
     url = reverse(f"admin:news_newsletterissue_{view}", args=[issue.pk])
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403

@@ -3,24 +3,17 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, SOCIAL_ECONOMY_TEAM
 from jeonju_center.news.dashboard import news_items
 from jeonju_center.news.models import NewsletterIssue, NewsPost, Subscriber
 from tests.news.factories import NewsletterIssueFactory, NewsPostFactory, SubscriberFactory
+from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
 
 
 def _fixture():
@@ -58,7 +51,7 @@ def test_counts_are_right_with_a_constant_number_of_queries(django_assert_num_qu
 def test_each_link_opens_the_changelist_filtered_to_exactly_the_counted_rows(client):
     load_all_reference_data()
     _fixture()
-    client.force_login(_staff("manager", CENTER_ADMINS))
+    client.force_login(staff_user("manager", CENTER_ADMINS))
     for item in news_items(today=timezone.localdate()):
         response = client.get(item.url)
         assert response.status_code == 200, item.url
@@ -72,7 +65,7 @@ def test_each_link_opens_the_changelist_filtered_to_exactly_the_counted_rows(cli
 def test_the_panel_is_shown_to_the_center_administrators_only(client, groups, shown):
     load_all_reference_data()
     _fixture()
-    client.force_login(_staff("someone", *groups))
+    client.force_login(staff_user("someone", *groups))
     content = client.get(reverse("admin:index")).content.decode()
     assert ("소식·뉴스레터" in content) is shown
     assert ("게시를 기다리는 임시 저장 소식" in content) is shown

@@ -4,7 +4,6 @@ the team's dashboard panel, evidence uploads and the change history."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
@@ -14,7 +13,6 @@ from django.utils import timezone
 
 from jeonju_center.accounts.models import User
 from jeonju_center.common.models import PersonalDataAccess
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import (
     CENTER_ADMINS,
     EDUCATION_TEAM,
@@ -24,6 +22,7 @@ from jeonju_center.common.teams import (
 from ondure import selectors, services
 from ondure.dashboard import ondure_items
 from ondure.models import Community, CommunityStatus, Stage, SupportRecord
+from tests.staff import staff_user
 
 from .factories import (
     CommunityFactory,
@@ -40,25 +39,14 @@ MEMBER, MEMBER_PHONE = "박영희", "010-3456-7890"
 
 
 @pytest.fixture
-def teams():
-    load_all_reference_data()
-
-
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
-@pytest.fixture
 def team_client(client, teams):
-    client.force_login(_staff("se-staff", SOCIAL_ECONOMY_TEAM))
+    client.force_login(staff_user("se-staff", SOCIAL_ECONOMY_TEAM))
     return client
 
 
 @pytest.fixture
 def viewer_client(client, teams):
-    client.force_login(_staff("se-privacy", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("se-privacy", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS))
     return client
 
 
@@ -149,9 +137,9 @@ def test_the_registry_export_holds_no_personal_data_and_logs_nothing(viewer_clie
 def test_custom_views_refuse_other_teams(client, teams, view):
     community = CommunityFactory(current_stage=Stage.HOPE)
     url = _url("community", view) if view == "dashboard" else _url("community", view, community.pk)
-    client.force_login(_staff("teacher", EDUCATION_TEAM, PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("teacher", EDUCATION_TEAM, PERSONAL_DATA_VIEWERS))
     assert client.get(url).status_code == 403
-    client.force_login(_staff("se", SOCIAL_ECONOMY_TEAM))
+    client.force_login(staff_user("se", SOCIAL_ECONOMY_TEAM))
     assert client.get(url).status_code == 200
 
 
@@ -174,7 +162,7 @@ def _ended(status, on, **kwargs):
 
 
 def test_members_are_anonymised_after_leaving_or_when_their_community_ended_and_only_once(teams):
-    account = _staff("member-account")
+    account = staff_user("member-account")
     active = CommunityFactory(cohort_year=2020)
     left_long_ago = CommunityMemberFactory(community=active, left_on=BEFORE, user=account)
     left_on_cutoff = CommunityMemberFactory(community=active, left_on=ON)
@@ -270,7 +258,7 @@ def test_reviews_of_the_current_year_are_due_from_december():
     [([SOCIAL_ECONOMY_TEAM], True), ([CENTER_ADMINS], True), ([EDUCATION_TEAM], False)],
 )
 def test_the_panel_is_shown_to_the_team_and_center_admins_only(client, teams, attention, groups, shown):
-    client.force_login(_staff("someone", *groups))
+    client.force_login(staff_user("someone", *groups))
     content = client.get(reverse("admin:index")).content.decode()
     assert ("온두레 공동체 지원" in content) is shown
     assert ("정산되지 않은 보조금" in content) is shown

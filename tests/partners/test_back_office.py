@@ -4,17 +4,16 @@ expiring-keys panel for the center administrators, and no access for other teams
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, REGENERATION_TEAM
 from jeonju_center.partners.dashboard import partner_items
 from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
 from jeonju_center.partners.services import partner_key_revoke
 from tests.partners.factories import PartnerCenterFactory, make_key
+from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def manager():
     load_all_reference_data()
-    return _staff("manager", CENTER_ADMINS)
-
-
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
+    return staff_user("manager", CENTER_ADMINS)
 
 
 def test_partner_center_changes_keep_who_when_and_why(client, manager):
@@ -143,7 +136,7 @@ def test_expiring_keys_are_counted_and_linked_to_exactly_those_keys(
 @pytest.mark.parametrize(("groups", "shown"), [((CENTER_ADMINS,), True), ((REGENERATION_TEAM,), False)])
 def test_the_key_panel_is_shown_to_the_center_administrators_only(client, manager, groups, shown):
     _keys()
-    client.force_login(_staff("someone", *groups))
+    client.force_login(staff_user("someone", *groups))
     content = client.get(reverse("admin:index")).content.decode()
     assert ("일 안에 만료되는 API 키" in content) is shown
 
@@ -152,5 +145,5 @@ def test_the_key_panel_is_shown_to_the_center_administrators_only(client, manage
     "url_name", ["admin:partners_partnercenter_changelist", "admin:partners_partnerapikey_changelist"]
 )
 def test_other_teams_cannot_open_the_partner_screens(client, manager, url_name):
-    client.force_login(_staff("teacher", EDUCATION_TEAM))
+    client.force_login(staff_user("teacher", EDUCATION_TEAM))
     assert client.get(reverse(url_name)).status_code == 403

@@ -5,7 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.models import PersonalDataAccess, RetentionRun
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.retention import apply_retention_policies
@@ -34,6 +32,7 @@ from regeneration.models import (
     ProgramKind,
     Renovation,
 )
+from tests.staff import staff_user
 
 from .factories import (
     CouncilMeetingFactory,
@@ -64,21 +63,15 @@ def teams():
     load_all_reference_data()
 
 
-def _staff(username, *groups):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, name=username)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
 @pytest.fixture
 def team_client(client):
-    client.force_login(_staff("regen", REGENERATION_TEAM))
+    client.force_login(staff_user("regen", REGENERATION_TEAM))
     return client
 
 
 @pytest.fixture
 def viewer(client):
-    user = _staff("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS)
+    user = staff_user("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS)
     client.force_login(user)
     return user
 
@@ -171,7 +164,7 @@ def test_inlines_of_a_house_and_a_council_are_masked_or_logged(client, team_clie
     assert "김철용" not in masked and "010-1234-5678" not in masked and "박지민" not in masked
     assert _log() == []
 
-    client.force_login(_staff("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS))
     assert "김철용" in client.get(council_url).content.decode()
     (members,) = _log()
     assert (members.model_label, members.object_ids, members.fields) == (
@@ -253,7 +246,7 @@ def test_the_status_report_masks_tenants_for_the_team_and_logs_unmasked_views(cl
     assert masked.status_code == 200
     assert "박*민" in masked.content.decode() and "박지민" not in masked.content.decode()
     assert _log() == []
-    client.force_login(_staff("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS))
     assert "박지민" in client.get(url).content.decode()
     (entry,) = _log()
     assert (entry.action, entry.model_label, entry.object_ids) == (
@@ -266,7 +259,7 @@ def test_the_status_report_masks_tenants_for_the_team_and_logs_unmasked_views(cl
 @pytest.mark.parametrize("team", [SOCIAL_ECONOMY_TEAM, EDUCATION_TEAM])
 def test_other_teams_get_403_on_the_custom_screens(client, team):
     consent = OwnerConsentFactory(document=ContentFile(b"%PDF-1.4 consent", name="consent.pdf"))
-    client.force_login(_staff("other", team, PERSONAL_DATA_VIEWERS))
+    client.force_login(staff_user("other", team, PERSONAL_DATA_VIEWERS))
     assert client.get(reverse("admin:regeneration_vacanthouse_dashboard")).status_code == 403
     assert (
         client.get(reverse("admin:regeneration_ownerconsent_document", args=[consent.pk])).status_code == 403
@@ -284,7 +277,7 @@ def test_consent_documents_download_only_with_the_permission_and_each_download_i
     assert "●●●" in change and url not in change and consent.document.name not in change
     assert _log() == []
 
-    viewer = _staff("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("privacy", REGENERATION_TEAM, PERSONAL_DATA_VIEWERS)
     client.force_login(viewer)
     change = client.get(reverse("admin:regeneration_ownerconsent_change", args=[consent.pk])).content.decode()
     assert f'href="{url}"' in change  # the form links to the logged download, not the media file
@@ -545,7 +538,7 @@ def test_each_link_opens_the_changelist_filtered_to_exactly_the_counted_rows(tea
 )
 def test_the_panel_is_shown_to_the_team_and_center_administrators_only(client, groups, shown):
     _dashboard_fixture()
-    client.force_login(_staff("someone", *groups))
+    client.force_login(staff_user("someone", *groups))
     content = client.get(reverse("admin:index")).content.decode()
     assert ("60일 안에 끝나는 입주 계약" in content) is shown
     assert ("진행 중인 정비·리모델링" in content) is shown
