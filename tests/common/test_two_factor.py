@@ -7,15 +7,12 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jeonju_center.accounts.models import User
-from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import (
     ACCESS_LOG_REVIEWERS,
     EDUCATION_TEAM,
@@ -23,6 +20,7 @@ from jeonju_center.common.teams import (
     SOCIAL_ECONOMY_TEAM,
 )
 from tests.social_economy.factories import OrganizationFactory
+from tests.staff import staff_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.two_factor_pending]
 
@@ -30,14 +28,8 @@ PLANTED = "두단계확인용대표자"
 
 
 @pytest.fixture(autouse=True)
-def teams():
-    load_all_reference_data()
-
-
-def staff(username, *groups, **extra):
-    user = User.objects.create_user(username=username, password="pw-123456789", is_staff=True, **extra)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
+def _teams(teams):
+    """Every test here signs in staff of the teams."""
 
 
 def admin_urls():
@@ -63,9 +55,9 @@ def current_code(device):
 def test_without_the_second_factor_no_back_office_page_is_reached(client, groups_or_superuser):
     OrganizationFactory(representative_name=PLANTED)
     if groups_or_superuser == "superuser":
-        user = staff("root", is_superuser=True)
+        user = staff_user("root", is_superuser=True)
     else:
-        user = staff("viewer", *groups_or_superuser)
+        user = staff_user("viewer", *groups_or_superuser)
     client.force_login(user)
     for url in admin_urls():
         response = client.get(url)
@@ -81,12 +73,12 @@ def test_without_the_second_factor_no_back_office_page_is_reached(client, groups
 
 
 def test_staff_who_see_only_masked_data_need_no_second_factor(client):
-    client.force_login(staff("teacher", EDUCATION_TEAM))
+    client.force_login(staff_user("teacher", EDUCATION_TEAM))
     assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_setting_up_an_authenticator_app_then_recovery_codes(client, time_machine):
-    viewer = staff("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
     client.force_login(viewer)
     target = reverse("admin:social_economy_organization_changelist")
     setup = client.get(reverse("two_factor_setup"), {"next": target})
@@ -127,7 +119,7 @@ def test_setting_up_an_authenticator_app_then_recovery_codes(client, time_machin
 
 
 def test_the_code_page_refuses_a_foreign_next_address(client):
-    viewer = staff("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
     device = TOTPDevice.objects.create(user=viewer, name="인증 앱", confirmed=True)
     client.force_login(viewer)
     response = client.post(
@@ -142,7 +134,7 @@ def test_a_staff_certificate_download_needs_the_second_factor_too(client):
     from tests.courses.test_certificates import completed, download_url
 
     enrollment = completed()
-    viewer = staff("viewer")
+    viewer = staff_user("viewer")
     viewer.user_permissions.add(
         Permission.objects.get(codename="view_enrollment"),
         Permission.objects.get(codename="view_personal_data"),
@@ -152,10 +144,10 @@ def test_a_staff_certificate_download_needs_the_second_factor_too(client):
 
 
 def test_a_lost_device_is_reset_by_a_superuser_and_the_history_says_so():
-    viewer = staff("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
+    viewer = staff_user("viewer", SOCIAL_ECONOMY_TEAM, PERSONAL_DATA_VIEWERS)
     TOTPDevice.objects.create(user=viewer, name="인증 앱", confirmed=True)
     StaticDevice.objects.create(user=viewer, name="복구 코드", confirmed=True)
-    root = staff("root", is_superuser=True)
+    root = staff_user("root", is_superuser=True)
     with pytest.raises(CommandError, match="superuser"):
         call_command("reset_two_factor", "viewer", "--by", "viewer")
     assert TOTPDevice.objects.filter(user=viewer).exists()
