@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -127,6 +128,8 @@ class Call(TimeStampedModel):
         help_text=_("신청서와 서류는 이 팀만 볼 수 있습니다."),
     )
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -215,6 +218,8 @@ class DocumentRequirement(models.Model):
     is_required = models.BooleanField(_("필수"), default=True)
     max_mb = models.PositiveSmallIntegerField(_("최대 크기(MB)"), default=10)
     display_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("제출 서류")
@@ -391,6 +396,8 @@ class Application(AnonymisableModel, TimeStampedModel):
         related_name="+",
     )
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation", "answers"])
 
     class Meta:
@@ -554,6 +561,8 @@ class Draw(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("진행 직원"), on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("공개 일시"), default=timezone.now)
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("공개추첨")

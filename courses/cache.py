@@ -9,9 +9,10 @@ as a placeholder and filled in for each visitor, who gets their own token and co
 Never stale:
 
 * Every entry carries the catalogue *version* it was rendered at. The version is bumped at and after the
-  commit of any change to a course, a session, an enrolment, a track or a dong (model signals, so an admin
-  edit, an import or a cascade delete counts too) — seats left and the waiting list are always current. Code
-  that writes them with ``QuerySet.update()``/``bulk_create()`` (no signals) calls ``bump_version()`` itself.
+  commit of any change to a course, a session, an enrolment, a track or a dong: the ``changed`` event of
+  ``jeonju_center.common.changes``, sent for saves, deletes and bulk writes alike (an admin edit, an import,
+  a cascade delete or a retention job's ``update()`` counts too) — seats left and the waiting list are
+  always current.
 * The version is read *before* the database, and bumped again *after* the commit, so an entry rendered
   from data older than a change always carries an older version than the one in force after it.
 * An entry also records when it stops being valid by itself (the next opening or closing of an enrolment
@@ -27,7 +28,6 @@ import time
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -40,7 +40,7 @@ CACHE_ERRORS = (RedisError, OSError)
 
 VERSION_KEY = "courses:public:version"
 KEY_PREFIX = "courses:public:"
-# A safety net for changes no signal reports (e.g. a bulk update outside the services); seconds.
+# A safety net for changes nothing reports (e.g. SQL run by hand in the database); seconds.
 MAX_AGE = 600
 # Rendered where the visitor's CSRF token goes (``{% csrf_token %}`` escapes nothing in it).
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4d1f8a"
@@ -156,27 +156,16 @@ def shared_page(request, render):
 
 
 def _changed(sender, **kwargs):
-    if kwargs.get("raw"):
-        return  # loading fixtures
     bump_version()
 
 
-def _m2m_changed(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        bump_version()
-
-
 def connect():
-    """Connect the invalidation to every model the public course pages show (from ``CoursesConfig.ready``)."""
+    """Follow every model the public course pages show (from ``CoursesConfig.ready``)."""
+    from jeonju_center.common.changes import changed, follow
     from jeonju_center.common.models import Dong
 
     from .models import Course, CourseSession, Enrollment, Track
 
     for model in (Course, CourseSession, Enrollment, Track, Dong):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"courses-page-cache-save-{model.__name__}")
-        post_delete.connect(
-            _changed, sender=model, dispatch_uid=f"courses-page-cache-delete-{model.__name__}"
-        )
-    m2m_changed.connect(
-        _m2m_changed, sender=Course.audience_dongs.through, dispatch_uid="courses-page-cache-audience-dongs"
-    )
+        follow(model)
+        changed.connect(_changed, sender=model, dispatch_uid=f"courses-page-cache-{model.__name__}")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
@@ -57,6 +58,8 @@ class Track(TimeStampedModel):
     slug = models.SlugField(_("주소용 이름"), max_length=50, unique=True)
     description = models.TextField(_("소개"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -134,6 +137,8 @@ class Course(TimeStampedModel):
     )
     is_published = models.BooleanField(_("공개"), default=False, help_text=_("체크하면 시민에게 공개됩니다."))
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -205,6 +210,8 @@ class CourseSession(TimeStampedModel):
     end_time = models.TimeField(_("종료 시각"))
     room = models.CharField(_("강의실"), max_length=100, blank=True)
     topic = models.CharField(_("주제"), max_length=200, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -301,6 +308,8 @@ class Enrollment(AnonymisableModel, TimeStampedModel):
     )
 
     # ``user`` is left out too: a history row pointing at the citizen would undo the anonymisation.
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords(excluded_fields=["user", *PERSONAL_DATA_FIELDS])
 
     class Meta:

@@ -522,7 +522,7 @@ def account_enrollments_end(*, user):
     return cancelled
 
 
-def enrollments_anonymize(*, enrollment_ids, now=None):
+def enrollments_anonymise(*, enrollment_ids, now=None):
     """Irreversibly remove the personal data of these enrolments (retention): the link to the citizen,
     the staff memo and the certificate number and verification code. Status, dates, dong, attendance and
     completion stay for statistics. Only rows not anonymised yet change; returns how many did.

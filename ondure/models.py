@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
@@ -128,6 +129,8 @@ class Community(TimeStampedModel):
         editable=False,
         help_text=_("해산·졸업 후 보존기간이 지나 대표자 성명·연락처를 지운 때입니다."),
     )
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
@@ -329,6 +332,8 @@ class CommunityStageRecord(TimeStampedModel):
         related_name="+",
     )
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -392,6 +397,8 @@ class SupportProgram(TimeStampedModel):
     kind = models.CharField(_("사업 유형"), max_length=30, choices=Kind.choices)
     budget = models.BigIntegerField(_("예산(원)"), default=0)
     description = models.TextField(_("사업 내용"), blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -479,6 +486,8 @@ class SupportRecord(TimeStampedModel):
     attendance_count = models.PositiveIntegerField(
         _("출석 연인원"), default=0, help_text=_("구성원들이 출석한 회차 수의 합계입니다.")
     )
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 

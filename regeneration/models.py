@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import PostgresExclusionConstraint, ends_after, not_negative
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -54,6 +55,8 @@ class ActivationArea(TimeStampedModel):
     description = models.TextField(_("지역 소개"), blank=True)
     size_m2 = models.DecimalField(_("면적(㎡)"), max_digits=12, decimal_places=2, null=True, blank=True)
     project_budget = models.BigIntegerField(_("총사업비(원)"), null=True, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -97,6 +100,8 @@ class ResidentCouncil(TimeStampedModel):
     is_active = models.BooleanField(_("활동 중"), default=True)
     public_description = models.TextField(_("공개 소개글"), blank=True, help_text=_("시민에게 공개됩니다."))
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -135,6 +140,8 @@ class CouncilMember(AnonymisableModel, TimeStampedModel):
         _("임기 종료일"), null=True, blank=True, help_text=_("비워 두면 현재 위원입니다.")
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
@@ -189,6 +196,8 @@ class CouncilMeeting(TimeStampedModel):
     attendee_count = models.IntegerField(_("참석 인원"), default=0)
     is_published = models.BooleanField(_("회의록 공개"), default=False)
     published_at = models.DateTimeField(_("공개 일시"), null=True, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -502,6 +511,8 @@ class VacantHouse(TimeStampedModel):
     )
     note = models.TextField(_("내부 메모"), blank=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
@@ -753,6 +764,8 @@ class HousingProgram(TimeStampedModel):
     starts_on = models.DateField(_("사업 시작일"), null=True, blank=True)
     ends_on = models.DateField(_("사업 종료일"), null=True, blank=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -979,6 +992,8 @@ class Tenancy(AnonymisableModel, TimeStampedModel):
     ends_on = models.DateField(_("계약 종료일"), null=True, blank=True)
     moved_out_on = models.DateField(_("퇴거일"), null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 

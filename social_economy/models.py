@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
@@ -241,6 +242,8 @@ class Organization(TimeStampedModel):
         help_text=_("폐업 후 보존기간이 지나 대표자 이름을 지운 때입니다."),
     )
 
+    objects = TrackedQuerySet.as_manager()
+
     history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
@@ -416,6 +419,8 @@ class Product(TimeStampedModel):
     )
     is_active = models.BooleanField(_("판매 중"), default=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = _history()
 
     class Meta:
@@ -468,6 +473,8 @@ class SurveyCampaign(TimeStampedModel):
     reminder_round_sent_at = models.DateTimeField(
         _("마지막 차수 발송 시각"), null=True, blank=True, editable=False
     )
+
+    objects = TrackedQuerySet.as_manager()
 
     history = _history()
 
@@ -594,6 +601,8 @@ class SurveyResponse(TimeStampedModel):
         editable=False,
         help_text=_("조사 종료 후 보존기간이 지나 응답자 이름·연락처를 지운 때입니다."),
     )
+
+    objects = TrackedQuerySet.as_manager()
 
     history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
@@ -725,6 +734,8 @@ class Store(TimeStampedModel):
     operator = models.CharField(_("운영 주체"), max_length=100, blank=True)
     is_active = models.BooleanField(_("운영 중"), default=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = _history()
 
     class Meta:
@@ -748,6 +759,8 @@ class StoreListing(TimeStampedModel):
     listed_on = models.DateField(_("입점일"))
     delisted_on = models.DateField(_("퇴점일"), null=True, blank=True)
     shelf_price = models.IntegerField(_("판매가(원)"), null=True, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = _history()
 
@@ -825,6 +838,8 @@ class ConsultingCase(TimeStampedModel):
     summary = models.TextField(_("요청 내용"), blank=True)
     outcome = models.TextField(_("결과"), blank=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = _history()
 
     class Meta:
@@ -857,6 +872,8 @@ class ConsultingSession(TimeStampedModel):
     hours = models.DecimalField(_("시간"), max_digits=4, decimal_places=1)
     notes = models.TextField(_("내용"), blank=True)
     outcome = models.TextField(_("결과"), blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = _history()
 
@@ -896,6 +913,8 @@ class Network(TimeStampedModel):
     founded_on = models.DateField(_("결성일"), null=True, blank=True)
     website = models.URLField(_("홈페이지"), blank=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     history = _history()
 
     class Meta:
@@ -926,6 +945,8 @@ class NetworkMembership(TimeStampedModel):
     joined_on = models.DateField(_("가입일"), null=True, blank=True)
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = _history()
 

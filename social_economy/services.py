@@ -13,7 +13,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
-from jeonju_center.partners.changes import UPDATED, record_changes
 
 from .models import (
     ConsultingCase,
@@ -116,11 +115,8 @@ def survey_campaign_open(*, campaign) -> int:
         SurveyResponse,
     )
     campaign.status = SurveyCampaign.Status.IN_PROGRESS
-    # Saved in any case (updated_at is what partners' ``updated_since`` sees); bulk_create sends no
-    # signals, so the new responses are recorded as a change of their campaign here.
+    # Saved in any case: updated_at is what partners' ``updated_since`` sees.
     campaign.save(update_fields=["status", "updated_at"])
-    if created:
-        record_changes("survey-campaigns", [campaign.pk], UPDATED)
     campaign_id = campaign.pk
     transaction.on_commit(lambda: _queue_invitations(campaign_id))
     return len(created)

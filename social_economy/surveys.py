@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue, outbox_enqueue_letter, portal_url
-from jeonju_center.partners.changes import UPDATED, record_changes
 
 from .models import (
     OrganizationMember,
@@ -209,9 +208,6 @@ def survey_reminder_round_send(*, campaign_id, round_number):
     )
     campaign.reminder_round_sent_at = now
     campaign.save(update_fields=["reminder_round_sent_at", "updated_at"])
-    if responses:
-        # update() sends no signals; the responses are part of the campaign resource.
-        record_changes("survey-campaigns", [campaign.pk], UPDATED)
     return queued
 
 

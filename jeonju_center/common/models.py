@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .changes import TrackedQuerySet
+
 
 class TimeStampedModel(models.Model):
     """Base of every domain model: creation and last-change times.
@@ -48,6 +50,8 @@ class Dong(TimeStampedModel):
         _("사용"), default=True, help_text=_("통폐합된 동은 삭제하지 말고 사용 해제합니다.")
     )
     display_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -1,9 +1,11 @@
 """The change feed: created/updated/deleted events per API resource, in commit order.
 
-Models are tracked by declaring a ``FeedSource`` (see ``jeonju_center/api/feed.py``); their saves and
-deletes are recorded by model signals, because a change feed that misses an admin edit or a cascade
-delete is worse than none. Code that writes with ``QuerySet.update()``/``bulk_create()`` (which send no
-signals) calls ``record_changes()`` itself.
+Models are tracked by declaring a ``FeedSource`` (see ``jeonju_center/api/feed.py``). Their changes reach
+the feed through the one ``changed`` event of ``jeonju_center.common.changes``, which every write sends —
+saves, deletes, cascades, many-to-many changes and the bulk ``update()``/``bulk_create()`` of their
+``TrackedQuerySet`` — because a change feed that misses an admin edit, a cascade delete or a retention job's
+bulk update is worse than none. Only a change to another resource's data (e.g. a new campaign's responses
+shown inside the campaign) is recorded by hand, with ``record_changes()``.
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,9 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import pre_save
+
+from jeonju_center.common import changes as events
 
 from .models import ChangeEvent
 
@@ -93,22 +97,15 @@ def _remember_partner(source, instance, raw=False, **kwargs):
     instance._feed_previous_partner = source.partner_of(stored) if stored is not None else None
 
 
-def _on_save(source, instance, created, raw=False, **kwargs):
-    if raw:
-        return  # fixtures loading
+def _on_save(source, instance, created):
     if source.fan_out:
         if not created:
             _record_fan_out(source, instance)
         return
-    if source.parent:
-        parent_id = getattr(instance, source.parent)
-        if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            _record(source, [parent_id], UPDATED, _partner(source, instance))
-        return
     partner_id = _partner(source, instance)
     previous = instance.__dict__.pop(
         "_feed_previous_partner", _UNKNOWN
-    )  # set by pre_save (not for m2m changes)
+    )  # set by pre_save (not for m2m changes or bulk updates)
     moved = (
         source.partner_of is not None and not created and previous is not _UNKNOWN and previous != partner_id
     )
@@ -119,6 +116,18 @@ def _on_save(source, instance, created, raw=False, **kwargs):
         _record(source, [instance.pk], DELETED, partner_id)
     else:
         _record(source, [instance.pk], CREATED if created or moved else UPDATED, partner_id)
+
+
+def _on_children_changed(source, children):
+    """Children shown inside their parent resource: one "updated" event per parent (and partner), however
+    many children changed at once."""
+    parents = {}
+    for child in children:
+        parent_id = getattr(child, source.parent)
+        if parent_id is not None and (source.is_visible is None or source.is_visible(child)):
+            parents.setdefault(_partner(source, child), set()).add(parent_id)
+    for partner_id, parent_ids in parents.items():
+        _record(source, sorted(parent_ids), UPDATED, partner_id)
 
 
 def _record_fan_out(source, instance):
@@ -136,41 +145,41 @@ def _record_fan_out(source, instance):
         record_changes(source.resource, ids, UPDATED, partner_id=partner_id)
 
 
-def _on_delete(source, instance, **kwargs):
+def _on_delete(source, instance):
     if source.fan_out:
         return  # dependent records are deleted or changed by their own cascade
-    if source.parent:
-        parent_id = getattr(instance, source.parent)
-        if parent_id is not None and (source.is_visible is None or source.is_visible(instance)):
-            _record(source, [parent_id], UPDATED, _partner(source, instance))
-    else:
-        _record(source, [instance.pk], DELETED, _partner(source, instance))
+    _record(source, [instance.pk], DELETED, _partner(source, instance))
+
+
+_sources_by_model = {}
+
+
+def _on_changed(sender, ids, action, instances=None, **kwargs):
+    sources = _sources_by_model.get(sender)
+    if not sources:
+        return
+    if instances is None:
+        # A bulk update names only ids: the rows as they are now say where the events go.
+        instances = list(sender._base_manager.filter(pk__in=ids).order_by("pk"))
+    for source in sources:
+        if source.parent:
+            _on_children_changed(source, instances)
+        elif action == events.DELETED:
+            for instance in instances:
+                _on_delete(source, instance)
+        else:
+            for instance in instances:
+                _on_save(source, instance, created=action == events.CREATED)
 
 
 def track(*sources):
-    """Declare feed sources and connect their signals (call once, from an AppConfig.ready())."""
+    """Declare feed sources and follow their models' changes (call once, from an AppConfig.ready())."""
+    events.changed.connect(_on_changed, weak=False, dispatch_uid="partners-change-feed")
     for source in sources:
         model = apps.get_model(source.model)
         _sources.append(source)
-
-        def on_save(sender, instance, created, raw=False, _source=source, **kwargs):
-            _on_save(_source, instance, created, raw)
-
-        def on_delete(sender, instance, _source=source, **kwargs):
-            _on_delete(_source, instance)
-
-        for field in model._meta.many_to_many:
-
-            def on_m2m(sender, instance, action, reverse, _source=source, **kwargs):
-                if action in {"post_add", "post_remove", "post_clear"} and not reverse:
-                    _on_save(_source, instance, created=False)
-
-            m2m_changed.connect(
-                on_m2m,
-                sender=field.remote_field.through,
-                weak=False,
-                dispatch_uid=f"feed-m2m-{source.model}-{source.resource}-{field.name}",
-            )
+        _sources_by_model.setdefault(model, []).append(source)
+        events.follow(model)
         if source.partner_of is not None and not source.parent and not source.fan_out:
 
             def before_save(sender, instance, raw=False, _source=source, **kwargs):
@@ -182,12 +191,6 @@ def track(*sources):
                 weak=False,
                 dispatch_uid=f"feed-pre-save-{source.model}-{source.resource}",
             )
-        post_save.connect(
-            on_save, sender=model, weak=False, dispatch_uid=f"feed-save-{source.model}-{source.resource}"
-        )
-        post_delete.connect(
-            on_delete, sender=model, weak=False, dispatch_uid=f"feed-delete-{source.model}-{source.resource}"
-        )
 
 
 def tracked_sources():

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.models import TimeStampedModel
 
 from .scopes import SCOPES
@@ -30,6 +31,8 @@ class PartnerCenter(TimeStampedModel):
     # The contact e-mail and phone are the organisation's own (대표 연락처), not a private person's, so the
     # center keeps no personal data here and the history keeps every field.
     PERSONAL_DATA_FIELDS = ()
+
+    objects = TrackedQuerySet.as_manager()
 
     history = HistoricalRecords()
 
