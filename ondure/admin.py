@@ -21,8 +21,6 @@ from jeonju_center.common.personal_data import record_personal_data_access
 from . import exports, selectors, services, settlements
 from .forms import (
     CommunityAdminForm,
-    CommunityConfirmImportForm,
-    CommunityImportForm,
     EducationCourseAdminForm,
     GraduationForm,
     StageReviewForm,
@@ -110,8 +108,6 @@ class SupportRecordInline(ReadOnlyInline):
 class CommunityAdmin(PortalImportExportAdmin):
     form = CommunityAdminForm
     resource_classes = [CommunityResource]
-    import_form_class = CommunityImportForm
-    confirm_form_class = CommunityConfirmImportForm
     import_template_name = "admin/ondure/community/import.html"
     change_list_template = "admin/ondure/community/change_list.html"
     change_form_template = "admin/ondure/community/change_form.html"
@@ -200,22 +196,6 @@ class CommunityAdmin(PortalImportExportAdmin):
             services.community_update(community=obj)
         else:
             services.community_select(community=obj, by=request.user)
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        valid_rows_only = bool(
-            form is not None
-            and form.is_bound
-            and form.is_valid()
-            and form.cleaned_data.get("valid_rows_only")
-        )
-        return {**super().get_import_resource_kwargs(request, **kwargs), "valid_rows_only": valid_rows_only}
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
-        return initial
 
     def _log_object_view(self, request, response):
         """Besides the leader (logged by the shared mixin), the member inline shows the members' names

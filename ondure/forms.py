@@ -4,7 +4,6 @@ the cheap ones so that staff see every mistake at once)."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from social_economy.models import Organization, OrganizationType
 
@@ -19,20 +18,6 @@ from .models import (
 )
 
 Decision = CommunityStageRecord.Decision
-
-VALID_ROWS_ONLY_LABEL = _("오류가 있는 행은 건너뛰고 올바른 행만 가져오기")
-
-
-class CommunityImportForm(ImportForm):
-    valid_rows_only = forms.BooleanField(
-        label=VALID_ROWS_ONLY_LABEL,
-        required=False,
-        help_text=_("체크하지 않으면 오류가 하나라도 있을 때 아무 것도 저장하지 않습니다."),
-    )
-
-
-class CommunityConfirmImportForm(ConfirmImportForm):
-    valid_rows_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CommunityAdminForm(forms.ModelForm):

@@ -6,32 +6,23 @@ Status and stage are exported but not imported: they change only through the yea
 graduation. Leaders' and members' personal data are neither exported nor imported here.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
-from import_export.results import RowResult
+from import_export import fields
 
 from jeonju_center.common.imports import (
     ChoiceLabelWidget,
     DongWidget,
     KoreanDateWidget,
+    PortalResource,
     WholeNumberWidget,
     YesNoWidget,
-)
-from jeonju_center.common.spreadsheets import (
-    DuplicateRowsRefusedMixin,
-    ExcelRowsMixin,
-    FormulaCellsRefusedMixin,
-    excel_row_number,
 )
 
 from . import services
 from .models import ActivityField, Community, CommunityKind, CommunityStatus, Stage
 
 
-class CommunityResource(
-    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, ExcelRowsMixin, resources.ModelResource
-):
+class CommunityResource(PortalResource):
     name = fields.Field("name", column_name="공동체명")
     cohort_year = fields.Field("cohort_year", column_name="선정 연도(기수)", widget=WholeNumberWidget())
     kind = fields.Field("kind", column_name="공동체 유형", widget=ChoiceLabelWidget(CommunityKind.choices))
@@ -79,11 +70,6 @@ class CommunityResource(
         clean_model_instances = True
         use_transactions = True
 
-    def __init__(self, valid_rows_only=False, **kwargs):
-        super().__init__(**kwargs)
-        self.valid_rows_only = valid_rows_only
-        self.rejected_rows = []
-
     @classmethod
     def get_display_name(cls):
         return str(_("온두레 공동체 명부"))
@@ -109,23 +95,3 @@ class CommunityResource(
             services.community_select(community=instance, by=kwargs.get("user"))
         else:
             services.community_update(community=instance)
-
-    def import_row(self, row, instance_loader, **kwargs):
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        if self.valid_rows_only and row_result.import_type in (
-            RowResult.IMPORT_TYPE_INVALID,
-            RowResult.IMPORT_TYPE_ERROR,
-        ):
-            error = row_result.validation_error
-            messages = self.row_error_messages(error) if isinstance(error, ValidationError) else []
-            messages += [str(e.error) for e in row_result.errors]
-            number = excel_row_number(kwargs.get("row_number"))
-            self.rejected_rows.append({"number": number, "messages": messages})
-            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
-            row_result.validation_error = None
-            row_result.errors = []
-        return row_result
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        result.rejected_rows = list(self.rejected_rows)

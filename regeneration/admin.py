@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
 from jeonju_center.common.download_reasons import personal_file_download
 from jeonju_center.common.models import PersonalDataAccess
@@ -30,7 +29,7 @@ from jeonju_center.common.personal_data import (
 )
 
 from . import selectors, services
-from .forms import HouseTransitionForm, TenancyAdminForm, VacantHouseConfirmImportForm, VacantHouseImportForm
+from .forms import HouseTransitionForm, TenancyAdminForm
 from .models import (
     ActivationArea,
     CouncilMeeting,
@@ -348,9 +347,6 @@ class TenancyInline(PortalInlineMixin, ReadOnlyInline):
 @admin.register(VacantHouse)
 class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
     resource_classes = [VacantHouseResource]
-    formats = spreadsheets.FORMATS  # cells are data, never formulas
-    import_form_class = VacantHouseImportForm
-    confirm_form_class = VacantHouseConfirmImportForm
     import_template_name = "admin/regeneration/vacanthouse/import.html"
     change_list_template = "admin/regeneration/vacanthouse/change_list.html"
     change_form_template = "admin/regeneration/vacanthouse/change_form.html"
@@ -436,24 +432,7 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
         services.house_current_grade_refresh(house=form.instance)
 
     def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        valid_rows_only = bool(
-            form is not None
-            and form.is_bound
-            and form.is_valid()
-            and form.cleaned_data.get("valid_rows_only")
-        )
-        return {
-            **super().get_import_resource_kwargs(request, **kwargs),
-            "valid_rows_only": valid_rows_only,
-            "user": request.user,
-        }
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
-        return initial
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def get_urls(self):
         dashboard = path(

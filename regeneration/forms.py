@@ -9,22 +9,9 @@ service is held until the admin's transaction ends.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from . import services
 from .models import HouseStatus, HouseStatusChange, HousingProgram, Tenancy, VacantHouse
-
-
-class VacantHouseImportForm(ImportForm):
-    valid_rows_only = forms.BooleanField(
-        label=_("오류가 있는 행은 건너뛰고 올바른 행만 가져오기"),
-        required=False,
-        help_text=_("체크하지 않으면 오류가 하나라도 있을 때 아무 것도 저장하지 않습니다."),
-    )
-
-
-class VacantHouseConfirmImportForm(ConfirmImportForm):
-    valid_rows_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class HouseTransitionForm(forms.ModelForm):

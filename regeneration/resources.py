@@ -7,23 +7,16 @@ through their own services. Owner data is imported (the survey spreadsheet carri
 the export has no personal data (no owner, no exact address).
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
-from import_export.results import RowResult
+from import_export import fields
 
 from jeonju_center.common.imports import (
     ChoiceLabelWidget,
     DongWidget,
     KoreanDateWidget,
     KoreanDecimalWidget,
+    PortalResource,
     WholeNumberWidget,
-)
-from jeonju_center.common.spreadsheets import (
-    DuplicateRowsRefusedMixin,
-    ExcelRowsMixin,
-    FormulaCellsRefusedMixin,
-    excel_row_number,
 )
 
 from . import services
@@ -41,9 +34,7 @@ from .models import (
 PERSONAL_COLUMNS = ("address", "owner_name", "owner_phone", "owner_address")
 
 
-class VacantHouseResource(
-    FormulaCellsRefusedMixin, DuplicateRowsRefusedMixin, ExcelRowsMixin, resources.ModelResource
-):
+class VacantHouseResource(PortalResource):
     management_number = fields.Field("management_number", column_name="관리번호")
     address = fields.Field("address", column_name="소재지")
     dong = fields.Field("dong", column_name="행정동", widget=DongWidget(required=True))
@@ -105,11 +96,9 @@ class VacantHouseResource(
         clean_model_instances = True
         use_transactions = True
 
-    def __init__(self, valid_rows_only=False, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.valid_rows_only = valid_rows_only
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
         self.user = user
-        self.rejected_rows = []
 
     @classmethod
     def get_display_name(cls):
@@ -144,22 +133,6 @@ class VacantHouseResource(
             )
             self._grade = (instance.current_grade_scheme, instance.current_grade) if has_grade else ("", None)
             instance.current_grade_scheme, instance.current_grade = previous
-
-    def import_row(self, row, instance_loader, **kwargs):
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        if self.valid_rows_only and row_result.import_type in (
-            RowResult.IMPORT_TYPE_INVALID,
-            RowResult.IMPORT_TYPE_ERROR,
-        ):
-            error = row_result.validation_error
-            messages = self.row_error_messages(error) if isinstance(error, ValidationError) else []
-            messages += [str(e.error) for e in row_result.errors]
-            number = excel_row_number(kwargs.get("row_number"))
-            self.rejected_rows.append({"number": number, "messages": messages})
-            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
-            row_result.validation_error = None
-            row_result.errors = []
-        return row_result
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if self._grade_is_new(instance):
@@ -200,7 +173,3 @@ class VacantHouseResource(
         # The services wrote to the row (the current grade follows the latest grading, the status its
         # rules): the preview shows the house as stored, not as the file put it.
         instance.refresh_from_db()
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        result.rejected_rows = list(self.rejected_rows)

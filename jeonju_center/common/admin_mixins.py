@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
 from .download_reasons import ReasonFields
+from .imports import ValidRowsOnlyConfirmImportForm, ValidRowsOnlyImportForm
 from .models import PersonalDataAccess
 from .personal_data import (
     MAX_LOGGED_IDS,
@@ -427,3 +428,22 @@ class PortalImportExportAdmin(
     before import-export's (so exports are masked and logged) and ``SimpleHistoryAdmin`` (a ModelAdmin) last."""
 
     formats = spreadsheets.FORMATS  # cells are data, never formulas
+    # "Only the valid rows" (see ``imports.PortalResource``), carried from the import form to the confirmation.
+    import_form_class = ValidRowsOnlyImportForm
+    confirm_form_class = ValidRowsOnlyConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        valid_rows_only = bool(
+            form is not None
+            and form.is_bound
+            and form.is_valid()
+            and form.cleaned_data.get("valid_rows_only")
+        )
+        return {**super().get_import_resource_kwargs(request, **kwargs), "valid_rows_only": valid_rows_only}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
+        return initial

@@ -1,12 +1,31 @@
-"""Cell widgets shared by the apps' Excel imports (django-import-export): Korean labels in, codes stored,
-and a clear Korean message for every cell that cannot be read."""
+"""The one base of every back-office Excel import and export (django-import-export).
+
+* ``PortalResource``: the base resource. A cell that starts like a formula is refused, two rows for one record
+  are refused, rows and columns are named as staff see them in Excel (see ``spreadsheets.py``), and with
+  "올바른 행만 가져오기" (``valid_rows_only``) a row with errors is left out, listed with its line and
+  reasons, instead of blocking the whole file.
+* ``ValidRowsOnlyImportForm`` / ``ValidRowsOnlyConfirmImportForm``: the import screens' checkbox, used by
+  ``admin_mixins.PortalImportExportAdmin``.
+* Cell widgets: Korean labels in, codes stored, and a clear Korean message for every cell that cannot be
+  read.
+"""
 
 import datetime
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import widgets
+from import_export import resources, widgets
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
 
 from .models import Dong
+from .spreadsheets import (
+    DuplicateRowsRefusedMixin,
+    ExcelRowsMixin,
+    FormulaCellsRefusedMixin,
+    excel_row_number,
+)
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -108,3 +127,61 @@ class KoreanDateWidget(widgets.DateWidget):
             raise ValueError(
                 _("'%(value)s'은(는) 날짜(예: 2024-04-15)가 아닙니다.") % {"value": value}
             ) from None
+
+
+# --- Only the valid rows ------------------------------------------------------------------------------------
+
+VALID_ROWS_ONLY_LABEL = _("오류가 있는 행은 건너뛰고 올바른 행만 가져오기")
+
+
+class ValidRowsOnlyImportForm(ImportForm):
+    valid_rows_only = forms.BooleanField(
+        label=VALID_ROWS_ONLY_LABEL,
+        required=False,
+        help_text=_("체크하지 않으면 오류가 하나라도 있을 때 아무 것도 저장하지 않습니다."),
+    )
+
+
+class ValidRowsOnlyConfirmImportForm(ConfirmImportForm):
+    valid_rows_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ValidRowsOnlyMixin:
+    """With ``valid_rows_only`` a row with errors is skipped (nothing of it written) and listed in
+    ``result.rejected_rows`` with its Excel line and its messages; without it, one bad row blocks the file."""
+
+    def __init__(self, *args, valid_rows_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.valid_rows_only = valid_rows_only
+        self.rejected_rows = []
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.valid_rows_only and row_result.import_type in (
+            RowResult.IMPORT_TYPE_INVALID,
+            RowResult.IMPORT_TYPE_ERROR,
+        ):
+            error = row_result.validation_error
+            messages = self.row_error_messages(error) if isinstance(error, ValidationError) else []
+            messages += [str(e.error) for e in row_result.errors]
+            number = excel_row_number(kwargs.get("row_number"))
+            self.rejected_rows.append({"number": number, "messages": messages})
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.validation_error = None
+            row_result.errors = []
+        return row_result
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.rejected_rows = list(self.rejected_rows)
+
+
+class PortalResource(
+    FormulaCellsRefusedMixin,
+    DuplicateRowsRefusedMixin,
+    ValidRowsOnlyMixin,
+    ExcelRowsMixin,
+    resources.ModelResource,
+):
+    """The base of every import/export resource (see the module's docstring). A subclass says what identifies
+    a record in a file with ``row_key(row)``."""
