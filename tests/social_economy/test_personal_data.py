@@ -302,13 +302,14 @@ def attention():
 def test_dashboard_counts_and_links_open_exactly_the_counted_rows(team_client, attention):
     with CaptureQueriesContext(connection) as queries:
         items = social_economy_items(today=attention)
-    assert len(queries) == 4
+    assert len(queries) == 5
     assert [(item.count, item.level) for item in items] == [
         (2, "info"),  # responses received
         (2, "warning"),  # not submitted, campaign ends in 10 days
         (2, "warning"),  # expiring within 90 days
         (1, "warning"),  # expired, still operating
         (1, "warning"),  # consulting requests
+        (0, "warning"),  # profile changes waiting for review
     ]
     assert "조사 대상 5곳 중 40%" in items[0].detail
     for item in items:
