@@ -1272,7 +1272,9 @@ class ProfileChange(TimeStampedModel):
     decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
     decision_comment = models.CharField(_("처리 의견"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    # The row is itself the record of the values; its history follows the decision (status, who, when) and
+    # keeps no second copy of a representative's name that the retention job must be able to erase.
+    history = HistoricalRecords(excluded_fields=["old_value", "new_value", "old_display", "new_display"])
 
     class Meta:
         verbose_name = _("조직 정보 변경")

@@ -657,3 +657,48 @@ def test_one_pending_change_per_field_is_a_database_rule(organization, member):
             status=Status.PENDING,
             channel="member",
         )
+
+
+def test_the_retention_job_erases_representative_names_from_the_change_log(organization, member, officer):
+    from social_economy.services import organization_representatives_anonymise
+
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={"representative_name": "지울이름"},
+        actor=member,
+        channel=profiles.MEMBER,
+    )
+    profiles.organization_profile_update(
+        organization=organization, changes={"phone": "063-111-2222"}, actor=member, channel=profiles.MEMBER
+    )
+    Organization.objects.filter(pk=organization.pk).update(
+        status=OrganizationStatus.CLOSED, closed_on=datetime.date(2020, 1, 1)
+    )
+    assert organization_representatives_anonymise(closed_before=datetime.date(2021, 1, 1), now=MOMENT) == 1
+    name_change = ProfileChange.objects.get(field_name="representative_name")
+    assert (name_change.new_value, name_change.new_display, name_change.old_display) == (None, "", "")
+    assert ProfileChange.objects.get(field_name="phone").new_value == "063-111-2222"
+    # The change log's own history keeps no copy of the values.
+    assert {"old_value", "new_value", "old_display", "new_display"}.isdisjoint(
+        field.name for field in ProfileChange.history.model._meta.fields
+    )
+
+
+def test_the_demo_member_has_published_and_waiting_changes_and_a_second_run_adds_none():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    rows = set(ProfileChange.objects.values_list("field_name", "status"))
+    assert {
+        ("description", Status.PUBLISHED),
+        ("representative_name", Status.PENDING),
+        ("price", Status.PENDING),
+        (NEW_PRODUCT, Status.PENDING),
+    } <= rows
+    assert (
+        ProfileChange.objects.filter(submitted_by__username="org").exists()
+        or ProfileChange.objects.filter(submitted_by__email="org@example.com").exists()
+    )
+    counts = (ProfileChange.objects.count(), ProfileFieldPolicy.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (ProfileChange.objects.count(), ProfileFieldPolicy.objects.count()) == counts
