@@ -13,7 +13,7 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 # Pixel count above which a file is refused before its pixels are decoded: a few kilobytes of PNG can
 # declare an image of billions of pixels and exhaust the server's memory (a decompression bomb).
@@ -55,7 +55,11 @@ def strip_image_metadata(upload, *, max_pixels=MAX_IMAGE_PIXELS):
             % {"limit": max_pixels // 10_000},
             code="image_too_large",
         ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except ValidationError:
+        raise
+    except Exception:
+        # Whatever a decoder throws on a damaged or disguised file (OSError, SyntaxError, struct.error…), the
+        # person gets the same answer: this is not a photo we can use.
         raise _invalid() from None
     finally:
         upload.seek(0)

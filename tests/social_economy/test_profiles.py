@@ -702,3 +702,29 @@ def test_the_demo_member_has_published_and_waiting_changes_and_a_second_run_adds
     counts = (ProfileChange.objects.count(), ProfileFieldPolicy.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (ProfileChange.objects.count(), ProfileFieldPolicy.objects.count()) == counts
+
+
+def test_the_back_office_adds_a_product_through_the_service_published_at_once(client, officer, organization):
+    certification = ProductCertificationFactory(name="우수공예품")
+    client.force_login(officer)
+    response = client.post(
+        reverse("admin:social_economy_product_add"),
+        {
+            "organization": organization.pk,
+            "name": "한지 필통",
+            "kind": "goods",
+            "category": "craft",
+            "price": "9000",
+            "unit": "개",
+            "is_active": "on",
+            "certifications": [certification.pk],
+            "image": jpeg_with_gps("pencil-case.jpg"),
+        },
+    )
+    assert response.status_code == 302
+    product = Product.objects.get(name="한지 필통")
+    assert product.is_active and list(product.certifications.all()) == [certification]
+    assert_clean_photo(product.image.name)
+    assert history_of(product)[0].history_user == officer
+    change = ProfileChange.objects.get(product=product)
+    assert (change.field_name, change.status, change.channel) == (NEW_PRODUCT, Status.PUBLISHED, "staff")
