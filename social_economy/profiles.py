@@ -293,8 +293,9 @@ def _check_actor(organization, actor, channel):
 
 
 def _record(*, organization, product, name, old, new, status, actor, channel, now, image=None, target):
-    """One row of the change log; a pending row first retires the field's earlier pending one."""
-    if status == Status.PENDING:
+    """One row of the change log. A member's newer value of a field retires the field's waiting one (their
+    latest word wins); a staff edit leaves it for the reviewer, whose approval is then refused as stale."""
+    if status == Status.PENDING or channel == MEMBER:
         ProfileChange.objects.filter(
             organization=organization, product=product, field_name=name, status=Status.PENDING
         ).update(status=Status.SUPERSEDED, updated_at=now)

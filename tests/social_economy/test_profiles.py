@@ -728,3 +728,25 @@ def test_the_back_office_adds_a_product_through_the_service_published_at_once(cl
     assert history_of(product)[0].history_user == officer
     change = ProfileChange.objects.get(product=product)
     assert (change.field_name, change.status, change.channel) == (NEW_PRODUCT, Status.PUBLISHED, "staff")
+
+
+def test_a_members_published_value_retires_their_waiting_one_of_that_field(organization, member):
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={"representative_name": "대기중"},
+        actor=member,
+        channel=profiles.MEMBER,
+    )
+    policy(ProfileTarget.ORGANIZATION, "representative_name", False)
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={"representative_name": "바로공개"},
+        actor=member,
+        channel=profiles.MEMBER,
+    )
+    organization.refresh_from_db()
+    assert organization.representative_name == "바로공개"
+    assert list(ProfileChange.objects.order_by("pk").values_list("status", flat=True)) == [
+        Status.SUPERSEDED,
+        Status.PUBLISHED,
+    ]
