@@ -750,3 +750,77 @@ def test_a_members_published_value_retires_their_waiting_one_of_that_field(organ
         Status.SUPERSEDED,
         Status.PUBLISHED,
     ]
+
+
+def _at_once(*calls):
+    """Run ``calls`` in threads released together; each outcome is "ok" or the Korean refusal."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import close_old_connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=[call]) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_approving_at_once_publish_once():
+    organization = OrganizationFactory()
+    user = UserFactory(email="rep2@example.com")
+    OrganizationMember.objects.create(organization=organization, user=user, status="active")
+    first, second = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={"representative_name": "동시승인"},
+        actor=user,
+        channel=profiles.MEMBER,
+    )
+    change = ProfileChange.objects.get(status=Status.PENDING)
+    before = organization.history.count()
+    outcomes = _at_once(
+        lambda: profiles.profile_change_approve(change_id=change.pk, actor=first),
+        lambda: profiles.profile_change_approve(change_id=change.pk, actor=second),
+    )
+    assert outcomes.count("ok") == 1 and any("이미 처리한 변경" in o for o in outcomes), outcomes
+    assert organization.history.count() == before + 1  # one write of the organization
+    change.refresh_from_db()
+    assert change.status == Status.APPROVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_members_submitting_the_same_field_at_once_leave_one_waiting_change():
+    organization = OrganizationFactory()
+    users = [UserFactory(), UserFactory()]
+    for user in users:
+        OrganizationMember.objects.create(organization=organization, user=user, status="active")
+    outcomes = _at_once(
+        *[
+            (lambda user=user, name=name: profiles.organization_profile_update(
+                organization=organization, changes={"representative_name": name}, actor=user,
+                channel=profiles.MEMBER,
+            ))
+            for user, name in zip(users, ["갑동시", "을동시"], strict=True)
+        ]
+    )  # fmt: skip
+    assert outcomes == ["ok", "ok"]
+    assert ProfileChange.objects.filter(status=Status.PENDING).count() == 1
+    assert ProfileChange.objects.filter(status=Status.SUPERSEDED).count() == 1
