@@ -1327,4 +1327,4 @@ def _image_type(name):
 def _thumbnail(url, alt):
     if not url:
         return "-"
-    return format_html('<img src="{}" alt="{}" style="max-width:120px;max-height:120px">', url, alt)
+    return format_html('<img src="{}" alt="{}" width="120">', url, alt)
