@@ -13,6 +13,7 @@ field, with readable old and new values, for the organization's own history page
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -292,13 +293,28 @@ def _check_actor(organization, actor, channel):
         raise ValidationError(_("이 조직의 회원만 조직 정보를 고칠 수 있습니다."))
 
 
+def _discard_photo(name):
+    """Delete a photo that will never be published, once the decision is committed (a rollback keeps it)."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _supersede(waiting, now):
+    for name in waiting.exclude(new_image="").values_list("new_image", flat=True):
+        _discard_photo(name)
+    waiting.update(status=Status.SUPERSEDED, new_image="", updated_at=now)
+
+
 def _record(*, organization, product, name, old, new, status, actor, channel, now, image=None, target):
     """One row of the change log. A member's newer value of a field retires the field's waiting one (their
     latest word wins); a staff edit leaves it for the reviewer, whose approval is then refused as stale."""
     if status == Status.PENDING or channel == MEMBER:
-        ProfileChange.objects.filter(
-            organization=organization, product=product, field_name=name, status=Status.PENDING
-        ).update(status=Status.SUPERSEDED, updated_at=now)
+        _supersede(
+            ProfileChange.objects.filter(
+                organization=organization, product=product, field_name=name, status=Status.PENDING
+            ),
+            now,
+        )
     change = ProfileChange(
         organization=organization,
         product=product,
@@ -519,7 +535,7 @@ def product_set_active(*, product, active, actor, channel, now=None) -> Product:
         return product
     if not active:
         # Withdrawn before the review: nothing is left for the team to approve.
-        waiting.update(status=Status.SUPERSEDED, updated_at=now)
+        _supersede(waiting, now)
     old = product.is_active
     product.is_active = bool(active)
     _save(product, actor=actor, reason=MEMBER_REASON if channel == MEMBER else STAFF_REASON)
@@ -640,6 +656,9 @@ def profile_change_reject(*, change_id, actor, comment, now=None) -> ProfileChan
     change = _locked_change(change_id)
     change.status, change.decision_comment = Status.REJECTED, comment
     change.decided_by, change.decided_at = actor, now or timezone.now()
+    # A rejected photo is never published: it does not stay in storage either.
+    _discard_photo(change.new_image.name)
+    change.new_image = ""
     change.save()
     _tell_submitter(
         change,

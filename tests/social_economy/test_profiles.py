@@ -824,3 +824,24 @@ def test_two_members_submitting_the_same_field_at_once_leave_one_waiting_change(
     assert outcomes == ["ok", "ok"]
     assert ProfileChange.objects.filter(status=Status.PENDING).count() == 1
     assert ProfileChange.objects.filter(status=Status.SUPERSEDED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rejected_and_superseded_photos_leave_storage(organization, member, officer):
+    product = ProductFactory(organization=organization)
+    profiles.product_update(
+        product=product, changes={"image": jpeg_with_gps()}, actor=member, channel="member"
+    )
+    first = ProfileChange.objects.get(field_name="image")
+    first_name = first.new_image.name
+    assert default_storage.exists(first_name)
+    profiles.product_update(
+        product=product, changes={"image": jpeg_with_gps()}, actor=member, channel="member"
+    )
+    second = ProfileChange.objects.get(field_name="image", status=Status.PENDING)
+    assert not default_storage.exists(first_name)  # superseded
+    second_name = second.new_image.name
+    profiles.profile_change_reject(change_id=second.pk, actor=officer, comment="사진이 흐립니다")
+    assert not default_storage.exists(second_name)
+    product.refresh_from_db()
+    assert not product.image
