@@ -26,14 +26,16 @@ from jeonju_center.common.admin_mixins import (
 )
 from jeonju_center.common.forms import add_service_errors
 
-from . import members, reports, selectors, services, surveys
+from . import members, profiles, reports, selectors, services, surveys
 from .forms import (
     OrganizationConfirmImportForm,
     OrganizationImportForm,
+    ProfileChangeRejectForm,
     StoreListingAddForm,
     SurveyReviewForm,
 )
 from .models import (
+    NEW_PRODUCT,
     ConsultingCase,
     ConsultingRequest,
     ConsultingSession,
@@ -43,6 +45,8 @@ from .models import (
     OrganizationMember,
     Product,
     ProductCertification,
+    ProfileChange,
+    ProfileFieldPolicy,
     SalesChannel,
     Store,
     StoreListing,
@@ -179,10 +183,46 @@ class CertificationExpiryFilter(admin.SimpleListFilter):
 
 
 class ProductInline(admin.TabularInline):
+    """The organization's products at a glance; each is added and edited on its own page, which saves
+    through ``profiles`` (photo clean-up, the change log the organization sees)."""
+
     model = Product
     extra = 0
+    max_num = 0
+    can_delete = False
     fields = ["name", "kind", "category", "price", "unit", "is_public_procurement", "is_active"]
+    readonly_fields = fields
     show_change_link = True
+
+
+class ServiceCheckedForm(djforms.ModelForm):
+    """A back-office form whose changes the ``profiles`` service checks too (e.g. no markup in text the
+    public reads): its refusal shows on the form, before anything is saved."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.instance.pk is None:
+            return
+        changes = {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+        try:
+            self.validate_with_service(changes)
+        except ValidationError as error:
+            from jeonju_center.common.forms import add_service_errors
+
+            add_service_errors(self, error)
+
+
+class OrganizationAdminForm(ServiceCheckedForm):
+    def validate_with_service(self, changes):
+        profiles.validate_organization_changes(self.instance, changes, channel=profiles.STAFF)
+
+
+class ProductAdminForm(ServiceCheckedForm):
+    def validate_with_service(self, changes):
+        changes.pop("is_active", None)
+        profiles.validate_product_changes(
+            Product.objects.get(pk=self.instance.pk), changes, channel=profiles.STAFF
+        )
 
 
 class OrganizationMembershipInline(admin.TabularInline):
@@ -222,6 +262,7 @@ class ConsultingHistoryInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(SocialEconomyImportExportAdmin):
+    form = OrganizationAdminForm
     resource_classes = [OrganizationResource]
     formfield_overrides = URL_FIELD_HTTPS
     list_display = [
@@ -307,12 +348,35 @@ class OrganizationAdmin(SocialEconomyImportExportAdmin):
     def product_count(self, obj):
         return obj.product_count
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(
+                request, obj, form, change
+            )  # registering an organization is not a profile edit
+            return
+        # Through the members' service, so a staff edit of a profile field lands in the organization's change
+        # log too; the reason typed in the form goes into the history.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        changes.pop("history_change_reason", None)
+        try:
+            profiles.organization_profile_update(
+                organization=obj,
+                changes=changes,
+                actor=request.user,
+                channel=profiles.STAFF,
+                reason=form.cleaned_data.get("history_change_reason") or "",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        obj.refresh_from_db()
+
 
 # --- Products -----------------------------------------------------------------------------------------
 
 
 @admin.register(Product)
 class ProductAdmin(SocialEconomyImportExportAdmin):
+    form = ProductAdminForm
     resource_classes = [ProductResource]
     actions = ["add_to_store"]
     list_display = [
@@ -330,6 +394,52 @@ class ProductAdmin(SocialEconomyImportExportAdmin):
     search_fields = ["name", "organization__name"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["certifications"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # A product stays with its organization: its change log and history belong to it.
+        return [*readonly, "organization"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        values.pop("history_change_reason", None)
+        reason = form.cleaned_data.get("history_change_reason") or ""
+        try:
+            if not change:
+                values = {
+                    name: form.cleaned_data[name]
+                    for name in form.cleaned_data
+                    if name != "history_change_reason"
+                }
+                organization = values.pop("organization")
+                if not values.get("image"):
+                    values.pop("image", None)
+                created = profiles.product_create(
+                    organization=organization,
+                    values=values,
+                    actor=request.user,
+                    channel=profiles.STAFF,
+                    reason=reason,
+                )
+                obj.pk = created.product.pk
+            else:
+                active = values.pop("is_active", None)
+                product = Product.objects.get(pk=obj.pk)
+                profiles.product_update(
+                    product=product, changes=values, actor=request.user, channel=profiles.STAFF, reason=reason
+                )
+                if active is not None:
+                    profiles.product_set_active(
+                        product=product, active=active, actor=request.user, channel=profiles.STAFF
+                    )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        if obj.pk:
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # certifications: the service set them
 
     @admin.action(description=_("선택한 상품을 매장에 입점"))
     def add_to_store(self, request, queryset):
@@ -1092,3 +1202,233 @@ class ConsultingRequestAdmin(PortalModelAdmin):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         obj.refresh_from_db()
+
+
+# --- Self-service profile: policies and the review queue ---------------------------------------------------
+
+
+@admin.register(ProfileFieldPolicy)
+class ProfileFieldPolicyAdmin(PortalModelAdmin):
+    """Per field: a member's change published at once or after the team's review (no row: the code's
+    default, ``profiles.DEFAULT_REVIEW``)."""
+
+    list_display = ["target", "field_name", "requires_review", "updated_at"]
+    list_editable = ["requires_review"]
+    list_filter = ["target", "requires_review"]
+
+
+class PendingFirstFilter(admin.SimpleListFilter):
+    """The queue opens on what waits for a decision; the other states are one click away."""
+
+    title = _("상태")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("전체")), *ProfileChange.Status.choices]
+
+    def choices(self, changelist):
+        value = self.value() or ProfileChange.Status.PENDING
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or ProfileChange.Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class ProfileChangeDecisionForm(djforms.ModelForm):
+    decision = djforms.ChoiceField(
+        label=_("처리"),
+        required=False,
+        choices=[("", _("그대로 두기")), ("approve", _("승인 (공개)")), ("reject", _("반려 (사유 필요)"))],
+    )
+    comment = djforms.CharField(label=_("반려 사유"), required=False, max_length=300, widget=djforms.Textarea)
+
+    class Meta:
+        model = ProfileChange
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("반려 사유를 적어 주세요. 요청한 분에게 그대로 보냅니다."))
+        return data
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(PortalModelAdmin):
+    """The review queue: members' changes waiting for the team, the current value beside the proposed one.
+    Approving publishes exactly that field through ``profiles``; rejecting needs a reason."""
+
+    form = ProfileChangeDecisionForm
+    list_display = [
+        "organization",
+        "product",
+        "field_column",
+        "current_column",
+        "proposed_column",
+        "submitted_by",
+        "created_at",
+        "status",
+    ]
+    list_filter = [PendingFirstFilter, "field_name", "channel"]
+    list_select_related = ["organization__dong", "product", "submitted_by"]
+    search_fields = ["organization__name", "product__name"]
+    actions = ["approve_selected", "reject_selected"]
+    readonly_fields = [
+        "organization",
+        "product",
+        "field_column",
+        "current_column",
+        "proposed_column",
+        "old_display",
+        "status",
+        "channel",
+        "submitted_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
+    ]
+
+    def get_queryset(self, request):
+        # The current value of a product's certifications is shown per row: prefetched, not one query each.
+        return super().get_queryset(request).prefetch_related("product__certifications")
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["organization", "product", "field_column", "current_column", "proposed_column",
+                               "old_display", "submitted_by", "created_at", "channel"]}),
+            (_("처리"), {"fields": ["status", "decision", "comment", "decided_by", "decided_at",
+                                   "decision_comment"]}),
+        ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # changes come from the services (members' pages, the back office's forms)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:change_id>/photo/",
+                self.admin_site.admin_view(self.photo_view),
+                name="social_economy_profilechange_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, change_id):
+        # Pending photos are not in a public media folder: staff see them through here only.
+        from django.http import FileResponse, Http404
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        change = get_object_or_404(ProfileChange, pk=change_id)
+        if not change.new_image:
+            raise Http404
+        return FileResponse(
+            change.new_image.open("rb"), content_type="image/" + _image_type(change.new_image.name)
+        )
+
+    @admin.display(description=_("항목"), ordering="field_name")
+    def field_column(self, obj):
+        return obj.field_label
+
+    @admin.display(description=_("현재 값"))
+    def current_column(self, obj):
+        owner = obj.product if obj.product_id else obj.organization
+        if obj.field_name == NEW_PRODUCT:
+            return gettext("비공개 (검토 대기)") if not obj.product.is_active else gettext("공개 중")
+        if obj.field_name == "image":
+            return _thumbnail(owner.image.url if owner.image else "", gettext("현재 사진"))
+        if obj.field_name == "certifications":
+            return ", ".join(c.name for c in obj.product.certifications.all()) or "-"
+        if obj.field_name == "dong":
+            return obj.organization.dong.name if obj.organization.dong_id else "-"
+        return profiles.display_value(
+            obj.target, obj.field_name, profiles.current_value(owner, obj.field_name)
+        )
+
+    @admin.display(description=_("요청한 값"))
+    def proposed_column(self, obj):
+        if obj.field_name == "image" and obj.new_image:
+            return _thumbnail(
+                reverse("admin:social_economy_profilechange_photo", args=[obj.pk]), gettext("새 사진")
+            )
+        return obj.new_display or "-"
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "approve":
+                profiles.profile_change_approve(change_id=obj.pk, actor=request.user)
+            elif decision == "reject":
+                profiles.profile_change_reject(
+                    change_id=obj.pk, actor=request.user, comment=form.cleaned_data["comment"]
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service wrote the rows
+
+    @admin.action(description=_("선택한 변경 승인 (공개)"))
+    def approve_selected(self, request, queryset):
+        approved, refused = 0, []
+        for change in queryset.filter(status=ProfileChange.Status.PENDING).select_related("organization"):
+            try:
+                profiles.profile_change_approve(change_id=change.pk, actor=request.user)
+                approved += 1
+            except ValidationError as error:
+                refused.append(f"{change}: {' '.join(error.messages)}")
+        if approved:
+            self.message_user(
+                request, gettext("%(count)d건을 승인했습니다.") % {"count": approved}, messages.SUCCESS
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    @admin.action(description=_("선택한 변경 반려 (사유 입력)"))
+    def reject_selected(self, request, queryset):
+        form = ProfileChangeRejectForm(request.POST if "apply" in request.POST else None)
+        pending = queryset.filter(status=ProfileChange.Status.PENDING).select_related(
+            "organization", "product"
+        )
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for change in pending:
+                profiles.profile_change_reject(
+                    change_id=change.pk, actor=request.user, comment=form.cleaned_data["comment"]
+                )
+                rejected += 1
+            self.message_user(
+                request, gettext("%(count)d건을 반려했습니다.") % {"count": rejected}, messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/social_economy/profilechange/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("변경 반려"),
+                "opts": self.model._meta,
+                "form": form,
+                "changes": pending,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+def _image_type(name):
+    extension = name.rsplit(".", 1)[-1].lower()
+    return {"jpg": "jpeg"}.get(extension, extension)
+
+
+def _thumbnail(url, alt):
+    if not url:
+        return "-"
+    return format_html('<img src="{}" alt="{}" width="120">', url, alt)

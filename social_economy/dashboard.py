@@ -1,7 +1,7 @@
 """What needs the 사회적경제팀's attention today in the social-economy program (the back-office home).
 
-Four queries whatever the data: the campaigns in progress with their counts, the two kinds of
-certification expiry and the consulting requests. Each link opens the admin list filtered to exactly the counted rows.
+Five queries whatever the data: the campaigns in progress with their counts, the two kinds of
+certification expiry, the consulting requests and the profile changes waiting for review. Each link opens the admin list filtered to exactly the counted rows.
 """
 
 from django.urls import reverse
@@ -104,6 +104,15 @@ def social_economy_items(*, today):
             url=reverse("admin:social_economy_consultingcase_changelist")
             + f"?status__exact={ConsultingCase.Status.REQUESTED}",
             model="social_economy.consultingcase",
+            level="warning",
+        )
+    )
+    items.append(
+        DashboardItem(
+            label=_("검토를 기다리는 조직 정보 변경"),
+            count=selectors.profile_changes_pending().count(),
+            url=reverse("admin:social_economy_profilechange_changelist") + "?state=pending",
+            model="social_economy.profilechange",
             level="warning",
         )
     )

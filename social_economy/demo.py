@@ -640,6 +640,7 @@ def seed(ctx):
     summary += _seed_networks(ctx, organizations)
     summary.append(_seed_members())
     summary.append(_seed_online_survey(ctx))
+    summary.append(_seed_profile_changes())
     return summary
 
 
@@ -811,3 +812,82 @@ def _seed_online_survey(ctx):
         f"open survey campaign: 1 created ({name}), {campaign.responses.count()} organizations invited, "
         f"{len(online)} answered online, {len(by_phone)} entered by staff, {drafts} draft"
     )
+
+
+def _seed_profile_changes():
+    """The review policy as the team keeps it (the code's defaults written out, and prices reviewed too), and
+    the demo member's edits through the service: a published description and phone number, a new
+    representative's name, a product's price and a new product waiting in the review queue."""
+    from jeonju_center.demo.base import DEMO_ORG_MEMBER_USERNAME
+
+    from . import profiles
+    from .models import (
+        NEW_PRODUCT,
+        ORGANIZATION_MEMBER_FIELDS,
+        PRODUCT_MEMBER_FIELDS,
+        OrganizationMember,
+        ProfileChange,
+        ProfileFieldPolicy,
+        ProfileTarget,
+    )
+
+    for target, fields in (
+        (ProfileTarget.ORGANIZATION, ORGANIZATION_MEMBER_FIELDS),
+        (ProfileTarget.PRODUCT, (*PRODUCT_MEMBER_FIELDS, NEW_PRODUCT)),
+    ):
+        for name in fields:
+            review = name in profiles.DEFAULT_REVIEW[target] or (
+                target == ProfileTarget.PRODUCT and name == "price"
+            )
+            ProfileFieldPolicy.objects.get_or_create(
+                target=target, field_name=name, defaults={"requires_review": review}
+            )
+    member = (
+        OrganizationMember.objects.filter(
+            user__username=DEMO_ORG_MEMBER_USERNAME, status=OrganizationMember.Status.ACTIVE
+        )
+        .select_related("organization", "user")
+        .first()
+    )
+    if member is None or ProfileChange.objects.exists():
+        return f"profile changes: 0 created, {ProfileChange.objects.count()} total"
+    organization, user = member.organization, member.user
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={
+            "description": "전주 구도심에서 한지와 전통 공예품을 만들고, 주민과 함께 공예 체험 교실을 엽니다.",
+            "phone": "063-283-4567",
+        },
+        actor=user,
+        channel=profiles.MEMBER,
+    )
+    profiles.organization_profile_update(
+        organization=organization,
+        changes={"representative_name": "한새봄"},
+        actor=user,
+        channel=profiles.MEMBER,
+    )
+    product = organization.products.filter(is_active=True).order_by("name", "pk").first()
+    if product is not None:
+        profiles.product_update(
+            product=product,
+            changes={"price": (product.price or 10000) + 2000},
+            actor=user,
+            channel=profiles.MEMBER,
+        )
+    name = "전통 한지 손거울"
+    if not organization.products.filter(name=name).exists():
+        profiles.product_create(
+            organization=organization,
+            values={
+                "name": name,
+                "kind": "goods",
+                "category": "craft",
+                "description": "한지로 겉을 싸서 만든 작은 손거울입니다.",
+                "price": 18000,
+                "unit": "개",
+            },
+            actor=user,
+            channel=profiles.MEMBER,
+        )
+    return f"profile changes: {ProfileChange.objects.count()} created ({organization.name})"

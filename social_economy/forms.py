@@ -4,10 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from jeonju_center.common.models import Dong
 from jeonju_center.common.validators import validate_phone, validate_plain_text
 from jeonju_center.partners.models import PartnerCenter
 
-from .models import ConsultingCase, ConsultingRequest, OrganizationMember, SalesChannel, Store, SupportNeed
+from .models import (
+    ORGANIZATION_MEMBER_FIELDS,
+    PRODUCT_MEMBER_FIELDS,
+    ConsultingCase,
+    ConsultingRequest,
+    Organization,
+    OrganizationMember,
+    Product,
+    ProductCertification,
+    SalesChannel,
+    Store,
+    SupportNeed,
+)
 
 ONLY_VALID_ROWS_HELP = _(
     "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
@@ -232,4 +245,87 @@ class SurveyReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("보완 요청이면 필수입니다. 조직에 그대로 전달됩니다."),
+    )
+
+
+# --- Self-service profile ---------------------------------------------------------------------------------
+
+
+class OrganizationProfileForm(forms.ModelForm):
+    """The fields an organization's members keep themselves; saved by ``profiles.organization_profile_update``
+    (never by ``save()``), so the instance given is only the starting values."""
+
+    class Meta:
+        model = Organization
+        fields = list(ORGANIZATION_MEMBER_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dong"].queryset = Dong.objects.order_by("district", "name")
+        for name in ("employees_count", "vulnerable_employees_count"):
+            self.fields[name].min_value = 0
+            self.fields[name].error_messages["min_value"] = _("0명 이상으로 적어 주세요.")
+        _korean_length_messages(self)
+
+    def _post_clean(self):
+        # The service validates against the stored row under its lock (and reports a problem of a field
+        # members cannot see on the whole form); the form's copy of the instance is never saved.
+        pass
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.fields}
+
+
+class ProductForm(forms.ModelForm):
+    """A product as its organization's members keep it; saved by the ``profiles`` product services."""
+
+    class Meta:
+        model = Product
+        fields = list(PRODUCT_MEMBER_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "certifications": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "image": _("JPG, PNG, WEBP, GIF. 사진의 위치 정보(GPS) 등 촬영 정보는 지우고 저장합니다.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certifications"].queryset = ProductCertification.objects.filter(is_active=True)
+        self.fields["certifications"].error_messages["invalid_choice"] = _(
+            "목록에 있는 인증만 고를 수 있습니다."
+        )
+        self.fields["price"].min_value = 0
+        self.fields["price"].error_messages["min_value"] = _("가격은 0원 이상이어야 합니다.")
+        self.fields["image"].error_messages["invalid_image"] = _(
+            "사진 파일을 읽을 수 없습니다. JPG, PNG, WEBP, GIF 사진을 올려 주세요."
+        )
+        _korean_length_messages(self)
+
+    def _post_clean(self):
+        # The service validates against the stored row (and the name's uniqueness per organization); the
+        # form's copy of the instance is never saved.
+        pass
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.fields}
+
+
+def _korean_length_messages(form):
+    for field in form.fields.values():
+        if getattr(field, "max_length", None):
+            field.error_messages["max_length"] = _("%(limit_value)d자까지 쓸 수 있습니다.")
+
+
+class ProfileChangeRejectForm(forms.Form):
+    """The intermediate page of the review queue's 반려 action."""
+
+    comment = forms.CharField(
+        label=_("반려 사유"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("요청한 조직 회원에게 이메일로 그대로 보냅니다."),
+        error_messages={"required": _("반려 사유를 적어 주세요. 요청한 분에게 그대로 보냅니다.")},
     )

@@ -15,4 +15,13 @@ urlpatterns = [
         survey_views.answer_as_member,
         name="survey",
     ),
+    path("me/organization/<int:organization_id>/profile/", me_views.profile, name="profile"),
+    path("me/organization/<int:organization_id>/products/", me_views.products, name="products"),
+    path("me/organization/<int:organization_id>/products/new/", me_views.product_new, name="product_new"),
+    path(
+        "me/organization/<int:organization_id>/products/<int:product_id>/",
+        me_views.product_edit,
+        name="product",
+    ),
+    path("me/organization/<int:organization_id>/history/", me_views.history, name="history"),
 ]

@@ -566,3 +566,49 @@ def survey_answer_initial(response):
             }
         )
     return initial, rows, "saved" if saved else ("previous" if source is not None else "none")
+
+
+# --- Self-service profile (/me/organization/<id>/profile/, products, history) -------------------------
+
+
+def organization_pending_changes(organization):
+    """The organization's own fields waiting for review, by field name."""
+    from .models import ProfileChange
+
+    rows = ProfileChange.objects.filter(
+        organization=organization, product__isnull=True, status=ProfileChange.Status.PENDING
+    )
+    return {change.field_name: change for change in rows}
+
+
+def member_products(organization):
+    """Every product of the organization (retired ones too), with its certifications and its changes
+    waiting for review (``pending_changes``): three queries whatever the number of products."""
+    from .models import ProfileChange
+
+    pending = ProfileChange.objects.filter(status=ProfileChange.Status.PENDING).order_by("field_name")
+    return (
+        Product.objects.filter(organization=organization)
+        .prefetch_related(
+            "certifications", Prefetch("profile_changes", queryset=pending, to_attr="pending_changes")
+        )
+        .order_by("-is_active", "name", "id")
+    )
+
+
+def organization_change_log(organization, *, limit=200):
+    """The organization's change log, newest first (one query): its own fields and its products'."""
+    from .models import ProfileChange
+
+    return list(
+        ProfileChange.objects.filter(organization=organization)
+        .exclude(status=ProfileChange.Status.SUPERSEDED)
+        .select_related("product", "submitted_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def profile_changes_pending():
+    from .models import ProfileChange
+
+    return ProfileChange.objects.filter(status=ProfileChange.Status.PENDING)

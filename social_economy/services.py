@@ -362,4 +362,10 @@ def organization_representatives_anonymise(*, closed_before, now) -> int:
         default_change_reason=ANONYMISED_REASON,
         default_date=now,
     )
+    # The organization's change log keeps the names members typed: erased with the profile's.
+    from .models import ProfileChange
+
+    ProfileChange.objects.filter(organization__in=organizations, field_name="representative_name").update(
+        old_value=None, new_value=None, old_display="", new_display="", updated_at=now
+    )
     return len(organizations)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from jeonju_center.accounts.models import User
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM
+from social_economy import profiles
 from social_economy.models import (
     ConsultingCase,
     ConsultingRequest,
@@ -21,6 +22,8 @@ from social_economy.models import (
     OrganizationMember,
     Product,
     ProductCertification,
+    ProfileChange,
+    ProfileFieldPolicy,
     SalesChannel,
     Store,
     StoreListing,
@@ -62,9 +65,11 @@ MODELS = [
     ProductCertification,
     OrganizationMember,
     ConsultingRequest,
+    ProfileFieldPolicy,
+    ProfileChange,
 ]
 # Written by organizations on the portal, never typed in by staff: the back office has no add page.
-WRITTEN_ON_THE_PORTAL = {ConsultingRequest}
+WRITTEN_ON_THE_PORTAL = {ConsultingRequest, ProfileChange}
 
 
 def _url(model, view, *args):
@@ -94,6 +99,22 @@ def _make_rows(count):
             topic="marketing",
             description="판로",
         )
+        # A member's waiting changes: one of the organization, one of a product (the queue lists pending rows).
+        profiles.organization_profile_update(
+            organization=item.product.organization,
+            changes={"representative_name": "새대표"},
+            actor=member.user,
+            channel=profiles.MEMBER,
+        )
+        profiles.product_update(
+            product=item.product,
+            changes={"name": item.product.name + " 새"},
+            actor=member.user,
+            channel="member",
+        )
+    ProfileFieldPolicy.objects.get_or_create(
+        target="product", field_name="price", defaults={"requires_review": True}
+    )
 
 
 def test_every_model_of_the_app_is_registered_and_keeps_history():

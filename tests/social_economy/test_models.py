@@ -128,7 +128,63 @@ def _request(**values):
     return ConsultingRequest(**{**defaults, **values})
 
 
+def _change(**values):
+    from social_economy.models import ProfileChange
+
+    defaults = {
+        "organization": OrganizationFactory(),
+        "field_name": "phone",
+        "status": "pending",
+        "channel": "member",
+    }
+    return ProfileChange(**{**defaults, **values})
+
+
+def _second_pending_org_change():
+    first = _change()
+    first.save()
+    return _change(organization=first.organization)
+
+
+def _second_pending_product_change():
+    product = ProductFactory()
+    _change(organization=product.organization, product=product, field_name="price").save()
+    return _change(organization=product.organization, product=product, field_name="price")
+
+
+def _policy(**values):
+    from social_economy.models import ProfileFieldPolicy
+
+    return ProfileFieldPolicy(**{"target": "organization", "field_name": "phone", **values})
+
+
+def _second_policy():
+    _policy().save()
+    return _policy(requires_review=False)
+
+
 CONSTRAINT_CASES = {
+    "profilechange_one_pending_org_field": (
+        _second_pending_org_change,
+        "이 항목에 검토를 기다리는 변경이 이미 있습니다.",
+    ),
+    "profilechange_one_pending_product_field": (
+        _second_pending_product_change,
+        "이 항목에 검토를 기다리는 변경이 이미 있습니다.",
+    ),
+    "profilechange_rejected_has_comment": (
+        lambda: _change(status="rejected"),
+        "반려할 때는 사유를 적어야 합니다.",
+    ),
+    "profilechange_field_of_target": (
+        lambda: _change(field_name="name"),  # a product's field without a product
+        "조직 회원이 고칠 수 있는 항목만 기록합니다.",
+    ),
+    "profilefieldpolicy_unique": (_second_policy, "이 항목의 공개 방식이 이미 있습니다."),
+    "profilefieldpolicy_member_field": (
+        lambda: _policy(field_name="price"),  # price is a product's field
+        "조직 회원이 고칠 수 있는 항목만 정할 수 있습니다.",
+    ),
     "member_one_open_row_per_account": (
         _second_open_member,
         "이 회원은 이미 이 조직의 회원이거나 가입을 신청했습니다.",

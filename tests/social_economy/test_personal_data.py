@@ -305,7 +305,7 @@ def attention():
 def test_dashboard_counts_and_links_open_exactly_the_counted_rows(team_client, attention):
     with CaptureQueriesContext(connection) as queries:
         items = social_economy_items(today=attention)
-    assert len(queries) == 4
+    assert len(queries) == 5
     assert [(item.count, item.level) for item in items] == [
         (2, "info"),  # responses received
         (1, "warning"),  # submitted, waiting for staff's review
@@ -313,6 +313,7 @@ def test_dashboard_counts_and_links_open_exactly_the_counted_rows(team_client, a
         (2, "warning"),  # expiring within 90 days
         (1, "warning"),  # expired, still operating
         (1, "warning"),  # consulting requests
+        (0, "warning"),  # profile changes waiting for review
     ]
     assert "조사 대상 5곳 중 40% · 온라인 1곳, 직원 입력 1곳" in items[0].detail
     for item in items:
