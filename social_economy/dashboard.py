@@ -21,7 +21,7 @@ SURVEY_ENDING_WARNING_DAYS = 14
 def _survey_items(today):
     responses_url = reverse("admin:social_economy_surveyresponse_changelist")
     completed = ",".join(SurveyResponse.COMPLETED_STATUSES)
-    pending = ",".join(services.SURVEY_REMINDABLE_STATUSES)
+    pending = ",".join(SurveyResponse.REMINDABLE_STATUSES)
     items = []
     for campaign in selectors.survey_campaigns_in_progress():
         total = campaign.response_count

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
+from jeonju_center.common.constraints import ends_after, not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import TimeStampedModel
@@ -438,10 +439,11 @@ class Product(TimeStampedModel):
                 name="social_economy_product_name_unique_per_organization",
                 violation_error_message=_("이 조직에 같은 이름의 생산품·서비스가 이미 있습니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0),
+            not_negative(
+                "price",
+                null=True,
                 name="social_economy_product_price_not_negative",
-                violation_error_message=_("가격은 0원 이상이어야 합니다."),
+                message=_("가격은 0원 이상이어야 합니다."),
             ),
         ]
 
@@ -483,10 +485,11 @@ class SurveyCampaign(TimeStampedModel):
         verbose_name_plural = _("전수조사")
         ordering = ["-year", "-starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")),
+            ends_after(
+                "ends_on",
+                "starts_on",
                 name="social_economy_surveycampaign_end_after_start",
-                violation_error_message=_("조사 종료일은 시작일 이후여야 합니다."),
+                message=_("조사 종료일은 시작일 이후여야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100),
@@ -518,6 +521,8 @@ class SurveyResponse(TimeStampedModel):
         ONLINE = "online", _("온라인 응답")
 
     COMPLETED_STATUSES = [Status.SUBMITTED, Status.VERIFIED]
+    # Not submitted and still may: these organizations get the invitations and reminder e-mails.
+    REMINDABLE_STATUSES = [Status.NOT_STARTED, Status.CONTACTING, Status.IN_PROGRESS, Status.UNREACHABLE]
 
     campaign = models.ForeignKey(
         SurveyCampaign, verbose_name=_("전수조사"), on_delete=models.CASCADE, related_name="responses"
@@ -616,15 +621,17 @@ class SurveyResponse(TimeStampedModel):
                 name="social_economy_surveyresponse_unique_per_campaign",
                 violation_error_message=_("이 조직의 응답이 이 전수조사에 이미 있습니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(annual_revenue__isnull=True) | Q(annual_revenue__gte=0),
+            not_negative(
+                "annual_revenue",
+                null=True,
                 name="social_economy_surveyresponse_revenue_not_negative",
-                violation_error_message=_("연 매출액은 0원 이상이어야 합니다."),
+                message=_("연 매출액은 0원 이상이어야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(employees_count__isnull=True) | Q(employees_count__gte=0),
+            not_negative(
+                "employees_count",
+                null=True,
                 name="social_economy_surveyresponse_employees_not_negative",
-                violation_error_message=_("종사자 수는 0명 이상이어야 합니다."),
+                message=_("종사자 수는 0명 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(channel="staff") | Q(submitted_at__isnull=False),
@@ -684,15 +691,17 @@ class SurveyProductItem(TimeStampedModel):
                 name="social_economy_surveyproductitem_unique_product",
                 violation_error_message=_("이 응답에 같은 생산품·서비스가 이미 있습니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(annual_sales__isnull=True) | Q(annual_sales__gte=0),
+            not_negative(
+                "annual_sales",
+                null=True,
                 name="social_economy_surveyproductitem_sales_not_negative",
-                violation_error_message=_("연 매출액은 0원 이상이어야 합니다."),
+                message=_("연 매출액은 0원 이상이어야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
+            not_negative(
+                "unit_price",
+                null=True,
                 name="social_economy_surveyproductitem_price_not_negative",
-                violation_error_message=_("단가는 0원 이상이어야 합니다."),
+                message=_("단가는 0원 이상이어야 합니다."),
             ),
         ]
 
@@ -769,15 +778,18 @@ class StoreListing(TimeStampedModel):
         verbose_name_plural = _("매장 입점 상품")
         ordering = ["store", "-listed_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(delisted_on__isnull=True) | Q(delisted_on__gte=F("listed_on")),
+            ends_after(
+                "delisted_on",
+                "listed_on",
+                null=True,
                 name="social_economy_storelisting_delisted_after_listed",
-                violation_error_message=_("퇴점일은 입점일 이후여야 합니다."),
+                message=_("퇴점일은 입점일 이후여야 합니다."),
             ),
-            models.CheckConstraint(
-                condition=Q(shelf_price__isnull=True) | Q(shelf_price__gte=0),
+            not_negative(
+                "shelf_price",
+                null=True,
                 name="social_economy_storelisting_price_not_negative",
-                violation_error_message=_("판매가는 0원 이상이어야 합니다."),
+                message=_("판매가는 0원 이상이어야 합니다."),
             ),
             models.UniqueConstraint(
                 fields=["store", "product"],
@@ -847,10 +859,12 @@ class ConsultingCase(TimeStampedModel):
         verbose_name_plural = _("컨설팅")
         ordering = ["-opened_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+            ends_after(
+                "closed_on",
+                "opened_on",
+                null=True,
                 name="social_economy_consultingcase_closed_after_opened",
-                violation_error_message=_("종결일은 접수일 이후여야 합니다."),
+                message=_("종결일은 접수일 이후여야 합니다."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(closed_on__isnull=False),

@@ -214,8 +214,6 @@ def survey_campaigns_in_progress():
     """Campaigns being run, each with its number of organizations (responses), completed responses (and how
     many of them came online), submitted responses waiting for staff's review and responses still
     remindable; one query."""
-    from .services import SURVEY_REMINDABLE_STATUSES
-
     return (
         SurveyCampaign.objects.filter(status=SurveyCampaign.Status.IN_PROGRESS)
         .annotate(
@@ -223,7 +221,9 @@ def survey_campaigns_in_progress():
             completed_count=Count(
                 "responses", filter=Q(responses__status__in=SurveyResponse.COMPLETED_STATUSES)
             ),
-            pending_count=Count("responses", filter=Q(responses__status__in=SURVEY_REMINDABLE_STATUSES)),
+            pending_count=Count(
+                "responses", filter=Q(responses__status__in=SurveyResponse.REMINDABLE_STATUSES)
+            ),
             online_count=Count(
                 "responses",
                 filter=Q(

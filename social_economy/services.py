@@ -86,9 +86,6 @@ SURVEY_TRANSITIONS = {
     S.VERIFIED: set(),
 }
 
-# Organizations that have not submitted and still may: they get the reminder e-mails.
-SURVEY_REMINDABLE_STATUSES = [S.NOT_STARTED, S.CONTACTING, S.IN_PROGRESS, S.UNREACHABLE]
-
 
 @transaction.atomic
 def survey_campaign_open(*, campaign) -> int:
@@ -178,7 +175,7 @@ def survey_reminder_round_start(*, campaign) -> int:
     if campaign.status != SurveyCampaign.Status.IN_PROGRESS:
         raise ValidationError({"campaign": _("조사 중인 전수조사에만 독려 메일을 보낼 수 있습니다.")})
     if (
-        not campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES)
+        not campaign.responses.filter(status__in=SurveyResponse.REMINDABLE_STATUSES)
         .filter(
             ~Q(organization__email="")
             | Q(organization__portal_members__status=OrganizationMember.Status.ACTIVE)

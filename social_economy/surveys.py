@@ -29,7 +29,7 @@ from .models import (
     SurveyProductItem,
     SurveyResponse,
 )
-from .services import SURVEY_REMINDABLE_STATUSES, survey_response_transition
+from .services import survey_response_transition
 
 S = SurveyResponse.Status
 LINK_SALT = "social_economy.survey"
@@ -163,7 +163,7 @@ def survey_invitations_send(*, campaign_id):
     if campaign is None or campaign.status != SurveyCampaign.Status.IN_PROGRESS:
         return 0
     responses = list(
-        campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES)
+        campaign.responses.filter(status__in=SurveyResponse.REMINDABLE_STATUSES)
         .select_related("organization")
         .order_by("pk")
     )
@@ -189,7 +189,9 @@ def survey_reminder_round_send(*, campaign_id, round_number):
     if campaign is None or campaign.reminder_round != round_number or campaign.reminder_round_sent_at:
         return 0
     responses = list(
-        campaign.responses.filter(status__in=SURVEY_REMINDABLE_STATUSES, last_reminder_round__lt=round_number)
+        campaign.responses.filter(
+            status__in=SurveyResponse.REMINDABLE_STATUSES, last_reminder_round__lt=round_number
+        )
         .select_related("organization")
         .order_by("pk")
     )
