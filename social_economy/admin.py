@@ -13,23 +13,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from simple_history.admin import SimpleHistoryAdmin
 
 from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import (
-    ChangeReasonAdminMixin,
-    PersonalDataAdminMixin,
+    PortalImportExportAdmin,
     PortalModelAdmin,
 )
 from jeonju_center.common.forms import add_service_errors
 
 from . import members, profiles, reports, selectors, services, surveys
 from .forms import (
-    OrganizationConfirmImportForm,
-    OrganizationImportForm,
     ProfileChangeRejectForm,
     StoreListingAddForm,
     SurveyReviewForm,
@@ -76,28 +71,15 @@ admin.site.register(ProductCertification, LookupAdmin)
 # --- Excel/CSV import and export ---------------------------------------------------------------------
 
 
-class KoreanImportExportMixin(spreadsheets.ImportFileErrorsMixin, ImportExportMixin):
-    """Import with a preview (created / updated / unchanged rows, every row error with its line number),
-    an opt-in "only the valid rows" mode, a downloadable template; exports follow the changelist filters."""
+class ImportTemplateMixin:
+    """This app's import screens on ``PortalImportExportAdmin``: a preview with its counts (created /
+    updated / unchanged / left out), a downloadable template with the Korean headers, and CSV in Excel's
+    encoding; exports follow the changelist filters."""
 
-    formats = spreadsheets.FORMATS  # cells are data, never formulas
-    import_form_class = OrganizationImportForm
-    confirm_form_class = OrganizationConfirmImportForm
     import_template_name = "admin/social_economy/import.html"
     import_export_change_list_template = "admin/social_economy/change_list_import_export.html"
     from_encoding = "utf-8-sig"  # Excel saves CSV with a BOM
     to_encoding = "utf-8-sig"
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        cleaned = getattr(form, "cleaned_data", None) or {}
-        return {"only_valid_rows": bool(cleaned.get("only_valid_rows"))}
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["only_valid_rows"] = import_form.cleaned_data.get("only_valid_rows", False)
-        return initial
 
     def get_urls(self):
         info = self.get_model_info()
@@ -152,12 +134,8 @@ class KoreanImportExportMixin(spreadsheets.ImportFileErrorsMixin, ImportExportMi
         return super().changelist_view(request, extra_context)
 
 
-class SocialEconomyImportExportAdmin(
-    PersonalDataAdminMixin, ChangeReasonAdminMixin, KoreanImportExportMixin, SimpleHistoryAdmin
-):
-    """``PortalImportExportAdmin`` with this app's Korean import screens. The order matters: the
-    personal-data mixin before the import-export one (exports are masked and logged), the history admin
-    (a ModelAdmin) last."""
+class SocialEconomyImportExportAdmin(ImportTemplateMixin, PortalImportExportAdmin):
+    pass
 
 
 class CertificationExpiryFilter(admin.SimpleListFilter):

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from jeonju_center.common.models import Dong
 from jeonju_center.common.validators import validate_phone, validate_plain_text
@@ -21,21 +20,6 @@ from .models import (
     Store,
     SupportNeed,
 )
-
-ONLY_VALID_ROWS_HELP = _(
-    "체크하지 않으면 오류가 한 행이라도 있을 때 아무것도 가져오지 않습니다. 체크하면 오류 행은 빼고 "
-    "올바른 행만 가져옵니다 (미리보기에서 빠지는 행과 사유를 확인할 수 있습니다)."
-)
-
-
-class OrganizationImportForm(ImportForm):
-    only_valid_rows = forms.BooleanField(
-        label=_("올바른 행만 가져오기"), required=False, help_text=ONLY_VALID_ROWS_HELP
-    )
-
-
-class OrganizationConfirmImportForm(ConfirmImportForm):
-    only_valid_rows = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class StoreListingAddForm(forms.Form):

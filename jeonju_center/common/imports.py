@@ -26,41 +26,67 @@ from .spreadsheets import (
     FormulaCellsRefusedMixin,
     excel_row_number,
 )
+from .validators import normalize_business_registration_number
+
+
+def cell_text(value):
+    """A cell as text: stripped, empty for an empty cell, and Excel's 12.0 read back as 12."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class TextWidget(widgets.CharWidget):
+    """Strips spaces; an empty cell is an empty string (the models use "" for "not given")."""
+
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
 
 
 class ChoiceLabelWidget(widgets.Widget):
-    """A choice written as its Korean label (e.g. 마을공동체); the stored code (village) is accepted too."""
+    """A choice written as its Korean label (e.g. 마을공동체, as exported); the stored code (village) is
+    accepted too. An empty cell is "" when ``blank``, else an error."""
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices, *, blank=True, **kwargs):
         super().__init__(**kwargs)
-        self.choices = list(choices)
+        self.choices = [(str(code), str(label)) for code, label in choices]
+        self.blank = blank
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
+        text = cell_text(value)
         if not text:
-            return ""
+            if self.blank:
+                return ""
+            raise ValueError(_("값을 입력해야 합니다."))
         for code, label in self.choices:
-            if text in (str(code), str(label)):
+            if text in (code, label):
                 return code
         raise ValueError(
-            _("'%(value)s'은(는) 올바른 값이 아닙니다. 다음 중 하나를 쓰세요: %(labels)s")
-            % {"value": text, "labels": ", ".join(str(label) for _code, label in self.choices)}
+            _("‘%(value)s’은(는) 올바른 값이 아닙니다. 다음 중 하나를 쓰세요: %(labels)s")
+            % {"value": text, "labels": ", ".join(label for _code, label in self.choices)}
         )
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
+        return dict(self.choices).get(value, value or "")
 
 
 class YesNoWidget(widgets.Widget):
-    TRUE, FALSE = ("예", "y", "yes", "true", "1", "o"), ("아니요", "아니오", "n", "no", "false", "0", "x")
+    """예/아니요 (also y/n, yes/no, true/false, 1/0, o/x); an empty cell is 아니요."""
+
+    TRUE = {"예", "y", "yes", "true", "1", "o"}
+    FALSE = {"아니요", "아니오", "n", "no", "false", "0", "x", ""}
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip().lower()
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).lower()
         if text in self.TRUE:
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("'예' 또는 '아니요'로 적어 주세요."))
+        raise ValueError(_("‘예’ 또는 ‘아니요’로 쓰세요."))
 
     def render(self, value, obj=None, **kwargs):
         return str(_("예")) if value else str(_("아니요"))
@@ -74,30 +100,37 @@ class DongWidget(widgets.ForeignKeyWidget):
         super().__init__(Dong, field="name", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
+        text = cell_text(value)
         if not text:
             if self.required:
                 raise ValueError(_("행정동을 입력해야 합니다."))
             return None
-        try:
-            return Dong.objects.get(name=text)
-        except Dong.DoesNotExist:
-            raise ValueError(_("'%(value)s'은(는) 등록된 행정동이 아닙니다.") % {"value": text}) from None
+        dong = Dong.objects.filter(name=text).first()
+        if dong is None:
+            raise ValueError(_("‘%(value)s’은(는) 등록된 행정동이 아닙니다.") % {"value": text})
+        return dong
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
-    """A whole number, also written with thousands separators or read back from Excel as 12.0."""
+    """A whole number of 0 or more: won, people, a year. "45,000원", "12명" and Excel's 12.0 are read as
+    numbers; a fraction or a negative number is an error, not rounded."""
 
     def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
+        text = cell_text(value).replace(",", "").replace("원", "").replace("명", "").strip()
+        if not text:
             return None
         try:
-            number = float(str(value).replace(",", "").strip())
+            number = float(text)
         except ValueError:
-            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
+            raise ValueError(_("‘%(value)s’은(는) 숫자가 아닙니다.") % {"value": cell_text(value)}) from None
         if number != int(number):
-            raise ValueError(_("'%(value)s'은(는) 정수가 아닙니다.") % {"value": value})
+            raise ValueError(_("‘%(value)s’은(는) 정수가 아닙니다.") % {"value": cell_text(value)})
+        if number < 0:
+            raise ValueError(_("0 이상이어야 합니다."))
         return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
 
 
 class KoreanDecimalWidget(widgets.DecimalWidget):
@@ -107,7 +140,7 @@ class KoreanDecimalWidget(widgets.DecimalWidget):
         try:
             return super().clean(str(value).replace(",", "").strip(), row=row, **kwargs)
         except Exception:
-            raise ValueError(_("'%(value)s'은(는) 숫자가 아닙니다.") % {"value": value}) from None
+            raise ValueError(_("‘%(value)s’은(는) 숫자가 아닙니다.") % {"value": value}) from None
 
 
 class KoreanDateWidget(widgets.DateWidget):
@@ -119,14 +152,30 @@ class KoreanDateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             return value.date()
-        if isinstance(value, datetime.date) or value in (None, ""):
-            return value or None
+        if isinstance(value, datetime.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
         try:
-            return datetime.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+            return datetime.datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise ValueError(
-                _("'%(value)s'은(는) 날짜(예: 2024-04-15)가 아닙니다.") % {"value": value}
+                _("‘%(value)s’은(는) 날짜(예: 2024-04-15)가 아닙니다.") % {"value": text}
             ) from None
+
+
+class BusinessRegistrationNumberWidget(widgets.Widget):
+    """Normalised to XXX-XX-XXXXX on the way in, so an unchanged row compares equal."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return normalize_business_registration_number(text)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
 
 
 # --- Only the valid rows ------------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def test_import_errors_name_the_row_and_write_nothing(admin_client):
     invalid = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
     assert set(invalid) == {3, 4}  # as Excel numbers the rows: the header is row 1
     assert "마을공동체는 구성원이 15명 이상이어야 합니다." in invalid[3]
-    assert "'명동'은(는) 등록된 행정동이 아닙니다." in invalid[4]
+    assert "‘명동’은(는) 등록된 행정동이 아닙니다." in invalid[4]
     assert Community.objects.count() == 0
 
 

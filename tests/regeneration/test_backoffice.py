@@ -189,11 +189,11 @@ def test_row_errors_show_their_line_and_reason_and_nothing_is_written(admin_clie
     assert response.context.get("confirm_form") is None
     errors = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
     assert set(errors) == {3, 4, 5, 6, 7}  # as Excel numbers the rows: the header is row 1
-    assert "'없는동'은(는) 등록된 행정동이 아닙니다." in errors[3]
+    assert "‘없는동’은(는) 등록된 행정동이 아닙니다." in errors[3]
     assert "등급이 등급 체계의 범위를 벗어납니다." in errors[4]
     assert "위도는 33~39 사이여야 합니다." in errors[5]
-    assert "'성'은(는) 올바른 값이 아닙니다." in errors[6]
-    assert "'어제'은(는) 날짜(예: 2024-04-15)가 아닙니다." in errors[7]
+    assert "‘성’은(는) 올바른 값이 아닙니다." in errors[6]
+    assert "‘어제’은(는) 날짜(예: 2024-04-15)가 아닙니다." in errors[7]
     assert not VacantHouse.objects.exists()
 
 

@@ -56,20 +56,20 @@ def _org_row(name, brn, **overrides):
     return [row[header] for header in ORG_HEADERS]
 
 
-def _preview(client, model, content, only_valid_rows=False):
+def _preview(client, model, content, valid_rows_only=False):
     data = {
         "format": CSV_FORMAT,
         "import_file": SimpleUploadedFile("rows.csv", content, content_type="text/csv"),
     }
-    if only_valid_rows:
-        data["only_valid_rows"] = "on"
+    if valid_rows_only:
+        data["valid_rows_only"] = "on"
     return client.post(reverse(f"admin:social_economy_{model}_import"), data)
 
 
 def _confirm(client, model, preview):
     form = preview.context["confirm_form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
-    data["only_valid_rows"] = "on" if form.initial.get("only_valid_rows") else ""
+    data["valid_rows_only"] = "on" if form.initial.get("valid_rows_only") else ""
     return client.post(reverse(f"admin:social_economy_{model}_process_import"), data)
 
 
@@ -143,10 +143,11 @@ def test_staff_can_choose_to_import_only_the_valid_rows(admin_client, dong):
         ORG_HEADERS,
         [_org_row("좋은 협동조합", valid_brn(905)), _org_row("번호 틀린 조합", "123-45-67890")],
     )
-    preview = _preview(admin_client, "organization", content, only_valid_rows=True)
+    preview = _preview(admin_client, "organization", content, valid_rows_only=True)
     result = preview.context["result"]
-    assert [row.number for row in result.left_out_rows] == [3]
-    assert "가져오지 않을 오류 행" in preview.content.decode()
+    assert [row["number"] for row in result.rejected_rows] == [3]
+    assert "사업자등록번호" in result.rejected_rows[0]["messages"][0]
+    assert "건너뛴 오류 행" in preview.content.decode()
     assert Organization.objects.count() == 0  # the preview writes nothing
     _confirm(admin_client, "organization", preview)
     assert list(Organization.objects.values_list("name", flat=True)) == ["좋은 협동조합"]
