@@ -7,7 +7,7 @@
 
 from django.db import migrations
 
-AGE_RULE_SQL = """
+AGE_RULE_SQL_TEMPLATE = """
 CREATE OR REPLACE FUNCTION regeneration_tenancy_program_rules() RETURNS trigger AS $$
 DECLARE
     program_kind varchar;
@@ -22,7 +22,7 @@ BEGIN
         min_age := COALESCE(min_age, 19);
         max_age := COALESCE(max_age, 39);
     END IF;
-    IF (min_age IS NOT NULL OR max_age IS NOT NULL) AND NEW.anonymised_at IS NULL AND (
+    IF (min_age IS NOT NULL OR max_age IS NOT NULL) AND {not_anonymised} AND (
         TG_OP = 'INSERT'
         OR NEW.tenant_birth_date IS DISTINCT FROM OLD.tenant_birth_date
         OR NEW.starts_on IS DISTINCT FROM OLD.starts_on
@@ -44,42 +44,8 @@ END
 $$ LANGUAGE plpgsql;
 """
 
-PREVIOUS_AGE_RULE_SQL = """
-CREATE OR REPLACE FUNCTION regeneration_tenancy_program_rules() RETURNS trigger AS $$
-DECLARE
-    program_kind varchar;
-    min_age smallint;
-    max_age smallint;
-    tenant_age integer;
-BEGIN
-    SELECT kind, tenant_min_age, tenant_max_age INTO program_kind, min_age, max_age
-      FROM regeneration_housingprogram WHERE id = NEW.program_id;
-    NEW.half_rent := (program_kind = 'half_rent_welfare');
-    IF program_kind = 'youth_share_house' THEN
-        min_age := COALESCE(min_age, 19);
-        max_age := COALESCE(max_age, 39);
-    END IF;
-    IF (min_age IS NOT NULL OR max_age IS NOT NULL) AND NOT NEW.is_anonymised AND (
-        TG_OP = 'INSERT'
-        OR NEW.tenant_birth_date IS DISTINCT FROM OLD.tenant_birth_date
-        OR NEW.starts_on IS DISTINCT FROM OLD.starts_on
-        OR NEW.program_id IS DISTINCT FROM OLD.program_id
-    ) THEN
-        IF NEW.tenant_birth_date IS NULL THEN
-            RAISE EXCEPTION 'regeneration_tenancy_age_in_program_range: birth date required'
-                USING ERRCODE = 'check_violation';
-        END IF;
-        tenant_age := date_part('year', age(NEW.starts_on, NEW.tenant_birth_date));
-        IF (min_age IS NOT NULL AND tenant_age < min_age) OR (max_age IS NOT NULL AND tenant_age > max_age) THEN
-            RAISE EXCEPTION 'regeneration_tenancy_age_in_program_range: age % not in %..%',
-                tenant_age, min_age, max_age
-                USING ERRCODE = 'check_violation';
-        END IF;
-    END IF;
-    RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-"""
+AGE_RULE_SQL = AGE_RULE_SQL_TEMPLATE.format(not_anonymised="NEW.anonymised_at IS NULL")
+PREVIOUS_AGE_RULE_SQL = AGE_RULE_SQL_TEMPLATE.format(not_anonymised="NOT NEW.is_anonymised")
 
 
 def _on_postgresql(sql):
