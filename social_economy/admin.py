@@ -20,6 +20,7 @@ from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import (
     PortalImportExportAdmin,
     PortalModelAdmin,
+    ServiceAdminMixin,
 )
 from jeonju_center.common.forms import add_service_errors
 
@@ -900,7 +901,11 @@ class ConsultingSessionInline(admin.TabularInline):
 
 
 @admin.register(ConsultingCase)
-class ConsultingCaseAdmin(PortalModelAdmin):
+class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
+    """Consulting through the same services as the partner API: a closed organization gets none, a cancelled
+    case takes no session, the first session moves a case to 진행 중; its status changes only by the
+    actions (완료 처리, 취소), which keep their rules."""
+
     list_display = [
         "title",
         "organization",
@@ -919,12 +924,78 @@ class ConsultingCaseAdmin(PortalModelAdmin):
     autocomplete_fields = ["organization"]
     date_hierarchy = "opened_on"
     inlines = [ConsultingSessionInline]
+    actions = ["complete_today", "cancel_cases"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .annotate(session_count=Count("sessions"), total_hours=Sum("sessions__hours"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        extra = ["status", "closed_on"] if obj is None else ["organization", "status", "closed_on"]
+        return [*readonly, *extra]
+
+    def save_through_service(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+            return
+        created = services.consulting_case_create(
+            organization=obj.organization,
+            partner_center=obj.partner_center,
+            topic=obj.topic,
+            title=obj.title,
+            opened_on=obj.opened_on,
+            summary=obj.summary,
+            consultant=obj.consultant,
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def save_consultingsession_through_service(self, request, case, session):
+        if session.pk is None:
+            services.consulting_session_create(
+                case=case,
+                held_on=session.held_on,
+                consultant=session.consultant,
+                hours=session.hours,
+                notes=session.notes,
+                outcome=session.outcome,
+            )
+        else:
+            session.full_clean()
+            session.save()
+
+    def _each(self, request, queryset, call, done):
+        for case in queryset.order_by("pk"):
+            try:
+                call(case)
+            except ValidationError as error:
+                self.message_user(request, f"{case}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, done % {"case": case.title}, messages.SUCCESS)
+
+    @admin.action(description=_("완료 처리 (오늘 종결)"), permissions=["change"])
+    def complete_today(self, request, queryset):
+        today = timezone.localdate()
+        self._each(
+            request,
+            queryset,
+            lambda case: services.consulting_case_complete(case=case, closed_on=today),
+            gettext("%(case)s: 완료 처리했습니다."),
+        )
+
+    @admin.action(description=_("취소"), permissions=["change"])
+    def cancel_cases(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda case: services.consulting_case_cancel(case=case),
+            gettext("%(case)s: 취소했습니다."),
         )
 
     @admin.display(description=_("회차"), ordering="session_count")
@@ -937,7 +1008,7 @@ class ConsultingCaseAdmin(PortalModelAdmin):
 
 
 @admin.register(ConsultingSession)
-class ConsultingSessionAdmin(PortalModelAdmin):
+class ConsultingSessionAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["held_on", "case", "organization_name", "consultant", "hours"]
     list_filter = ["case__topic", "case__partner_center"]
     list_select_related = ["case__organization"]
@@ -948,6 +1019,23 @@ class ConsultingSessionAdmin(PortalModelAdmin):
     @admin.display(description=_("사회적경제조직"), ordering="case__organization__name")
     def organization_name(self, obj):
         return obj.case.organization.name
+
+    def save_through_service(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+            return
+        created = services.consulting_session_create(
+            case=obj.case,
+            held_on=obj.held_on,
+            consultant=obj.consultant,
+            hours=obj.hours,
+            notes=obj.notes,
+            outcome=obj.outcome,
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
 
 # --- Networks -----------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from .models import (
 
 @transaction.atomic
 def consulting_case_create(
-    *, organization, partner_center, topic, title, opened_on, summary=""
+    *, organization, partner_center, topic, title, opened_on, summary="", consultant=""
 ) -> ConsultingCase:
     """Open a consulting case for ``organization``, delivered with ``partner_center`` (None: the center
     alone). A closed organization gets no new consulting."""
@@ -45,6 +45,7 @@ def consulting_case_create(
         title=title,
         opened_on=opened_on,
         summary=summary,
+        consultant=consultant,
         status=ConsultingCase.Status.REQUESTED,
     )
     case.full_clean()
@@ -53,14 +54,16 @@ def consulting_case_create(
 
 
 @transaction.atomic
-def consulting_session_create(*, case, held_on, consultant, hours, notes="") -> ConsultingSession:
+def consulting_session_create(*, case, held_on, consultant, hours, notes="", outcome="") -> ConsultingSession:
     """Record a consulting session of ``case``; the first session moves a requested case to in progress."""
     case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
     if case.status == ConsultingCase.Status.CANCELLED:
         raise ValidationError({"case": _("취소된 컨설팅에는 회차를 추가할 수 없습니다.")})
     if hours is not None and hours <= 0:
         raise ValidationError({"hours": _("컨설팅 시간은 0보다 커야 합니다.")})
-    session = ConsultingSession(case=case, held_on=held_on, consultant=consultant, hours=hours, notes=notes)
+    session = ConsultingSession(
+        case=case, held_on=held_on, consultant=consultant, hours=hours, notes=notes, outcome=outcome
+    )
     session.full_clean()
     session.save()
     if case.status == ConsultingCase.Status.REQUESTED:
@@ -294,6 +297,17 @@ def consulting_case_complete(*, case, closed_on, outcome="") -> ConsultingCase:
     case.closed_on = closed_on
     if outcome:
         case.outcome = outcome
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def consulting_case_cancel(*, case) -> ConsultingCase:
+    case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
+    if case.status in (ConsultingCase.Status.COMPLETED, ConsultingCase.Status.CANCELLED):
+        raise ValidationError({"status": _("이미 종결된 컨설팅입니다.")})
+    case.status = ConsultingCase.Status.CANCELLED
     case.full_clean()
     case.save()
     return case

@@ -14,7 +14,8 @@ in the masked column for viewers without the permission.
 
 from django import forms
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import router, transaction
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
 from .download_reasons import ReasonFields
+from .forms import add_service_errors
 from .imports import ValidRowsOnlyConfirmImportForm, ValidRowsOnlyImportForm
 from .models import PersonalDataAccess
 from .personal_data import (
@@ -447,3 +449,69 @@ class PortalImportExportAdmin(
         if import_form is not None:
             initial["valid_rows_only"] = import_form.cleaned_data.get("valid_rows_only", False)
         return initial
+
+
+class ServiceRefused(Exception):
+    """A service refused what the back office asked (its ``ValidationError`` is in ``error``)."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+class ServiceAdminMixin:
+    """The back office is a caller like any other: a ModelAdmin with this mixin saves through its services.
+
+    ``save_through_service(request, obj, form, change)`` saves the object, and
+    ``save_<model_name>_through_service(request, parent, obj)`` each new or changed row of an inline of that
+    model. A service's ``ValidationError`` undoes the whole save (the change form runs in a savepoint)
+    and the form is shown again with the refusal on it: nothing is saved, nothing is half-saved, no 500.
+    Put it before ``PortalModelAdmin`` in the bases."""
+
+    def save_through_service(self, request, obj, form, change):
+        raise NotImplementedError(
+            f"{type(self).__name__} must save {self.model._meta.label} through its service"
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("history_change_reason") or None
+        try:
+            self.save_through_service(request, obj, form, change)
+        except ValidationError as error:
+            raise ServiceRefused(error) from error
+
+    def save_formset(self, request, form, formset, change):
+        save_row = getattr(self, f"save_{formset.model._meta.model_name}_through_service", None)
+        if save_row is None:
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            try:
+                save_row(request, form.instance, obj)
+            except ValidationError as error:
+                raise ServiceRefused(error) from error
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            # Once more with the refusal on the form: it is invalid, so this pass shows it and saves nothing.
+            request._service_refusal = refused.error
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                add_service_errors(self, refusal)
+                return cleaned
+
+        return RefusedForm
