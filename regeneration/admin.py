@@ -18,7 +18,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.admin_mixins import (
+    PortalImportExportAdmin,
+    PortalInlineMixin,
+    PortalModelAdmin,
+    ServiceAdminMixin,
+)
 from jeonju_center.common.download_reasons import personal_file_download
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
@@ -542,7 +547,7 @@ class OwnerConsentAdmin(PortalModelAdmin):
 
 
 @admin.register(HouseStatusChange)
-class HouseStatusChangeAdmin(PortalModelAdmin):
+class HouseStatusChangeAdmin(ServiceAdminMixin, PortalModelAdmin):
     """Adding a row here is the life-cycle transition (상태 변경); recorded rows cannot be edited."""
 
     form = HouseTransitionForm
@@ -551,17 +556,6 @@ class HouseStatusChangeAdmin(PortalModelAdmin):
     list_select_related = ["house", "changed_by"]
     search_fields = ["house__management_number", "note"]
     date_hierarchy = "changed_at"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None:
-            return form_class
-
-        class FormWithUser(form_class):
-            def __init__(self, *args, **inner_kwargs):
-                super().__init__(*args, user=request.user, **inner_kwargs)
-
-        return FormWithUser
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -577,8 +571,18 @@ class HouseStatusChangeAdmin(PortalModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        pass  # saved by services.house_transition while the form was validated
+    def save_through_service(self, request, obj, form, change):
+        record = services.house_transition(
+            house=form.cleaned_data["house"],
+            to_status=form.cleaned_data["to_status"],
+            program=form.cleaned_data.get("program"),
+            note=form.cleaned_data.get("note", ""),
+            by=request.user,
+            reason=form.cleaned_data.get("history_change_reason") or "",
+        )
+        obj.pk = record.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def get_changeform_initial_data(self, request):
         return {"house": request.GET.get("house")}
@@ -648,7 +652,7 @@ class RoomAdmin(PortalModelAdmin):
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(PortalModelAdmin):
+class TenancyAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = TenancyAdminForm
     list_display = [
         "house",
@@ -679,8 +683,8 @@ class TenancyAdmin(PortalModelAdmin):
     # The anonymisation time is set by the retention job only.
     readonly_fields = ["half_rent", "anonymised_at"]
 
-    def save_model(self, request, obj, form, change):
-        pass  # saved by services.tenancy_save while the form was validated (under the house's lock)
+    def save_through_service(self, request, obj, form, change):
+        services.tenancy_save(tenancy=obj)  # under the house's row lock
 
 
 @admin.register(MeetingAttachment)
