@@ -13,7 +13,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalImportExportAdmin, PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.admin_mixins import (
+    PortalImportExportAdmin,
+    PortalInlineMixin,
+    PortalModelAdmin,
+    ServiceAdminMixin,
+)
 from jeonju_center.common.download_reasons import stored_file_response
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
@@ -456,7 +461,7 @@ class SupportProgramAdmin(PortalModelAdmin):
 
 
 @admin.register(SupportRecord)
-class SupportRecordAdmin(PortalModelAdmin):
+class SupportRecordAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = SupportRecordAdminForm
     list_display = [
         "supported_on",
@@ -473,8 +478,8 @@ class SupportRecordAdmin(PortalModelAdmin):
     autocomplete_fields = ["community", "program"]
     date_hierarchy = "supported_on"
 
-    def save_model(self, request, obj, form, change):
-        _keep_change_reason(obj, form)
+    def save_through_service(self, request, obj, form, change):
+        # The program's row is locked while its budget is checked and the record written.
         services.support_record_save(record=obj)
 
     @admin.display(description=_("금액(원)"), ordering="amount")

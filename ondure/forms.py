@@ -52,17 +52,6 @@ class SupportRecordAdminForm(forms.ModelForm):
             "notes",
         ]
 
-    def _post_clean(self):
-        super()._post_clean()
-        # The admin saves inside one transaction: the program row locked here stays locked until the
-        # record is written, so two staff members cannot both take the last of a budget.
-        program = self.cleaned_data.get("program")
-        if program is not None and not self.errors:
-            try:
-                services.check_program_budget(program=program, record=self.instance)
-            except forms.ValidationError as error:
-                self.add_error(None, error)
-
 
 class SupportProgramAdminForm(forms.ModelForm):
     class Meta:
