@@ -580,9 +580,7 @@ class HouseStatusChangeAdmin(ServiceAdminMixin, PortalModelAdmin):
             by=request.user,
             reason=form.cleaned_data.get("history_change_reason") or "",
         )
-        obj.pk = record.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        self.adopt(obj, record)
 
     def get_changeform_initial_data(self, request):
         return {"house": request.GET.get("house")}

@@ -952,9 +952,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
             summary=obj.summary,
             consultant=obj.consultant,
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        self.adopt(obj, created)
 
     def save_consultingsession_through_service(self, request, case, session):
         if session.pk is None:
@@ -1033,9 +1031,7 @@ class ConsultingSessionAdmin(ServiceAdminMixin, PortalModelAdmin):
             notes=obj.notes,
             outcome=obj.outcome,
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        self.adopt(obj, created)
 
 
 # --- Networks -----------------------------------------------------------------------------------------

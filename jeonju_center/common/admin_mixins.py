@@ -396,6 +396,14 @@ class ChangeReasonAdminMixin:
         ]
         return [*fieldsets, (self.change_reason_fieldset_title, {"fields": ["history_change_reason"]})]
 
+    @staticmethod
+    def adopt(obj, saved):
+        """Make the admin's ``obj`` the row a creating service saved (the admin redirects to it and saves
+        the inlines against it)."""
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
         super().save_model(request, obj, form, change)
@@ -472,6 +480,14 @@ class ServiceAdminMixin:
         raise NotImplementedError(
             f"{type(self).__name__} must save {self.model._meta.label} through its service"
         )
+
+    @staticmethod
+    def adopt(obj, saved):
+        """Make the admin's ``obj`` the row a creating service saved (the admin redirects to it and saves
+        the inlines against it)."""
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
