@@ -56,7 +56,10 @@ def _answer(request, response, *, actor):
     problem = surveys.answerable_problem(response)
     if problem:
         return _problem(request, problem, code="closed", response=response)
-    if request.method == "GET":
+    if request.method == "GET" and (
+        response.first_opened_at is None or response.status in surveys.OPENABLE_STATUSES
+    ):
+        # Only the first opening writes (the service re-checks under the row lock); later visits read.
         response = surveys.survey_response_open(response_id=response.pk, actor=actor)
     initial, rows, source = selectors.survey_answer_initial(response)
     form = SurveyAnswerForm(

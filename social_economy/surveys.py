@@ -329,11 +329,11 @@ def survey_response_save(*, response_id, answers, product_rows, submit, actor=No
         item.full_clean(exclude=["response", "product"])
         item.save()
     if submit:
-        _confirm_submission(response, actor)
+        _confirm_submission(response)
     return response
 
 
-def _confirm_submission(response, actor):
+def _confirm_submission(response):
     from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 
     staff = team_emails(SOCIAL_ECONOMY_TEAM)
