@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +38,9 @@ class RetentionPolicy:
         configured = getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", {}).get(self.key, self.default_days)
         return max(int(configured), self.minimum_days)
 
+
+#: Who the history and the services record for what the policies change.
+RETENTION_JOB = Actor.system(_("보존기간 작업"))
 
 _policies = {}
 
