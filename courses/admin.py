@@ -300,7 +300,7 @@ class CourseAdmin(CourseRosterAdminMixin, PortalModelAdmin):
 
     def _evaluate(self, request, course):
         try:
-            result = completion_evaluate(course=course)
+            result = completion_evaluate(course=course, actor=request.user)
         except ValidationError as error:
             self.message_user(request, f"{course.title}: {error_text(error)}", messages.ERROR)
             return
@@ -495,7 +495,7 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
         enrollment = services.enrollment_create(
             course=form.cleaned_data["course"],
             user=form.cleaned_data["user"],
-            acting_staff=request.user,
+            actor=request.user,
             consent_version=settings.PRIVACY_TERMS_VERSION,
         )
         obj.pk = enrollment.pk
@@ -532,7 +532,7 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
         for enrollment in queryset.select_related("user").order_by("course_id", "requested_at", "pk"):
             try:
                 services.enrollment_cancel(
-                    enrollment=enrollment, acting_staff=request.user, reason=CancelReason.BY_STAFF
+                    enrollment=enrollment, actor=request.user, reason=CancelReason.BY_STAFF
                 )
             except ValidationError as error:
                 self.message_user(

@@ -21,6 +21,8 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import Channel, writes
+
 from .models import Attendance, Course, CourseSession, CourseStatus, Enrollment, EnrollmentStatus
 
 # 32 symbols without the look-alikes 0/O and 1/I, so a code read off paper is typed correctly.
@@ -76,8 +78,9 @@ class AttendanceResult:
     absent: int
 
 
-def _require_staff(user):
-    if user is None or not user.is_active or not user.is_staff:
+def _require_staff(actor):
+    user = actor.user
+    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
         raise ValidationError(_("출석과 수료는 센터 직원만 처리할 수 있습니다."))
 
 
@@ -88,11 +91,12 @@ def _parse_ids(values):
         raise ValidationError(_("출석 명단의 신청 번호가 올바르지 않습니다.")) from None
 
 
+@writes(Attendance)
 @transaction.atomic
-def attendance_record(*, session, present_enrollment_ids, acting_staff):
+def attendance_record(*, session, present_enrollment_ids, actor):
     """Record one session's attendance for every confirmed enrollee at once: the ids given are present,
     every other confirmed enrollee is absent. Recording again replaces the earlier record."""
-    _require_staff(acting_staff)
+    _require_staff(actor)
     present_ids = _parse_ids(present_enrollment_ids)
     course = Course.objects.select_for_update().get(pk=session.course_id)
     session = CourseSession.objects.get(pk=session.pk)
@@ -120,7 +124,7 @@ def attendance_record(*, session, present_enrollment_ids, acting_staff):
             session=session,
             enrollment_id=pk,
             is_present=pk in present_ids,
-            checked_by=acting_staff,
+            checked_by=actor.user,
             checked_at=now,
         )
         for pk in sorted(confirmed_ids)
@@ -159,8 +163,9 @@ def _unused_code():
             return code
 
 
+@writes(Enrollment)
 @transaction.atomic
-def completion_evaluate(*, course):
+def completion_evaluate(*, course, actor):
     """Apply the course's completion rule to every confirmed enrollee once its last session has ended."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.status == CourseStatus.CANCELLED:

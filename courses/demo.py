@@ -436,7 +436,11 @@ def _demo_feedback(ctx):
         mood = rng.choice([5, 5, 4, 4, 4, 3])
         answers = {name: max(1, min(5, mood + rng.choice([-1, 0, 0, 1]))) for name, _label in FEEDBACK_ITEMS}
         feedback_submit(
-            enrollment=enrollment, answers=answers, comment=rng.choice(FEEDBACK_COMMENTS), now=now
+            enrollment=enrollment,
+            answers=answers,
+            comment=rng.choice(FEEDBACK_COMMENTS),
+            actor=enrollment.user,
+            now=now,
         )
         answered += 1
     return f"course feedback: {len(asked)} attendees asked, {answered} answered"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.validators import validate_plain_text
 
 from . import notifications
@@ -80,7 +81,8 @@ def enrollment_for_token(token, *, now=None):
     return enrollment
 
 
-def feedback_submit(*, enrollment, answers, comment="", now=None):
+@writes(CourseFeedback)
+def feedback_submit(*, enrollment, answers, actor, comment="", now=None):
     """Store the answers (each item 1–5, the comment plain text). One per enrolment: a second one is refused
     (by the database too)."""
     now = now or timezone.now()
@@ -139,7 +141,8 @@ def feedback_requests_due(*, now=None):
     )
 
 
-def feedback_request_send(*, enrollment_id, now=None):
+@writes(Enrollment)
+def feedback_request_send(*, enrollment_id, actor, now=None):
     """Queue the survey e-mail for one enrolment, once (the row lock and ``feedback_requested_at``; the
     outbox's dedup key guards a retried task too). Returns True when queued now."""
     now = now or timezone.now()
@@ -158,6 +161,9 @@ def feedback_request_send(*, enrollment_id, now=None):
     return True
 
 
-def feedback_requests_send(*, now=None):
+@writes(Enrollment)
+def feedback_requests_send(*, actor, now=None):
     """Ask every attendee due (the daily job). Returns how many e-mails were queued."""
-    return sum(feedback_request_send(enrollment_id=pk, now=now) for pk in feedback_requests_due(now=now))
+    return sum(
+        feedback_request_send(enrollment_id=pk, actor=actor, now=now) for pk in feedback_requests_due(now=now)
+    )

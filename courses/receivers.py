@@ -9,4 +9,4 @@ from .services import account_enrollments_end
 
 @receiver(account_deleting, dispatch_uid="courses_end_enrollments_of_deleted_account")
 def end_enrollments_of_deleted_account(sender, user, **kwargs):
-    account_enrollments_end(user=user)
+    account_enrollments_end(user=user, actor=user)

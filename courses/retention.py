@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from .models import Course, Enrollment
 from .services import enrollments_anonymise
@@ -28,4 +28,4 @@ def anonymize_expired_enrollments(*, cutoff, now):
     expired = Enrollment.objects.filter(
         anonymised_at__isnull=True, course__in=courses_ended_before(cutoff).values("pk")
     ).values_list("pk", flat=True)
-    return enrollments_anonymise(enrollment_ids=expired, now=now)
+    return enrollments_anonymise(enrollment_ids=expired, actor=RETENTION_JOB, now=now)

@@ -122,6 +122,18 @@ class EnrollmentMoveForm(forms.Form):
         )
 
 
+class CourseChangeNotifyForm(forms.Form):
+    message = forms.CharField(
+        label=_("안내 문구"),
+        max_length=1000,
+        help_text=_(
+            "무엇이 바뀌었는지 적으세요 (예: 3회차 장소가 2층 강의실로 바뀝니다). 바뀐 일정표가 함께 갑니다."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("무엇이 바뀌었는지 안내 문구를 입력하세요.")},
+    )
+
+
 class CourseCancelForm(forms.Form):
     reason = forms.CharField(
         label=_("폐강 사유"),
@@ -161,6 +173,11 @@ class CourseRosterAdminMixin:
             ),
             path(f"{course}/capacity/", view(self.capacity_view), name="courses_course_capacity"),
             path(f"{course}/cancel-course/", view(self.course_cancel_view), name="courses_course_cancel"),
+            path(
+                f"{course}/notify-change/",
+                view(self.course_change_notify_view),
+                name="courses_course_change_notify",
+            ),
             path(f"{course}/completion/", view(self.completion_view), name="courses_course_completion"),
             path(
                 f"{course}/sessions/<int:session_id>/attendance/",
@@ -333,7 +350,7 @@ class CourseRosterAdminMixin:
             call=lambda course, data: services.enrollment_create(
                 course=course,
                 user=data["citizen"],
-                acting_staff=request.user,
+                actor=request.user,
                 consent_version=settings.PRIVACY_TERMS_VERSION,
             ),
             success=success,
@@ -346,7 +363,7 @@ class CourseRosterAdminMixin:
             CapacityForm,
             perms=["change_course"],
             call=lambda course, data: services.course_capacity_change(
-                course=course, capacity=data["capacity"], acting_staff=request.user
+                course=course, capacity=data["capacity"], actor=request.user
             ),
             success=lambda data, promoted: (
                 gettext("정원을 %(capacity)d명으로 바꿨습니다. 대기에서 확정된 사람: %(count)d명")
@@ -375,7 +392,7 @@ class CourseRosterAdminMixin:
             EnrollmentCancelForm(request.POST or None),
             call=lambda data: services.enrollment_cancel(
                 enrollment=enrollment,
-                acting_staff=request.user,
+                actor=request.user,
                 reason=data["note"].strip() or CancelReason.BY_STAFF,
             ),
             success=lambda data, _outcome: (
@@ -400,7 +417,7 @@ class CourseRosterAdminMixin:
             course,
             EnrollmentMoveForm(request.POST or None, source_course=course),
             call=lambda data: services.enrollment_move(
-                enrollment=enrollment, to_course=data["to_course"], acting_staff=request.user
+                enrollment=enrollment, to_course=data["to_course"], actor=request.user
             ),
             success=lambda data, new: (
                 gettext("%(name)s 님을 '%(title)s'(으)로 옮겼습니다 (%(state)s).")
@@ -415,6 +432,30 @@ class CourseRosterAdminMixin:
             % who,
         )
 
+    def course_change_notify_view(self, request, course_id):
+        """Staff changed a session's time or room: everyone enrolled (confirmed or waiting) gets the message
+        and the updated timetable."""
+        self._require(request, "change_course")
+        course = self._course(request, course_id)
+        return self._confirmation_page(
+            request,
+            course,
+            CourseChangeNotifyForm(request.POST or None),
+            call=lambda data: services.course_change_notify(
+                course=course, actor=request.user, message=data["message"]
+            ),
+            success=lambda data, count: (
+                gettext("변경 안내 메일을 보냈습니다: %(count)d명") % {"count": count}
+            ),
+            title=gettext("강좌 변경 안내"),
+            action_label=gettext("안내 메일 보내기"),
+            intro=gettext(
+                "'%(title)s' 강좌의 확정 %(confirmed)d명, 대기 %(waiting)d명에게 아래 안내와 바뀐 일정표를 "
+                "메일로 보냅니다."
+            )
+            % {"title": course.title, "confirmed": course.seats_taken, "waiting": course.waiting_count},
+        )
+
     def course_cancel_view(self, request, course_id):
         self._require(request, "change_course", "change_enrollment")
         course = self._course(request, course_id)
@@ -423,7 +464,7 @@ class CourseRosterAdminMixin:
             course,
             CourseCancelForm(request.POST or None),
             call=lambda data: services.course_cancel(
-                course=course, acting_staff=request.user, reason=data["reason"]
+                course=course, actor=request.user, reason=data["reason"]
             ),
             success=lambda data, count: (
                 gettext("강좌를 폐강했습니다. 취소되고 안내 메일을 받을 신청: %(count)d건") % {"count": count}
@@ -451,7 +492,7 @@ class CourseRosterAdminMixin:
                 lambda: attendance_record(
                     session=session,
                     present_enrollment_ids=request.POST.getlist("present"),
-                    acting_staff=request.user,
+                    actor=request.user,
                 ),
                 lambda result: (
                     gettext("%(session)s 출석을 저장했습니다: 출석 %(present)d명, 결석 %(absent)d명")

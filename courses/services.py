@@ -12,7 +12,7 @@ Rules (DESIGN §2, issue 3):
 * Citizens enrol in a published course inside its enrolment window, before the first session starts,
   if they belong to its audience, with the personal-data consent; a seat if one is free, else a place on
   the waiting list up to its limit, else a refusal.
-* Staff (``acting_staff``) enrol on a citizen's behalf (phone sign-ups) also outside the window and in an
+* Staff (an ``actor`` from the back office) enrol on a citizen's behalf (phone sign-ups) also outside the window and in an
   unpublished course, but the audience, the capacity, the waiting-list limit, the one-enrolment rule and
   "not after the first session started / not in a cancelled or finished course" still hold.
 * A confirmed seat can be cancelled by the citizen until the cancellation deadline (or, without one,
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.accounts.services import consent_record
+from jeonju_center.common.actors import Channel, writes
 
 from . import notifications
 from .calendars import session_start
@@ -63,9 +64,23 @@ def _lock_course(course_id):
         raise ValidationError(_("강좌를 찾을 수 없습니다.")) from None
 
 
-def _require_staff(acting_staff):
-    if acting_staff is None or not acting_staff.is_active or not acting_staff.is_staff:
+def _require_staff(actor):
+    user = actor.user
+    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
         raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
+
+
+def _on_behalf(actor, user):
+    """Whether staff act for someone else (a phone sign-up, a cancellation at the desk): their rules apply,
+    not the citizen's. A staff member enrolling themselves on the portal is a citizen like any other, and a
+    citizen acts only for themselves."""
+    for_someone_else = user is None or actor.user_id != user.pk
+    if actor.channel == Channel.STAFF and for_someone_else:
+        _require_staff(actor)
+        return True
+    if actor.channel == Channel.CITIZEN and for_someone_else:
+        raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
+    return False
 
 
 def course_first_session_start(course):
@@ -122,14 +137,14 @@ def _check_audience(course, user):
         )
 
 
-def _check_can_enrol(*, course, user, acting_staff, consent_version, now):
+def _check_can_enrol(*, course, user, by_staff, consent_version, now):
     if user is None or not user.is_active:
         raise ValidationError(_("사용할 수 없는 계정입니다."))
     if course.status == CourseStatus.CANCELLED:
         raise ValidationError(_("폐강된 강좌에는 신청할 수 없습니다."))
     if course.status == CourseStatus.FINISHED:
         raise ValidationError(_("종료된 강좌에는 신청할 수 없습니다."))
-    if acting_staff is None:
+    if not by_staff:
         if not course.is_published:
             raise ValidationError(_("공개되지 않은 강좌에는 신청할 수 없습니다."))
         if now < course.enrollment_opens_at:
@@ -151,12 +166,10 @@ def _check_can_enrol(*, course, user, acting_staff, consent_version, now):
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다."))
 
 
-def _create_locked(*, course, user, acting_staff, consent_version, consent_ip, consented_at=None):
+def _create_locked(*, course, user, by_staff, consent_version, consent_ip, consented_at=None):
     """Enrol ``user`` in ``course``, whose row the caller has locked. Returns (enrollment, position)."""
     now = timezone.now()
-    _check_can_enrol(
-        course=course, user=user, acting_staff=acting_staff, consent_version=consent_version, now=now
-    )
+    _check_can_enrol(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
     confirmed, waiting = _counts(course)
     if confirmed < course.capacity:
         status, position = EnrollmentStatus.CONFIRMED, None
@@ -255,20 +268,21 @@ def _cancel_reason_and_note(reason, *, by_staff):
 # --- public functions -------------------------------------------------------------------------------
 
 
-def enrollment_create(*, course, user, acting_staff=None, consent_version=None, consent_ip=None):
+@writes(Enrollment)
+def enrollment_create(*, course, user, actor, consent_version=None, consent_ip=None):
     """Enrol ``user``: a seat if one is free, else a place on the waiting list, else a refusal.
 
-    ``consent_version``: the personal-data terms the citizen agreed to (required without staff; recorded on
-    the enrolment and as a ``ConsentRecord`` with ``consent_ip``). Raises ``ValidationError`` (Korean).
+    ``actor``: the citizen, or staff enrolling them (phone sign-ups). ``consent_version``: the personal-data
+    terms the citizen agreed to (required without staff; recorded on the enrolment and as a
+    ``ConsentRecord`` with ``consent_ip``). Raises ``ValidationError`` (Korean).
     """
-    if acting_staff is not None:
-        _require_staff(acting_staff)
+    by_staff = _on_behalf(actor, user)
     with transaction.atomic():
         locked = _lock_course(course.pk)
         enrollment, position = _create_locked(
             course=locked,
             user=user,
-            acting_staff=acting_staff,
+            by_staff=by_staff,
             consent_version=consent_version,
             consent_ip=consent_ip,
         )
@@ -279,14 +293,13 @@ def enrollment_create(*, course, user, acting_staff=None, consent_version=None, 
     return enrollment
 
 
-def enrollment_cancel(*, enrollment, acting_staff=None, reason=None):
+@writes(Enrollment)
+def enrollment_cancel(*, enrollment, actor, reason=None):
     """Cancel an enrolment and give a freed seat to the first person waiting (same transaction).
 
     ``reason``: a ``CancelReason`` value or a free memo (staff); citizens cancel as ``by_user``.
     """
-    if acting_staff is not None:
-        _require_staff(acting_staff)
-    by_staff = acting_staff is not None
+    by_staff = _on_behalf(actor, enrollment.user)
     cancel_reason, note = _cancel_reason_and_note(reason, by_staff=by_staff)
     with transaction.atomic():
         course = _lock_course(enrollment.course_id)
@@ -308,9 +321,10 @@ def enrollment_cancel(*, enrollment, acting_staff=None, reason=None):
     return current
 
 
-def course_capacity_change(*, course, capacity, acting_staff):
+@writes(Course, Enrollment)
+def course_capacity_change(*, course, capacity, actor):
     """Staff change the capacity; seats it frees go to the waiting list in order. Returns the promoted."""
-    _require_staff(acting_staff)
+    _require_staff(actor)
     if isinstance(capacity, bool) or not isinstance(capacity, int):
         try:
             capacity = int(str(capacity).strip())
@@ -340,9 +354,10 @@ def course_capacity_change(*, course, capacity, acting_staff):
     return promoted
 
 
-def course_cancel(*, course, acting_staff, reason=""):
+@writes(Course, Enrollment)
+def course_cancel(*, course, actor, reason=""):
     """Cancel the course (폐강) and every active enrolment; everyone is told. Returns how many were cancelled."""
-    _require_staff(acting_staff)
+    _require_staff(actor)
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _lock_course(course.pk)
@@ -369,10 +384,11 @@ def course_cancel(*, course, acting_staff, reason=""):
     return count
 
 
-def course_change_notify(*, course, acting_staff, message):
+@writes(Course)
+def course_change_notify(*, course, actor, message):
     """Tell everyone enrolled (confirmed or waiting) that staff changed the course (time, room, …), with
     the updated sessions attached. Returns the number of e-mails queued."""
-    _require_staff(acting_staff)
+    _require_staff(actor)
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("무엇이 바뀌었는지 안내 문구를 입력하세요.")})
@@ -392,10 +408,11 @@ def course_change_notify(*, course, acting_staff, message):
     return queued
 
 
-def enrollment_move(*, enrollment, to_course, acting_staff):
+@writes(Enrollment)
+def enrollment_move(*, enrollment, to_course, actor):
     """Staff move an active enrolment to another course: cancelled here, enrolled there (a seat or the
     waiting list there), the seat freed here goes to the first person waiting — all or nothing."""
-    _require_staff(acting_staff)
+    _require_staff(actor)
     if to_course.pk == enrollment.course_id:
         raise ValidationError({"to_course": _("같은 강좌로는 옮길 수 없습니다.")})
     with transaction.atomic():
@@ -420,7 +437,7 @@ def enrollment_move(*, enrollment, to_course, acting_staff):
         new, position = _create_locked(
             course=target,
             user=current.user,
-            acting_staff=acting_staff,
+            by_staff=True,
             consent_version=current.consent_version or None,
             consent_ip=None,
             consented_at=current.consented_at,
@@ -430,7 +447,8 @@ def enrollment_move(*, enrollment, to_course, acting_staff):
     return new
 
 
-def enrollment_reminder_send(*, enrollment_id, now=None):
+@writes(Enrollment)
+def enrollment_reminder_send(*, enrollment_id, actor, now=None):
     """Queue the reminder before the first session, once per enrolment. Returns True when queued now."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -456,7 +474,8 @@ def enrollment_reminder_send(*, enrollment_id, now=None):
     return True
 
 
-def course_waitlist_expire(*, course_id, now=None):
+@writes(Enrollment)
+def course_waitlist_expire(*, course_id, actor, now=None):
     """Once the first session has started nobody will be promoted: close the waiting list and tell those
     still on it. Returns how many were expired; running it again expires nothing."""
     now = now or timezone.now()
@@ -487,7 +506,8 @@ def reminder_hours():
 # --- personal data: account deletion and retention ----------------------------------------------------
 
 
-def account_enrollments_end(*, user):
+@writes(Enrollment)
+def account_enrollments_end(*, user, actor):
     """A citizen is deleting their account: cancel their enrolments in courses not yet over (seats and
     waiting places), each freed seat going to the first person waiting as usual. Returns how many.
 
@@ -522,7 +542,8 @@ def account_enrollments_end(*, user):
     return cancelled
 
 
-def enrollments_anonymise(*, enrollment_ids, now=None):
+@writes(Enrollment)
+def enrollments_anonymise(*, enrollment_ids, actor, now=None):
     """Irreversibly remove the personal data of these enrolments (retention): the link to the citizen,
     the staff memo and the certificate number and verification code. Status, dates, dong, attendance and
     completion stay for statistics. Only rows not anonymised yet change; returns how many did.

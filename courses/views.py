@@ -171,6 +171,7 @@ def enroll(request, slug):
         enrollment = services.enrollment_create(
             course=course,
             user=request.user,
+            actor=request.user,
             consent_version=settings.PRIVACY_TERMS_VERSION,
             consent_ip=client_ip_address(request),
         )
@@ -230,7 +231,7 @@ def cancel(request, slug):
         }
         return render(request, "courses/cancel_confirm.html", context)
     try:
-        services.enrollment_cancel(enrollment=enrollment)
+        services.enrollment_cancel(enrollment=enrollment, actor=request.user)
     except ValidationError as error:
         messages.error(request, _refusal_text(error))
     except OperationalError as error:
@@ -321,6 +322,7 @@ def feedback_survey(request, token):
                 enrollment=enrollment,
                 answers={name: value for name, value in data.items() if name != "comment"},
                 comment=data["comment"],
+                actor=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

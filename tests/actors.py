@@ -5,3 +5,6 @@ from jeonju_center.common.actors import Actor
 
 #: A job of the system, as beat tasks and retention run (no account).
 TEST_JOB = Actor.system("시험 작업")
+
+#: A visitor without an account (not staff, no one to act for).
+ANONYMOUS_VISITOR = Actor.citizen(None)

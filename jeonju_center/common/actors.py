@@ -68,9 +68,12 @@ class Actor:
     @classmethod
     def of(cls, value):
         """The actor for what a caller holds: an ``Actor``, an account (staff or citizen by ``is_staff``), a
-        partner API principal (``request.user`` of the partner API) or key."""
+        partner API principal (``request.user`` of the partner API) or key, or an anonymous visitor."""
         if isinstance(value, Actor):
             return value
+        if getattr(value, "is_anonymous", False):
+            # A visitor without an account (an inquiry, a personal e-mail link).
+            return cls.citizen(None)
         api_key = getattr(value, "api_key", None)
         if api_key is not None and hasattr(value, "partner"):
             return cls.partner(api_key)

@@ -19,6 +19,7 @@ from jeonju_center.accounts.services import account_delete, citizen_profile_upda
 from jeonju_center.common import message_backends
 from jeonju_center.common.models import OutboxMessage
 from jeonju_center.common.tasks import flush_outbox
+from tests.actors import TEST_JOB
 from tests.courses.factories import StaffFactory, future_course
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_course_notices_reach_exactly_those_who_chose_them(citizen, django_captu
 
     with django_capture_on_commit_callbacks(execute=True):
         for person in (citizen, unproven, not_chosen):
-            enrollment_create(course=course, user=person, consent_version="2026-01")
+            enrollment_create(course=course, user=person, consent_version="2026-01", actor=TEST_JOB)
     [notice] = message_backends.sent_messages
     assert notice["to"] == "010-1234-5678"
     assert notice["text"].startswith(
@@ -184,19 +185,22 @@ def test_a_promotion_at_night_goes_out_at_once_and_a_reminder_waits(
     )
     course = future_course(capacity=1, first_session_in_days=1)
     first = enrollment_create(
-        course=course, user=User.objects.create_user("first", password=PASSWORD), consent_version="v"
+        course=course,
+        user=User.objects.create_user("first", password=PASSWORD),
+        consent_version="v",
+        actor=TEST_JOB,
     )
-    waiting = enrollment_create(course=course, user=citizen, consent_version="v")
+    waiting = enrollment_create(course=course, user=citizen, consent_version="v", actor=TEST_JOB)
     message_backends.sent_messages.clear()
 
     time_machine.move_to(datetime.datetime(2027, 3, 3, 23, 30, tzinfo=KST), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
-        enrollment_cancel(enrollment=first, acting_staff=StaffFactory())
+        enrollment_cancel(enrollment=first, actor=StaffFactory())
     [promotion] = message_backends.sent_messages
     assert "자리가 나서 수강이 확정되었습니다" in promotion["text"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert enrollment_reminder_send(enrollment_id=waiting.pk) is True
+        assert enrollment_reminder_send(enrollment_id=waiting.pk, actor=TEST_JOB) is True
     assert len(message_backends.sent_messages) == 1  # the reminder waits for the morning
     reminder = OutboxMessage.objects.get(event="session_reminder")
     assert reminder.not_before == datetime.datetime(2027, 3, 4, 8, 0, tzinfo=KST)
@@ -212,11 +216,11 @@ def test_a_cancelled_course_is_time_critical_and_carries_the_reason(
     verify(citizen)
     message_subscriptions_set(user=citizen, events=[MessageEvent.COURSE_CANCELLED])
     course = future_course(title="도시재생 아카데미", capacity=5)
-    enrollment_create(course=course, user=citizen, consent_version="v")
+    enrollment_create(course=course, user=citizen, consent_version="v", actor=TEST_JOB)
     message_backends.sent_messages.clear()
     time_machine.move_to(datetime.datetime(2027, 3, 3, 21, 30, tzinfo=KST), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
-        course_cancel(course=course, acting_staff=StaffFactory(), reason="강사 사정으로 폐강합니다.")
+        course_cancel(course=course, actor=StaffFactory(), reason="강사 사정으로 폐강합니다.")
     [notice] = message_backends.sent_messages
     assert (
         notice["text"]
@@ -228,7 +232,7 @@ def test_turning_a_notice_off_cancels_what_was_waiting(citizen, time_machine):
     verify(citizen)
     message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     time_machine.move_to(datetime.datetime(2027, 3, 3, 22, 0, tzinfo=KST), tick=False)
-    enrollment_create(course=future_course(), user=citizen, consent_version="v")
+    enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     message_subscriptions_set(user=citizen, events=[])
     assert OutboxMessage.objects.get(event="enrollment_confirmed").status == "cancelled"
     time_machine.move_to(datetime.datetime(2027, 3, 4, 9, 0, tzinfo=KST), tick=False)
@@ -241,12 +245,12 @@ def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
     verify(citizen)
     message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     time_machine.move_to(datetime.datetime(2027, 3, 3, 22, 0, tzinfo=KST), tick=False)
-    enrollment_create(course=future_course(), user=citizen, consent_version="v")
+    enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     citizen_profile_update(user=citizen, name=citizen.name, phone="010-7777-8888")
     citizen.refresh_from_db()
     assert citizen.phone_verified_at is None
     assert OutboxMessage.objects.get(event="enrollment_confirmed").status == "cancelled"
-    enrollment_create(course=future_course(), user=citizen, consent_version="v")
+    enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     assert OutboxMessage.objects.filter(event="enrollment_confirmed").count() == 1
 
     # Saving the profile with the same number keeps the proof.
@@ -259,7 +263,7 @@ def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
 def test_deleting_the_account_deletes_its_notices_and_codes(citizen):
     verify(citizen)
     message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
-    enrollment_create(course=future_course(), user=citizen, consent_version="v")
+    enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     assert OutboxMessage.objects.filter(user=citizen).count() == 2
     account_delete(user=citizen, password=PASSWORD)
     assert not OutboxMessage.objects.exists()

@@ -16,6 +16,7 @@ from jeonju_center.common.models import OutboxEmail
 from jeonju_center.partners.models import ChangeEvent, PartnerCenter
 from regeneration.models import CouncilMember, Tenancy
 from regeneration.services import council_members_anonymise_departed, tenancies_anonymise_ended
+from tests.actors import TEST_JOB
 from tests.courses.factories import EnrollmentFactory
 from tests.regeneration.factories import CouncilMemberFactory, TenancyFactory
 
@@ -80,7 +81,7 @@ def test_an_enrolment_anonymisation_retires_the_cached_course_pages_and_tells_pa
     enrollment = EnrollmentFactory()
     before = cache.current_version()
     ChangeEvent.objects.all().delete()
-    assert enrollments_anonymise(enrollment_ids=[enrollment.pk], now=timezone.now()) == 1
+    assert enrollments_anonymise(enrollment_ids=[enrollment.pk], now=timezone.now(), actor=TEST_JOB) == 1
     assert Enrollment.objects.get().user_id is None
     assert cache.current_version() != before
     assert events("courses") == [(str(enrollment.course_id), "updated")]

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import override_settings
 
 from courses import services
+from tests.actors import TEST_JOB
 from tests.conftest import REPO_ROOT
 from tests.courses.factories import UserFactory, future_course
 
@@ -45,7 +46,9 @@ def test_a_portal_url_of_the_environment_wins():
 def test_the_portal_url_makes_every_link_of_an_enrolment_email_absolute(django_capture_on_commit_callbacks):
     course = future_course(title="마을공동체 첫걸음")
     with django_capture_on_commit_callbacks(execute=True):
-        services.enrollment_create(course=course, user=UserFactory(), consent_version="2026-11-01")
+        services.enrollment_create(
+            course=course, user=UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
+        )
     [message] = mail.outbox
     assert f"http://127.0.0.1:8811/courses/{course.slug}/" in message.body
     assert "http://127.0.0.1:8811/me/" in message.body

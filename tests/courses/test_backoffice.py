@@ -485,3 +485,44 @@ def test_enrollment_cancel_action_uses_the_service(staff_client):
     assert any("1건을 취소했습니다" in text for text in messages_of(response))
     assert Enrollment.objects.get(pk=confirmed[0].pk).cancel_reason == "by_staff"
     assert Enrollment.objects.get(pk=queue[0].pk).status == EnrollmentStatus.CONFIRMED
+
+
+# --- telling everyone a course changed -----------------------------------------------------------------
+
+
+def test_staff_tell_everyone_enrolled_that_the_course_changed(staff_client, staff):
+    course, confirmed, queue = full_course()
+    cancelled = EnrollmentFactory(
+        course=course, status=EnrollmentStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+    page = staff_client.get(url("change_notify", course.pk))
+    assert page.status_code == 200
+    assert "확정 2명, 대기 2명" in page.content.decode()
+
+    response = staff_client.post(
+        url("change_notify", course.pk), {"message": "3회차 장소가 2층 강의실로 바뀝니다."}
+    )
+
+    assert response.status_code == 302 and response["Location"] == url("roster", course.pk)
+    assert "변경 안내 메일을 보냈습니다: 4명" in messages_of(response)
+    sent = OutboxEmail.objects.filter(subject__contains="강좌 안내가 변경되었습니다")
+    assert sorted(sent.values_list("to", flat=True)) == sorted([e.user.email] for e in [*confirmed, *queue])
+    assert cancelled.user.email not in str(list(sent.values_list("to", flat=True)))
+    assert all("3회차 장소가 2층 강의실로 바뀝니다." in email.body for email in sent)
+
+
+def test_a_change_notice_without_a_message_is_refused_and_sends_nothing(staff_client):
+    course, _confirmed, _queue = full_course()
+    before = OutboxEmail.objects.count()
+    response = staff_client.post(url("change_notify", course.pk), {"message": "  "})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"message": ["무엇이 바뀌었는지 안내 문구를 입력하세요."]}
+    assert OutboxEmail.objects.count() == before
+
+
+def test_only_staff_who_may_change_courses_send_change_notices(client):
+    course, _confirmed, _queue = full_course()
+    client.force_login(UserFactory(is_staff=True))  # staff, but not of the education team
+    before = OutboxEmail.objects.count()
+    assert client.post(url("change_notify", course.pk), {"message": "장소 변경"}).status_code == 403
+    assert OutboxEmail.objects.count() == before

@@ -7,6 +7,7 @@ from django.core import mail
 
 from courses import services
 from courses.models import Enrollment, EnrollmentStatus
+from tests.actors import TEST_JOB
 
 from .factories import TrackFactory, UserFactory, future_course
 
@@ -64,7 +65,9 @@ def test_sign_up_verify_find_enrol_see_in_me_cancel_and_the_next_person_is_promo
 
     # Someone else joins the waiting list meanwhile.
     waiter = UserFactory(email="waiter@example.com", name="박대기")
-    waiting = services.enrollment_create(course=course, user=waiter, consent_version="2026-11-01")
+    waiting = services.enrollment_create(
+        course=course, user=waiter, consent_version="2026-11-01", actor=TEST_JOB
+    )
     assert waiting.status == EnrollmentStatus.WAITING
 
     # /me/ shows it; cancel from there.

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from courses import services
 from courses.calendars import calendar_feed_token
 from courses.models import CourseStatus
+from tests.actors import TEST_JOB
 
 from .factories import UserFactory, future_course
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def enrol(course, user=None):
-    return services.enrollment_create(course=course, user=user or UserFactory(), consent_version="2026-11-01")
+    return services.enrollment_create(
+        course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
+    )
 
 
 def assert_rfc5545_shape(content):
@@ -70,7 +73,7 @@ def test_private_feed_lists_my_active_courses_only(client):
     enrol(queued)
     enrol(queued, me)
     gone = future_course(title="취소 강좌", sessions=1)
-    services.enrollment_cancel(enrollment=enrol(gone, me))
+    services.enrollment_cancel(enrollment=enrol(gone, me), actor=TEST_JOB)
     enrol(future_course(title="남의 강좌", sessions=1))
 
     url = f"/me/calendar/{me.pk}/{calendar_feed_token(me)}.ics"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from courses import cache as page_cache
 from courses import services
 from courses.models import EnrollmentStatus
+from tests.actors import TEST_JOB
 
 from .factories import DongFactory, EnrollmentFactory, UserFactory, future_course
 
@@ -30,7 +31,9 @@ def get(client, url):
 
 
 def enrol(course, user=None):
-    return services.enrollment_create(course=course, user=user or UserFactory(), consent_version="2026-11-01")
+    return services.enrollment_create(
+        course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
+    )
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def test_an_enrolment_or_cancellation_shows_at_once(client, course):
     enrollment = enrol(course)
     assert "남은 자리 2석" in client.get(f"/courses/{course.slug}/").content.decode()
     assert "2석 / 정원 3명" in client.get("/courses/").content.decode()
-    services.enrollment_cancel(enrollment=enrollment)
+    services.enrollment_cancel(enrollment=enrollment, actor=TEST_JOB)
     assert "남은 자리 3석" in client.get(f"/courses/{course.slug}/").content.decode()
 
 

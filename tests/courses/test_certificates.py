@@ -15,6 +15,7 @@ from courses.completion import attendance_record, completion_evaluate, format_ce
 from courses.models import Course, Enrollment
 from jeonju_center.accounts.models import User
 from jeonju_center.common.models import PersonalDataAccess
+from tests.actors import TEST_JOB
 
 from .factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, StaffFactory, UserFactory
 
@@ -163,9 +164,9 @@ def completed(*, name="김철용", title="주경야독 인문학: 전주의 골�
         attendance_record(
             session=session,
             present_enrollment_ids=[enrollment.pk] if index < attended else [],
-            acting_staff=staff,
+            actor=staff,
         )
-    completion_evaluate(course=course)
+    completion_evaluate(course=course, actor=TEST_JOB)
     enrollment.refresh_from_db()
     return enrollment
 

@@ -17,6 +17,7 @@ from courses.completion import (
     sessions_required,
 )
 from courses.models import Attendance, Course, Enrollment, EnrollmentStatus
+from tests.actors import TEST_JOB
 
 from .factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, StaffFactory, UserFactory
 
@@ -38,7 +39,7 @@ def attend(course, staff, presence):
         attendance_record(
             session=session,
             present_enrollment_ids=[e.pk for e, count in presence.items() if index < count],
-            acting_staff=staff,
+            actor=staff,
         )
 
 
@@ -92,7 +93,7 @@ def test_attendance_records_every_confirmed_enrollee_present_or_absent(staff):
     waiting = EnrollmentFactory(course=course, status=EnrollmentStatus.WAITING)
     session = course.sessions.first()
 
-    result = attendance_record(session=session, present_enrollment_ids=[str(present.pk)], acting_staff=staff)
+    result = attendance_record(session=session, present_enrollment_ids=[str(present.pk)], actor=staff)
 
     assert (result.present, result.absent) == (1, 1)
     rows = {a.enrollment_id: a for a in Attendance.objects.filter(session=session)}
@@ -108,8 +109,8 @@ def test_recording_a_session_again_replaces_the_earlier_record(staff):
     course = past_course(sessions=1)
     first, second = EnrollmentFactory.create_batch(2, course=course)
     session = course.sessions.get()
-    attendance_record(session=session, present_enrollment_ids=[first.pk], acting_staff=staff)
-    attendance_record(session=session, present_enrollment_ids=[second.pk], acting_staff=staff)
+    attendance_record(session=session, present_enrollment_ids=[first.pk], actor=staff)
+    attendance_record(session=session, present_enrollment_ids=[second.pk], actor=staff)
     assert Attendance.objects.count() == 2
     assert set(Attendance.objects.filter(is_present=True).values_list("enrollment_id", flat=True)) == {
         second.pk
@@ -131,7 +132,7 @@ def test_attendance_refusals_change_nothing(staff, case, message):
     course = past_course(sessions=1)
     confirmed = EnrollmentFactory(course=course)
     session = course.sessions.get()
-    attendance_record(session=session, present_enrollment_ids=[], acting_staff=staff)
+    attendance_record(session=session, present_enrollment_ids=[], actor=staff)
     before = attendance_state()
     acting, ids = staff, [confirmed.pk]
     if case == "not_staff":
@@ -148,7 +149,7 @@ def test_attendance_refusals_change_nothing(staff, case, message):
         Course.objects.filter(pk=course.pk).update(status=Course.Status.CANCELLED)
 
     with pytest.raises(ValidationError) as error:
-        attendance_record(session=session, present_enrollment_ids=ids, acting_staff=acting)
+        attendance_record(session=session, present_enrollment_ids=ids, actor=acting)
 
     assert message in " ".join(error.value.messages)
     assert attendance_state() == before
@@ -163,7 +164,7 @@ def test_completion_follows_the_default_80_percent_rule(staff):
     four, three, five = EnrollmentFactory.create_batch(3, course=course)
     attend(course, staff, {four: 4, three: 3, five: 5})
 
-    result = completion_evaluate(course=course)
+    result = completion_evaluate(course=course, actor=TEST_JOB)
 
     assert (result.total_sessions, result.required_sessions) == (5, 4)
     assert {e.pk for e in result.issued} == {four.pk, five.pk}
@@ -187,18 +188,18 @@ def test_the_course_rule_is_per_course(staff):
     in_strict, in_lenient = EnrollmentFactory(course=strict), EnrollmentFactory(course=lenient)
     attend(strict, staff, {in_strict: 3})
     attend(lenient, staff, {in_lenient: 2})
-    assert completion_evaluate(course=strict).issued == []
-    assert [e.pk for e in completion_evaluate(course=lenient).issued] == [in_lenient.pk]
+    assert completion_evaluate(course=strict, actor=TEST_JOB).issued == []
+    assert [e.pk for e in completion_evaluate(course=lenient, actor=TEST_JOB).issued] == [in_lenient.pk]
 
 
 def test_evaluating_again_keeps_certificates_and_corrections_withdraw_them(staff):
     course = past_course(sessions=5)
     kept, corrected = EnrollmentFactory.create_batch(2, course=course)
     attend(course, staff, {kept: 5, corrected: 4})
-    completion_evaluate(course=course)
+    completion_evaluate(course=course, actor=TEST_JOB)
     issued = enrollment_state()
 
-    again = completion_evaluate(course=course)
+    again = completion_evaluate(course=course, actor=TEST_JOB)
     assert (again.issued, again.withdrawn, again.kept) == ([], [], 2)
     assert enrollment_state() == issued
 
@@ -207,8 +208,8 @@ def test_evaluating_again_keeps_certificates_and_corrections_withdraw_them(staff
         pk=kept.pk
     )
     first = course.sessions.order_by("date").first()
-    attendance_record(session=first, present_enrollment_ids=[kept.pk], acting_staff=staff)  # 4 → 3
-    result = completion_evaluate(course=course)
+    attendance_record(session=first, present_enrollment_ids=[kept.pk], actor=staff)  # 4 → 3
+    result = completion_evaluate(course=course, actor=TEST_JOB)
     assert [e.pk for e in result.withdrawn] == [corrected.pk]
     corrected.refresh_from_db()
     assert (corrected.is_completed, corrected.certificate_number, corrected.certificate_code) == (
@@ -232,7 +233,7 @@ def test_only_confirmed_enrollees_are_evaluated(staff):
         course=course, status=EnrollmentStatus.CANCELLED, cancelled_at=now, cancel_reason="by_user"
     )
     Attendance.objects.create(session=course.sessions.get(), enrollment=cancelled, is_present=True)
-    result = completion_evaluate(course=course)
+    result = completion_evaluate(course=course, actor=TEST_JOB)
     assert [e.pk for e in result.issued] == [confirmed.pk]
     assert not Enrollment.objects.get(pk=cancelled.pk).is_completed
 
@@ -259,7 +260,7 @@ def test_completion_refusals_change_nothing(staff, case, message):
     before = enrollment_state()
 
     with pytest.raises(ValidationError) as error:
-        completion_evaluate(course=course)
+        completion_evaluate(course=course, actor=TEST_JOB)
 
     assert message in " ".join(error.value.messages)
     assert enrollment_state() == before

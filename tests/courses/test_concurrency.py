@@ -8,6 +8,7 @@ from django.db import connection
 from courses import services
 from courses.models import Enrollment, EnrollmentStatus
 from jeonju_center.common.models import OutboxEmail
+from tests.actors import TEST_JOB
 
 from .factories import UserFactory, future_course
 
@@ -38,7 +39,9 @@ def run_together(jobs):
 
 
 def enrol_job(course, user):
-    return lambda: services.enrollment_create(course=course, user=user, consent_version="2026-11-01")
+    return lambda: services.enrollment_create(
+        course=course, user=user, consent_version="2026-11-01", actor=TEST_JOB
+    )
 
 
 def test_50_simultaneous_enrolments_for_10_seats_give_10_confirmed_and_40_waiting_in_arrival_order():
@@ -63,13 +66,15 @@ def test_50_simultaneous_enrolments_for_10_seats_give_10_confirmed_and_40_waitin
 def test_cancellations_racing_new_enrolments_never_exceed_capacity_and_promote_each_person_once():
     course = future_course(capacity=10, waitlist_limit=40)
     seated = [
-        services.enrollment_create(course=course, user=UserFactory(), consent_version="v1") for _ in range(10)
+        services.enrollment_create(course=course, user=UserFactory(), consent_version="v1", actor=TEST_JOB)
+        for _ in range(10)
     ]
     queue = [
-        services.enrollment_create(course=course, user=UserFactory(), consent_version="v1") for _ in range(15)
+        services.enrollment_create(course=course, user=UserFactory(), consent_version="v1", actor=TEST_JOB)
+        for _ in range(15)
     ]
     newcomers = [UserFactory() for _ in range(20)]
-    jobs = [lambda e=e: services.enrollment_cancel(enrollment=e) for e in seated]
+    jobs = [lambda e=e: services.enrollment_cancel(enrollment=e, actor=TEST_JOB) for e in seated]
     jobs += [enrol_job(course, user) for user in newcomers]
 
     errors = run_together(jobs)

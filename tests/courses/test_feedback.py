@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from courses import feedback
 from courses.models import CourseFeedback, Enrollment, EnrollmentStatus
 from jeonju_center.common.models import OutboxEmail
+from tests.actors import TEST_JOB
 from tests.courses.factories import (
     AttendanceFactory,
     CourseFactory,
@@ -68,8 +69,8 @@ def test_attendees_of_a_finished_course_are_asked_once_and_no_one_else(pinned_no
     attendee(old, old_sessions)
 
     assert feedback.feedback_requests_due() == [present.pk]
-    assert feedback.feedback_requests_send() == 1
-    assert feedback.feedback_requests_send() == 0  # the daily job again: nobody twice
+    assert feedback.feedback_requests_send(actor=TEST_JOB) == 1
+    assert feedback.feedback_requests_send(actor=TEST_JOB) == 0  # the daily job again: nobody twice
     [mail] = [m for m in OutboxEmail.objects.all() if present.user.email in m.to]
     assert "만족도 조사" in mail.subject and "/courses/feedback/" in mail.body
     assert not [

@@ -14,6 +14,7 @@ from courses import services, tasks
 from courses.models import CourseStatus, Enrollment, EnrollmentStatus
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.tasks import flush_outbox, send_outbox_email
+from tests.actors import TEST_JOB
 
 from .factories import CourseSessionFactory, UserFactory, future_course
 
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def enrol(course, user=None):
-    return services.enrollment_create(course=course, user=user or UserFactory(), consent_version="2026-11-01")
+    return services.enrollment_create(
+        course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
+    )
 
 
 def ics_of(message):
@@ -63,7 +66,7 @@ def test_waiting_and_promotion_emails(django_capture_on_commit_callbacks):
     assert [str(event["STATUS"]) for event in tentative] == ["TENTATIVE", "TENTATIVE"]
     assert all(str(event["SUMMARY"]).startswith("[대기] 마을 예산 이해하기") for event in tentative)
     with django_capture_on_commit_callbacks(execute=True):
-        services.enrollment_cancel(enrollment=seat)
+        services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     promoted = [m for m in mail.outbox if m.to == ["wait@example.com"]][-1]
     assert (
         promoted.subject == "[전주도시혁신센터] 대기하시던 강좌의 수강이 확정되었습니다: 마을 예산 이해하기"
@@ -81,11 +84,11 @@ def test_course_cancelled_and_changed_emails(django_capture_on_commit_callbacks)
     course = future_course(title="집수리 기초 실습")
     enrol(course, UserFactory(email="a@example.com"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.course_change_notify(course=course, acting_staff=staff, message="2회차가 목요일로 바뀝니다.")
+        services.course_change_notify(course=course, actor=staff, message="2회차가 목요일로 바뀝니다.")
     assert mail.outbox[-1].subject == "[전주도시혁신센터] 강좌 안내가 변경되었습니다: 집수리 기초 실습"
     assert "목요일" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
-        services.course_cancel(course=course, acting_staff=staff, reason="신청 인원 부족")
+        services.course_cancel(course=course, actor=staff, reason="신청 인원 부족")
     message = mail.outbox[-1]
     assert message.subject == "[전주도시혁신센터] 강좌가 폐강되었습니다: 집수리 기초 실습"
     assert "신청 인원 부족" in message.body

@@ -15,6 +15,7 @@ from courses import services
 from courses.models import CourseAudience, CourseStatus, Enrollment, EnrollmentStatus
 from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import OutboxEmail
+from tests.actors import TEST_JOB
 
 from .factories import (
     CourseSessionFactory,
@@ -47,7 +48,9 @@ def citizen(client):
 
 
 def enrol(course, user=None):
-    return services.enrollment_create(course=course, user=user or UserFactory(), consent_version="2026-11-01")
+    return services.enrollment_create(
+        course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
+    )
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
@@ -450,7 +453,7 @@ def test_me_lists_every_enrolment_with_status_position_and_cancel(client, citize
     enrol(queued)
     enrol(queued, citizen)
     gone = future_course(title="취소한 강좌")
-    services.enrollment_cancel(enrollment=enrol(gone, citizen))
+    services.enrollment_cancel(enrollment=enrol(gone, citizen), actor=TEST_JOB)
     enrol(future_course(title="남의 강좌"))
 
     response = client.get("/me/")

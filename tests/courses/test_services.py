@@ -10,6 +10,7 @@ from courses import services
 from courses.models import CancelReason, CourseAudience, CourseStatus, Enrollment, EnrollmentStatus
 from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import OutboxEmail
+from tests.actors import ANONYMOUS_VISITOR, TEST_JOB
 
 from .factories import CourseSessionFactory, DongFactory, EnrollmentFactory, UserFactory, future_course
 
@@ -20,6 +21,7 @@ VERSION = "2026-11-01"
 
 def enrol(course, user=None, **kwargs):
     kwargs.setdefault("consent_version", VERSION)
+    kwargs.setdefault("actor", TEST_JOB)
     return services.enrollment_create(course=course, user=user or UserFactory(), **kwargs)
 
 
@@ -113,7 +115,7 @@ def test_citizens_enrol_only_inside_the_window_staff_also_outside(opens, closes,
     course = future_course(enrollment_opens_at=now + opens, enrollment_closes_at=now + closes)
     user = UserFactory()
     assert_refused(lambda: enrol(course, user), message)
-    enrollment = enrol(course, user, acting_staff=staff, consent_version=None)
+    enrollment = enrol(course, user, actor=staff, consent_version=None)
     assert enrollment.status == EnrollmentStatus.CONFIRMED
     assert enrollment.consent_version == ""  # a phone sign-up: consent is taken on paper, not recorded here
 
@@ -121,7 +123,7 @@ def test_citizens_enrol_only_inside_the_window_staff_also_outside(opens, closes,
 def test_unpublished_course_only_by_staff(staff):
     course = future_course(is_published=False)
     assert_refused(lambda: enrol(course), "공개되지 않은 강좌")
-    assert enrol(course, acting_staff=staff).status == EnrollmentStatus.CONFIRMED
+    assert enrol(course, actor=staff).status == EnrollmentStatus.CONFIRMED
 
 
 @pytest.mark.parametrize(
@@ -131,7 +133,7 @@ def test_unpublished_course_only_by_staff(staff):
 def test_cancelled_or_finished_courses_take_nobody_not_even_from_staff(status, message, staff):
     course = future_course(status=status)
     assert_refused(lambda: enrol(course), message)
-    assert_refused(lambda: enrol(course, acting_staff=staff), message)
+    assert_refused(lambda: enrol(course, actor=staff), message)
 
 
 def test_a_course_that_has_started_takes_nobody(staff):
@@ -139,7 +141,7 @@ def test_a_course_that_has_started_takes_nobody(staff):
     CourseSessionFactory(course=course, date=timezone.localdate() - datetime.timedelta(days=1))
     CourseSessionFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=6))
     assert_refused(lambda: enrol(course), "이미 시작된 강좌")
-    assert_refused(lambda: enrol(course, acting_staff=staff), "이미 시작된 강좌")
+    assert_refused(lambda: enrol(course, actor=staff), "이미 시작된 강좌")
 
 
 def test_audience_restricted_to_dongs_for_citizens_and_staff(staff):
@@ -147,7 +149,7 @@ def test_audience_restricted_to_dongs_for_citizens_and_staff(staff):
     course = future_course(audience=CourseAudience.DONG_RESIDENTS, audience_dongs=[pungnam])
     assert_refused(lambda: enrol(course, UserFactory(dong=nosong)), "풍남동 주민만 신청할 수 있습니다")
     assert_refused(lambda: enrol(course, UserFactory(dong=None)), "거주 행정동을 입력한 뒤")
-    assert_refused(lambda: enrol(course, UserFactory(dong=nosong), acting_staff=staff), "풍남동 주민만")
+    assert_refused(lambda: enrol(course, UserFactory(dong=nosong), actor=staff), "풍남동 주민만")
     assert enrol(course, UserFactory(dong=pungnam)).status == EnrollmentStatus.CONFIRMED
 
 
@@ -158,7 +160,7 @@ def test_one_active_enrolment_per_person_and_a_cancelled_person_rejoins_at_the_e
     first = enrol(course, user)
     assert_refused(lambda: enrol(course, user), "이미 이 강좌에 신청(확정 또는 대기)되어 있습니다")
     enrol(course, UserFactory(username="later"))
-    services.enrollment_cancel(enrollment=first)
+    services.enrollment_cancel(enrollment=first, actor=TEST_JOB)
     again = enrol(course, user)
     assert again.pk != first.pk
     assert waiting_order(course) == ["later", "comeback"]
@@ -171,7 +173,7 @@ def test_citizens_must_consent():
 
 def test_only_staff_may_act_for_someone_else():
     course = future_course()
-    assert_refused(lambda: enrol(course, acting_staff=UserFactory(is_staff=False)), "센터 직원만")
+    assert_refused(lambda: enrol(course, actor=UserFactory(is_staff=False)), "센터 직원만")
 
 
 def test_inactive_accounts_cannot_enrol():
@@ -190,7 +192,7 @@ def full_course_with_queue(capacity=1, waiting=3, **kwargs):
 
 def test_cancel_promotes_the_first_waiting_person_in_the_same_transaction():
     _course, [seat], [first, second, _third] = full_course_with_queue()
-    cancelled = services.enrollment_cancel(enrollment=seat)
+    cancelled = services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     assert (cancelled.status, cancelled.cancel_reason) == (EnrollmentStatus.CANCELLED, CancelReason.BY_USER)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -219,15 +221,15 @@ def test_queue_order_is_requested_time_then_id():
         2,
         3,
     ]
-    services.enrollment_cancel(enrollment=seat)
+    services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     assert Enrollment.objects.get(pk=later.pk).status == EnrollmentStatus.CONFIRMED
     assert Enrollment.objects.get(pk=tie_but_higher_id.pk).status == EnrollmentStatus.WAITING
 
 
 def test_a_promotion_never_goes_to_someone_who_cancelled():
     _course, [seat], [first, second, _third] = full_course_with_queue()
-    services.enrollment_cancel(enrollment=first)
-    services.enrollment_cancel(enrollment=seat)
+    services.enrollment_cancel(enrollment=first, actor=TEST_JOB)
+    services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == EnrollmentStatus.CANCELLED and first.promoted_at is None
@@ -237,7 +239,7 @@ def test_a_promotion_never_goes_to_someone_who_cancelled():
 def test_no_promotion_once_the_first_session_has_started(staff):
     course, [seat], [first, *_] = full_course_with_queue()
     start(course)
-    services.enrollment_cancel(enrollment=seat, acting_staff=staff)
+    services.enrollment_cancel(enrollment=seat, actor=staff)
     first.refresh_from_db()
     assert first.status == EnrollmentStatus.WAITING
     assert not OutboxEmail.objects.filter(dedup_key__startswith="course-enrollment-promoted").exists()
@@ -250,10 +252,10 @@ def test_citizens_cancel_a_seat_only_until_the_deadline_staff_any_time(staff):
         enrollment_closes_at=now + datetime.timedelta(days=3),
         cancellation_deadline=now - datetime.timedelta(hours=1),
     )
-    assert_refused(lambda: services.enrollment_cancel(enrollment=seat), "취소 마감(")
+    assert_refused(lambda: services.enrollment_cancel(enrollment=seat, actor=TEST_JOB), "취소 마감(")
     # Leaving the waiting list frees nobody's seat, so it stays possible.
-    assert services.enrollment_cancel(enrollment=first).status == EnrollmentStatus.CANCELLED
-    done = services.enrollment_cancel(enrollment=seat, acting_staff=staff, reason="전화로 취소 요청")
+    assert services.enrollment_cancel(enrollment=first, actor=TEST_JOB).status == EnrollmentStatus.CANCELLED
+    done = services.enrollment_cancel(enrollment=seat, actor=staff, reason="전화로 취소 요청")
     assert (done.cancel_reason, done.cancel_note) == (CancelReason.BY_STAFF, "전화로 취소 요청")
 
 
@@ -266,19 +268,23 @@ def test_without_a_cancellation_deadline_the_window_end_is_the_deadline():
     seat = enrol(course)
     course.enrollment_closes_at = now - datetime.timedelta(minutes=1)
     course.save()
-    assert_refused(lambda: services.enrollment_cancel(enrollment=seat), "취소 마감(")
+    assert_refused(lambda: services.enrollment_cancel(enrollment=seat, actor=TEST_JOB), "취소 마감(")
 
 
 def test_cancelling_twice_is_refused():
     seat = enrol(future_course())
-    services.enrollment_cancel(enrollment=seat)
-    assert_refused(lambda: services.enrollment_cancel(enrollment=seat), "이미 취소된 신청입니다")
+    services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
+    assert_refused(
+        lambda: services.enrollment_cancel(enrollment=seat, actor=TEST_JOB), "이미 취소된 신청입니다"
+    )
 
 
 def test_citizens_cannot_pick_a_staff_cancel_reason():
     seat = enrol(future_course())
     assert_refused(
-        lambda: services.enrollment_cancel(enrollment=seat, reason=CancelReason.COURSE_CANCELLED),
+        lambda: services.enrollment_cancel(
+            enrollment=seat, reason=CancelReason.COURSE_CANCELLED, actor=TEST_JOB
+        ),
         "취소 사유가 올바르지 않습니다",
     )
 
@@ -288,7 +294,7 @@ def test_citizens_cannot_pick_a_staff_cancel_reason():
 
 def test_capacity_increase_promotes_in_order_and_returns_them(staff):
     course, _seated, [first, second, third] = full_course_with_queue()
-    promoted = services.course_capacity_change(course=course, capacity=3, acting_staff=staff)
+    promoted = services.course_capacity_change(course=course, capacity=3, actor=staff)
     assert [e.pk for e in promoted] == [first.pk, second.pk]
     assert course.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count() == 3
     assert Enrollment.objects.get(pk=third.pk).status == EnrollmentStatus.WAITING
@@ -303,7 +309,7 @@ def test_capacity_increase_promotes_in_order_and_returns_them(staff):
 def test_capacity_change_refusals(capacity, message, staff):
     course, _seated, _queue = full_course_with_queue(capacity=2)
     assert_refused(
-        lambda: services.course_capacity_change(course=course, capacity=capacity, acting_staff=staff), message
+        lambda: services.course_capacity_change(course=course, capacity=capacity, actor=staff), message
     )
     course.refresh_from_db()
     assert course.capacity == 2
@@ -312,12 +318,13 @@ def test_capacity_change_refusals(capacity, message, staff):
 def test_capacity_change_needs_staff_and_an_open_course(staff):
     course = future_course()
     assert_refused(
-        lambda: services.course_capacity_change(course=course, capacity=5, acting_staff=None), "센터 직원만"
+        lambda: services.course_capacity_change(course=course, capacity=5, actor=ANONYMOUS_VISITOR),
+        "센터 직원만",
     )
     course.status = CourseStatus.CANCELLED
     course.save()
     assert_refused(
-        lambda: services.course_capacity_change(course=course, capacity=5, acting_staff=staff),
+        lambda: services.course_capacity_change(course=course, capacity=5, actor=staff),
         "폐강되었거나 종료된",
     )
 
@@ -325,7 +332,7 @@ def test_capacity_change_needs_staff_and_an_open_course(staff):
 def test_capacity_increase_after_the_start_promotes_nobody(staff):
     course, _seated, [first, *_] = full_course_with_queue()
     start(course)
-    assert services.course_capacity_change(course=course, capacity=5, acting_staff=staff) == []
+    assert services.course_capacity_change(course=course, capacity=5, actor=staff) == []
     assert Enrollment.objects.get(pk=first.pk).status == EnrollmentStatus.WAITING
 
 
@@ -333,9 +340,9 @@ def test_course_cancel_cancels_everyone_active_and_tells_them(staff):
     course, seated, queue = full_course_with_queue(capacity=2, waiting=2)
     earlier = enrol(future_course())  # another course: untouched
     already = queue[0]
-    services.enrollment_cancel(enrollment=already)
+    services.enrollment_cancel(enrollment=already, actor=TEST_JOB)
     OutboxEmail.objects.all().delete()
-    assert services.course_cancel(course=course, acting_staff=staff, reason="강사 사정") == 3
+    assert services.course_cancel(course=course, actor=staff, reason="강사 사정") == 3
     course.refresh_from_db()
     assert course.status == CourseStatus.CANCELLED
     for enrollment in [*seated, queue[1]]:
@@ -354,19 +361,21 @@ def test_course_cancel_cancels_everyone_active_and_tells_them(staff):
 
 def test_course_cancel_refusals(staff):
     course = future_course(status=CourseStatus.CANCELLED)
-    assert_refused(lambda: services.course_cancel(course=course, acting_staff=staff), "이미 폐강된 강좌")
+    assert_refused(lambda: services.course_cancel(course=course, actor=staff), "이미 폐강된 강좌")
     finished = future_course(status=CourseStatus.FINISHED)
     assert_refused(
-        lambda: services.course_cancel(course=finished, acting_staff=staff),
+        lambda: services.course_cancel(course=finished, actor=staff),
         "종료된 강좌는 폐강할 수 없습니다",
     )
-    assert_refused(lambda: services.course_cancel(course=future_course(), acting_staff=None), "센터 직원만")
+    assert_refused(
+        lambda: services.course_cancel(course=future_course(), actor=ANONYMOUS_VISITOR), "센터 직원만"
+    )
 
 
 def test_move_cancels_here_enrols_there_and_promotes_here(staff):
     _source, [seat], [first, *_] = full_course_with_queue()
     target = future_course(capacity=5)
-    moved = services.enrollment_move(enrollment=seat, to_course=target, acting_staff=staff)
+    moved = services.enrollment_move(enrollment=seat, to_course=target, actor=staff)
     assert (moved.course_id, moved.user_id, moved.status) == (
         target.pk,
         seat.user_id,
@@ -382,7 +391,7 @@ def test_move_cancels_here_enrols_there_and_promotes_here(staff):
 def test_move_to_a_full_course_joins_its_waiting_list(staff):
     seat = enrol(future_course())
     target, _seated, _queue = full_course_with_queue(waiting=1)
-    moved = services.enrollment_move(enrollment=seat, to_course=target, acting_staff=staff)
+    moved = services.enrollment_move(enrollment=seat, to_course=target, actor=staff)
     assert moved.status == EnrollmentStatus.WAITING
     assert services.waiting_position(moved) == 2
 
@@ -392,45 +401,43 @@ def test_move_refusals_change_nothing(staff):
     full = future_course(capacity=1, waitlist_limit=0)
     enrol(full)
     assert_refused(
-        lambda: services.enrollment_move(enrollment=seat, to_course=full, acting_staff=staff),
+        lambda: services.enrollment_move(enrollment=seat, to_course=full, actor=staff),
         "대기 신청을 받지 않습니다",
     )
     assert_refused(
-        lambda: services.enrollment_move(enrollment=seat, to_course=seat.course, acting_staff=staff),
+        lambda: services.enrollment_move(enrollment=seat, to_course=seat.course, actor=staff),
         "같은 강좌로는",
     )
     other = future_course()
     enrol(other, seat.user)
     assert_refused(
-        lambda: services.enrollment_move(enrollment=seat, to_course=other, acting_staff=staff),
+        lambda: services.enrollment_move(enrollment=seat, to_course=other, actor=staff),
         "이미 이 강좌에",
     )
-    services.enrollment_cancel(enrollment=seat)
+    services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     assert_refused(
-        lambda: services.enrollment_move(enrollment=seat, to_course=future_course(), acting_staff=staff),
+        lambda: services.enrollment_move(enrollment=seat, to_course=future_course(), actor=staff),
         "취소된 신청은",
     )
     assert_refused(
-        lambda: services.enrollment_move(enrollment=seat, to_course=future_course(), acting_staff=None),
+        lambda: services.enrollment_move(enrollment=seat, to_course=future_course(), actor=ANONYMOUS_VISITOR),
         "센터 직원만",
     )
 
 
 def test_course_change_notice_goes_to_everyone_active(staff):
     course, seated, queue = full_course_with_queue(capacity=1, waiting=1)
-    services.enrollment_cancel(enrollment=queue[0])
+    services.enrollment_cancel(enrollment=queue[0], actor=TEST_JOB)
     OutboxEmail.objects.all().delete()
     assert (
-        services.course_change_notify(
-            course=course, acting_staff=staff, message="2회차 강의실이 301호로 바뀝니다."
-        )
+        services.course_change_notify(course=course, actor=staff, message="2회차 강의실이 301호로 바뀝니다.")
         == 1
     )
     email = OutboxEmail.objects.get()
     assert email.to == [seated[0].user.email]
     assert "301호" in email.body
     assert_refused(
-        lambda: services.course_change_notify(course=course, acting_staff=staff, message=" "), "안내 문구"
+        lambda: services.course_change_notify(course=course, actor=staff, message=" "), "안내 문구"
     )
 
 
@@ -439,24 +446,24 @@ def test_course_change_notice_goes_to_everyone_active(staff):
 
 def test_reminder_is_queued_once_and_only_for_confirmed_before_the_start():
     _course, [seat], [waiting] = full_course_with_queue(waiting=1)
-    assert services.enrollment_reminder_send(enrollment_id=seat.pk) is True
-    assert services.enrollment_reminder_send(enrollment_id=seat.pk) is False
-    assert services.enrollment_reminder_send(enrollment_id=waiting.pk) is False
+    assert services.enrollment_reminder_send(enrollment_id=seat.pk, actor=TEST_JOB) is True
+    assert services.enrollment_reminder_send(enrollment_id=seat.pk, actor=TEST_JOB) is False
+    assert services.enrollment_reminder_send(enrollment_id=waiting.pk, actor=TEST_JOB) is False
     assert OutboxEmail.objects.filter(dedup_key__startswith="course-reminder:").count() == 1
     seat.refresh_from_db()
     assert seat.reminder_sent_at is not None
 
     late = enrol(future_course())
     later = timezone.now() + datetime.timedelta(days=60)
-    assert services.enrollment_reminder_send(enrollment_id=late.pk, now=later) is False
+    assert services.enrollment_reminder_send(enrollment_id=late.pk, now=later, actor=TEST_JOB) is False
 
 
 def test_waitlist_expiry_after_the_start_only_once():
     course, [seat], queue = full_course_with_queue(waiting=2)
-    assert services.course_waitlist_expire(course_id=course.pk) == 0
+    assert services.course_waitlist_expire(course_id=course.pk, actor=TEST_JOB) == 0
     start(course)
-    assert services.course_waitlist_expire(course_id=course.pk) == 2
-    assert services.course_waitlist_expire(course_id=course.pk) == 0
+    assert services.course_waitlist_expire(course_id=course.pk, actor=TEST_JOB) == 2
+    assert services.course_waitlist_expire(course_id=course.pk, actor=TEST_JOB) == 0
     for enrollment in queue:
         enrollment.refresh_from_db()
         assert enrollment.cancel_reason == CancelReason.WAITLIST_EXPIRED

@@ -11,6 +11,7 @@ from courses import services
 from courses.models import Course, Enrollment, EnrollmentStatus
 from jeonju_center.accounts.models import ConsentRecord
 from jeonju_center.common.models import OutboxEmail
+from tests.actors import TEST_JOB
 from tests.courses.factories import UserFactory, future_course
 
 from .conftest import OpenTransaction, page_messages
@@ -61,8 +62,10 @@ def test_cancelling_while_the_course_is_locked_answers_try_again_and_keeps_the_s
     portal = start_portal(DB_LOCK_TIMEOUT_MS=1000)
     course = future_course(capacity=1)
     user, next_in_line = UserFactory(), UserFactory()
-    seat = services.enrollment_create(course=course, user=user, consent_version="2026-11-01")
-    waiting = services.enrollment_create(course=course, user=next_in_line, consent_version="2026-11-01")
+    seat = services.enrollment_create(course=course, user=user, consent_version="2026-11-01", actor=TEST_JOB)
+    waiting = services.enrollment_create(
+        course=course, user=next_in_line, consent_version="2026-11-01", actor=TEST_JOB
+    )
     citizen = portal.browser(user)
     cancel = reverse("courses:cancel", args=[course.slug])
     citizen.open_form(reverse("courses:detail", args=[course.slug]))
