@@ -19,14 +19,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, Exists, Min, OuterRef, Q, Value
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalModelAdmin
+from jeonju_center.common.admin_mixins import PortalModelAdmin, ReadOnlyAdminMixin, ServiceAdminMixin
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
     can_view_personal_data,
@@ -145,15 +144,6 @@ class CourseAdminForm(forms.ModelForm):
             )
         if audience == CourseAudience.EVERYONE and dongs is not None and dongs.exists():
             self.add_error("audience_dongs", _("모든 시민 대상 강좌에는 대상 행정동을 고르지 마세요."))
-        if (
-            self.instance.pk
-            and cleaned_data.get("status") == CourseStatus.CANCELLED
-            and self.instance.status != CourseStatus.CANCELLED
-        ):
-            self.add_error(
-                "status",
-                _("폐강은 수강생 명단의 '폐강' 기능으로 하세요. 신청자 모두에게 안내 메일이 갑니다."),
-            )
         return cleaned_data
 
 
@@ -227,7 +217,7 @@ def sessions_without_attendance(queryset):
 
 
 @admin.register(Course)
-class CourseAdmin(CourseRosterAdminMixin, PortalModelAdmin):
+class CourseAdmin(CourseRosterAdminMixin, ServiceAdminMixin, PortalModelAdmin):
     form = CourseAdminForm
     list_display = [
         "title",
@@ -273,6 +263,9 @@ class CourseAdmin(CourseRosterAdminMixin, PortalModelAdmin):
                 waiting_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITING)),
             )
         )
+
+    def save_through_service(self, request, obj, form, change):
+        services.course_save(course=obj, actor=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # A new capacity must promote people waiting: existing courses change it from the roster.
@@ -323,7 +316,10 @@ class CourseAdmin(CourseRosterAdminMixin, PortalModelAdmin):
         )
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Attendance is recorded per session on the roster's attendance page (``attendance_record``: only
+    confirmed enrollees, not for sessions still to come)."""
+
     model = Attendance
     fields = ["enrollment", "is_present", "checked_by", "checked_at"]
     autocomplete_fields = ["enrollment", "checked_by"]
@@ -356,7 +352,7 @@ class CourseSessionAdmin(PortalModelAdmin):
         return obj.present_count
 
 
-class EnrollmentAttendanceInline(admin.TabularInline):
+class EnrollmentAttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Attendance
     fk_name = "enrollment"
     fields = ["session", "is_present", "checked_by", "checked_at"]
@@ -419,7 +415,7 @@ ENROLLMENT_FIELDSETS = [
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
+class EnrollmentAdmin(EnrolleeColumnsMixin, ServiceAdminMixin, PortalModelAdmin):
     """Enrolments change only through the services (enrol, cancel, move, completion): the change page
     is read-only and points to the course's roster, where those operations are."""
 
@@ -489,26 +485,15 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return  # nothing on the change page is editable
+    def save_through_service(self, request, obj, form, change):
+        # Nothing on the change page is editable: only a new enrolment (a phone sign-up) is saved.
         enrollment = services.enrollment_create(
             course=form.cleaned_data["course"],
             user=form.cleaned_data["user"],
             actor=request.user,
             consent_version=settings.PRIVACY_TERMS_VERSION,
         )
-        obj.pk = enrollment.pk
-        obj.status = enrollment.status
-        obj._state.adding = False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            # A refusal the form could not foresee (the course filled up meanwhile, the window closed…).
-            self.message_user(request, error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.path)
+        self.adopt(obj, enrollment)
 
     @admin.display(description=_("수강생"), ordering="user__name")
     def enrollee(self, obj):
@@ -549,7 +534,9 @@ class EnrollmentAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(EnrolleeColumnsMixin, PortalModelAdmin):
+class AttendanceAdmin(ReadOnlyAdminMixin, EnrolleeColumnsMixin, PortalModelAdmin):
+    """Attendance is recorded on the roster's attendance page (``attendance_record``); here it is looked up."""
+
     enrollee_columns = {"enrollee": "user.name"}
     list_display = ["session", "enrollee", "is_present", "checked_by_display", "checked_at"]
     list_filter = ["is_present", "session__course__track"]

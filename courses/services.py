@@ -321,6 +321,36 @@ def enrollment_cancel(*, enrollment, actor, reason=None):
     return current
 
 
+@writes(Course)
+def course_save(*, course, actor):
+    """Staff create a course or edit its own fields (title, window, place, audience…). Two changes have
+    their own services, because people are affected: the capacity of an existing course
+    (``course_capacity_change`` gives freed seats to the waiting list) and cancelling it (``course_cancel``
+    cancels every enrolment and tells everyone)."""
+    _require_staff(actor)
+    if course.pk is not None:
+        stored = Course.objects.filter(pk=course.pk).values("capacity", "status").first()
+        if stored is not None and course.capacity != stored["capacity"]:
+            raise ValidationError(
+                {"capacity": _("정원은 수강생 명단의 '정원 변경'으로 바꾸세요. 빈자리가 대기자에게 갑니다.")}
+            )
+        if (
+            stored is not None
+            and course.status == CourseStatus.CANCELLED
+            and stored["status"] != CourseStatus.CANCELLED
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "폐강은 수강생 명단의 '폐강' 기능으로 하세요. 신청자 모두에게 안내 메일이 갑니다."
+                    )
+                }
+            )
+    course.full_clean()
+    course.save()
+    return course
+
+
 @writes(Course, Enrollment)
 def course_capacity_change(*, course, capacity, actor):
     """Staff change the capacity; seats it frees go to the waiting list in order. Returns the promoted."""

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PersonalDataAdminMixin
+from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, ReadOnlyAdminMixin
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
 from jeonju_center.common.teams import PRIVILEGED_GROUPS
@@ -174,19 +174,6 @@ class ConsentRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     readonly_fields = ["user", "item", "version", "agreed_at", "ip_address"]
 
     def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyAdminMixin:
-    """Records only the citizen's own actions create (a code they asked for, a notice they chose)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

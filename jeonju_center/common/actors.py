@@ -108,6 +108,7 @@ def actor_label(channel, user, name):
 
 
 _current = contextvars.ContextVar("actor", default=None)
+_calls = contextvars.ContextVar("service_calls", default=None)
 
 
 def current_actor():
@@ -127,6 +128,18 @@ def acting(actor):
         _current.reset(token)
 
 
+@contextmanager
+def recording_service_calls():
+    """Collect the ``@writes`` services called in the block (the back office checks that a save went
+    through one of the model's services)."""
+    calls = []
+    token = _calls.set(calls)
+    try:
+        yield calls
+    finally:
+        _calls.reset(token)
+
+
 #: model label ("courses.Enrollment") → the services that write it.
 WRITERS = defaultdict(list)
 
@@ -142,6 +155,9 @@ def writes(*models):
         @functools.wraps(func)
         def service(*args, actor, **kwargs):
             actor = Actor.of(actor)
+            calls = _calls.get()
+            if calls is not None:
+                calls.append(service)
             with acting(actor):
                 return func(*args, actor=actor, **kwargs)
 

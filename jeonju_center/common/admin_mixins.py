@@ -14,7 +14,7 @@ in the masked column for viewers without the permission.
 
 from django import forms
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import router, transaction
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +24,7 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
+from .actors import recording_service_calls, writers_of
 from .download_reasons import ReasonFields
 from .forms import add_service_errors
 from .imports import ValidRowsOnlyConfirmImportForm, ValidRowsOnlyImportForm
@@ -396,14 +397,6 @@ class ChangeReasonAdminMixin:
         ]
         return [*fieldsets, (self.change_reason_fieldset_title, {"fields": ["history_change_reason"]})]
 
-    @staticmethod
-    def adopt(obj, saved):
-        """Make the admin's ``obj`` the row a creating service saved (the admin redirects to it and saves
-        the inlines against it)."""
-        obj.pk = saved.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
-
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
         super().save_model(request, obj, form, change)
@@ -459,6 +452,20 @@ class PortalImportExportAdmin(
         return initial
 
 
+class ReadOnlyAdminMixin:
+    """For an admin or inline that only shows rows written elsewhere (by the citizen's own actions, or by a
+    service with its own page in the back office)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceRefused(Exception):
     """A service refused what the back office asked (its ``ValidationError`` is in ``error``)."""
 
@@ -474,7 +481,11 @@ class ServiceAdminMixin:
     ``save_<model_name>_through_service(request, parent, obj)`` each new or changed row of an inline of that
     model. A service's ``ValidationError`` undoes the whole save (the change form runs in a savepoint)
     and the form is shown again with the refusal on it: nothing is saved, nothing is half-saved, no 500.
-    Put it before ``PortalModelAdmin`` in the bases."""
+    Put it before ``PortalModelAdmin`` in the bases.
+
+    A save that did not call one of the model's ``@writes`` services is a bypass of its rules and fails
+    loudly (``ImproperlyConfigured``); ``tests/common/test_admin_saves_through_services.py`` walks every
+    registered ModelAdmin and requires this mixin wherever the model has a service."""
 
     def save_through_service(self, request, obj, form, change):
         raise NotImplementedError(
@@ -490,24 +501,34 @@ class ServiceAdminMixin:
         obj._state.adding = False
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # Django saves an unchanged form too; there is nothing to write
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
-        try:
-            self.save_through_service(request, obj, form, change)
-        except ValidationError as error:
-            raise ServiceRefused(error) from error
+        self._through_service(obj, lambda: self.save_through_service(request, obj, form, change))
 
     def save_formset(self, request, form, formset, change):
         save_row = getattr(self, f"save_{formset.model._meta.model_name}_through_service", None)
         if save_row is None:
             return super().save_formset(request, form, formset, change)
         for obj in formset.save(commit=False):
-            try:
-                save_row(request, form.instance, obj)
-            except ValidationError as error:
-                raise ServiceRefused(error) from error
+            self._through_service(obj, lambda obj=obj: save_row(request, form.instance, obj))
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+    @staticmethod
+    def _through_service(obj, save):
+        with recording_service_calls() as calls:
+            try:
+                save()
+            except ValidationError as error:
+                raise ServiceRefused(error) from error
+        label = obj._meta.label
+        if not any(label in {model._meta.label for model in call.writes} for call in calls):
+            raise ImproperlyConfigured(
+                f"The back office saved a {label} without calling one of its services "
+                f"({', '.join(call.__qualname__ for call in writers_of(obj)) or 'none is declared'})"
+            )
 
     def _changeform_view(self, request, object_id, form_url, extra_context):
         try:
