@@ -20,6 +20,7 @@ from jeonju_center.common import spreadsheets
 from jeonju_center.common.admin_mixins import (
     PortalImportExportAdmin,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     ServiceAdminMixin,
 )
 from jeonju_center.common.forms import add_service_errors
@@ -161,7 +162,7 @@ class CertificationExpiryFilter(admin.SimpleListFilter):
 # --- Organizations ------------------------------------------------------------------------------------
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The organization's products at a glance; each is added and edited on its own page, which saves
     through ``profiles`` (photo clean-up, the change log the organization sees)."""
 
@@ -170,38 +171,7 @@ class ProductInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     fields = ["name", "kind", "category", "price", "unit", "is_public_procurement", "is_active"]
-    readonly_fields = fields
     show_change_link = True
-
-
-class ServiceCheckedForm(djforms.ModelForm):
-    """A back-office form whose changes the ``profiles`` service checks too (e.g. no markup in text the
-    public reads): its refusal shows on the form, before anything is saved."""
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or self.instance.pk is None:
-            return
-        changes = {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
-        try:
-            self.validate_with_service(changes)
-        except ValidationError as error:
-            from jeonju_center.common.forms import add_service_errors
-
-            add_service_errors(self, error)
-
-
-class OrganizationAdminForm(ServiceCheckedForm):
-    def validate_with_service(self, changes):
-        profiles.validate_organization_changes(self.instance, changes, channel=profiles.STAFF)
-
-
-class ProductAdminForm(ServiceCheckedForm):
-    def validate_with_service(self, changes):
-        changes.pop("is_active", None)
-        profiles.validate_product_changes(
-            Product.objects.get(pk=self.instance.pk), changes, channel=profiles.STAFF
-        )
 
 
 class OrganizationMembershipInline(admin.TabularInline):
@@ -222,7 +192,7 @@ class NetworkMemberInline(admin.TabularInline):
 URL_FIELD_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ConsultingHistoryInline(admin.TabularInline):
+class ConsultingHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The organization's consulting history (cases are edited on their own page)."""
 
     model = ConsultingCase
@@ -231,7 +201,6 @@ class ConsultingHistoryInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     fields = ["opened_on", "title", "topic", "partner_center", "consultant", "status", "closed_on"]
-    readonly_fields = fields
     show_change_link = True
     ordering = ["-opened_on", "-pk"]
 
@@ -240,8 +209,7 @@ class ConsultingHistoryInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SocialEconomyImportExportAdmin):
-    form = OrganizationAdminForm
+class OrganizationAdmin(ServiceAdminMixin, SocialEconomyImportExportAdmin):
     resource_classes = [OrganizationResource]
     formfield_overrides = URL_FIELD_HTTPS
     list_display = [
@@ -327,35 +295,40 @@ class OrganizationAdmin(SocialEconomyImportExportAdmin):
     def product_count(self, obj):
         return obj.product_count
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         if not change:
-            super().save_model(
-                request, obj, form, change
-            )  # registering an organization is not a profile edit
+            services.organization_register(organization=obj, actor=request.user)
             return
         # Through the members' service, so a staff edit of a profile field lands in the organization's change
         # log too; the reason typed in the form goes into the history.
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        changes.pop("history_change_reason", None)
-        try:
-            profiles.organization_profile_update(
-                organization=obj,
-                changes=changes,
-                actor=request.user,
-                channel=profiles.STAFF,
-                reason=form.cleaned_data.get("history_change_reason") or "",
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        profiles.organization_profile_update(
+            organization=Organization.objects.get(pk=obj.pk),
+            changes=_changes(form),
+            actor=request.user,
+            reason=form.cleaned_data.get("history_change_reason") or "",
+        )
         obj.refresh_from_db()
+
+
+def _require_decision(form):
+    if not form.cleaned_data.get("decision"):
+        raise ValidationError({"decision": _("처리 방법을 고르세요.")})
+
+
+def _changes(form):
+    """What the staff member changed on the form (the change reason is not a field of the row)."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if name in form.cleaned_data and name != "history_change_reason"
+    }
 
 
 # --- Products -----------------------------------------------------------------------------------------
 
 
 @admin.register(Product)
-class ProductAdmin(SocialEconomyImportExportAdmin):
-    form = ProductAdminForm
+class ProductAdmin(ServiceAdminMixin, SocialEconomyImportExportAdmin):
     resource_classes = [ProductResource]
     actions = ["add_to_store"]
     list_display = [
@@ -379,42 +352,27 @@ class ProductAdmin(SocialEconomyImportExportAdmin):
         # A product stays with its organization: its change log and history belong to it.
         return [*readonly, "organization"] if obj is not None else readonly
 
-    def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        values.pop("history_change_reason", None)
+    def save_through_service(self, request, obj, form, change):
         reason = form.cleaned_data.get("history_change_reason") or ""
-        try:
-            if not change:
-                values = {
-                    name: form.cleaned_data[name]
-                    for name in form.cleaned_data
-                    if name != "history_change_reason"
-                }
-                organization = values.pop("organization")
-                if not values.get("image"):
-                    values.pop("image", None)
-                created = profiles.product_create(
-                    organization=organization,
-                    values=values,
-                    actor=request.user,
-                    channel=profiles.STAFF,
-                    reason=reason,
-                )
-                obj.pk = created.product.pk
-            else:
-                active = values.pop("is_active", None)
-                product = Product.objects.get(pk=obj.pk)
-                profiles.product_update(
-                    product=product, changes=values, actor=request.user, channel=profiles.STAFF, reason=reason
-                )
-                if active is not None:
-                    profiles.product_set_active(
-                        product=product, active=active, actor=request.user, channel=profiles.STAFF
-                    )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        if obj.pk:
-            obj.refresh_from_db()
+        if not change:
+            values = {
+                name: value for name, value in form.cleaned_data.items() if name != "history_change_reason"
+            }
+            organization = values.pop("organization")
+            if not values.get("image"):
+                values.pop("image", None)
+            created = profiles.product_create(
+                organization=organization, values=values, actor=request.user, reason=reason
+            )
+            self.adopt(obj, created.product)
+            return
+        values = _changes(form)
+        active = values.pop("is_active", None)
+        product = Product.objects.get(pk=obj.pk)
+        profiles.product_update(product=product, changes=values, actor=request.user, reason=reason)
+        if active is not None:
+            profiles.product_set_active(product=product, active=active, actor=request.user)
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
@@ -430,6 +388,7 @@ class ProductAdmin(SocialEconomyImportExportAdmin):
                 shelf_price = form.cleaned_data["shelf_price"]
                 try:
                     services.store_listing_create(
+                        actor=request.user,
                         store=form.cleaned_data["store"],
                         product=product,
                         listed_on=form.cleaned_data["listed_on"],
@@ -466,7 +425,7 @@ class ProductAdmin(SocialEconomyImportExportAdmin):
 
 
 @admin.register(SurveyCampaign)
-class SurveyCampaignAdmin(PortalModelAdmin):
+class SurveyCampaignAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = [
         "name",
         "year",
@@ -567,11 +526,14 @@ class SurveyCampaignAdmin(PortalModelAdmin):
             gettext("상품 분석 보고서"),
         )
 
+    def save_through_service(self, request, obj, form, change):
+        services.survey_campaign_save(campaign=obj, actor=request.user)
+
     @admin.action(description=_("조사 시작 (운영 중인 모든 조직의 응답 기록 만들기)"))
     def open_campaign(self, request, queryset):
         for campaign in queryset:
             try:
-                created = services.survey_campaign_open(campaign=campaign)
+                created = services.survey_campaign_open(campaign=campaign, actor=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{campaign}: {' '.join(error.messages)}", messages.ERROR)
                 continue
@@ -586,7 +548,7 @@ class SurveyCampaignAdmin(PortalModelAdmin):
     def send_reminders(self, request, queryset):
         for campaign in queryset:
             try:
-                round_number = services.survey_reminder_round_start(campaign=campaign)
+                round_number = services.survey_reminder_round_start(campaign=campaign, actor=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{campaign}: {' '.join(error.messages)}", messages.ERROR)
                 continue
@@ -652,7 +614,10 @@ class SurveyProductItemInline(admin.TabularInline):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(PortalModelAdmin):
+class SurveyResponseAdmin(ServiceAdminMixin, PortalModelAdmin):
+    """Answers taken by phone or on a visit are entered here (channel 직원 입력); online answers are reviewed
+    (검토)."""
+
     list_display = [
         "organization",
         "campaign",
@@ -724,6 +689,12 @@ class SurveyResponseAdmin(PortalModelAdmin):
     date_hierarchy = "surveyed_on"
     inlines = [SurveyProductItemInline]
 
+    def save_through_service(self, request, obj, form, change):
+        services.survey_response_record(response=obj, actor=request.user)
+
+    def save_surveyproductitem_through_service(self, request, response, item):
+        services.survey_product_item_save(item=item, actor=request.user)
+
     @admin.display(description=_("검토"))
     def review_link(self, obj):
         if not obj.pk or obj.status != SurveyResponse.Status.SUBMITTED:
@@ -793,7 +764,7 @@ class SurveyResponseAdmin(PortalModelAdmin):
         for response in queryset.select_related("organization"):
             try:
                 services.survey_response_transition(
-                    response=response, to_status=to_status, surveyor=request.user
+                    response=response, to_status=to_status, actor=request.user
                 )
                 moved += 1
             except ValidationError as error:
@@ -830,12 +801,15 @@ class SurveyResponseAdmin(PortalModelAdmin):
 
 
 @admin.register(SurveyProductItem)
-class SurveyProductItemAdmin(PortalModelAdmin):
+class SurveyProductItemAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["product", "organization_name", "campaign_name", "annual_sales", "unit_price"]
     list_filter = ["response__campaign", "product__category"]
     list_select_related = ["product", "response__organization", "response__campaign"]
     search_fields = ["product__name", "response__organization__name"]
     autocomplete_fields = ["response", "product"]
+
+    def save_through_service(self, request, obj, form, change):
+        services.survey_product_item_save(item=obj, actor=request.user)
 
     @admin.display(description=_("사회적경제조직"), ordering="response__organization__name")
     def organization_name(self, obj):
@@ -857,7 +831,7 @@ class StoreListingInline(admin.TabularInline):
 
 
 @admin.register(Store)
-class StoreAdmin(PortalModelAdmin):
+class StoreAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["name", "kind", "dong", "opened_on", "operator", "is_active", "open_listing_count"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["dong"]
@@ -872,19 +846,40 @@ class StoreAdmin(PortalModelAdmin):
             .annotate(open_listing_count=Count("listings", filter=Q(listings__delisted_on__isnull=True)))
         )
 
+    def save_storelisting_through_service(self, request, store, listing):
+        _save_listing(listing, actor=request.user)
+
     @admin.display(description=_("판매 중 상품 수"), ordering="open_listing_count")
     def open_listing_count(self, obj):
         return obj.open_listing_count
 
 
+def _save_listing(listing, *, actor):
+    if listing.pk is None:
+        created = services.store_listing_create(
+            store=listing.store,
+            product=listing.product,
+            listed_on=listing.listed_on,
+            shelf_price=listing.shelf_price,
+            actor=actor,
+        )
+        if listing.delisted_on is not None:
+            services.store_listing_end(listing=created, delisted_on=listing.delisted_on, actor=actor)
+        return created
+    return services.store_listing_update(listing=listing, actor=actor)
+
+
 @admin.register(StoreListing)
-class StoreListingAdmin(PortalModelAdmin):
+class StoreListingAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["product", "organization_name", "store", "listed_on", "delisted_on", "shelf_price"]
     list_filter = ["store", ("delisted_on", admin.EmptyFieldListFilter), "product__category"]
     list_select_related = ["store", "product__organization"]
     search_fields = ["product__name", "product__organization__name", "store__name"]
     autocomplete_fields = ["product"]
     date_hierarchy = "listed_on"
+
+    def save_through_service(self, request, obj, form, change):
+        self.adopt(obj, _save_listing(obj, actor=request.user))
 
     @admin.display(description=_("사회적경제조직"), ordering="product__organization__name")
     def organization_name(self, obj):
@@ -940,10 +935,10 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
 
     def save_through_service(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            services.consulting_case_update(case=obj, actor=request.user)
             return
         created = services.consulting_case_create(
+            actor=request.user,
             organization=obj.organization,
             partner_center=obj.partner_center,
             topic=obj.topic,
@@ -957,6 +952,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
     def save_consultingsession_through_service(self, request, case, session):
         if session.pk is None:
             services.consulting_session_create(
+                actor=request.user,
                 case=case,
                 held_on=session.held_on,
                 consultant=session.consultant,
@@ -965,8 +961,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
                 outcome=session.outcome,
             )
         else:
-            session.full_clean()
-            session.save()
+            services.consulting_session_update(session=session, actor=request.user)
 
     def _each(self, request, queryset, call, done):
         for case in queryset.order_by("pk"):
@@ -983,7 +978,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
         self._each(
             request,
             queryset,
-            lambda case: services.consulting_case_complete(case=case, closed_on=today),
+            lambda case: services.consulting_case_complete(case=case, closed_on=today, actor=request.user),
             gettext("%(case)s: 완료 처리했습니다."),
         )
 
@@ -992,7 +987,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
         self._each(
             request,
             queryset,
-            lambda case: services.consulting_case_cancel(case=case),
+            lambda case: services.consulting_case_cancel(case=case, actor=request.user),
             gettext("%(case)s: 취소했습니다."),
         )
 
@@ -1020,10 +1015,10 @@ class ConsultingSessionAdmin(ServiceAdminMixin, PortalModelAdmin):
 
     def save_through_service(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            services.consulting_session_update(session=obj, actor=request.user)
             return
         created = services.consulting_session_create(
+            actor=request.user,
             case=obj.case,
             held_on=obj.held_on,
             consultant=obj.consultant,
@@ -1106,7 +1101,7 @@ class MemberDecisionForm(djforms.ModelForm):
 
 
 @admin.register(OrganizationMember)
-class OrganizationMemberAdmin(PortalModelAdmin):
+class OrganizationMemberAdmin(ServiceAdminMixin, PortalModelAdmin):
     """Who acts for which organization on the portal: invite by e-mail, approve or decline join requests,
     revoke; every write goes through ``members``."""
 
@@ -1145,28 +1140,24 @@ class OrganizationMemberAdmin(PortalModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [(None, {"fields": self.get_fields(request, obj)})]
 
-    def save_model(self, request, obj, form, change):
-        try:
-            if not change:
-                invited = members.member_invite(
-                    organization=form.cleaned_data["organization"],
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                )
-                obj.pk = invited.pk
-            else:
-                decide = {
-                    "approve": members.member_approve,
-                    "decline": members.member_decline,
-                    "revoke": members.member_revoke,
-                }.get(form.cleaned_data.get("decision"))
-                if decide:
-                    decide(member_id=obj.pk, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        if obj.pk:
-            obj.refresh_from_db()
+    def save_through_service(self, request, obj, form, change):
+        if not change:
+            invited = members.member_invite(
+                organization=form.cleaned_data["organization"],
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+            )
+            self.adopt(obj, invited)
+            return
+        _require_decision(form)
+        decide = {
+            "approve": members.member_approve,
+            "decline": members.member_decline,
+            "revoke": members.member_revoke,
+        }[form.cleaned_data["decision"]]
+        decide(member_id=obj.pk, actor=request.user)
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         pass  # no related objects; the service wrote the row
@@ -1215,7 +1206,7 @@ class ConsultingRequestDecisionForm(djforms.ModelForm):
 
 
 @admin.register(ConsultingRequest)
-class ConsultingRequestAdmin(PortalModelAdmin):
+class ConsultingRequestAdmin(ServiceAdminMixin, PortalModelAdmin):
     """Consulting requests from organizations' members: start a consulting case from one (the consulting
     service) or decline it with a reason."""
 
@@ -1247,22 +1238,19 @@ class ConsultingRequestAdmin(PortalModelAdmin):
     def has_add_permission(self, request):
         return False  # organizations ask on the portal; staff never retype a request
 
-    def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        try:
-            if decision == "accept":
-                members.consulting_request_accept(
-                    request_id=obj.pk,
-                    actor=request.user,
-                    title=form.cleaned_data["title"],
-                    partner_center=form.cleaned_data.get("partner_center"),
-                )
-            elif decision == "decline":
-                members.consulting_request_decline(
-                    request_id=obj.pk, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    def save_through_service(self, request, obj, form, change):
+        _require_decision(form)
+        if form.cleaned_data["decision"] == "accept":
+            members.consulting_request_accept(
+                request_id=obj.pk,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                partner_center=form.cleaned_data.get("partner_center"),
+            )
+        else:
+            members.consulting_request_decline(
+                request_id=obj.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         obj.refresh_from_db()
 
 
@@ -1322,7 +1310,7 @@ class ProfileChangeDecisionForm(djforms.ModelForm):
 
 
 @admin.register(ProfileChange)
-class ProfileChangeAdmin(PortalModelAdmin):
+class ProfileChangeAdmin(ServiceAdminMixin, PortalModelAdmin):
     """The review queue: members' changes waiting for the team, the current value beside the proposed one.
     Approving publishes exactly that field through ``profiles``; rejecting needs a reason."""
 
@@ -1422,17 +1410,14 @@ class ProfileChangeAdmin(PortalModelAdmin):
             )
         return obj.new_display or "-"
 
-    def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        try:
-            if decision == "approve":
-                profiles.profile_change_approve(change_id=obj.pk, actor=request.user)
-            elif decision == "reject":
-                profiles.profile_change_reject(
-                    change_id=obj.pk, actor=request.user, comment=form.cleaned_data["comment"]
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    def save_through_service(self, request, obj, form, change):
+        _require_decision(form)
+        if form.cleaned_data["decision"] == "approve":
+            profiles.profile_change_approve(change_id=obj.pk, actor=request.user)
+        else:
+            profiles.profile_change_reject(
+                change_id=obj.pk, actor=request.user, comment=form.cleaned_data["comment"]
+            )
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):

@@ -8,6 +8,7 @@ the same on every run; rows are keyed on natural keys, so a second run creates n
 import datetime
 from decimal import Decimal
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.models import Dong
 from jeonju_center.common.validators import brn_check_digit
 from jeonju_center.partners.models import PartnerCenter
@@ -671,24 +672,24 @@ def _seed_members():
         role=OrganizationMember.Role.REPRESENTATIVE,
         actor=staff,
     )
-    members.invitation_accept(token=members.invitation_token(invited), user=member_user)
+    members.invitation_accept(token=members.invitation_token(invited), actor=member_user)
     applicant = User.objects.filter(username__startswith="citizen").order_by("username").first()
     members.member_request(
-        user=applicant,
+        actor=applicant,
         business_registration_number=other.business_registration_number,
         role=OrganizationMember.Role.CONTACT,
     )
     # The member asks for consulting twice: the first is under way, the second waits for the team.
     first = members.consulting_request_submit(
         organization=organization,
-        user=member_user,
+        actor=member_user,
         topic="marketing",
         description="온라인 판매를 시작하고 싶은데 상세페이지와 사진을 어떻게 준비할지 모르겠습니다.",
     )
     members.consulting_request_accept(request_id=first.pk, actor=staff, title="온라인 판로 개척 컨설팅")
     members.consulting_request_submit(
         organization=organization,
-        user=member_user,
+        actor=member_user,
         topic="accounting_legal",
         description="협동조합 결산과 총회 준비에 필요한 회계 처리를 배우고 싶습니다.",
     )
@@ -728,10 +729,10 @@ def _seed_online_survey(ctx):
         ends_on=today + datetime.timedelta(days=40),
         description="사회적경제조직이 직접 온라인으로 응답하는 올해 전수조사입니다. 전화·방문 조사도 함께 합니다.",
     )
-    services.survey_campaign_open(campaign=campaign)
-    surveys.survey_invitations_send(campaign_id=campaign.pk)
     User = get_user_model()
     staff = User.objects.filter(is_superuser=True).order_by("pk").first()
+    services.survey_campaign_open(campaign=campaign, actor=staff)
+    surveys.survey_invitations_send(campaign_id=campaign.pk, actor=staff)
     member = User.objects.filter(username=DEMO_ORG_MEMBER_USERNAME).first()
     member_organizations = set(
         OrganizationMember.objects.filter(status=OrganizationMember.Status.ACTIVE).values_list(
@@ -774,9 +775,14 @@ def _seed_online_survey(ctx):
 
     online, by_phone = chosen[:ONLINE_SUBMISSIONS], chosen[ONLINE_SUBMISSIONS:]
     for index, response in enumerate(online):
-        surveys.survey_response_open(response_id=response.pk)
+        # Answered from the e-mailed link, without signing in.
+        surveys.survey_response_open(response_id=response.pk, actor=Actor.citizen(None))
         surveys.survey_response_save(
-            response_id=response.pk, answers=answers(), product_rows=rows(response), submit=True
+            response_id=response.pk,
+            answers=answers(),
+            product_rows=rows(response),
+            submit=True,
+            actor=Actor.citizen(None),
         )
         if index < 4:
             surveys.survey_response_verify(response_id=response.pk, actor=staff)
@@ -784,17 +790,15 @@ def _seed_online_survey(ctx):
             surveys.survey_response_return(response_id=response.pk, comment=RETURN_COMMENT, actor=staff)
     S = SurveyResponse.Status
     for response in by_phone:
-        response = services.survey_response_transition(
-            response=response, to_status=S.CONTACTING, surveyor=staff
-        )
+        response = services.survey_response_transition(response=response, to_status=S.CONTACTING, actor=staff)
         filled = answers()
         for field in ("respondent_name", "respondent_phone", "annual_revenue", "employees_count"):
             setattr(response, field, filled[field])
         response.vulnerable_employees_count = filled["vulnerable_employees_count"]
-        response.save()
+        services.survey_response_record(response=response, actor=staff)
         for row in rows(response):
-            SurveyProductItem.objects.create(response=response, **row)
-        services.survey_response_transition(response=response, to_status=S.SUBMITTED, surveyor=staff)
+            services.survey_product_item_save(item=SurveyProductItem(response=response, **row), actor=staff)
+        services.survey_response_transition(response=response, to_status=S.SUBMITTED, actor=staff)
     # The demo member's organization has opened the form and saved a draft to finish.
     drafts = 0
     if member is not None:
@@ -859,13 +863,11 @@ def _seed_profile_changes():
             "phone": "063-283-4567",
         },
         actor=user,
-        channel=profiles.MEMBER,
     )
     profiles.organization_profile_update(
         organization=organization,
         changes={"representative_name": "한새봄"},
         actor=user,
-        channel=profiles.MEMBER,
     )
     product = organization.products.filter(is_active=True).order_by("name", "pk").first()
     if product is not None:
@@ -873,7 +875,6 @@ def _seed_profile_changes():
             product=product,
             changes={"price": (product.price or 10000) + 2000},
             actor=user,
-            channel=profiles.MEMBER,
         )
     name = "전통 한지 손거울"
     if not organization.products.filter(name=name).exists():
@@ -888,6 +889,5 @@ def _seed_profile_changes():
                 "unit": "개",
             },
             actor=user,
-            channel=profiles.MEMBER,
         )
     return f"profile changes: {ProfileChange.objects.count()} created ({organization.name})"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.forms import add_service_errors
 
 from . import members, profiles, selectors
@@ -28,7 +29,7 @@ def my_organization(request):
     if action == "request" and form.is_valid():
         try:
             member = members.member_request(
-                user=request.user,
+                actor=Actor.citizen(request.user),
                 business_registration_number=form.cleaned_data["business_registration_number"],
                 role=form.cleaned_data["role"],
             )
@@ -47,7 +48,7 @@ def my_organization(request):
             messages.error(request, _("조직 회원 정보를 찾을 수 없습니다."))
         else:
             try:
-                members.member_leave(member_id=mine.pk, user=request.user)
+                members.member_leave(member_id=mine.pk, actor=Actor.citizen(request.user))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -82,7 +83,7 @@ def invitation(request, token):
         return render(request, "social_economy/me/invitation.html", {"error": error.messages[0]}, status=400)
     if request.method == "POST":
         try:
-            members.invitation_accept(token=token, user=request.user)
+            members.invitation_accept(token=token, actor=Actor.citizen(request.user))
         except ValidationError as error:
             return render(
                 request,
@@ -109,7 +110,7 @@ def consulting(request, organization_id):
         try:
             members.consulting_request_submit(
                 organization=organization,
-                user=request.user,
+                actor=Actor.citizen(request.user),
                 topic=form.cleaned_data["topic"],
                 description=form.cleaned_data["description"],
                 preferred_partner=form.cleaned_data["preferred_partner"],
@@ -171,7 +172,7 @@ def profile(request, organization_id):
     if request.method == "POST" and form.is_valid():
         try:
             result = profiles.organization_profile_update(
-                organization=organization, changes=form.changes(), actor=request.user, channel=profiles.MEMBER
+                organization=organization, changes=form.changes(), actor=Actor.citizen(request.user)
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -216,7 +217,7 @@ def product_new(request, organization_id):
             values.pop("image", None)
         try:
             result = profiles.product_create(
-                organization=organization, values=values, actor=request.user, channel=profiles.MEMBER
+                organization=organization, values=values, actor=Actor.citizen(request.user)
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -240,7 +241,7 @@ def product_edit(request, organization_id, product_id):
     if action in ("retire", "reactivate"):
         try:
             profiles.product_set_active(
-                product=product, active=action == "reactivate", actor=request.user, channel=profiles.MEMBER
+                product=product, active=action == "reactivate", actor=Actor.citizen(request.user)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -260,7 +261,7 @@ def product_edit(request, organization_id, product_id):
     if action == "save" and form.is_valid():
         try:
             result = profiles.product_update(
-                product=product, changes=form.changes(), actor=request.user, channel=profiles.MEMBER
+                product=product, changes=form.changes(), actor=Actor.citizen(request.user)
             )
         except ValidationError as error:
             add_service_errors(form, error)

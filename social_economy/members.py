@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 from jeonju_center.common.validators import normalize_business_registration_number
 
-from .models import Organization, OrganizationMember, OrganizationStatus
+from .models import ConsultingCase, ConsultingRequest, Organization, OrganizationMember, OrganizationStatus
 
 INVITATION_SALT = "social_economy.invitation"
 INVITATION_VALID_DAYS = 14
@@ -68,6 +69,7 @@ def invite_problems(*, organization, email):
     return {}
 
 
+@writes(OrganizationMember)
 @transaction.atomic
 def member_invite(*, organization, email, role, actor):
     """Invite the person with ``email`` to act for ``organization``: one e-mail with a personal link."""
@@ -78,7 +80,11 @@ def member_invite(*, organization, email, role, actor):
     try:
         with transaction.atomic():
             member = OrganizationMember.objects.create(
-                organization=organization, email=email, role=role, status=Status.INVITED, invited_by=actor
+                organization=organization,
+                email=email,
+                role=role,
+                status=Status.INVITED,
+                invited_by=actor.user,
             )
     except IntegrityError:
         raise ValidationError({"email": _("이 이메일로 보낸 초대가 이미 있습니다.")}) from None
@@ -122,9 +128,11 @@ def invitation_for_token(token):
     return member
 
 
+@writes(OrganizationMember)
 @transaction.atomic
-def invitation_accept(*, token, user, now=None):
-    """The invited person accepts, signed in with the account of the invited address."""
+def invitation_accept(*, token, actor, now=None):
+    """The invited person (``actor``) accepts, signed in with the account of the invited address."""
+    user = actor.user
     member = _lock(invitation_for_token(token).pk)
     if member.status != Status.INVITED:
         raise ValidationError(_("이미 받았거나 취소된 초대입니다."))
@@ -145,9 +153,10 @@ def invitation_accept(*, token, user, now=None):
     return member
 
 
+@writes(OrganizationMember)
 @transaction.atomic
-def member_request(*, user, business_registration_number, role):
-    """Ask to join the organization with this business registration number; staff approve."""
+def member_request(*, actor, business_registration_number, role):
+    """``actor`` asks to join the organization with this business registration number; staff approve."""
     try:
         number = normalize_business_registration_number(business_registration_number or "")
     except ValidationError as error:
@@ -170,7 +179,7 @@ def member_request(*, user, business_registration_number, role):
     try:
         with transaction.atomic():
             member = OrganizationMember.objects.create(
-                organization=organization, user=user, role=role, status=Status.REQUESTED
+                organization=organization, user=actor.user, role=role, status=Status.REQUESTED
             )
     except IntegrityError:
         raise ValidationError(_("이미 이 조직의 회원이거나 가입을 신청했습니다.")) from None
@@ -195,7 +204,7 @@ def _decide(member_id, *, actor, expected, status, now, key, subject, paragraph)
             _("지금 상태(%(status)s)에서는 할 수 없습니다.") % {"status": member.get_status_display()}
         )
     member.status = status
-    member.decided_by, member.decided_at = actor, now or timezone.now()
+    member.decided_by, member.decided_at = actor.user, now or timezone.now()
     if status in (Status.LEFT, Status.REVOKED):
         member.ended_at = member.decided_at
     member.save()
@@ -204,6 +213,7 @@ def _decide(member_id, *, actor, expected, status, now, key, subject, paragraph)
     return member
 
 
+@writes(OrganizationMember)
 @transaction.atomic
 def member_approve(*, member_id, actor, now=None):
     return _decide(
@@ -214,6 +224,7 @@ def member_approve(*, member_id, actor, now=None):
     )  # fmt: skip
 
 
+@writes(OrganizationMember)
 @transaction.atomic
 def member_decline(*, member_id, actor, now=None):
     return _decide(
@@ -223,6 +234,7 @@ def member_decline(*, member_id, actor, now=None):
     )  # fmt: skip
 
 
+@writes(OrganizationMember)
 @transaction.atomic
 def member_revoke(*, member_id, actor, now=None):
     return _decide(
@@ -232,10 +244,15 @@ def member_revoke(*, member_id, actor, now=None):
     )  # fmt: skip
 
 
+@writes(OrganizationMember)
 @transaction.atomic
-def member_leave(*, member_id, user, now=None):
+def member_leave(*, member_id, actor, now=None):
     member = _lock(member_id)
-    if member.user_id != user.pk or member.status not in (Status.ACTIVE, Status.REQUESTED):
+    if (
+        member.user_id is None
+        or member.user_id != actor.user_id
+        or member.status not in (Status.ACTIVE, Status.REQUESTED)
+    ):
         raise ValidationError(_("조직 회원 정보를 찾을 수 없습니다."))
     member.status = Status.LEFT
     member.ended_at = member.decided_at = now or timezone.now()
@@ -246,12 +263,12 @@ def member_leave(*, member_id, user, now=None):
 # --- Consulting requests ------------------------------------------------------------------------------
 
 
+@writes(ConsultingRequest)
 @transaction.atomic
-def consulting_request_submit(*, organization, user, topic, description, preferred_partner=None):
-    """A member asks for consulting for their organization; the social economy team is told."""
+def consulting_request_submit(*, organization, actor, topic, description, preferred_partner=None):
+    """A member (``actor``) asks for consulting for their organization; the social economy team is told."""
+    user = actor.user
     from jeonju_center.common.validators import validate_plain_text
-
-    from .models import ConsultingCase, ConsultingRequest
 
     if not OrganizationMember.objects.filter(
         organization=organization, user=user, status=Status.ACTIVE
@@ -300,8 +317,6 @@ def consulting_request_submit(*, organization, user, topic, description, preferr
 
 
 def _locked_request(request_id):
-    from .models import ConsultingRequest
-
     request = (
         ConsultingRequest.objects.select_for_update(of=("self",))
         .select_related("organization", "requested_by")
@@ -327,6 +342,7 @@ def _tell_requester(request, *, key, subject, paragraphs):
     )
 
 
+@writes(ConsultingRequest, ConsultingCase)
 @transaction.atomic
 def consulting_request_accept(*, request_id, actor, title, partner_center=None, now=None):
     """Triage into a consulting case through the back office's own service (opened today)."""
@@ -344,9 +360,10 @@ def consulting_request_accept(*, request_id, actor, title, partner_center=None, 
         title=title,
         opened_on=timezone.localdate(now),
         summary=request.description,
+        actor=actor,
     )
     request.case, request.status = case, request.Status.ACCEPTED
-    request.decided_by, request.decided_at = actor, now
+    request.decided_by, request.decided_at = actor.user, now
     request.save()
     _tell_requester(
         request,
@@ -360,6 +377,7 @@ def consulting_request_accept(*, request_id, actor, title, partner_center=None, 
     return request
 
 
+@writes(ConsultingRequest)
 @transaction.atomic
 def consulting_request_decline(*, request_id, actor, reason, now=None):
     reason = (reason or "").strip()
@@ -369,7 +387,7 @@ def consulting_request_decline(*, request_id, actor, reason, now=None):
         )
     request = _locked_request(request_id)
     request.status, request.decline_reason = request.Status.DECLINED, reason
-    request.decided_by, request.decided_at = actor, now or timezone.now()
+    request.decided_by, request.decided_at = actor.user, now or timezone.now()
     request.save()
     _tell_requester(
         request,

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import Channel as ActorChannel
+from jeonju_center.common.actors import writes
 from jeonju_center.common.images import strip_image_metadata
 from jeonju_center.common.models import Dong
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
@@ -264,7 +266,7 @@ def validate_product_changes(product, changes, *, organization=None, channel=MEM
 def _save(instance, *, actor, reason):
     # The account is passed explicitly: the history must name the member (or the staff member) who changed
     # the row even where no request is in sight (a task, the demo, a test).
-    instance._history_user = actor
+    instance._history_user = actor.user
     instance._change_reason = reason
     instance.save()
 
@@ -279,15 +281,19 @@ def _locked_organization(organization, channel=MEMBER):
     return organization
 
 
+def channel_of(actor):
+    """Staff in the back office publish at once; everyone else acts as a member of the organization (the
+    /me/ pages pass their account as a citizen, so a staff account there is a member like any other)."""
+    return STAFF if actor.channel == ActorChannel.STAFF else MEMBER
+
+
 def _check_actor(organization, actor, channel):
     from .models import OrganizationMember
 
-    if channel not in (MEMBER, STAFF):
-        raise ValidationError(_("알 수 없는 경로입니다."))
-    if (
-        channel == MEMBER
-        and not OrganizationMember.objects.filter(
-            organization=organization, user=actor, status=OrganizationMember.Status.ACTIVE
+    if channel == MEMBER and (
+        actor.user is None
+        or not OrganizationMember.objects.filter(
+            organization=organization, user=actor.user, status=OrganizationMember.Status.ACTIVE
         ).exists()
     ):
         raise ValidationError(_("이 조직의 회원만 조직 정보를 고칠 수 있습니다."))
@@ -325,7 +331,7 @@ def _record(*, organization, product, name, old, new, status, actor, channel, no
         new_display=display_value(target, name, new) if image is None else _("새 사진"),
         status=status,
         channel=channel,
-        submitted_by=actor,
+        submitted_by=actor.user,
     )
     if image is not None:
         change.new_image.save(image.name, image, save=False)
@@ -357,13 +363,13 @@ def _tell_team(organization, pending):
     )
 
 
+@writes(Organization)
 @transaction.atomic
-def organization_profile_update(
-    *, organization, changes, actor, channel, reason="", now=None
-) -> ProfileUpdate:
+def organization_profile_update(*, organization, changes, actor, reason="", now=None) -> ProfileUpdate:
     """Change the member-editable fields of ``organization`` (``changes``: field → value; a 행정동 as a
     ``Dong`` or its id). Only the fields whose value differs are recorded."""
     now = now or timezone.now()
+    channel = channel_of(actor)
     organization = _locked_organization(organization, channel)
     _check_actor(organization, actor, channel)
     normalized, errors = _organization_state(organization, changes, channel=channel)
@@ -416,11 +422,13 @@ def _apply_product(product, normalized, image, *, actor, reason):
         product.certifications.set(normalized["certifications"])
 
 
+@writes(Product)
 @transaction.atomic
-def product_create(*, organization, values, actor, channel, reason="", now=None) -> ProfileUpdate:
+def product_create(*, organization, values, actor, reason="", now=None) -> ProfileUpdate:
     """Add a product. A member's new product is saved at once but stays hidden (``is_active`` off) until
     the team approves it, when the ``새 생산품 등록`` policy says review."""
     now = now or timezone.now()
+    channel = channel_of(actor)
     organization = _locked_organization(organization, channel)
     _check_actor(organization, actor, channel)
     values = dict(values)
@@ -460,11 +468,13 @@ def _locked_product(product, channel=MEMBER):
     return product
 
 
+@writes(Product)
 @transaction.atomic
-def product_update(*, product, changes, actor, channel, reason="", now=None) -> ProfileUpdate:
+def product_update(*, product, changes, actor, reason="", now=None) -> ProfileUpdate:
     """Change a product's member-editable fields (``image``: an upload, re-encoded without its metadata;
     ``False`` removes the photo; ``certifications``: certifications or their ids)."""
     now = now or timezone.now()
+    channel = channel_of(actor)
     product = _locked_product(product, channel)
     organization = product.organization
     _check_actor(organization, actor, channel)
@@ -522,10 +532,12 @@ def product_update(*, product, changes, actor, channel, reason="", now=None) -> 
     return result
 
 
+@writes(Product)
 @transaction.atomic
-def product_set_active(*, product, active, actor, channel, now=None) -> Product:
+def product_set_active(*, product, active, actor, now=None) -> Product:
     """Retire a product (판매 중단: hidden from the public, never deleted) or put it on sale again."""
     now = now or timezone.now()
+    channel = channel_of(actor)
     product = _locked_product(product, channel)
     _check_actor(product.organization, actor, channel)
     waiting = ProfileChange.objects.filter(product=product, field_name=NEW_PRODUCT, status=Status.PENDING)
@@ -546,8 +558,9 @@ def product_set_active(*, product, active, actor, channel, now=None) -> Product:
     return product
 
 
-def product_retire(*, product, actor, channel, now=None):
-    return product_set_active(product=product, active=False, actor=actor, channel=channel, now=now)
+@writes(Product)
+def product_retire(*, product, actor, now=None):
+    return product_set_active(product=product, active=False, actor=actor, now=now)
 
 
 # --- Review --------------------------------------------------------------------------------------------
@@ -589,6 +602,7 @@ STALE_MESSAGE = _(
 )
 
 
+@writes(ProfileChange, Organization, Product)
 @transaction.atomic
 def profile_change_approve(*, change_id, actor, now=None) -> ProfileChange:
     """Publish exactly this field of the change, under the row's lock. Refused when the field's current
@@ -632,7 +646,7 @@ def profile_change_approve(*, change_id, actor, now=None) -> ProfileChange:
             if errors:
                 raise ValidationError([message for messages in errors.values() for message in messages])
             _apply_product(product, {change.field_name: change.new_value}, None, actor=actor, reason=reason)
-    change.status, change.decided_by, change.decided_at = Status.APPROVED, actor, now
+    change.status, change.decided_by, change.decided_at = Status.APPROVED, actor.user, now
     change.save()
     _tell_submitter(
         change,
@@ -646,6 +660,7 @@ def profile_change_approve(*, change_id, actor, now=None) -> ProfileChange:
     return change
 
 
+@writes(ProfileChange)
 @transaction.atomic
 def profile_change_reject(*, change_id, actor, comment, now=None) -> ProfileChange:
     comment = (comment or "").strip()
@@ -655,7 +670,7 @@ def profile_change_reject(*, change_id, actor, comment, now=None) -> ProfileChan
         raise ValidationError({"comment": _("반려 사유는 300자까지 쓸 수 있습니다.")})
     change = _locked_change(change_id)
     change.status, change.decision_comment = Status.REJECTED, comment
-    change.decided_by, change.decided_at = actor, now or timezone.now()
+    change.decided_by, change.decided_at = actor.user, now or timezone.now()
     # A rejected photo is never published: it does not stay in storage either.
     _discard_photo(change.new_image.name)
     change.new_image = ""

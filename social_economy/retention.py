@@ -16,18 +16,18 @@ skipped, so running the job again changes nothing.
 
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from . import services
 
 
 @retention_policy("survey_respondents", label=_("전수조사 응답자 이름·연락처"), default_days=3 * 365)
 def anonymise_survey_respondents(*, cutoff, now):
-    return services.survey_respondents_anonymise(campaigns_ended_before=cutoff, now=now)
+    return services.survey_respondents_anonymise(campaigns_ended_before=cutoff, actor=RETENTION_JOB, now=now)
 
 
 @retention_policy(
     "organization_representatives", label=_("폐업한 사회적경제조직의 대표자명"), default_days=5 * 365
 )
 def anonymise_organization_representatives(*, cutoff, now):
-    return services.organization_representatives_anonymise(closed_before=cutoff, now=now)
+    return services.organization_representatives_anonymise(closed_before=cutoff, actor=RETENTION_JOB, now=now)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from jeonju_center.common.actors import Channel, writes
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 
@@ -24,13 +25,24 @@ from .models import (
     Store,
     StoreListing,
     SurveyCampaign,
+    SurveyProductItem,
     SurveyResponse,
 )
 
 
+@writes(Organization)
+def organization_register(*, organization, actor) -> Organization:
+    """Staff add an organization to the directory. Its later edits go through ``profiles`` (the change
+    log its members see, the review of what they change)."""
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@writes(ConsultingCase)
 @transaction.atomic
 def consulting_case_create(
-    *, organization, partner_center, topic, title, opened_on, summary="", consultant=""
+    *, organization, partner_center, topic, title, opened_on, actor, summary="", consultant=""
 ) -> ConsultingCase:
     """Open a consulting case for ``organization``, delivered with ``partner_center`` (None: the center
     alone). A closed organization gets no new consulting."""
@@ -53,14 +65,39 @@ def consulting_case_create(
     return case
 
 
+@writes(ConsultingCase)
 @transaction.atomic
-def consulting_session_create(*, case, held_on, consultant, hours, notes="", outcome="") -> ConsultingSession:
-    """Record a consulting session of ``case``; the first session moves a requested case to in progress."""
-    case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
+def consulting_case_update(*, case, actor) -> ConsultingCase:
+    """Save staff's edits of a case's own fields (title, topic, summary, consultant, partner). Its
+    organization stays, and its status moves only by sessions, ``consulting_case_complete`` and
+    ``consulting_case_cancel``."""
+    stored = ConsultingCase.objects.select_for_update().get(pk=case.pk)
+    if (case.organization_id, case.status, case.closed_on) != (
+        stored.organization_id,
+        stored.status,
+        stored.closed_on,
+    ):
+        raise ValidationError(_("조직과 진행 상태는 여기서 바꿀 수 없습니다. 완료·취소 기능을 쓰세요."))
+    case.full_clean()
+    case.save()
+    return case
+
+
+def _check_session(case, hours):
     if case.status == ConsultingCase.Status.CANCELLED:
         raise ValidationError({"case": _("취소된 컨설팅에는 회차를 추가할 수 없습니다.")})
     if hours is not None and hours <= 0:
         raise ValidationError({"hours": _("컨설팅 시간은 0보다 커야 합니다.")})
+
+
+@writes(ConsultingSession, ConsultingCase)
+@transaction.atomic
+def consulting_session_create(
+    *, case, held_on, consultant, hours, actor, notes="", outcome=""
+) -> ConsultingSession:
+    """Record a consulting session of ``case``; the first session moves a requested case to in progress."""
+    case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
+    _check_session(case, hours)
     session = ConsultingSession(
         case=case, held_on=held_on, consultant=consultant, hours=hours, notes=notes, outcome=outcome
     )
@@ -73,7 +110,79 @@ def consulting_session_create(*, case, held_on, consultant, hours, notes="", out
     return session
 
 
+@writes(ConsultingSession)
+@transaction.atomic
+def consulting_session_update(*, session, actor) -> ConsultingSession:
+    """Save staff's corrections of a session (date, hours, notes…), under the same rules as a new one."""
+    case = ConsultingCase.objects.select_for_update().get(pk=session.case_id)
+    _check_session(case, session.hours)
+    session.full_clean()
+    session.save()
+    return session
+
+
 # --- Survey workflow ------------------------------------------------------------------------------
+
+
+@writes(SurveyCampaign)
+@transaction.atomic
+def survey_campaign_save(*, campaign, actor) -> SurveyCampaign:
+    """Staff create a campaign or edit its name, period and notes. It opens with ``survey_campaign_open``
+    (which creates every response and invites the organizations), not by editing its status."""
+    if campaign.pk is None:
+        if campaign.status != SurveyCampaign.Status.PLANNED:
+            raise ValidationError({"status": _("새 전수조사는 준비 상태로 만들고 ‘조사 시작’으로 여세요.")})
+    else:
+        stored = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if (
+            stored.status == SurveyCampaign.Status.PLANNED
+            and campaign.status == SurveyCampaign.Status.IN_PROGRESS
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "조사는 목록의 ‘조사 시작’으로 여세요. 응답 기록과 안내 메일이 함께 만들어집니다."
+                    )
+                }
+            )
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def _check_answer_editable(response_id):
+    campaign = SurveyCampaign.objects.filter(responses__pk=response_id).only("status").first()
+    if campaign is not None and campaign.status == SurveyCampaign.Status.CLOSED:
+        raise ValidationError(_("종료된 전수조사의 응답은 고칠 수 없습니다."))
+
+
+@writes(SurveyResponse)
+@transaction.atomic
+def survey_response_record(*, response, actor) -> SurveyResponse:
+    """Staff enter or correct an answer taken by phone or on a visit (channel 직원 입력). Its status moves
+    by the list's actions and the review, not here."""
+    if response.pk is not None:
+        stored = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+        _check_answer_editable(stored.pk)
+        if response.status != stored.status:
+            raise ValidationError({"status": _("상태는 목록의 표시 기능이나 검토 화면에서 바꾸세요.")})
+    elif response.campaign_id and response.campaign.status == SurveyCampaign.Status.CLOSED:
+        raise ValidationError(_("종료된 전수조사의 응답은 고칠 수 없습니다."))
+    if response.pk is None or not response.channel:
+        response.channel = SurveyResponse.Channel.STAFF
+    response.full_clean()
+    response.save()
+    return response
+
+
+@writes(SurveyProductItem)
+def survey_product_item_save(*, item, actor) -> SurveyProductItem:
+    """One product line of an answer, entered or corrected by staff."""
+    _check_answer_editable(item.response_id)
+    item.full_clean()
+    item.save()
+    return item
+
 
 S = SurveyResponse.Status
 
@@ -90,8 +199,9 @@ SURVEY_TRANSITIONS = {
 }
 
 
+@writes(SurveyCampaign, SurveyResponse)
 @transaction.atomic
-def survey_campaign_open(*, campaign) -> int:
+def survey_campaign_open(*, campaign, actor) -> int:
     """Start ``campaign``: every operating organization gets a (미접촉) response record, and after commit
     its contacts get their personal links to answer online (``surveys.survey_invitations_send``).
 
@@ -128,9 +238,11 @@ def _queue_invitations(campaign_id):
     send_survey_invitations.delay(campaign_id)
 
 
+@writes(SurveyResponse)
 @transaction.atomic
-def survey_response_transition(*, response, to_status, surveyor=None, on=None, notes="") -> SurveyResponse:
-    """Move a survey response to ``to_status`` (see ``SURVEY_TRANSITIONS``), recording who and when.
+def survey_response_transition(*, response, to_status, actor, on=None, notes="") -> SurveyResponse:
+    """Move a survey response to ``to_status`` (see ``SURVEY_TRANSITIONS``), recording who and when (a
+    staff actor becomes the response's surveyor).
 
     ``on`` is the date of the step (today by default): first contact, submission or verification.
     """
@@ -160,8 +272,8 @@ def survey_response_transition(*, response, to_status, surveyor=None, on=None, n
     if to_status == S.IN_PROGRESS and response.status == S.SUBMITTED:
         response.verified_on = None
     response.status = to_status
-    if surveyor is not None:
-        response.surveyor = surveyor
+    if actor.channel == Channel.STAFF and actor.user is not None:
+        response.surveyor = actor.user
     if notes:
         response.notes = f"{response.notes}\n{on:%Y-%m-%d} {notes}".strip()
     response.full_clean()
@@ -169,8 +281,9 @@ def survey_response_transition(*, response, to_status, surveyor=None, on=None, n
     return response
 
 
+@writes(SurveyCampaign)
 @transaction.atomic
-def survey_reminder_round_start(*, campaign) -> int:
+def survey_reminder_round_start(*, campaign, actor) -> int:
     """Open the next reminder round of ``campaign`` and return its number; the e-mails go out from a
     task after commit (``surveys.survey_reminder_round_send``: each contact of every organization that has
     not submitted, with its personal link)."""
@@ -226,8 +339,9 @@ def _queue_reminder_round(campaign_id, round_number):
 EXPIRY_WARNING_DAYS = 90
 
 
+@writes(Organization)
 @transaction.atomic
-def expiring_certifications_report_send(*, today=None):
+def expiring_certifications_report_send(*, actor, today=None):
     """E-mail the social-economy team the organizations whose certification or designation expires within
     90 days (and those already expired but still operating). Once per month; None when nobody to send to."""
     from .selectors import organizations_expiring
@@ -250,8 +364,9 @@ def expiring_certifications_report_send(*, today=None):
 # --- Stores -----------------------------------------------------------------------------------------
 
 
+@writes(StoreListing)
 @transaction.atomic
-def store_listing_create(*, store, product, listed_on, shelf_price=None) -> StoreListing:
+def store_listing_create(*, store, product, listed_on, actor, shelf_price=None) -> StoreListing:
     """Put ``product`` on the shelves of ``store`` from ``listed_on``."""
     store = Store.objects.select_for_update().get(pk=store.pk)
     product = Product.objects.select_related("organization").get(pk=product.pk)
@@ -274,8 +389,28 @@ def store_listing_create(*, store, product, listed_on, shelf_price=None) -> Stor
     return listing
 
 
+@writes(StoreListing)
 @transaction.atomic
-def store_listing_end(*, listing, delisted_on) -> StoreListing:
+def store_listing_update(*, listing, actor) -> StoreListing:
+    """Correct a listing's dates or shelf price. Ending it is ``store_listing_end`` (a listing ends once)."""
+    stored = StoreListing.objects.select_for_update().get(pk=listing.pk)
+    if (listing.store_id, listing.product_id) != (stored.store_id, stored.product_id):
+        raise ValidationError(_("매장이나 상품을 바꾸려면 퇴점한 뒤 새로 입점하세요."))
+    if listing.shelf_price is not None and listing.shelf_price < 0:
+        raise ValidationError({"shelf_price": _("판매가는 0원 이상이어야 합니다.")})
+    if stored.delisted_on is None and listing.delisted_on is not None:
+        delisted_on, listing.delisted_on = listing.delisted_on, None
+        listing.full_clean()
+        listing.save()
+        return store_listing_end(listing=listing, delisted_on=delisted_on, actor=actor)
+    listing.full_clean()
+    listing.save()
+    return listing
+
+
+@writes(StoreListing)
+@transaction.atomic
+def store_listing_end(*, listing, delisted_on, actor) -> StoreListing:
     listing = StoreListing.objects.select_for_update().get(pk=listing.pk)
     if listing.delisted_on is not None:
         raise ValidationError({"delisted_on": _("이미 퇴점한 상품입니다.")})
@@ -288,8 +423,9 @@ def store_listing_end(*, listing, delisted_on) -> StoreListing:
 # --- Consulting -------------------------------------------------------------------------------------
 
 
+@writes(ConsultingCase)
 @transaction.atomic
-def consulting_case_complete(*, case, closed_on, outcome="") -> ConsultingCase:
+def consulting_case_complete(*, case, closed_on, actor, outcome="") -> ConsultingCase:
     case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
     if case.status in (ConsultingCase.Status.COMPLETED, ConsultingCase.Status.CANCELLED):
         raise ValidationError({"status": _("이미 종결된 컨설팅입니다.")})
@@ -302,8 +438,9 @@ def consulting_case_complete(*, case, closed_on, outcome="") -> ConsultingCase:
     return case
 
 
+@writes(ConsultingCase)
 @transaction.atomic
-def consulting_case_cancel(*, case) -> ConsultingCase:
+def consulting_case_cancel(*, case, actor) -> ConsultingCase:
     case = ConsultingCase.objects.select_for_update().get(pk=case.pk)
     if case.status in (ConsultingCase.Status.COMPLETED, ConsultingCase.Status.CANCELLED):
         raise ValidationError({"status": _("이미 종결된 컨설팅입니다.")})
@@ -318,8 +455,9 @@ def consulting_case_cancel(*, case) -> ConsultingCase:
 ANONYMISED_REASON = "보존기간 경과: 개인정보 익명화"
 
 
+@writes(SurveyResponse)
 @transaction.atomic
-def survey_respondents_anonymise(*, campaigns_ended_before, now) -> int:
+def survey_respondents_anonymise(*, campaigns_ended_before, actor, now) -> int:
     """Erase the respondent's name and phone of responses to closed campaigns that ended before
     ``campaigns_ended_before``. Irreversible (personal fields are not in the history either); the answers
     stay for the statistics. Only responses still holding a name or phone are touched, so a second run
@@ -349,8 +487,9 @@ def survey_respondents_anonymise(*, campaigns_ended_before, now) -> int:
     return len(responses)
 
 
+@writes(Organization)
 @transaction.atomic
-def organization_representatives_anonymise(*, closed_before, now) -> int:
+def organization_representatives_anonymise(*, closed_before, actor, now) -> int:
     """Erase the representative's name of organizations closed (폐업) before ``closed_before``. The
     organization itself stays in the directory's statistics; a second run returns 0."""
     organizations = list(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.forms import add_service_errors
 
 from . import selectors, surveys
@@ -37,7 +38,7 @@ def answer_by_link(request, token):
     member = request.user.is_authenticated and (
         selectors.member_organizations(request.user).filter(pk=response.organization_id).exists()
     )
-    return _answer(request, response, actor=request.user if member else None)
+    return _answer(request, response, actor=Actor.citizen(request.user if member else None))
 
 
 @never_cache
@@ -47,7 +48,7 @@ def answer_as_member(request, organization_id, campaign_id):
     response = selectors.member_survey_response(
         request.user, organization_id=organization_id, campaign_id=campaign_id
     )
-    return _answer(request, response, actor=request.user)
+    return _answer(request, response, actor=Actor.citizen(request.user))
 
 
 def _answer(request, response, *, actor):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue, outbox_enqueue_letter, portal_url
@@ -153,8 +154,9 @@ def _queue_survey_mails(*, campaign, responses, key, subject, template, context=
     return len(letters) - len(sent_before)
 
 
+@writes(SurveyResponse)
 @transaction.atomic
-def survey_invitations_send(*, campaign_id):
+def survey_invitations_send(*, campaign_id, actor):
     """E-mail the contacts of every organization of the campaign that has not submitted: its personal link.
 
     Idempotent: each e-mail is keyed on campaign, response and address, so a second run (or a campaign
@@ -177,8 +179,9 @@ def survey_invitations_send(*, campaign_id):
     )
 
 
+@writes(SurveyCampaign)
 @transaction.atomic
-def survey_reminder_round_send(*, campaign_id, round_number):
+def survey_reminder_round_send(*, campaign_id, round_number, actor):
     """E-mail the contacts of every organization of the campaign that has not submitted, once per round.
 
     Idempotent: a round already sent (or superseded by a newer one) returns 0 at once; each response
@@ -236,8 +239,9 @@ def _mark_opened(response, now):
     return changed
 
 
+@writes(SurveyResponse)
 @transaction.atomic
-def survey_response_open(*, response_id, actor=None, now=None):
+def survey_response_open(*, response_id, actor, now=None):
     """The organization opened its form: the first time is recorded, and a response nobody answered yet
     becomes 연락 중. Nothing changes for a closed campaign or a submitted response."""
     now = now or timezone.now()
@@ -246,7 +250,7 @@ def survey_response_open(*, response_id, actor=None, now=None):
         return response
     changed = _mark_opened(response, now)
     if changed:
-        response._history_user = actor
+        response._history_user = actor.user
         response._change_reason = _("온라인 응답 화면을 처음 열었습니다.")
         response.save(update_fields=[*changed, "updated_at"])
     return response
@@ -269,14 +273,15 @@ def _clean_products(response, product_rows):
                 raise ValidationError({"products": _("매출액과 단가는 0원 이상이어야 합니다.")})
 
 
+@writes(SurveyResponse, SurveyProductItem)
 @transaction.atomic
-def survey_response_save(*, response_id, answers, product_rows, submit, actor=None, now=None):
+def survey_response_save(*, response_id, answers, product_rows, submit, actor, now=None):
     """Save an organization's online answer as a draft (조사 중) or submit it (제출, an online answer).
 
     ``answers``: respondent_name, respondent_phone, annual_revenue, employees_count,
     vulnerable_employees_count, sales_channels and needs (ids); ``product_rows``: the products the
     organization reports, each ``{"product_id", "annual_sales", "unit_price", "notes"}`` (the others are
-    removed from the answer). ``actor``: the signed-in member, or None for a mail link. A closed campaign or
+    removed from the answer). ``actor``: the signed-in member, or an anonymous citizen for a mail link. A closed campaign or
     a submitted response refuses and changes nothing; a submission needs the respondent and one product."""
     now = now or timezone.now()
     response = _lock(response_id)
@@ -305,7 +310,7 @@ def survey_response_save(*, response_id, answers, product_rows, submit, actor=No
         response.status = S.SUBMITTED
         response.surveyed_on = timezone.localdate(now)
         response.submitted_at = now
-        response.submitted_by = actor
+        response.submitted_by = actor.user
         response.channel = SurveyResponse.Channel.ONLINE
         response.return_comment = ""
         response._change_reason = _("온라인으로 제출했습니다.")
@@ -313,7 +318,7 @@ def survey_response_save(*, response_id, answers, product_rows, submit, actor=No
         response.status = S.IN_PROGRESS
         response._change_reason = _("온라인으로 임시 저장했습니다.")
     response.full_clean(exclude=["campaign", "organization", "surveyor", "submitted_by"])
-    response._history_user = actor
+    response._history_user = actor.user
     response.save()
     response.sales_channels.set(SalesChannel.objects.filter(pk__in=answers.get("sales_channels") or []))
     response.needs.set(SupportNeed.objects.filter(pk__in=answers.get("needs") or []))
@@ -325,7 +330,7 @@ def survey_response_save(*, response_id, answers, product_rows, submit, actor=No
         item.annual_sales = row.get("annual_sales")
         item.unit_price = row.get("unit_price")
         item.notes = (row.get("notes") or "").strip()
-        item._history_user = actor
+        item._history_user = actor.user
         item.full_clean(exclude=["response", "product"])
         item.save()
     if submit:
@@ -362,15 +367,17 @@ def _confirm_submission(response):
 # --- Staff review ---------------------------------------------------------------------------------------
 
 
+@writes(SurveyResponse)
 @transaction.atomic
 def survey_response_verify(*, response_id, actor):
     """Staff accept a submitted answer (검증 완료)."""
     response = _lock(response_id)
     if response.status != S.SUBMITTED:
         raise ValidationError(_("제출된 응답만 검증 완료할 수 있습니다."))
-    return survey_response_transition(response=response, to_status=S.VERIFIED, surveyor=actor)
+    return survey_response_transition(response=response, to_status=S.VERIFIED, actor=actor)
 
 
+@writes(SurveyResponse)
 @transaction.atomic
 def survey_response_return(*, response_id, comment, actor):
     """Staff send a submitted answer back for correction with ``comment``; the organization's contacts get
@@ -387,7 +394,7 @@ def survey_response_return(*, response_id, comment, actor):
     response = survey_response_transition(
         response=response,
         to_status=S.IN_PROGRESS,
-        surveyor=actor,
+        actor=actor,
         notes=_("보완 요청: %(comment)s") % {"comment": comment},
     )
     response.return_comment = comment

@@ -13,6 +13,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Enrollment, EnrollmentStatus
+from tests.actors import TEST_JOB
 from tests.browser_session import log_in
 from tests.courses.factories import EnrollmentFactory, UserFactory, future_course
 from tests.news.factories import NewsPostFactory
@@ -210,7 +211,7 @@ def _survey(organization):
     )  # fmt: skip
     submitted = OrganizationFactory(name="덕진 두부 협동조합")
     tofu = ProductFactory(organization=submitted, name="손두부")
-    services.survey_campaign_open(campaign=campaign)
+    services.survey_campaign_open(campaign=campaign, actor=TEST_JOB)
     draft = campaign.responses.get(organization=organization)
     done = campaign.responses.get(organization=submitted)
     surveys.survey_response_save(
@@ -218,6 +219,7 @@ def _survey(organization):
         answers={"respondent_name": "박응답", "respondent_phone": "010-2222-3333", "annual_revenue": 5000000},
         product_rows=[{"product_id": tofu.pk, "annual_sales": 4000000, "unit_price": 5000}],
         submit=True,
+        actor=TEST_JOB,
     )
     return {
         "survey_campaign": campaign,

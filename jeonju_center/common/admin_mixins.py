@@ -504,6 +504,9 @@ class ServiceAdminMixin:
         if change and not form.has_changed():
             return  # Django saves an unchanged form too; there is nothing to write
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
+        if not writers_of(obj):
+            # A model without services of its own (a store, whose listings are the inline that has them).
+            return super().save_model(request, obj, form, change)
         self._through_service(obj, lambda: self.save_through_service(request, obj, form, change))
 
     def save_formset(self, request, form, formset, change):

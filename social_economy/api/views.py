@@ -234,7 +234,7 @@ class ConsultingCaseViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
         serializer = ConsultingCaseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.consulting_case_create(
-            partner_center=self._partner_center(), **serializer.validated_data
+            partner_center=self._partner_center(), actor=request.user, **serializer.validated_data
         )
         case = self.get_queryset().get(pk=case.pk)
         return Response(ConsultingCaseSerializer(case).data, status=status.HTTP_201_CREATED)
@@ -247,7 +247,9 @@ class ConsultingCaseViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
         case = self.get_object()  # only the partner's own cases: another partner's is a 404
         serializer = ConsultingSessionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.consulting_session_create(case=case, **serializer.validated_data)
+        session = services.consulting_session_create(
+            case=case, actor=request.user, **serializer.validated_data
+        )
         return Response(ConsultingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 

@@ -30,11 +30,11 @@ def _superuser_request():
 
 def _editable(model_admin, request):
     """Whether staff can write rows through this admin or inline at all (add, or a field to change)."""
-    if (
-        model_admin.has_add_permission(request, None)
-        if isinstance(model_admin, admin.options.InlineModelAdmin)
-        else model_admin.has_add_permission(request)
-    ):
+    if isinstance(model_admin, admin.options.InlineModelAdmin):
+        can_add = model_admin.has_add_permission(request, None) and model_admin.get_max_num(request) != 0
+    else:
+        can_add = model_admin.has_add_permission(request)
+    if can_add:
         return True
     if not model_admin.has_change_permission(request, None):
         return False

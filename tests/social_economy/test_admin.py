@@ -104,13 +104,11 @@ def _make_rows(count):
             organization=item.product.organization,
             changes={"representative_name": "새대표"},
             actor=member.user,
-            channel=profiles.MEMBER,
         )
         profiles.product_update(
             product=item.product,
             changes={"name": item.product.name + " 새"},
             actor=member.user,
-            channel="member",
         )
     ProfileFieldPolicy.objects.get_or_create(
         target="product", field_name="price", defaults={"requires_review": True}

@@ -26,6 +26,7 @@ from social_economy.models import (
     SurveyCampaign,
     SurveyResponse,
 )
+from tests.actors import TEST_JOB
 from tests.api.support import assert_constant_queries, partner_client
 
 from .factories import (
@@ -1125,6 +1126,7 @@ def test_consulting_case_create_refuses_a_closed_organization():
             topic="quality",
             title="t",
             opened_on=datetime.date(2024, 1, 1),
+            actor=TEST_JOB,
         )
     assert "organization" in error.value.message_dict
     assert not ConsultingCase.objects.exists()
@@ -1138,6 +1140,7 @@ def test_consulting_case_create_validates_the_model():
             topic="luck",
             title="t",
             opened_on=datetime.date(2024, 1, 1),
+            actor=TEST_JOB,
         )
     assert "topic" in error.value.message_dict
 
@@ -1147,7 +1150,7 @@ def test_consulting_session_create_refuses_non_positive_hours(hours):
     case = ConsultingCaseFactory()
     with pytest.raises(ValidationError) as error:
         services.consulting_session_create(
-            case=case, held_on=datetime.date(2024, 4, 1), consultant="김", hours=hours
+            case=case, held_on=datetime.date(2024, 4, 1), consultant="김", hours=hours, actor=TEST_JOB
         )
     assert error.value.message_dict["hours"] == ["컨설팅 시간은 0보다 커야 합니다."]
     assert not ConsultingSession.objects.exists()
@@ -1157,7 +1160,7 @@ def test_consulting_session_create_refuses_a_cancelled_case():
     case = ConsultingCaseFactory(status=ConsultingCase.Status.CANCELLED)
     with pytest.raises(ValidationError) as error:
         services.consulting_session_create(
-            case=case, held_on=datetime.date(2024, 4, 1), consultant="김", hours=Decimal("1")
+            case=case, held_on=datetime.date(2024, 4, 1), consultant="김", hours=Decimal("1"), actor=TEST_JOB
         )
     assert "case" in error.value.message_dict
     assert not ConsultingSession.objects.exists()

@@ -15,6 +15,7 @@ from jeonju_center.accounts.models import User
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, load_team_groups
 from social_economy import services
 from social_economy.models import ConsultingCase, ConsultingRequest, OrganizationMember, OrganizationStatus
+from tests.actors import TEST_JOB
 from tests.courses.factories import UserFactory
 
 from .factories import OrganizationFactory
@@ -85,7 +86,7 @@ def test_staff_start_a_case_from_a_request_and_the_organization_follows_it(clien
         ConsultingCase.Status.REQUESTED,
     )
     services.consulting_session_create(
-        case=case, held_on=case.opened_on, consultant="김컨설턴트", hours=Decimal("2.0")
+        case=case, held_on=case.opened_on, consultant="김컨설턴트", hours=Decimal("2.0"), actor=TEST_JOB
     )
     client.force_login(member)
     page = client.get(url(organization)).content.decode()
@@ -121,10 +122,10 @@ def test_the_page_costs_the_same_queries_for_more_cases_and_requests(client):
     def add_case(number):
         case = services.consulting_case_create(
             organization=organization, partner_center=None, topic="marketing", title=f"컨설팅 {number}",
-            opened_on=datetime.date(2026, 5, 1),
+            opened_on=datetime.date(2026, 5, 1), actor=TEST_JOB,
         )  # fmt: skip
         services.consulting_session_create(
-            case=case, held_on=datetime.date(2026, 5, 2), consultant="김", hours=1
+            case=case, held_on=datetime.date(2026, 5, 2), consultant="김", hours=1, actor=TEST_JOB
         )
 
     client.post(url(organization), FORM)
@@ -134,9 +135,9 @@ def test_the_page_costs_the_same_queries_for_more_cases_and_requests(client):
         client.post(url(organization), FORM)
         case = services.consulting_case_create(
             organization=organization, partner_center=None, topic="marketing", title=f"컨설팅 {number}",
-            opened_on=datetime.date(2026, 5, 1),
+            opened_on=datetime.date(2026, 5, 1), actor=TEST_JOB,
         )  # fmt: skip
         services.consulting_session_create(
-            case=case, held_on=datetime.date(2026, 5, 2), consultant="김", hours=1
+            case=case, held_on=datetime.date(2026, 5, 2), consultant="김", hours=1, actor=TEST_JOB
         )
     assert queries() == few

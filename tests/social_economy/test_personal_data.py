@@ -35,6 +35,7 @@ from social_economy.models import (
     SurveyCampaign,
     SurveyResponse,
 )
+from tests.actors import TEST_JOB
 
 from .factories import (
     ConsultingCaseFactory,
@@ -228,7 +229,7 @@ def test_survey_respondents_are_anonymised_exactly_when_expired_and_only_once():
     still_running = SurveyResponseFactory(
         campaign=SurveyCampaignFactory(starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 2, 1))
     )
-    assert services.survey_respondents_anonymise(campaigns_ended_before=CUTOFF, now=NOW) == 1
+    assert services.survey_respondents_anonymise(campaigns_ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 1
     expired.refresh_from_db()
     assert (expired.respondent_name, expired.respondent_phone) == ("", "")
     assert expired.respondent_anonymised_at == NOW
@@ -242,7 +243,7 @@ def test_survey_respondents_are_anonymised_exactly_when_expired_and_only_once():
     latest = expired.history.latest()
     assert latest.history_change_reason == services.ANONYMISED_REASON
     assert not hasattr(latest, "respondent_name")
-    assert services.survey_respondents_anonymise(campaigns_ended_before=CUTOFF, now=NOW) == 0
+    assert services.survey_respondents_anonymise(campaigns_ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 0
 
 
 def test_representatives_of_long_closed_organizations_are_anonymised():
@@ -252,13 +253,13 @@ def test_representatives_of_long_closed_organizations_are_anonymised():
     expired = closed(CUTOFF - datetime.timedelta(days=1))
     boundary = closed(CUTOFF)
     operating = OrganizationFactory()
-    assert services.organization_representatives_anonymise(closed_before=CUTOFF, now=NOW) == 1
+    assert services.organization_representatives_anonymise(closed_before=CUTOFF, now=NOW, actor=TEST_JOB) == 1
     expired.refresh_from_db()
     assert (expired.representative_name, expired.representative_anonymised_at) == ("", NOW)
     for kept in (boundary, operating):
         kept.refresh_from_db()
         assert kept.representative_name and kept.representative_anonymised_at is None
-    assert services.organization_representatives_anonymise(closed_before=CUTOFF, now=NOW) == 0
+    assert services.organization_representatives_anonymise(closed_before=CUTOFF, now=NOW, actor=TEST_JOB) == 0
 
 
 @override_settings(PERSONAL_DATA_RETENTION_DAYS={"survey_respondents": 30})

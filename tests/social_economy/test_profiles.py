@@ -31,6 +31,7 @@ from social_economy.models import (
     ProfileFieldPolicy,
     ProfileTarget,
 )
+from tests.actors import TEST_JOB
 from tests.courses.factories import UserFactory
 
 from .factories import DongFactory, OrganizationFactory, ProductCertificationFactory, ProductFactory
@@ -258,7 +259,6 @@ def test_a_newer_submission_supersedes_the_waiting_one(organization, member):
             organization=organization,
             changes={"representative_name": name},
             actor=member,
-            channel=profiles.MEMBER,
         )
     assert list(ProfileChange.objects.order_by("pk").values_list("new_value", "status")) == [
         ("박첫째", Status.SUPERSEDED),
@@ -273,7 +273,6 @@ def test_policy_rows_override_the_code_default(organization, member):
         organization=organization,
         changes={"representative_name": "정바로", "phone": "063-222-3333"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     assert (result.published, result.pending) == (["representative_name"], ["phone"])
     organization.refresh_from_db()
@@ -339,14 +338,12 @@ def test_approval_is_refused_when_the_value_changed_since(client, officer, membe
         organization=organization,
         changes={"representative_name": "한요청"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     change = ProfileChange.objects.get(status=Status.PENDING)
     profiles.organization_profile_update(
         organization=organization,
         changes={"representative_name": "직원수정"},
         actor=officer,
-        channel=profiles.STAFF,
     )
     with pytest.raises(Exception, match="현재 값이 바뀌었습니다"):
         profiles.profile_change_approve(change_id=change.pk, actor=officer)
@@ -579,9 +576,7 @@ def test_a_decompression_bomb_is_refused_in_korean(organization, member):
     Image.new("1", (9000, 9000)).save(buffer, "PNG")  # a small file that decodes into 81 million pixels
     upload = SimpleUploadedFile("bomb.png", buffer.getvalue(), "image/png")
     with pytest.raises(Exception, match="사진이 너무 큽니다"):
-        profiles.product_update(
-            product=product, changes={"image": upload}, actor=member, channel=profiles.MEMBER
-        )
+        profiles.product_update(product=product, changes={"image": upload}, actor=member)
     product.refresh_from_db()
     assert not product.image and not ProfileChange.objects.exists()
 
@@ -593,12 +588,8 @@ def _grow(organization, member, count):
     certification = ProductCertificationFactory()
     for _ in range(count):
         product = ProductFactory(organization=organization, certifications=[certification])
-        profiles.product_update(
-            product=product, changes={"price": product.price + 1}, actor=member, channel=profiles.MEMBER
-        )
-        profiles.product_update(
-            product=product, changes={"name": product.name + " 새"}, actor=member, channel=profiles.MEMBER
-        )
+        profiles.product_update(product=product, changes={"price": product.price + 1}, actor=member)
+        profiles.product_update(product=product, changes={"name": product.name + " 새"}, actor=member)
 
 
 @pytest.mark.parametrize("page", ["products", "history", "profile", "product"])
@@ -647,7 +638,6 @@ def test_one_pending_change_per_field_is_a_database_rule(organization, member):
         organization=organization,
         changes={"representative_name": "가나"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         ProfileChange.objects.create(
@@ -655,7 +645,6 @@ def test_one_pending_change_per_field_is_a_database_rule(organization, member):
             field_name="representative_name",
             new_value="다라",
             status=Status.PENDING,
-            channel="member",
         )
 
 
@@ -666,15 +655,19 @@ def test_the_retention_job_erases_representative_names_from_the_change_log(organ
         organization=organization,
         changes={"representative_name": "지울이름"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     profiles.organization_profile_update(
-        organization=organization, changes={"phone": "063-111-2222"}, actor=member, channel=profiles.MEMBER
+        organization=organization, changes={"phone": "063-111-2222"}, actor=member
     )
     Organization.objects.filter(pk=organization.pk).update(
         status=OrganizationStatus.CLOSED, closed_on=datetime.date(2020, 1, 1)
     )
-    assert organization_representatives_anonymise(closed_before=datetime.date(2021, 1, 1), now=MOMENT) == 1
+    assert (
+        organization_representatives_anonymise(
+            closed_before=datetime.date(2021, 1, 1), now=MOMENT, actor=TEST_JOB
+        )
+        == 1
+    )
     name_change = ProfileChange.objects.get(field_name="representative_name")
     assert (name_change.new_value, name_change.new_display, name_change.old_display) == (None, "", "")
     assert ProfileChange.objects.get(field_name="phone").new_value == "063-111-2222"
@@ -735,14 +728,12 @@ def test_a_members_published_value_retires_their_waiting_one_of_that_field(organ
         organization=organization,
         changes={"representative_name": "대기중"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     policy(ProfileTarget.ORGANIZATION, "representative_name", False)
     profiles.organization_profile_update(
         organization=organization,
         changes={"representative_name": "바로공개"},
         actor=member,
-        channel=profiles.MEMBER,
     )
     organization.refresh_from_db()
     assert organization.representative_name == "바로공개"
@@ -791,7 +782,6 @@ def test_two_reviewers_approving_at_once_publish_once():
         organization=organization,
         changes={"representative_name": "동시승인"},
         actor=user,
-        channel=profiles.MEMBER,
     )
     change = ProfileChange.objects.get(status=Status.PENDING)
     before = organization.history.count()
@@ -816,7 +806,6 @@ def test_two_members_submitting_the_same_field_at_once_leave_one_waiting_change(
         *[
             (lambda user=user, name=name: profiles.organization_profile_update(
                 organization=organization, changes={"representative_name": name}, actor=user,
-                channel=profiles.MEMBER,
             ))
             for user, name in zip(users, ["갑동시", "을동시"], strict=True)
         ]
@@ -829,15 +818,11 @@ def test_two_members_submitting_the_same_field_at_once_leave_one_waiting_change(
 @pytest.mark.django_db(transaction=True)
 def test_rejected_and_superseded_photos_leave_storage(organization, member, officer):
     product = ProductFactory(organization=organization)
-    profiles.product_update(
-        product=product, changes={"image": jpeg_with_gps()}, actor=member, channel="member"
-    )
+    profiles.product_update(product=product, changes={"image": jpeg_with_gps()}, actor=member)
     first = ProfileChange.objects.get(field_name="image")
     first_name = first.new_image.name
     assert default_storage.exists(first_name)
-    profiles.product_update(
-        product=product, changes={"image": jpeg_with_gps()}, actor=member, channel="member"
-    )
+    profiles.product_update(product=product, changes={"image": jpeg_with_gps()}, actor=member)
     second = ProfileChange.objects.get(field_name="image", status=Status.PENDING)
     assert not default_storage.exists(first_name)  # superseded
     second_name = second.new_image.name

@@ -10,6 +10,7 @@ from django.utils import timezone
 from jeonju_center.common.models import OutboxEmail
 from social_economy import services
 from social_economy.models import SurveyCampaign, SurveyResponse
+from tests.actors import TEST_JOB
 
 from .factories import (
     OrganizationFactory,
@@ -45,7 +46,7 @@ def invitation(monkeypatch, django_capture_on_commit_callbacks):
         status=SurveyCampaign.Status.PLANNED,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.survey_campaign_open(campaign=campaign)
+        services.survey_campaign_open(campaign=campaign, actor=TEST_JOB)
     mail = OutboxEmail.objects.get(dedup_key__startswith="survey-invitation:", to=["hanji@example.org"])
     [path] = re.findall(r"/social-economy/survey/[^/\s]+/", mail.body)
     response = SurveyResponse.objects.get(campaign=campaign, organization=organization)

@@ -26,6 +26,7 @@ from social_economy.models import (
     SurveyProductItem,
     SurveyResponse,
 )
+from tests.actors import TEST_JOB
 from tests.courses.factories import UserFactory
 
 from .factories import (
@@ -81,7 +82,7 @@ def running_campaign(**fields):
 
 def open_campaign(campaign, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.survey_campaign_open(campaign=campaign)
+        services.survey_campaign_open(campaign=campaign, actor=TEST_JOB)
     return campaign
 
 
@@ -167,7 +168,7 @@ def test_reminders_skip_who_submitted_online_and_each_round_sends_once(
     assert client.post(link, answer({product: (True, 5000000, 9000)}, action="submit")).status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.survey_reminder_round_start(campaign=campaign) == 1
+        assert services.survey_reminder_round_start(campaign=campaign, actor=TEST_JOB) == 1
     reminders = OutboxEmail.objects.filter(dedup_key__startswith=f"survey-reminder:{campaign.pk}:1:")
     assert [mail.to for mail in reminders] == [["w@example.org"]]
     [reminder] = reminders
@@ -177,7 +178,7 @@ def test_reminders_skip_who_submitted_online_and_each_round_sends_once(
     pinned_now.shift(datetime.timedelta(days=2))
     member_of(waiting, email="late-member@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.survey_reminder_round_start(campaign=campaign) == 2
+        assert services.survey_reminder_round_start(campaign=campaign, actor=TEST_JOB) == 2
     round_two = OutboxEmail.objects.filter(dedup_key__startswith=f"survey-reminder:{campaign.pk}:2:")
     assert sorted(mail.to[0] for mail in round_two) == ["late-member@example.com", "w@example.org"]
     assert tasks.send_survey_reminders(campaign.pk, 2) == 0
@@ -352,7 +353,11 @@ def test_a_link_used_after_the_campaign_closed_changes_nothing(client, invited):
     assert snapshot(response) == before
     with pytest.raises(ValidationError):
         surveys.survey_response_save(
-            response_id=response.pk, answers={}, product_rows=[{"product_id": lamp.pk}], submit=False
+            response_id=response.pk,
+            answers={},
+            product_rows=[{"product_id": lamp.pk}],
+            submit=False,
+            actor=TEST_JOB,
         )
 
 
@@ -365,6 +370,7 @@ def test_the_service_refuses_another_organizations_product(invited):
             answers={"respondent_name": "김담당", "respondent_phone": "010-2345-6789"},
             product_rows=[{"product_id": foreign.pk, "annual_sales": 1}],
             submit=True,
+            actor=TEST_JOB,
         )
     assert not SurveyProductItem.objects.exists()
 
