@@ -612,7 +612,7 @@ def application_contract(
             ends_on=ends_on,
             note=_("모집공고 %(number)s 선정") % {"number": current.receipt_number},
         )
-        tenancy_save(tenancy=tenancy)
+        tenancy_save(tenancy=tenancy, actor=staff)
         current.tenancy = tenancy
         current.save(update_fields=["tenancy", "updated_at"])
     return tenancy
@@ -646,7 +646,7 @@ def application_register_community(*, application, staff, now=None):
             leader_name=current.applicant_name,
             leader_phone=current.phone,
         )
-        community_select(community=community, by=staff)
+        community_select(community=community, actor=staff)
         CommunityMember.objects.create(
             community=community,
             name=current.applicant_name,

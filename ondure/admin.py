@@ -198,9 +198,9 @@ class CommunityAdmin(PortalImportExportAdmin):
     def save_model(self, request, obj, form, change):
         _keep_change_reason(obj, form)
         if change:
-            services.community_update(community=obj)
+            services.community_update(community=obj, actor=request.user)
         else:
-            services.community_select(community=obj, by=request.user)
+            services.community_select(community=obj, actor=request.user)
 
     def _log_object_view(self, request, response):
         """Besides the leader (logged by the shared mixin), the member inline shows the members' names
@@ -260,7 +260,7 @@ class CommunityAdmin(PortalImportExportAdmin):
                     decision=data["decision"],
                     reason=data["reason"],
                     decided_on=data["decided_on"],
-                    decided_by=request.user,
+                    actor=request.user,
                     end_status=data["end_status"],
                 )
             except ValidationError as error:
@@ -330,7 +330,7 @@ class CommunityAdmin(PortalImportExportAdmin):
                         if not data["organization"]
                         else "",
                         new_organization_type=data["new_organization_type"],
-                        decided_by=request.user,
+                        actor=request.user,
                     )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -437,7 +437,7 @@ class SupportProgramAdmin(PortalModelAdmin):
 
     def save_model(self, request, obj, form, change):
         _keep_change_reason(obj, form)
-        services.support_program_save(program=obj)
+        services.support_program_save(program=obj, actor=request.user)
 
     @admin.display(description=_("예산(원)"), ordering="budget")
     def budget_display(self, obj):
@@ -480,7 +480,7 @@ class SupportRecordAdmin(ServiceAdminMixin, PortalModelAdmin):
 
     def save_through_service(self, request, obj, form, change):
         # The program's row is locked while its budget is checked and the record written.
-        services.support_record_save(record=obj)
+        services.support_record_save(record=obj, actor=request.user)
 
     @admin.display(description=_("금액(원)"), ordering="amount")
     def amount_display(self, obj):
@@ -510,7 +510,7 @@ class EducationCourseAdmin(PortalModelAdmin):
     @admin.action(description=_("출석을 공동체 지원 이력에 반영"), permissions=["change"])
     def sync_attendance(self, request, queryset):
         changed = sum(
-            services.education_attendance_sync(education_course_id=pk)
+            services.education_attendance_sync(education_course_id=pk, actor=request.user)
             for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(

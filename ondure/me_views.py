@@ -57,7 +57,7 @@ def settlement(request, record_id):
     record = _own_grant(request, record_id)
     action = request.POST.get("action") if request.method == "POST" else None
     if action:
-        settlement = settlements.settlement_start(support_record=record, user=request.user)
+        settlement = settlements.settlement_start(support_record=record, actor=request.user)
     else:
         # Reading writes nothing: a grant not settled yet shows an empty settlement.
         settlement = getattr(record, "grant_settlement", None) or GrantSettlement(
@@ -73,7 +73,7 @@ def settlement(request, record_id):
             form,
             lambda: settlements.expense_add(
                 settlement_id=settlement.pk,
-                user=request.user,
+                actor=request.user,
                 spent_on=data["spent_on"],
                 vendor=data["vendor"],
                 purpose=data["purpose"],
@@ -90,7 +90,7 @@ def settlement(request, record_id):
             request,
             None,
             lambda: settlements.expense_remove(
-                settlement_id=settlement.pk, line_id=request.POST.get("line"), user=request.user
+                settlement_id=settlement.pk, line_id=request.POST.get("line"), actor=request.user
             ),
             _("집행 내역을 지웠습니다."),
         )
@@ -99,7 +99,7 @@ def settlement(request, record_id):
         _apply(
             request,
             None,
-            lambda: settlements.settlement_submit(settlement_id=settlement.pk, user=request.user),
+            lambda: settlements.settlement_submit(settlement_id=settlement.pk, actor=request.user),
             _("정산을 제출했습니다. 담당 직원이 검토한 뒤 알려 드립니다."),
         )
         return redirect("community:settlement", record_id=record.pk)

@@ -92,6 +92,6 @@ class CommunityResource(PortalResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create:
-            services.community_select(community=instance, by=kwargs.get("user"))
+            services.community_select(community=instance, actor=kwargs.get("user"))
         else:
-            services.community_update(community=instance)
+            services.community_update(community=instance, actor=kwargs.get("user"))

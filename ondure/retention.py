@@ -17,16 +17,16 @@ community, not of a private person, and are kept.
 
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from . import services
 
 
 @retention_policy("ondure_members", label=_("온두레 공동체 구성원 성명·연락처"), default_days=3 * 365)
 def anonymise_community_members(*, cutoff, now):
-    return services.community_members_anonymise(ended_before=cutoff, now=now)
+    return services.community_members_anonymise(ended_before=cutoff, now=now, actor=RETENTION_JOB)
 
 
 @retention_policy("ondure_leaders", label=_("해산·졸업한 온두레 공동체 대표자 정보"), default_days=3 * 365)
 def anonymise_community_leaders(*, cutoff, now):
-    return services.community_leaders_anonymise(ended_before=cutoff, now=now)
+    return services.community_leaders_anonymise(ended_before=cutoff, now=now, actor=RETENTION_JOB)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_update_with_history
 
+from jeonju_center.common.actors import writes
 from social_economy.models import COOPERATIVE_TYPES, Organization, OrganizationType, Sector
 
 from .models import (
@@ -74,8 +75,9 @@ def selection_errors(*, kind, members_count):
     return {}
 
 
+@writes(Community, CommunityStageRecord)
 @transaction.atomic
-def community_select(*, community, by=None):
+def community_select(*, community, actor):
     """Register ``community`` (unsaved) as selected into its cohort: checks the minimum-members rule,
     saves it in the 디딤 stage and opens its first stage record (the cohort year)."""
     errors = selection_errors(kind=community.kind, members_count=community.members_count)
@@ -91,8 +93,9 @@ def community_select(*, community, by=None):
     return community
 
 
+@writes(Community)
 @transaction.atomic
-def community_update(*, community):
+def community_update(*, community, actor):
     """Save changes to a registered community. The kind's minimum is checked again when the kind or the
     number of members changes (the database constraint refuses a count below it in any case)."""
     community.full_clean()
@@ -123,9 +126,10 @@ def _open_record(community):
     return record
 
 
+@writes(CommunityStageRecord, Community)
 @transaction.atomic
 def stage_review_decide(
-    *, community, year, decision, reason, decided_on=None, decided_by=None, end_status=CommunityStatus.DORMANT
+    *, community, year, decision, reason, actor, decided_on=None, end_status=CommunityStatus.DORMANT
 ):
     """The year-end review of one community: promote it to the next stage, keep it in its stage for
     another year, or end its support (it becomes dormant or dissolved). Graduation is decided by
@@ -164,7 +168,7 @@ def stage_review_decide(
     record.decision = decision
     record.reason = reason
     record.decided_on = decided_on
-    record.decided_by = decided_by
+    record.decided_by = actor.user
     record.full_clean()
     record.save()
 
@@ -183,8 +187,9 @@ def stage_review_decide(
     return record
 
 
+@writes(CommunityStageRecord, Community)
 @transaction.atomic
-def stage_review_bulk(*, communities, year, decision, reason, decided_on=None, decided_by=None, **kwargs):
+def stage_review_bulk(*, communities, year, decision, reason, actor, decided_on=None, **kwargs):
     """The review of several communities with one decision: all of them or none (the first refusal,
     named after its community, undoes the others)."""
     records = []
@@ -197,7 +202,7 @@ def stage_review_bulk(*, communities, year, decision, reason, decided_on=None, d
                     decision=decision,
                     reason=reason,
                     decided_on=decided_on,
-                    decided_by=decided_by,
+                    actor=actor,
                     **kwargs,
                 )
             )
@@ -250,8 +255,9 @@ def check_program_budget(*, program, record):
         )
 
 
+@writes(SupportRecord)
 @transaction.atomic
-def support_record_save(*, record):
+def support_record_save(*, record, actor):
     """Create or change a support record. A grant may not commit more than its program's budget: the
     program row is locked while the budget is checked and the record written."""
     record.full_clean()
@@ -261,18 +267,20 @@ def support_record_save(*, record):
     return record
 
 
+@writes(SupportRecord)
 @transaction.atomic
-def support_record_create(*, community, kind, supported_on, program=None, amount=0, **fields):
+def support_record_create(*, community, kind, supported_on, actor, program=None, amount=0, **fields):
     record = SupportRecord(
         community=community, program=program, kind=kind, supported_on=supported_on, amount=amount, **fields
     )
     if kind == SupportRecord.Kind.GRANT and not record.settlement_status:
         record.settlement_status = SupportRecord.Settlement.UNSETTLED
-    return support_record_save(record=record)
+    return support_record_save(record=record, actor=actor)
 
 
+@writes(SupportProgram)
 @transaction.atomic
-def support_program_save(*, program):
+def support_program_save(*, program, actor):
     """Create or change a support program; its budget cannot drop below what it has already committed."""
     program.full_clean()
     if program.pk:
@@ -309,16 +317,17 @@ def _new_organization(community, *, name, org_type, graduated_on):
     )
 
 
+@writes(Organization, CommunityStageRecord, Community, CommunityGraduation)
 @transaction.atomic
 def community_graduate(
     *,
     community,
     graduated_on,
     reason,
+    actor,
     organization=None,
     new_organization_name="",
     new_organization_type=OrganizationType.COOPERATIVE,
-    decided_by=None,
 ):
     """Graduate ``community`` into a social-economy organization: link ``organization`` (an existing
     one) or create one named ``new_organization_name``. Records the 졸업 decision on the community's
@@ -375,7 +384,7 @@ def community_graduate(
     record.decision = Decision.GRADUATE
     record.reason = reason
     record.decided_on = graduated_on
-    record.decided_by = decided_by
+    record.decided_by = actor.user
     record.full_clean()
     record.save()
 
@@ -393,7 +402,7 @@ def community_graduate(
         created_organization=created,
         graduated_on=graduated_on,
         reason=reason,
-        decided_by=decided_by,
+        decided_by=actor.user,
     )
     graduation.full_clean()
     graduation.save()
@@ -403,7 +412,8 @@ def community_graduate(
 # --- Course link: attendance of members in Ondure education courses -----------------------------------
 
 
-def education_course_mark(*, course, program=None):
+@writes(EducationCourse)
+def education_course_mark(*, course, actor, program=None):
     """Mark a citizen course as Ondure education (idempotent)."""
     with transaction.atomic():
         education, _created = EducationCourse.objects.get_or_create(
@@ -416,8 +426,9 @@ def education_course_mark(*, course, program=None):
     return education
 
 
+@writes(SupportRecord, EducationCourse)
 @transaction.atomic
-def education_attendance_sync(*, education_course_id):
+def education_attendance_sync(*, education_course_id, actor):
     """Turn the attendance of community members in an Ondure education course into one education support
     record per community (members, sessions attended, last date). Running it again changes nothing unless
     the attendance changed; a community whose members no longer attended loses its record."""
@@ -486,7 +497,8 @@ def education_attendance_sync(*, education_course_id):
     return changed
 
 
-def education_attendance_sync_all():
+@writes(SupportRecord, EducationCourse)
+def education_attendance_sync_all(*, actor):
     """Sync every Ondure education course whose sessions ran in the last year (the nightly job)."""
     since = timezone.localdate() - datetime.timedelta(days=366)
     ids = list(
@@ -494,7 +506,7 @@ def education_attendance_sync_all():
         .filter(last_session__gte=since)
         .values_list("pk", flat=True)
     )
-    return sum(education_attendance_sync(education_course_id=pk) for pk in ids)
+    return sum(education_attendance_sync(education_course_id=pk, actor=actor) for pk in ids)
 
 
 # --- Retention of personal data (see ``retention.py``) ----------------------------------------------
@@ -512,8 +524,9 @@ def _community_ended_before(prefix, day):
     )
 
 
+@writes(CommunityMember)
 @transaction.atomic
-def community_members_anonymise(*, ended_before, now) -> int:
+def community_members_anonymise(*, ended_before, now, actor) -> int:
     """Erase name, phone and account link of members who left before ``ended_before``, or whose
     community dissolved or graduated before it. Irreversible (none of these is in the history); the row
     (role, dates) stays for the statistics. Rows already anonymised are skipped, so a second run returns 0."""
@@ -538,8 +551,9 @@ def community_members_anonymise(*, ended_before, now) -> int:
     return len(members)
 
 
+@writes(Community)
 @transaction.atomic
-def community_leaders_anonymise(*, ended_before, now) -> int:
+def community_leaders_anonymise(*, ended_before, now, actor) -> int:
     """Erase the leader's name and phone of communities that dissolved or graduated before
     ``ended_before``; a second run returns 0."""
     communities = list(

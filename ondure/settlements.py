@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import Channel, writes
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 from jeonju_center.common.validators import validate_plain_text
@@ -27,9 +28,17 @@ def is_settler(user, community_id):
     ).exists()
 
 
-def _require_settler(user, community_id):
+def _require_settler(actor, community_id):
+    # The community keeps its own books: staff decide a settlement, they do not write it for them.
+    user = actor.user
     if user is None or not user.is_authenticated or not is_settler(user, community_id):
         raise ValidationError(_("이 공동체의 대표나 총무만 정산할 수 있습니다."))
+
+
+def _require_staff(actor):
+    user = actor.user
+    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
+        raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
 
 
 def _locked(settlement_id):
@@ -55,12 +64,13 @@ def _mail(settlement, *, key, to, subject, paragraphs):
     )
 
 
+@writes(GrantSettlement)
 @transaction.atomic
-def settlement_start(*, support_record, user):
+def settlement_start(*, support_record, actor):
     """The settlement of a grant (made on first use, with the grant's amount)."""
     if support_record.kind != SupportRecord.Kind.GRANT:
         raise ValidationError(_("보조금만 정산합니다."))
-    _require_settler(user, support_record.community_id)
+    _require_settler(actor, support_record.community_id)
     settlement, _created = GrantSettlement.objects.get_or_create(
         support_record=support_record, defaults={"granted_amount": support_record.amount}
     )
@@ -102,13 +112,14 @@ def _clean_line(settlement, *, spent_on, vendor, purpose, category, amount, now)
     return vendor, purpose
 
 
+@writes(ExpenseLine, GrantSettlement)
 @transaction.atomic
-def expense_add(*, settlement_id, user, spent_on, vendor, purpose, category, amount, receipt=None, now=None):
+def expense_add(*, settlement_id, actor, spent_on, vendor, purpose, category, amount, receipt=None, now=None):
     """Add an expense line; the running total can never pass the grant (checked here under the row lock,
     and by the database)."""
     now = now or timezone.now()
     settlement = _locked(settlement_id)
-    _require_settler(user, settlement.support_record.community_id)
+    _require_settler(actor, settlement.support_record.community_id)
     if not settlement.is_editable:
         raise ValidationError(_("제출했거나 승인된 정산은 고칠 수 없습니다."))
     vendor, purpose = _clean_line(
@@ -142,10 +153,11 @@ def expense_add(*, settlement_id, user, spent_on, vendor, purpose, category, amo
     return line
 
 
+@writes(ExpenseLine, GrantSettlement)
 @transaction.atomic
-def expense_remove(*, settlement_id, line_id, user, now=None):
+def expense_remove(*, settlement_id, line_id, actor, now=None):
     settlement = _locked(settlement_id)
-    _require_settler(user, settlement.support_record.community_id)
+    _require_settler(actor, settlement.support_record.community_id)
     if not settlement.is_editable:
         raise ValidationError(_("제출했거나 승인된 정산은 고칠 수 없습니다."))
     line = ExpenseLine.objects.filter(pk=line_id, settlement=settlement).first()
@@ -160,18 +172,19 @@ def expense_remove(*, settlement_id, line_id, user, now=None):
     )
 
 
+@writes(GrantSettlement, SupportRecord)
 @transaction.atomic
-def settlement_submit(*, settlement_id, user, now=None):
+def settlement_submit(*, settlement_id, actor, now=None):
     """Hand the settlement to the staff; the grant shows 정산 중."""
     now = now or timezone.now()
     settlement = _locked(settlement_id)
-    _require_settler(user, settlement.support_record.community_id)
+    _require_settler(actor, settlement.support_record.community_id)
     if not settlement.is_editable:
         raise ValidationError(_("이미 제출했거나 승인된 정산입니다."))
     if not settlement.lines.exists():
         raise ValidationError(_("집행 내역을 하나 이상 적은 뒤 제출해 주세요."))
     settlement.status = GrantSettlement.Status.SUBMITTED
-    settlement.submitted_at, settlement.submitted_by = now, user
+    settlement.submitted_at, settlement.submitted_by = now, actor.user
     settlement.save()
     record = settlement.support_record
     record.settlement_status = SupportRecord.Settlement.IN_PROGRESS
@@ -212,15 +225,17 @@ def _tell_settlers(settlement, *, key, subject, paragraphs):
     return _mail(settlement, key=key, to=", ".join(emails), subject=subject, paragraphs=[*paragraphs, link])
 
 
+@writes(GrantSettlement, SupportRecord)
 @transaction.atomic
 def settlement_approve(*, settlement_id, actor, now=None):
     """Approve: the grant is settled, or — with money left — 반환 with the unspent balance to return."""
+    _require_staff(actor)
     now = now or timezone.now()
     settlement = _locked(settlement_id)
     if settlement.status != GrantSettlement.Status.SUBMITTED:
         raise ValidationError(_("제출된 정산만 승인할 수 있습니다."))
     settlement.status = GrantSettlement.Status.APPROVED
-    settlement.reviewed_at, settlement.reviewed_by = now, actor
+    settlement.reviewed_at, settlement.reviewed_by = now, actor.user
     settlement.save()
     record = settlement.support_record
     balance = settlement.balance
@@ -237,9 +252,11 @@ def settlement_approve(*, settlement_id, actor, now=None):
     return settlement
 
 
+@writes(GrantSettlement)
 @transaction.atomic
 def settlement_return(*, settlement_id, actor, comment, now=None):
     """Send it back to the community with what to fix (보완 요청)."""
+    _require_staff(actor)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"review_comment": _("무엇을 고쳐야 하는지 의견을 적어 주세요.")})
@@ -248,7 +265,7 @@ def settlement_return(*, settlement_id, actor, comment, now=None):
         raise ValidationError(_("제출된 정산만 돌려보낼 수 있습니다."))
     settlement.status = GrantSettlement.Status.RETURNED
     settlement.review_comment = comment
-    settlement.reviewed_at, settlement.reviewed_by = now or timezone.now(), actor
+    settlement.reviewed_at, settlement.reviewed_by = now or timezone.now(), actor.user
     settlement.save()
     _tell_settlers(
         settlement,

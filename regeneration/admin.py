@@ -253,7 +253,7 @@ class CouncilMeetingAdmin(PortalModelAdmin):
         published = 0
         for meeting in queryset.select_related("council"):
             try:
-                services.meeting_publish(meeting=meeting)
+                services.meeting_publish(meeting=meeting, actor=request.user)
                 published += 1
             except ValidationError as error:
                 self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
@@ -266,7 +266,7 @@ class CouncilMeetingAdmin(PortalModelAdmin):
     @admin.action(description=_("선택한 회의의 회의록 비공개"), permissions=["change"])
     def unpublish_minutes(self, request, queryset):
         for meeting in queryset:
-            services.meeting_unpublish(meeting=meeting)
+            services.meeting_unpublish(meeting=meeting, actor=request.user)
         self.message_user(request, _("선택한 회의록을 비공개로 바꿨습니다."))
 
     @admin.display(description=_("출석 기록"), ordering="_attended")
@@ -428,13 +428,13 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
         # The services save the house (not ``super().save_model``), so the reason is handed over here.
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
         if change:
-            services.vacant_house_update(house=obj)
+            services.vacant_house_update(house=obj, actor=request.user)
         else:
-            services.vacant_house_register(house=obj, by=request.user)
+            services.vacant_house_register(house=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.house_current_grade_refresh(house=form.instance)
+        services.house_current_grade_refresh(house=form.instance, actor=request.user)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
@@ -577,7 +577,7 @@ class HouseStatusChangeAdmin(ServiceAdminMixin, PortalModelAdmin):
             to_status=form.cleaned_data["to_status"],
             program=form.cleaned_data.get("program"),
             note=form.cleaned_data.get("note", ""),
-            by=request.user,
+            actor=request.user,
             reason=form.cleaned_data.get("history_change_reason") or "",
         )
         self.adopt(obj, record)
@@ -682,7 +682,7 @@ class TenancyAdmin(ServiceAdminMixin, PortalModelAdmin):
     readonly_fields = ["half_rent", "anonymised_at"]
 
     def save_through_service(self, request, obj, form, change):
-        services.tenancy_save(tenancy=obj)  # under the house's row lock
+        services.tenancy_save(tenancy=obj, actor=request.user)  # under the house's row lock
 
 
 @admin.register(MeetingAttachment)

@@ -162,13 +162,13 @@ class VacantHouseResource(PortalResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create:
-            services.vacant_house_register(house=instance, by=self.user)
+            services.vacant_house_register(house=instance, actor=self.user)
         else:
-            services.vacant_house_update(house=instance)
+            services.vacant_house_update(house=instance, actor=self.user)
         scheme, grade = self._grade
         if scheme and grade is not None and self._grade_is_new(instance):
             services.house_survey_grade_set(
-                house=instance, scheme=scheme, grade=grade, surveyed_on=instance.surveyed_on
+                house=instance, scheme=scheme, grade=grade, surveyed_on=instance.surveyed_on, actor=self.user
             )
         # The services wrote to the row (the current grade follows the latest grading, the status its
         # rules): the preview shows the house as stored, not as the file put it.

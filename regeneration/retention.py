@@ -18,23 +18,23 @@ time and only touches rows not yet processed, so a second run changes nothing. P
 
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from . import services
 
 
 @retention_policy("tenancies", label=_("입주 계약의 입주자 개인정보"), default_days=5 * 365)
 def anonymise_ended_tenancies(*, cutoff, now):
-    return services.tenancies_anonymise_ended(ended_before=cutoff, now=now)
+    return services.tenancies_anonymise_ended(ended_before=cutoff, now=now, actor=RETENTION_JOB)
 
 
 @retention_policy("council_members", label=_("퇴임한 주민협의체 위원의 개인정보"), default_days=3 * 365)
 def anonymise_departed_council_members(*, cutoff, now):
-    return services.council_members_anonymise_departed(ended_before=cutoff, now=now)
+    return services.council_members_anonymise_departed(ended_before=cutoff, now=now, actor=RETENTION_JOB)
 
 
 @retention_policy(
     "vacant_house_owners", label=_("동의가 끝난 빈집 소유자 개인정보·동의서"), default_days=5 * 365
 )
 def erase_owner_data_after_consent(*, cutoff, now):
-    return services.house_owner_data_erase_expired(consent_ended_before=cutoff, now=now)
+    return services.house_owner_data_erase_expired(consent_ended_before=cutoff, now=now, actor=RETENTION_JOB)

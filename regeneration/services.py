@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.teams import REGENERATION_TEAM, team_emails
 
@@ -76,8 +77,9 @@ def _lock_house(house):
 # --- The ledger -------------------------------------------------------------------------------------
 
 
+@writes(VacantHouse, HouseStatusChange)
 @transaction.atomic
-def vacant_house_register(*, house, by=None) -> VacantHouse:
+def vacant_house_register(*, house, actor) -> VacantHouse:
     """Enter a surveyed house in the ledger; its life cycle starts at "surveyed", recorded with who/when."""
     if house.pk is not None:
         raise ValidationError(_("이미 등록된 빈집입니다."))
@@ -88,13 +90,14 @@ def vacant_house_register(*, house, by=None) -> VacantHouse:
     house.full_clean()
     house.save()
     HouseStatusChange.objects.create(
-        house=house, from_status="", to_status=S.SURVEYED, changed_by=by, note=_("대장 등록")
+        house=house, from_status="", to_status=S.SURVEYED, changed_by=actor.user, note=_("대장 등록")
     )
     return house
 
 
+@writes(VacantHouse)
 @transaction.atomic
-def vacant_house_update(*, house) -> VacantHouse:
+def vacant_house_update(*, house, actor) -> VacantHouse:
     """Save survey data of a known house; status, program and grade change only through their services."""
     locked = _lock_house(house)
     for field in ("status", "current_program_id", "current_grade_scheme", "current_grade"):
@@ -107,9 +110,10 @@ def vacant_house_update(*, house) -> VacantHouse:
     return house
 
 
+@writes(VacantHouse, HouseStatusChange)
 @transaction.atomic
 def house_transition(
-    *, house, to_status, by=None, program=None, note="", changed_at=None, reason=""
+    *, house, to_status, actor, program=None, note="", changed_at=None, reason=""
 ) -> HouseStatusChange:
     """Move ``house`` to ``to_status`` if the life cycle allows it; records who and when.
 
@@ -168,7 +172,7 @@ def house_transition(
         from_status=house.status,
         to_status=to_status,
         changed_at=changed_at,
-        changed_by=by,
+        changed_by=actor.user,
         note=note,
     )
     change.full_clean()
@@ -184,8 +188,9 @@ def house_transition(
     return change
 
 
+@writes(VacantHouseGrade, VacantHouse)
 @transaction.atomic
-def house_grade_record(*, house, scheme, grade, graded_on, reason, note="") -> VacantHouseGrade:
+def house_grade_record(*, house, scheme, grade, graded_on, reason, actor, note="") -> VacantHouseGrade:
     """Record a grading (survey, re-survey, after renovation); the latest grading becomes the house's."""
     house = _lock_house(house)
     grading = VacantHouseGrade(
@@ -193,30 +198,37 @@ def house_grade_record(*, house, scheme, grade, graded_on, reason, note="") -> V
     )
     grading.full_clean()
     grading.save()
-    house_current_grade_refresh(house=house)
+    house_current_grade_refresh(house=house, actor=actor)
     return grading
 
 
+@writes(VacantHouseGrade, VacantHouse)
 @transaction.atomic
-def house_survey_grade_set(*, house, scheme, grade, surveyed_on) -> VacantHouseGrade:
+def house_survey_grade_set(*, house, scheme, grade, surveyed_on, actor) -> VacantHouseGrade:
     """The grade the survey of ``surveyed_on`` gave (the survey register's import): recorded as a grading of
     that day, or — when that survey's grading exists already — corrected to ``grade``."""
     house = _lock_house(house)
     grading = house.grades.filter(scheme=scheme, graded_on=surveyed_on).first()
     if grading is None:
         return house_grade_record(
-            house=house, scheme=scheme, grade=grade, graded_on=surveyed_on, reason=GradeReason.SURVEY
+            house=house,
+            scheme=scheme,
+            grade=grade,
+            graded_on=surveyed_on,
+            reason=GradeReason.SURVEY,
+            actor=actor,
         )
     if grading.grade != grade:
         grading.grade = grade
         grading.full_clean()
         grading.save(update_fields=["grade"])
-        house_current_grade_refresh(house=house)
+        house_current_grade_refresh(house=house, actor=actor)
     return grading
 
 
+@writes(VacantHouse)
 @transaction.atomic
-def house_current_grade_refresh(*, house) -> VacantHouse:
+def house_current_grade_refresh(*, house, actor) -> VacantHouse:
     """Copy the latest grading onto the house (after gradings were added, edited or deleted)."""
     house = _lock_house(house)
     latest = house.grades.order_by("-graded_on", "-pk").first()
@@ -290,8 +302,9 @@ def overlapping_tenancies(tenancy):
     return others
 
 
+@writes(Tenancy)
 @transaction.atomic
-def tenancy_save(*, tenancy) -> Tenancy:
+def tenancy_save(*, tenancy, actor) -> Tenancy:
     """Create or change a tenancy (house or one room) under its program's rules.
 
     The house row is locked first, so the overlap check and the write cannot interleave with another.
@@ -349,7 +362,8 @@ def tenancies_ending(*, today=None, within_days=ENDING_EMAIL_DAYS):
     )
 
 
-def tenancy_ending_report_send(*, today=None):
+@writes()
+def tenancy_ending_report_send(*, actor, today=None):
     """Queue the monthly e-mail to the regeneration team: tenancies ending within 60 days.
 
     Once per month (the de-duplication key is the month); tenants appear masked only."""
@@ -386,8 +400,9 @@ def tenancy_ending_report_send(*, today=None):
 # --- Councils ---------------------------------------------------------------------------------------
 
 
+@writes(CouncilMeeting)
 @transaction.atomic
-def meeting_publish(*, meeting) -> CouncilMeeting:
+def meeting_publish(*, meeting, actor) -> CouncilMeeting:
     """Publish a held meeting's minutes to citizens (members' names never are)."""
     meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_published:
@@ -403,8 +418,9 @@ def meeting_publish(*, meeting) -> CouncilMeeting:
     return meeting
 
 
+@writes(CouncilMeeting)
 @transaction.atomic
-def meeting_unpublish(*, meeting) -> CouncilMeeting:
+def meeting_unpublish(*, meeting, actor) -> CouncilMeeting:
     meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_published:
         meeting.is_published = False
@@ -419,8 +435,9 @@ def meeting_unpublish(*, meeting) -> CouncilMeeting:
 # nothing personal is left for a history row to record (the mark is on the row itself and in RetentionRun).
 
 
+@writes(Tenancy)
 @transaction.atomic
-def tenancies_anonymise_ended(*, ended_before, now) -> int:
+def tenancies_anonymise_ended(*, ended_before, now, actor) -> int:
     """Erase the tenant's name, phone and birth date of tenancies that ended before ``ended_before``.
 
     A tenancy ends on the move-out day, else on the contract's end; open-ended ones are never touched."""
@@ -439,8 +456,9 @@ def tenancies_anonymise_ended(*, ended_before, now) -> int:
     )
 
 
+@writes(CouncilMember)
 @transaction.atomic
-def council_members_anonymise_departed(*, ended_before, now) -> int:
+def council_members_anonymise_departed(*, ended_before, now, actor) -> int:
     """Erase the name and phone of council members whose term ended before ``ended_before``."""
     return (
         CouncilMember.objects.filter(ended_on__lt=ended_before, anonymised_at__isnull=True)
@@ -469,8 +487,9 @@ def houses_with_owner_data_past_retention(*, consent_ended_before):
     ).exclude(status__in=OWNER_NEEDED_STATUSES)
 
 
+@writes(VacantHouse, OwnerConsent)
 @transaction.atomic
-def house_owner_data_erase_expired(*, consent_ended_before, now) -> int:
+def house_owner_data_erase_expired(*, consent_ended_before, now, actor) -> int:
     """Erase the owner's name, phone and address and delete the scanned consent forms of the houses of
     ``houses_with_owner_data_past_retention``. The house's own address stays: the five-yearly survey
     finds the building by it, and without the owner it no longer points to a person in our records."""

@@ -241,8 +241,8 @@ def _grant_with_a_line(citizen):
         supported_on=timezone.localdate() - datetime.timedelta(days=30), amount=2_000_000
     )
     CommunityMemberFactory(community=grant.community, user=citizen, role="leader")
-    settlement = settlement_start(support_record=grant, user=citizen)
-    expense_add(settlement_id=settlement.pk, user=citizen, spent_on=timezone.localdate(), vendor="한지 공방",
+    settlement = settlement_start(support_record=grant, actor=citizen)
+    expense_add(settlement_id=settlement.pk, actor=citizen, spent_on=timezone.localdate(), vendor="한지 공방",
                 purpose="공예 재료", category="materials", amount=300_000)  # fmt: skip
     return grant
 

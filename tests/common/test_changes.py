@@ -69,8 +69,11 @@ def test_retention_jobs_bulk_updates_reach_the_change_feed():
     )
     member = CouncilMemberFactory(started_on=datetime.date(2020, 1, 1), ended_on=datetime.date(2024, 1, 1))
     ChangeEvent.objects.all().delete()
-    assert tenancies_anonymise_ended(ended_before=datetime.date(2026, 1, 1), now=NOW) == 1
-    assert council_members_anonymise_departed(ended_before=datetime.date(2026, 1, 1), now=NOW) == 1
+    assert tenancies_anonymise_ended(ended_before=datetime.date(2026, 1, 1), now=NOW, actor=TEST_JOB) == 1
+    assert (
+        council_members_anonymise_departed(ended_before=datetime.date(2026, 1, 1), now=NOW, actor=TEST_JOB)
+        == 1
+    )
     assert Tenancy.objects.get().anonymised_at == NOW and CouncilMember.objects.get().anonymised_at == NOW
     # Tenancies are shown inside their program, council members inside their council.
     assert events("housing-programs") == [(str(tenancy.program_id), "updated")]

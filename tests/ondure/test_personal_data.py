@@ -22,6 +22,7 @@ from jeonju_center.common.teams import (
 from ondure import selectors, services
 from ondure.dashboard import ondure_items
 from ondure.models import Community, CommunityStatus, Stage, SupportRecord
+from tests.actors import TEST_JOB
 from tests.staff import staff_user
 
 from .factories import (
@@ -170,7 +171,7 @@ def test_members_are_anonymised_after_leaving_or_when_their_community_ended_and_
     in_dissolved = CommunityMemberFactory(community=_ended(CommunityStatus.DISSOLVED, BEFORE))
     in_recently_graduated = CommunityMemberFactory(community=_ended(CommunityStatus.GRADUATED, ON))
 
-    assert services.community_members_anonymise(ended_before=CUTOFF, now=NOW) == 2
+    assert services.community_members_anonymise(ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 2
     for member in (left_long_ago, in_dissolved):
         member.refresh_from_db()
         assert (member.name, member.phone, member.user, member.anonymised_at) == (
@@ -187,7 +188,7 @@ def test_members_are_anonymised_after_leaving_or_when_their_community_ended_and_
         )
     assert left_long_ago.joined_on is not None  # the row stays for the statistics
     assert User.objects.filter(pk=account.pk).exists()
-    assert services.community_members_anonymise(ended_before=CUTOFF, now=NOW) == 0
+    assert services.community_members_anonymise(ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 0
 
 
 def test_leaders_of_ended_communities_are_anonymised_and_only_once():
@@ -196,7 +197,7 @@ def test_leaders_of_ended_communities_are_anonymised_and_only_once():
     recent = _ended(CommunityStatus.DISSOLVED, ON)
     dormant = CommunityFactory(status=CommunityStatus.DORMANT)
     active = CommunityFactory()
-    assert services.community_leaders_anonymise(ended_before=CUTOFF, now=NOW) == 2
+    assert services.community_leaders_anonymise(ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 2
     for community in (dissolved, graduated):
         community.refresh_from_db()
         assert (community.leader_name, community.leader_phone, community.leader_anonymised_at) == (
@@ -208,7 +209,7 @@ def test_leaders_of_ended_communities_are_anonymised_and_only_once():
     for community in (recent, dormant, active):
         community.refresh_from_db()
         assert community.leader_name and community.leader_phone and community.leader_anonymised_at is None
-    assert services.community_leaders_anonymise(ended_before=CUTOFF, now=NOW) == 0
+    assert services.community_leaders_anonymise(ended_before=CUTOFF, now=NOW, actor=TEST_JOB) == 0
 
 
 # --- The back-office home ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ondure.models import (
     SupportRecord,
 )
 from social_economy.models import Organization, OrganizationType
+from tests.actors import TEST_JOB
 
 from .factories import (
     CommunityFactory,
@@ -78,16 +79,21 @@ def _new(kind, members_count, **extra):
     ],
 )
 def test_selection_requires_the_kinds_minimum(kind, minimum, message, extra):
-    _refused(lambda: services.community_select(community=_new(kind, minimum - 1, **extra)), message)
-    _refused(lambda: services.community_select(community=_new(kind, None, **extra)), "구성원 수를 입력해야")
-    community = services.community_select(community=_new(kind, minimum, **extra))
+    _refused(
+        lambda: services.community_select(community=_new(kind, minimum - 1, **extra), actor=TEST_JOB), message
+    )
+    _refused(
+        lambda: services.community_select(community=_new(kind, None, **extra), actor=TEST_JOB),
+        "구성원 수를 입력해야",
+    )
+    community = services.community_select(community=_new(kind, minimum, **extra), actor=TEST_JOB)
     assert community.pk is not None
     record = community.stage_records.get()
     assert (record.year, record.stage, record.decision) == (2015, Stage.DIDIM, "")
 
 
 def test_selection_of_kinds_without_a_minimum():
-    community = services.community_select(community=_new(CommunityKind.OTHER, None))
+    community = services.community_select(community=_new(CommunityKind.OTHER, None), actor=TEST_JOB)
     assert community.current_stage == Stage.DIDIM
 
 
@@ -95,7 +101,7 @@ def test_lowering_members_below_the_minimum_is_refused():
     community = CommunityFactory(kind=CommunityKind.STARTUP, members_count=6)
     community.members_count = 4
     with pytest.raises(ValidationError):
-        services.community_update(community=community)
+        services.community_update(community=community, actor=TEST_JOB)
     community.refresh_from_db()
     assert community.members_count == 6
 
@@ -117,6 +123,7 @@ def test_promotion_moves_to_the_next_stage_and_opens_next_year():
         decision=Decision.PROMOTE,
         reason="계획 달성",
         decided_on=datetime.date(2014, 12, 10),
+        actor=TEST_JOB,
     )
     community.refresh_from_db()
     assert community.current_stage == Stage.IEUM
@@ -128,7 +135,9 @@ def test_promotion_moves_to_the_next_stage_and_opens_next_year():
 
 def test_keep_stays_in_the_stage():
     community = _open(stage=Stage.HOPE)
-    services.stage_review_decide(community=community, year=2014, decision=Decision.KEEP, reason="자립 준비")
+    services.stage_review_decide(
+        community=community, year=2014, decision=Decision.KEEP, reason="자립 준비", actor=TEST_JOB
+    )
     community.refresh_from_db()
     assert community.current_stage == Stage.HOPE
     assert community.stage_records.get(year=2015).stage == Stage.HOPE
@@ -145,6 +154,7 @@ def test_end_stops_support(end_status):
         reason="구성원 감소",
         decided_on=decided_on,
         end_status=end_status,
+        actor=TEST_JOB,
     )
     community.refresh_from_db()
     assert community.status == end_status
@@ -166,7 +176,11 @@ def test_refused_transitions_change_nothing(stage, decision, reason, year, messa
     community = _open(stage=stage)
     _refused(
         lambda: services.stage_review_decide(
-            community=community, year=year, decision=decision, reason=reason
+            community=community,
+            year=year,
+            decision=decision,
+            reason=reason,
+            actor=TEST_JOB,
         ),
         message,
     )
@@ -174,10 +188,16 @@ def test_refused_transitions_change_nothing(stage, decision, reason, year, messa
 
 def test_a_decided_year_cannot_be_decided_again():
     community = _open()
-    services.stage_review_decide(community=community, year=2014, decision=Decision.END, reason="종료")
+    services.stage_review_decide(
+        community=community, year=2014, decision=Decision.END, reason="종료", actor=TEST_JOB
+    )
     _refused(
         lambda: services.stage_review_decide(
-            community=community, year=2014, decision=Decision.PROMOTE, reason="x"
+            community=community,
+            year=2014,
+            decision=Decision.PROMOTE,
+            reason="x",
+            actor=TEST_JOB,
         ),
         "활동 중인 공동체만 심사합니다",
     )
@@ -188,11 +208,17 @@ def test_bulk_review_is_all_or_nothing():
     last_stage = _open(stage=Stage.HOPE)
     _refused(
         lambda: services.stage_review_bulk(
-            communities=[ready, last_stage], year=2014, decision=Decision.PROMOTE, reason="일괄 진급"
+            communities=[ready, last_stage],
+            year=2014,
+            decision=Decision.PROMOTE,
+            reason="일괄 진급",
+            actor=TEST_JOB,
         ),
         last_stage.name,
     )
-    services.stage_review_bulk(communities=[ready], year=2014, decision=Decision.PROMOTE, reason="일괄 진급")
+    services.stage_review_bulk(
+        communities=[ready], year=2014, decision=Decision.PROMOTE, reason="일괄 진급", actor=TEST_JOB
+    )
     ready.refresh_from_db()
     assert ready.current_stage == Stage.IEUM
 
@@ -209,6 +235,7 @@ def test_grant_within_budget_and_over_commitment_refused():
         kind="grant",
         supported_on=datetime.date(2015, 5, 1),
         amount=6_000_000,
+        actor=TEST_JOB,
     )
     _refused(
         lambda: services.support_record_create(
@@ -217,6 +244,7 @@ def test_grant_within_budget_and_over_commitment_refused():
             kind="grant",
             supported_on=datetime.date(2015, 6, 1),
             amount=4_000_001,
+            actor=TEST_JOB,
         ),
         "예산을 초과합니다",
     )
@@ -226,6 +254,7 @@ def test_grant_within_budget_and_over_commitment_refused():
         kind="grant",
         supported_on=datetime.date(2015, 6, 1),
         amount=4_000_000,
+        actor=TEST_JOB,
     )
     assert selectors.support_program_list().get(pk=program.pk).remaining_budget == 0
 
@@ -235,17 +264,18 @@ def test_returned_grants_free_the_budget_and_edits_are_checked():
     record = SupportRecordFactory(program=program, amount=10_000_000)
     record.settlement_status = SupportRecord.Settlement.RETURNED
     record.returned_amount = 2_000_000
-    services.support_record_save(record=record)
+    services.support_record_save(record=record, actor=TEST_JOB)
     services.support_record_create(
         community=record.community,
         program=program,
         kind="grant",
         supported_on=datetime.date(2015, 8, 1),
         amount=2_000_000,
+        actor=TEST_JOB,
     )
     record.refresh_from_db()
     record.returned_amount = 0
-    _refused(lambda: services.support_record_save(record=record), "예산을 초과합니다")
+    _refused(lambda: services.support_record_save(record=record, actor=TEST_JOB), "예산을 초과합니다")
 
 
 def test_budget_cannot_drop_below_what_is_committed():
@@ -253,7 +283,7 @@ def test_budget_cannot_drop_below_what_is_committed():
     SupportRecordFactory(program=program, amount=7_000_000)
     program.budget = 6_999_999
     with pytest.raises(ValidationError) as excinfo:
-        services.support_program_save(program=program)
+        services.support_program_save(program=program, actor=TEST_JOB)
     assert "7,000,000원보다 적을 수 없습니다" in excinfo.value.messages[0]
     program.refresh_from_db()
     assert program.budget == 10_000_000
@@ -266,6 +296,7 @@ def test_non_grant_support_does_not_use_the_budget():
         program=program,
         kind="site_visit",
         supported_on=datetime.date(2015, 7, 1),
+        actor=TEST_JOB,
     )
     assert SupportRecord.objects.count() == 1
 
@@ -287,6 +318,7 @@ def test_concurrent_grants_cannot_overcommit_the_budget():
                 kind="grant",
                 supported_on=datetime.date(2015, 5, 1),
                 amount=6_000_000,
+                actor=TEST_JOB,
             )
             outcomes.append("ok")
         except ValidationError as error:
@@ -320,6 +352,7 @@ def test_graduation_creates_the_organization_and_links_both_ways():
         graduated_on=datetime.date(2016, 12, 20),
         reason="협동조합 설립 신고 수리",
         new_organization_name="한옥마을 밥상 협동조합",
+        actor=TEST_JOB,
     )
     community.refresh_from_db()
     organization = Organization.objects.get(name="한옥마을 밥상 협동조합")
@@ -345,6 +378,7 @@ def test_graduation_links_an_existing_organization():
         graduated_on=datetime.date(2017, 1, 10),
         reason="기존 조합과 통합",
         organization=organization,
+        actor=TEST_JOB,
     )
     assert graduation.created_organization is False
     assert graduation.organization_name == organization.name
@@ -359,6 +393,7 @@ def test_graduation_refusals_change_nothing():
             graduated_on=datetime.date(2016, 12, 1),
             reason="r",
             new_organization_name="A 협동조합",
+            actor=TEST_JOB,
         ),
         "희망 단계에서만",
     )
@@ -366,25 +401,40 @@ def test_graduation_refusals_change_nothing():
     taken = CommunityFactory(graduated=True).graduated_organization
     _refused(
         lambda: services.community_graduate(
-            community=hope, graduated_on=datetime.date(2016, 12, 1), reason="r", organization=taken
+            community=hope,
+            graduated_on=datetime.date(2016, 12, 1),
+            reason="r",
+            organization=taken,
+            actor=TEST_JOB,
         ),
         "이미 공동체",
     )
     _refused(
         lambda: services.community_graduate(
-            community=hope, graduated_on=datetime.date(2016, 12, 1), reason="r"
+            community=hope,
+            graduated_on=datetime.date(2016, 12, 1),
+            reason="r",
+            actor=TEST_JOB,
         ),
         "둘 중 하나만",
     )
     _refused(
         lambda: services.community_graduate(
-            community=hope, graduated_on=datetime.date(2016, 12, 1), reason="", new_organization_name="B"
+            community=hope,
+            graduated_on=datetime.date(2016, 12, 1),
+            reason="",
+            new_organization_name="B",
+            actor=TEST_JOB,
         ),
         "졸업 사유를 입력해 주세요.",
     )
     _refused(
         lambda: services.community_graduate(
-            community=hope, graduated_on=datetime.date(2015, 12, 1), reason="r", new_organization_name="B"
+            community=hope,
+            graduated_on=datetime.date(2015, 12, 1),
+            reason="r",
+            new_organization_name="B",
+            actor=TEST_JOB,
         ),
         "졸업일은 심사 연도(2016년) 이후여야 합니다.",
     )
@@ -396,6 +446,7 @@ def test_graduation_refusals_change_nothing():
             reason="r",
             new_organization_name="C",
             new_organization_type=OrganizationType.PRELIMINARY_SOCIAL_ENTERPRISE,
+            actor=TEST_JOB,
         ),
         "예비사회적기업",
     )

@@ -116,7 +116,7 @@ def test_the_running_total_never_passes_the_grant_and_bad_lines_change_nothing(c
 def test_concurrent_lines_cannot_pass_the_grant_together():
     grant = SupportRecordFactory(amount=1_000_000)
     leader = leader_of(grant.community)
-    settlement = settlements.settlement_start(support_record=grant, user=leader)
+    settlement = settlements.settlement_start(support_record=grant, actor=leader)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -124,7 +124,7 @@ def test_concurrent_lines_cannot_pass_the_grant_together():
         try:
             barrier.wait(timeout=10)
             settlements.expense_add(
-                settlement_id=settlement.pk, user=leader, spent_on=datetime.date(2015, 7, 1), vendor="공방",
+                settlement_id=settlement.pk, actor=leader, spent_on=datetime.date(2015, 7, 1), vendor="공방",
                 purpose="재료", category="materials", amount=600_000,
             )  # fmt: skip
             outcomes.append("ok")
@@ -195,9 +195,9 @@ def test_staff_export_the_settlement_in_their_layout(client, django_user_model):
 
     grant = SupportRecordFactory(amount=1_000_000)
     leader = leader_of(grant.community)
-    settlement = settlements.settlement_start(support_record=grant, user=leader)
+    settlement = settlements.settlement_start(support_record=grant, actor=leader)
     for amount, vendor in ((300_000, "한지 공방"), (150_000, "인쇄소")):
-        settlements.expense_add(settlement_id=settlement.pk, user=leader, spent_on=datetime.date(2015, 7, 1),
+        settlements.expense_add(settlement_id=settlement.pk, actor=leader, spent_on=datetime.date(2015, 7, 1),
                                 vendor=vendor, purpose="재료", category="materials", amount=amount)  # fmt: skip
     load_team_groups()
     officer = django_user_model.objects.create_user(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ondure import services
 from ondure.models import CommunityKind, CommunityStageRecord, Stage
+from tests.actors import TEST_JOB
 
 from .factories import (
     CommunityFactory,
@@ -95,6 +96,7 @@ def test_profile_shows_stages_activities_and_graduation(client):
         graduated_on=datetime.date(2016, 12, 20),
         reason="설립",
         new_organization_name="풍남 협동조합",
+        actor=TEST_JOB,
     )
     response = client.get(reverse("ondure:community_detail", args=[community.pk]))
     content = response.content.decode()

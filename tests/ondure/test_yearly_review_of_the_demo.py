@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ondure import services
 from ondure.models import Community, CommunityGraduation, CommunityStageRecord, CommunityStatus, Stage
+from tests.actors import TEST_JOB
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def test_every_active_community_of_every_cohort_can_be_reviewed_this_year(demo):
             decision=decision,
             reason="연간 활동 계획 달성",
             decided_on=datetime.date(2026, 12, 10),
+            actor=TEST_JOB,
         )
         assert (record.year, record.decision) == (2026, decision), community.cohort_year
         following = community.stage_records.order_by("-year").first()
@@ -56,6 +58,7 @@ def test_a_review_for_another_year_than_the_open_one_is_refused_in_korean(demo):
             decision=CommunityStageRecord.Decision.KEEP,
             reason="x",
             decided_on=datetime.date(2026, 12, 10),
+            actor=TEST_JOB,
         )
 
 
@@ -71,6 +74,7 @@ def test_every_active_community_in_hope_of_every_cohort_can_graduate_this_year(d
             graduated_on=datetime.date(2026, 12, 10),
             reason="협동조합 설립 신고를 마치고 졸업",
             new_organization_name=f"{community.name} 협동조합",
+            actor=TEST_JOB,
         )
         record = community.stage_records.order_by("-year").first()
         assert (record.year, record.decision) == (2026, CommunityStageRecord.Decision.GRADUATE), (

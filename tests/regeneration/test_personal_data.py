@@ -32,6 +32,7 @@ from regeneration.models import (
     ProgramKind,
     Renovation,
 )
+from tests.actors import TEST_JOB
 from tests.staff import staff_user
 
 from .factories import (
@@ -353,7 +354,9 @@ def test_a_tenancy_change_saved_through_its_service_keeps_the_reason(client, vie
 
 def test_a_life_cycle_transition_keeps_its_note_as_the_history_reason():
     house = VacantHouseFactory()
-    services.house_transition(house=house, to_status=HouseStatus.OWNER_CONTACTED, note="소유자 통화")
+    services.house_transition(
+        house=house, to_status=HouseStatus.OWNER_CONTACTED, note="소유자 통화", actor=TEST_JOB
+    )
     assert house.history.latest().history_change_reason == "소유자 통화"
 
 
@@ -390,7 +393,7 @@ def test_tenancies_are_anonymised_exactly_when_their_period_ended_before_the_cut
     assert retention.anonymise_ended_tenancies(cutoff=CUTOFF, now=NOW) == 0
     # An anonymised tenancy can still be saved (moved-out day corrected) under the program's rules.
     expired_by_contract.note = "보증금 반환 완료"
-    services.tenancy_save(tenancy=expired_by_contract)
+    services.tenancy_save(tenancy=expired_by_contract, actor=TEST_JOB)
 
 
 def test_council_members_are_anonymised_three_years_after_they_left():

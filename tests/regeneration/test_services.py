@@ -23,6 +23,7 @@ from regeneration.models import (
     Tenancy,
     VacantHouse,
 )
+from tests.actors import TEST_JOB
 
 from .factories import (
     CouncilMeetingFactory,
@@ -91,7 +92,7 @@ def test_every_allowed_transition_is_recorded_with_who_and_when(staff, from_stat
     program = HousingProgramFactory(name="새 활용 사업") if to_status == S.IN_USE else None
     before = timezone.now()
     change = services.house_transition(
-        house=house, to_status=to_status, by=staff, program=program, note="메모"
+        house=house, to_status=to_status, actor=staff, program=program, note="메모"
     )
     house.refresh_from_db()
     assert house.status == to_status
@@ -113,7 +114,9 @@ def test_every_other_transition_is_refused_and_changes_nothing(staff, from_statu
     house = _house(from_status)
     program = house.current_program
     with pytest.raises(ValidationError) as excinfo:
-        services.house_transition(house=house, to_status=to_status, by=staff, program=HousingProgramFactory())
+        services.house_transition(
+            house=house, to_status=to_status, actor=staff, program=HousingProgramFactory()
+        )
     message = " ".join(excinfo.value.messages)
     assert "바꿀 수 없습니다" in message
     assert str(S(from_status).label) in message
@@ -125,7 +128,7 @@ def test_every_other_transition_is_refused_and_changes_nothing(staff, from_statu
 def test_the_same_status_again_is_refused(staff):
     house = _house(S.SURVEYED)
     with pytest.raises(ValidationError) as excinfo:
-        services.house_transition(house=house, to_status=S.SURVEYED, by=staff)
+        services.house_transition(house=house, to_status=S.SURVEYED, actor=staff)
     assert excinfo.value.messages == ["이미 '실태조사 완료' 상태입니다."]
 
 
@@ -152,7 +155,9 @@ def test_consent_renovation_and_use_need_a_consent_valid_today(staff, from_statu
     if consent:
         OwnerConsentFactory(house=house, **consent)
     with pytest.raises(ValidationError) as excinfo:
-        services.house_transition(house=house, to_status=to_status, by=staff, program=HousingProgramFactory())
+        services.house_transition(
+            house=house, to_status=to_status, actor=staff, program=HousingProgramFactory()
+        )
     assert "유효한 소유자 동의가 없어" in excinfo.value.messages[0]
     house.refresh_from_db()
     assert house.status == from_status
@@ -162,7 +167,7 @@ def test_consent_renovation_and_use_need_a_consent_valid_today(staff, from_statu
 def test_use_needs_a_program(staff):
     house = _house(S.CONSENT_OBTAINED)
     with pytest.raises(ValidationError) as excinfo:
-        services.house_transition(house=house, to_status=S.IN_USE, by=staff)
+        services.house_transition(house=house, to_status=S.IN_USE, actor=staff)
     assert excinfo.value.message_dict == {"program": ["활용을 시작하려면 활용 사업을 지정해야 합니다."]}
     house.refresh_from_db()
     assert house.status == S.CONSENT_OBTAINED
@@ -171,8 +176,8 @@ def test_use_needs_a_program(staff):
 def test_renovation_keeps_its_program_into_use(staff):
     program = HousingProgramFactory()
     house = _house(S.CONSENT_OBTAINED)
-    services.house_transition(house=house, to_status=S.RENOVATION, by=staff, program=program)
-    services.house_transition(house=house, to_status=S.IN_USE, by=staff)
+    services.house_transition(house=house, to_status=S.RENOVATION, actor=staff, program=program)
+    services.house_transition(house=house, to_status=S.IN_USE, actor=staff)
     house.refresh_from_db()
     assert (house.status, house.current_program) == (S.IN_USE, program)
     assert list(house.status_changes.order_by("changed_at").values_list("to_status", flat=True)) == [
@@ -190,7 +195,7 @@ def test_use_cannot_end_while_a_tenant_lives_there(staff):
         ends_on=None,
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.house_transition(house=house, to_status=S.ENDED, by=staff)
+        services.house_transition(house=house, to_status=S.ENDED, actor=staff)
     assert excinfo.value.messages == [
         "입주 중인 계약이 있어 활용을 끝낼 수 없습니다. 먼저 퇴거일을 기록하세요."
     ]
@@ -199,20 +204,20 @@ def test_use_cannot_end_while_a_tenant_lives_there(staff):
 
     tenancy.moved_out_on = TODAY - datetime.timedelta(days=1)
     tenancy.save()
-    services.house_transition(house=house, to_status=S.ENDED, by=staff)
+    services.house_transition(house=house, to_status=S.ENDED, actor=staff)
     house.refresh_from_db()
     assert (house.status, house.current_program) == (S.ENDED, None)
 
 
 def test_register_starts_the_life_cycle_and_refuses_another_status(staff):
     house = VacantHouseFactory.build(dong=VacantHouseFactory().dong, management_number="JJ-NEW-1")
-    services.vacant_house_register(house=house, by=staff)
+    services.vacant_house_register(house=house, actor=staff)
     change = HouseStatusChange.objects.get(house=house)
     assert (change.from_status, change.to_status, change.changed_by) == ("", S.SURVEYED, staff)
 
     other = VacantHouseFactory.build(dong=house.dong, management_number="JJ-NEW-2", status=S.IN_USE)
     with pytest.raises(ValidationError) as excinfo:
-        services.vacant_house_register(house=other, by=staff)
+        services.vacant_house_register(house=other, actor=staff)
     assert "'실태조사 완료' 상태로 등록합니다" in excinfo.value.messages[0]
     assert not VacantHouse.objects.filter(management_number="JJ-NEW-2").exists()
 
@@ -222,7 +227,7 @@ def test_update_cannot_change_status_program_or_grade():
     house.status = S.IN_USE
     house.built_year = 1950
     with pytest.raises(ValidationError) as excinfo:
-        services.vacant_house_update(house=house)
+        services.vacant_house_update(house=house, actor=TEST_JOB)
     assert "상태 변경과 등급 판정으로만" in excinfo.value.messages[0]
     house.refresh_from_db()
     assert (house.status, house.built_year) == (S.SURVEYED, 1965)
@@ -231,7 +236,12 @@ def test_update_cannot_change_status_program_or_grade():
 def test_grading_history_sets_the_current_grade_and_follows_deletions():
     house = VacantHouseFactory(current_grade_scheme="", current_grade=None)
     services.house_grade_record(
-        house=house, scheme=GradeScheme.URBAN_4, grade=3, graded_on=day(2019, 5, 1), reason=GradeReason.SURVEY
+        house=house,
+        scheme=GradeScheme.URBAN_4,
+        grade=3,
+        graded_on=day(2019, 5, 1),
+        reason=GradeReason.SURVEY,
+        actor=TEST_JOB,
     )
     later = services.house_grade_record(
         house=house,
@@ -239,13 +249,14 @@ def test_grading_history_sets_the_current_grade_and_follows_deletions():
         grade=1,
         graded_on=day(2024, 5, 1),
         reason=GradeReason.RENOVATION,
+        actor=TEST_JOB,
     )
     house.refresh_from_db()
     assert (house.current_grade_scheme, house.current_grade) == (GradeScheme.GUIDELINE_2023, 1)
     assert house.grades.count() == 2
 
     later.delete()
-    services.house_current_grade_refresh(house=house)
+    services.house_current_grade_refresh(house=house, actor=TEST_JOB)
     house.refresh_from_db()
     assert (house.current_grade_scheme, house.current_grade) == (GradeScheme.URBAN_4, 3)
 
@@ -259,6 +270,7 @@ def test_a_grade_outside_its_scheme_is_refused_and_changes_nothing():
             grade=4,
             graded_on=day(2024, 5, 1),
             reason="survey",
+            actor=TEST_JOB,
         )
     assert "등급이 등급 체계의 범위를 벗어납니다." in excinfo.value.messages[0]
     house.refresh_from_db()
@@ -285,7 +297,9 @@ def test_two_rooms_of_one_house_can_be_let_at_the_same_time():
     room_a = RoomFactory()
     room_b = RoomFactory(house=room_a.house)
     for room in (room_a, room_b):
-        services.tenancy_save(tenancy=_new_tenancy(house=room.house, room=room, program=program))
+        services.tenancy_save(
+            tenancy=_new_tenancy(house=room.house, room=room, program=program), actor=TEST_JOB
+        )
     assert Tenancy.objects.count() == 2
 
 
@@ -313,7 +327,7 @@ def test_overlapping_tenancies_are_refused(first, second):
         house=room.house, room=rooms[second], program=program, starts_on=day(2026, 12, 31), ends_on=None
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.tenancy_save(tenancy=overlapping)
+        services.tenancy_save(tenancy=overlapping, actor=TEST_JOB)
     assert excinfo.value.message_dict == {
         "starts_on": ["같은 집(호실)에 기간이 겹치는 입주 계약이 이미 있습니다."]
     }
@@ -327,7 +341,8 @@ def test_the_next_tenancy_may_start_the_day_after_the_end_or_the_move_out():
     services.tenancy_save(
         tenancy=_new_tenancy(
             house=house, program=program, starts_on=day(2026, 1, 1), ends_on=day(2026, 12, 31)
-        )
+        ),
+        actor=TEST_JOB,
     )
     early = TenancyFactory(
         house=VacantHouseFactory(),
@@ -336,7 +351,9 @@ def test_the_next_tenancy_may_start_the_day_after_the_end_or_the_move_out():
         ends_on=day(2026, 12, 31),
         moved_out_on=day(2025, 6, 30),
     )
-    services.tenancy_save(tenancy=_new_tenancy(house=early.house, program=program, starts_on=day(2025, 7, 1)))
+    services.tenancy_save(
+        tenancy=_new_tenancy(house=early.house, program=program, starts_on=day(2025, 7, 1)), actor=TEST_JOB
+    )
     assert Tenancy.objects.count() == 4
 
 
@@ -354,7 +371,7 @@ def test_youth_tenant_age_outside_the_program_range_is_refused(birth_date, messa
         house=room.house, room=room, program=_youth(), tenant_birth_date=birth_date, starts_on=day(2026, 7, 1)
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.tenancy_save(tenancy=tenancy)
+        services.tenancy_save(tenancy=tenancy, actor=TEST_JOB)
     assert excinfo.value.message_dict == {"tenant_birth_date": [message]}
     assert not Tenancy.objects.exists()
 
@@ -370,7 +387,8 @@ def test_youth_age_bounds_are_inclusive_and_default_to_19_to_39():
         services.tenancy_save(
             tenancy=_new_tenancy(
                 house=house, room=room, program=program, tenant_birth_date=birth, starts_on=day(2026, 7, 1)
-            )
+            ),
+            actor=TEST_JOB,
         )
     assert Tenancy.objects.count() == 2
 
@@ -378,7 +396,7 @@ def test_youth_age_bounds_are_inclusive_and_default_to_19_to_39():
 def test_youth_share_house_lets_rooms_not_whole_houses():
     tenancy = _new_tenancy(house=VacantHouseFactory(), program=_youth())
     with pytest.raises(ValidationError) as excinfo:
-        services.tenancy_save(tenancy=tenancy)
+        services.tenancy_save(tenancy=tenancy, actor=TEST_JOB)
     assert excinfo.value.message_dict == {
         "room": ["청년쉐어하우스는 방 단위로 임대합니다. 호실을 지정하세요."]
     }
@@ -391,11 +409,11 @@ def test_half_rent_over_half_the_market_rent_is_refused_by_the_service():
         house=VacantHouseFactory(), program=program, monthly_rent=175_001, market_rent=350_000
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.tenancy_save(tenancy=tenancy)
+        services.tenancy_save(tenancy=tenancy, actor=TEST_JOB)
     assert excinfo.value.message_dict["monthly_rent"] == [str(HALF_RENT_MESSAGE)]
     assert not Tenancy.objects.exists()
     tenancy.monthly_rent = 175_000
-    services.tenancy_save(tenancy=tenancy)
+    services.tenancy_save(tenancy=tenancy, actor=TEST_JOB)
     assert Tenancy.objects.get().half_rent is True
 
 
@@ -497,7 +515,8 @@ def test_concurrent_lettings_of_one_room_leave_exactly_one_tenancy():
         try:
             barrier.wait(timeout=10)
             services.tenancy_save(
-                tenancy=TenancyFactory.build(house=room.house, room=room, program=program, tenant_name=name)
+                tenancy=TenancyFactory.build(house=room.house, room=room, program=program, tenant_name=name),
+                actor=TEST_JOB,
             )
             outcomes.append("saved")
         except ValidationError as error:
@@ -520,22 +539,22 @@ def test_concurrent_lettings_of_one_room_leave_exactly_one_tenancy():
 def test_publishing_minutes_needs_a_held_meeting_with_minutes():
     future = CouncilMeetingFactory(held_at=timezone.now() + datetime.timedelta(days=3))
     with pytest.raises(ValidationError) as excinfo:
-        services.meeting_publish(meeting=future)
+        services.meeting_publish(meeting=future, actor=TEST_JOB)
     assert excinfo.value.messages == ["아직 열리지 않은 회의의 회의록은 공개할 수 없습니다."]
     past = timezone.now() - datetime.timedelta(days=7)
     empty = CouncilMeetingFactory(minutes="  ", held_at=past)
     with pytest.raises(ValidationError) as excinfo:
-        services.meeting_publish(meeting=empty)
+        services.meeting_publish(meeting=empty, actor=TEST_JOB)
     assert excinfo.value.messages == ["회의록이 있어야 공개할 수 있습니다."]
     for meeting in (future, empty):
         meeting.refresh_from_db()
         assert (meeting.is_published, meeting.published_at) == (False, None)
 
     held = CouncilMeetingFactory(held_at=past - datetime.timedelta(days=1))
-    services.meeting_publish(meeting=held)
+    services.meeting_publish(meeting=held, actor=TEST_JOB)
     held.refresh_from_db()
     assert held.is_published and held.published_at is not None
-    services.meeting_unpublish(meeting=held)
+    services.meeting_unpublish(meeting=held, actor=TEST_JOB)
     held.refresh_from_db()
     assert (held.is_published, held.published_at) == (False, None)
 
@@ -567,7 +586,7 @@ def test_monthly_email_lists_tenancies_ending_within_60_days_masked_and_once_a_m
         moved_out_on=day(2026, 10, 1),
     )
 
-    email = services.tenancy_ending_report_send(today=today)
+    email = services.tenancy_ending_report_send(today=today, actor=TEST_JOB)
     assert email.to == ["regen-team@example.com"]
     assert email.dedup_key == "regeneration-tenancies-ending:2026-11"
     assert "1건" in email.subject
@@ -575,7 +594,7 @@ def test_monthly_email_lists_tenancies_ending_within_60_days_masked_and_once_a_m
     for hidden in ("박지민", "최영수", "정하나", "정*나", "최*수", ending.tenant_phone):
         assert hidden not in email.body
 
-    again = services.tenancy_ending_report_send(today=day(2026, 11, 15))
+    again = services.tenancy_ending_report_send(today=day(2026, 11, 15), actor=TEST_JOB)
     assert again.pk == email.pk
     assert OutboxEmail.objects.count() == 1
 
@@ -597,7 +616,7 @@ def test_the_monthly_email_task_is_scheduled_and_queues_the_report(team_member):
 def test_factory_grade_rows_still_refresh(staff):
     house = VacantHouseFactory(current_grade_scheme="", current_grade=None)
     VacantHouseGradeFactory(house=house, scheme=GradeScheme.URBAN_4, grade=4, graded_on=day(2024, 1, 1))
-    services.house_current_grade_refresh(house=house)
+    services.house_current_grade_refresh(house=house, actor=TEST_JOB)
     house.refresh_from_db()
     assert house.current_grade_label == "4 철거대상"
 
