@@ -582,22 +582,23 @@ def _demo_leader(ctx):
             amount=5_000_000,
             settlement_status=SupportRecord.Settlement.UNSETTLED,
             notes="연간 활동 보조금 교부",
+            actor=ctx.job,
         )
     leader_member = CommunityMember.objects.get(
         community=grant.community, role=CommunityMember.Role.LEADER, left_on__isnull=True
     )
     leader_member.user = leader
     leader_member.save(update_fields=["user", "updated_at"])
-    settlement = settlements.settlement_start(support_record=grant, user=leader)
+    settlement = settlements.settlement_start(support_record=grant, actor=leader)
     for days, vendor, purpose, category, percent in DEMO_EXPENSES:
         settlements.expense_add(
             settlement_id=settlement.pk,
-            user=leader,
+            actor=leader,
             spent_on=min(grant.supported_on + datetime.timedelta(days=days), ctx.today),
             vendor=vendor,
             purpose=purpose,
             category=category,
             amount=grant.amount * percent // 100,
         )
-    settlements.settlement_submit(settlement_id=settlement.pk, user=leader)
+    settlements.settlement_submit(settlement_id=settlement.pk, actor=leader)
     return f"demo community leader: linked to {grant.community.name}, a submitted settlement"

@@ -21,7 +21,7 @@ def seed(ctx):
             continue
         first = course.sessions.order_by("date").first()
         program = programs.get(first.date.year) if first else None
-        education = services.education_course_mark(course=course, program=program)
-        services.education_attendance_sync(education_course_id=education.pk)
+        education = services.education_course_mark(course=course, program=program, actor=ctx.job)
+        services.education_attendance_sync(education_course_id=education.pk, actor=ctx.job)
         created += 1
     return [f"ondure education courses: {created} created, {EducationCourse.objects.count()} total"]

@@ -8,7 +8,10 @@ import random
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from faker import Faker
+
+from jeonju_center.common.actors import Actor
 
 DEMO_SEED = 20261124
 
@@ -17,6 +20,8 @@ DEMO_SEED = 20261124
 class DemoContext:
     scale: int = 1
     today: "timezone.datetime.date" = field(default_factory=lambda: timezone.localdate())
+    #: Who the history records for the demo's writes that no demo person makes.
+    job: Actor = field(default_factory=lambda: Actor.system(_("시연 데이터")))
 
     def __post_init__(self):
         self.faker = Faker("ko_KR")
