@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
 from .history import _history
 from .organizations import Organization
@@ -120,7 +120,7 @@ class ConsultingSession(TimeStampedModel):
             raise ValidationError({"held_on": _("컨설팅 실시일은 접수일 이후여야 합니다.")})
 
 
-class ConsultingRequest(TimeStampedModel):
+class ConsultingRequest(DecidedModel, TimeStampedModel):
     """A consulting request an organization's member sends from the portal. Staff triage it: accepted, it
     becomes a ``ConsultingCase`` (the same service the back office uses), or it is declined with a reason."""
 
@@ -163,16 +163,6 @@ class ConsultingRequest(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="request",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("처리한 직원"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
     decline_reason = models.CharField(_("반려 사유"), max_length=300, blank=True)
 
     history = HistoricalRecords()

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.masking import mask_email
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
 from .organizations import Organization
 
 
-class OrganizationMember(TimeStampedModel):
+class OrganizationMember(DecidedModel, TimeStampedModel):
     """A citizen account acting for an organization on the portal, as 대표 or 담당자.
 
     Staff invite by e-mail (``INVITED``, accepted from the link by the account with that address) or a person
@@ -63,16 +63,6 @@ class OrganizationMember(TimeStampedModel):
         related_name="+",
         editable=False,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("처리한 직원"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("종료 일시"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["email", "user"])

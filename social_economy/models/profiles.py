@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
 from .history import _history
 from .organizations import Organization
@@ -129,7 +129,7 @@ def profile_change_image_path(instance, filename):
     return f"social_economy/profile_changes/{uuid.uuid4().hex}.{extension}"
 
 
-class ProfileChange(TimeStampedModel):
+class ProfileChange(DecidedModel, TimeStampedModel):
     """One field of an organization's profile or product as a member (or staff) changed it: published at
     once, or waiting for review and then approved or rejected. Together the rows are the organization's
     change log its members see (who, when, which field, from what to what)."""
@@ -177,16 +177,6 @@ class ProfileChange(TimeStampedModel):
         related_name="+",
         editable=False,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("처리한 직원"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
     decision_comment = models.CharField(_("처리 의견"), max_length=300, blank=True)
 
     # The row is itself the record of the values; its history follows the decision (status, who, when) and
