@@ -41,7 +41,7 @@ class ConsultingCase(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="consulting_cases",
     )
-    partner_center = models.ForeignKey(
+    partner = models.ForeignKey(
         "partners.PartnerCenter",
         verbose_name=_("협력기관"),
         on_delete=models.SET_NULL,

@@ -809,7 +809,7 @@ def partner():
 @pytest.fixture
 def own_case(partner):
     case = ConsultingCaseFactory(
-        partner_center=partner,
+        partner=partner,
         organization=OrganizationFactory(name="품질 협동조합"),
         title="포장 개선",
         topic=ConsultingCase.Topic.QUALITY,
@@ -827,9 +827,7 @@ def own_case(partner):
 
 @pytest.fixture
 def others_case():
-    return ConsultingCaseFactory(
-        partner_center=PartnerCenterFactory(name="다른 센터"), title="다른 기관 사례"
-    )
+    return ConsultingCaseFactory(partner=PartnerCenterFactory(name="다른 센터"), title="다른 기관 사례")
 
 
 def test_a_partner_reads_only_its_own_consulting_cases(partner, own_case, others_case):
@@ -868,7 +866,7 @@ def test_a_write_only_key_reads_its_own_cases(partner, own_case, others_case):
 
 def test_consulting_case_filters_ordering_and_invalid_values(partner, own_case):
     later = ConsultingCaseFactory(
-        partner_center=partner,
+        partner=partner,
         topic=ConsultingCase.Topic.MARKETING,
         status=ConsultingCase.Status.REQUESTED,
         opened_on=datetime.date(2025, 1, 10),
@@ -904,7 +902,7 @@ def test_consulting_case_csv_is_one_row_per_case(partner, own_case):
 def test_consulting_case_list_query_count_is_constant(partner):
     def add_rows(n):
         for _ in range(n):
-            ConsultingSessionFactory(case=ConsultingCaseFactory(partner_center=partner))
+            ConsultingSessionFactory(case=ConsultingCaseFactory(partner=partner))
 
     assert_constant_queries(partner_client(READ, partner=partner), "/api/v1/consulting-cases/", add_rows)
 
@@ -933,7 +931,7 @@ def test_a_partner_creates_a_case_for_itself(partner):
     )
     assert response.status_code == 201, response.content
     case = ConsultingCase.objects.get()
-    assert case.partner_center == partner  # never taken from the input
+    assert case.partner == partner  # never taken from the input
     assert case.organization == organization
     assert case.topic == "product_range"
     assert case.opened_on == datetime.date(2025, 2, 3)
@@ -1015,7 +1013,7 @@ def test_staff_create_a_case_of_the_center_itself(admin_client):
         "/api/v1/consulting-cases/", _case_input(organization), content_type="application/json"
     )
     assert response.status_code == 201, response.content
-    assert ConsultingCase.objects.get().partner_center is None
+    assert ConsultingCase.objects.get().partner is None
 
 
 def _session_input(**overrides):
@@ -1029,7 +1027,7 @@ def _session_input(**overrides):
 
 
 def test_a_partner_adds_a_session_to_its_own_case(partner):
-    case = ConsultingCaseFactory(partner_center=partner, status=ConsultingCase.Status.REQUESTED)
+    case = ConsultingCaseFactory(partner=partner, status=ConsultingCase.Status.REQUESTED)
     client = partner_client(WRITE, partner=partner)
     start = last_event_id()
     response = client.post(f"/api/v1/consulting-cases/{case.pk}/sessions/", _session_input(), format="json")
@@ -1057,7 +1055,7 @@ def test_adding_a_session_to_another_partners_case_is_404(partner, others_case):
 
 
 def test_adding_a_session_needs_the_write_scope(partner):
-    case = ConsultingCaseFactory(partner_center=partner)
+    case = ConsultingCaseFactory(partner=partner)
     response = partner_client(READ, partner=partner).post(
         f"/api/v1/consulting-cases/{case.pk}/sessions/", _session_input(), format="json"
     )
@@ -1076,7 +1074,7 @@ def test_adding_a_session_needs_the_write_scope(partner):
     ],
 )
 def test_invalid_session_input_is_400_and_creates_nothing(partner, overrides, field):
-    case = ConsultingCaseFactory(partner_center=partner, opened_on=datetime.date(2024, 3, 4))
+    case = ConsultingCaseFactory(partner=partner, opened_on=datetime.date(2024, 3, 4))
     response = partner_client(WRITE, partner=partner).post(
         f"/api/v1/consulting-cases/{case.pk}/sessions/", _session_input(**overrides), format="json"
     )
@@ -1085,7 +1083,7 @@ def test_invalid_session_input_is_400_and_creates_nothing(partner, overrides, fi
 
 
 def test_a_retried_session_post_with_the_same_idempotency_key_adds_one_session(partner):
-    case = ConsultingCaseFactory(partner_center=partner)
+    case = ConsultingCaseFactory(partner=partner)
     client = partner_client(WRITE, partner=partner)
     url = f"/api/v1/consulting-cases/{case.pk}/sessions/"
     first = client.post(url, _session_input(), format="json", HTTP_IDEMPOTENCY_KEY="session-1")
@@ -1102,7 +1100,7 @@ def test_a_retried_session_post_with_the_same_idempotency_key_adds_one_session(p
 
 
 def test_a_refused_session_does_not_use_up_the_idempotency_key(partner):
-    case = ConsultingCaseFactory(partner_center=partner)
+    case = ConsultingCaseFactory(partner=partner)
     client = partner_client(WRITE, partner=partner)
     url = f"/api/v1/consulting-cases/{case.pk}/sessions/"
     refused = client.post(url, _session_input(hours="0"), format="json", HTTP_IDEMPOTENCY_KEY="retry-me")
@@ -1121,7 +1119,7 @@ def test_consulting_case_create_refuses_a_closed_organization():
     with pytest.raises(ValidationError) as error:
         services.consulting_case_create(
             organization=closed,
-            partner_center=None,
+            partner=None,
             topic="quality",
             title="t",
             opened_on=datetime.date(2024, 1, 1),
@@ -1134,7 +1132,7 @@ def test_consulting_case_create_validates_the_model():
     with pytest.raises(ValidationError) as error:
         services.consulting_case_create(
             organization=OrganizationFactory(),
-            partner_center=None,
+            partner=None,
             topic="luck",
             title="t",
             opened_on=datetime.date(2024, 1, 1),
