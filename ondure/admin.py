@@ -609,8 +609,8 @@ class GrantSettlementAdmin(PortalModelAdmin):
         "balance",
         "submitted_at",
         "submitted_by",
-        "reviewed_at",
-        "reviewed_by",
+        "decided_at",
+        "decided_by",
         "review_comment",
         "excel_link",
     ]
@@ -636,8 +636,8 @@ class GrantSettlementAdmin(PortalModelAdmin):
                     "comment",
                     "submitted_at",
                     "submitted_by",
-                    "reviewed_at",
-                    "reviewed_by",
+                    "decided_at",
+                    "decided_by",
                     "review_comment",
                 ]
             },

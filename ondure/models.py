@@ -18,7 +18,7 @@ from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
-from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, DecidedModel, TimeStampedModel
 from jeonju_center.common.validators import normalize_phone, validate_document_upload, validate_phone
 
 # Every model keeps its change history (who, when, what, why). Personal fields are excluded on purpose:
@@ -551,7 +551,7 @@ class SupportRecord(TimeStampedModel):
 # --- Grant settlements (보조금 정산) -------------------------------------------------------------------
 
 
-class GrantSettlement(TimeStampedModel):
+class GrantSettlement(DecidedModel, TimeStampedModel):
     """How a community spent one grant (정산), reported by its leader: expense lines with receipts, submitted
     for the staff's approval or returned with a comment.
 
@@ -574,16 +574,6 @@ class GrantSettlement(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("제출한 사람"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("검토 일시"), null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("검토한 직원"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

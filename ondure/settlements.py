@@ -235,7 +235,7 @@ def settlement_approve(*, settlement_id, actor, now=None):
     if settlement.status != GrantSettlement.Status.SUBMITTED:
         raise ValidationError(_("제출된 정산만 승인할 수 있습니다."))
     settlement.status = GrantSettlement.Status.APPROVED
-    settlement.reviewed_at, settlement.reviewed_by = now, actor.user
+    settlement.decided_at, settlement.decided_by = now, actor.user
     settlement.save()
     record = settlement.support_record
     balance = settlement.balance
@@ -265,7 +265,7 @@ def settlement_return(*, settlement_id, actor, comment, now=None):
         raise ValidationError(_("제출된 정산만 돌려보낼 수 있습니다."))
     settlement.status = GrantSettlement.Status.RETURNED
     settlement.review_comment = comment
-    settlement.reviewed_at, settlement.reviewed_by = now or timezone.now(), actor.user
+    settlement.decided_at, settlement.decided_by = now or timezone.now(), actor.user
     settlement.save()
     _tell_settlers(
         settlement,

@@ -200,12 +200,12 @@ class ConsultingHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["opened_on", "title", "topic", "partner_center", "consultant", "status", "closed_on"]
+    fields = ["opened_on", "title", "topic", "partner", "consultant", "status", "closed_on"]
     show_change_link = True
     ordering = ["-opened_on", "-pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("partner_center")
+        return super().get_queryset(request).select_related("partner")
 
 
 @admin.register(Organization)
@@ -904,7 +904,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = [
         "title",
         "organization",
-        "partner_center",
+        "partner",
         "topic",
         "consultant",
         "status",
@@ -913,8 +913,8 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
         "session_count",
         "total_hours",
     ]
-    list_filter = ["status", "topic", "partner_center"]
-    list_select_related = ["organization", "partner_center"]
+    list_filter = ["status", "topic", "partner"]
+    list_select_related = ["organization", "partner"]
     search_fields = ["title", "organization__name", "summary", "consultant"]
     autocomplete_fields = ["organization"]
     date_hierarchy = "opened_on"
@@ -940,7 +940,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
         created = services.consulting_case_create(
             actor=request.user,
             organization=obj.organization,
-            partner_center=obj.partner_center,
+            partner=obj.partner,
             topic=obj.topic,
             title=obj.title,
             opened_on=obj.opened_on,
@@ -1003,7 +1003,7 @@ class ConsultingCaseAdmin(ServiceAdminMixin, PortalModelAdmin):
 @admin.register(ConsultingSession)
 class ConsultingSessionAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["held_on", "case", "organization_name", "consultant", "hours"]
-    list_filter = ["case__topic", "case__partner_center"]
+    list_filter = ["case__topic", "case__partner"]
     list_select_related = ["case__organization"]
     search_fields = ["consultant", "case__title", "case__organization__name"]
     autocomplete_fields = ["case"]
@@ -1178,7 +1178,7 @@ class ConsultingRequestDecisionForm(djforms.ModelForm):
         choices=[("", _("그대로 두기")), ("accept", _("컨설팅 시작")), ("decline", _("반려 (사유 필요)"))],
     )
     title = djforms.CharField(label=_("컨설팅 제목"), required=False, max_length=200)
-    partner_center = djforms.ModelChoiceField(
+    partner = djforms.ModelChoiceField(
         label=_("협력기관"),
         queryset=None,
         required=False,
@@ -1194,7 +1194,7 @@ class ConsultingRequestDecisionForm(djforms.ModelForm):
         from jeonju_center.partners.models import PartnerCenter
 
         super().__init__(*args, **kwargs)
-        self.fields["partner_center"].queryset = PartnerCenter.objects.filter(is_active=True).order_by("name")
+        self.fields["partner"].queryset = PartnerCenter.objects.filter(is_active=True).order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -1231,7 +1231,7 @@ class ConsultingRequestAdmin(ServiceAdminMixin, PortalModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": ["organization", "requested_by", "topic", "description", "preferred_partner"]}),
-            (_("처리"), {"fields": ["status", "decision", "title", "partner_center", "reason", "case",
+            (_("처리"), {"fields": ["status", "decision", "title", "partner", "reason", "case",
                                    "decided_by", "decided_at", "decline_reason"]}),
         ]  # fmt: skip
 
@@ -1245,7 +1245,7 @@ class ConsultingRequestAdmin(ServiceAdminMixin, PortalModelAdmin):
                 request_id=obj.pk,
                 actor=request.user,
                 title=form.cleaned_data["title"],
-                partner_center=form.cleaned_data.get("partner_center"),
+                partner=form.cleaned_data.get("partner"),
             )
         else:
             members.consulting_request_decline(

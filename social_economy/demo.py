@@ -556,7 +556,7 @@ def _seed_consulting(ctx, organizations):
         label = ConsultingCase.Topic(topic).label
         case = ConsultingCase(
             organization=org,
-            partner_center=partner,
+            partner=partner,
             topic=topic,
             title=f"{org.name} {label} 컨설팅 ({opened_on:%Y-%m})",
             opened_on=opened_on,

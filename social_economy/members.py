@@ -344,7 +344,7 @@ def _tell_requester(request, *, key, subject, paragraphs):
 
 @writes(ConsultingRequest, ConsultingCase)
 @transaction.atomic
-def consulting_request_accept(*, request_id, actor, title, partner_center=None, now=None):
+def consulting_request_accept(*, request_id, actor, title, partner=None, now=None):
     """Triage into a consulting case through the back office's own service (opened today)."""
     from .services import consulting_case_create
 
@@ -355,7 +355,7 @@ def consulting_request_accept(*, request_id, actor, title, partner_center=None, 
     now = now or timezone.now()
     case = consulting_case_create(
         organization=request.organization,
-        partner_center=partner_center if partner_center is not None else request.preferred_partner,
+        partner=partner if partner is not None else request.preferred_partner,
         topic=request.topic,
         title=title,
         opened_on=timezone.localdate(now),

@@ -58,15 +58,15 @@ def store_list():
     )
 
 
-def consulting_case_list(*, partner_center=None, all_partners=False):
-    """Consulting cases of ``partner_center``; every case only when ``all_partners`` (staff)."""
+def consulting_case_list(*, partner=None, all_partners=False):
+    """Consulting cases of ``partner``; every case only when ``all_partners`` (staff)."""
     cases = ConsultingCase.objects.all()
     if not all_partners:
-        if partner_center is None:
+        if partner is None:
             return cases.none()
-        cases = cases.filter(partner_center=partner_center)
+        cases = cases.filter(partner=partner)
     return (
-        cases.select_related("organization", "partner_center")
+        cases.select_related("organization", "partner")
         .annotate(session_count=Count("sessions"), total_hours=Sum("sessions__hours"))
         .prefetch_related(Prefetch("sessions", queryset=ConsultingSession.objects.order_by("held_on", "id")))
     )
@@ -482,7 +482,7 @@ def organization_consulting(organization):
     )
     cases = (
         ConsultingCase.objects.filter(organization=organization)
-        .select_related("partner_center")
+        .select_related("partner")
         .prefetch_related(Prefetch("sessions", queryset=ConsultingSession.objects.order_by("held_on", "pk")))
         .order_by("-opened_on", "-pk")
     )

@@ -42,9 +42,9 @@ def organization_register(*, organization, actor) -> Organization:
 @writes(ConsultingCase)
 @transaction.atomic
 def consulting_case_create(
-    *, organization, partner_center, topic, title, opened_on, actor, summary="", consultant=""
+    *, organization, partner, topic, title, opened_on, actor, summary="", consultant=""
 ) -> ConsultingCase:
-    """Open a consulting case for ``organization``, delivered with ``partner_center`` (None: the center
+    """Open a consulting case for ``organization``, delivered with ``partner`` (None: the center
     alone). A closed organization gets no new consulting."""
     # Locked so the organization cannot be closed between the check and the insert.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -52,7 +52,7 @@ def consulting_case_create(
         raise ValidationError({"organization": _("폐업한 조직에는 컨설팅을 등록할 수 없습니다.")})
     case = ConsultingCase(
         organization=organization,
-        partner_center=partner_center,
+        partner=partner,
         topic=topic,
         title=title,
         opened_on=opened_on,

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.constraints import PostgresExclusionConstraint
 from jeonju_center.common.indexes import TrigramIndex
-from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
+from jeonju_center.common.models import AnonymisableModel, DecidedModel, TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
 
 BOOKING_OVERLAP_MESSAGE = _("이 시간에는 이미 승인된 예약이 있습니다. 다른 시간을 골라 주세요.")
@@ -174,7 +174,7 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("불참(노쇼)")
 
 
-class Booking(AnonymisableModel, TimeStampedModel):
+class Booking(DecidedModel, AnonymisableModel, TimeStampedModel):
     """A request to use a space for a time range, by a signed-in citizen (for themselves or a group)."""
 
     PERSONAL_DATA_FIELDS = ("contact_phone",)
@@ -203,16 +203,6 @@ class Booking(AnonymisableModel, TimeStampedModel):
         default=BookingStatus.REQUESTED,
         db_index=True,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("처리한 직원"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
     decline_reason = models.CharField(_("거절·취소 사유"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(_("취소 일시"), null=True, blank=True, editable=False)
     consent_version = models.CharField(_("동의한 안내 버전"), max_length=20, blank=True, editable=False)

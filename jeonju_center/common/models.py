@@ -36,6 +36,25 @@ class AnonymisableModel(models.Model):
         return self.anonymised_at is not None
 
 
+class DecidedModel(models.Model):
+    """A row staff decide on (approve, decline, return, …): who decided and when. The service that records
+    the decision sets both; the back office shows them read-only."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("처리한 직원"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class District(models.TextChoices):
     WANSAN = "wansan", _("완산구")
     DEOKJIN = "deokjin", _("덕진구")

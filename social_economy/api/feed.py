@@ -19,14 +19,14 @@ FEED_SOURCES = [
     FeedSource(
         "social_economy.ConsultingCase",
         "consulting-cases",
-        partner_of=lambda case: case.partner_center_id,
+        partner_of=lambda case: case.partner_id,
         extra_read_scopes=("consulting:write",),
     ),
     FeedSource(
         "social_economy.ConsultingSession",
         "consulting-cases",
         parent="case_id",
-        partner_of=lambda session: session.case.partner_center_id,
+        partner_of=lambda session: session.case.partner_id,
     ),
     FeedSource("social_economy.Network", "networks"),
     FeedSource("social_economy.NetworkMembership", "networks", parent="network_id"),
@@ -55,15 +55,13 @@ FEED_SOURCES = [
     FeedSource(
         "social_economy.Organization",
         "consulting-cases",
-        fan_out=lambda org: ConsultingCase.objects.filter(organization=org).values_list(
-            "pk", "partner_center_id"
-        ),
+        fan_out=lambda org: ConsultingCase.objects.filter(organization=org).values_list("pk", "partner_id"),
     ),
     FeedSource(
         "partners.PartnerCenter",
         "consulting-cases",
-        fan_out=lambda partner: ConsultingCase.objects.filter(partner_center=partner).values_list(
-            "pk", "partner_center_id"
+        fan_out=lambda partner: ConsultingCase.objects.filter(partner=partner).values_list(
+            "pk", "partner_id"
         ),
     ),
     FeedSource(

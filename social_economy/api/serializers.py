@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jeonju_center.api.serializers import ChoiceLabelField, FastModelSerializer
+from jeonju_center.partners.models import PartnerCenter
 
 from ..models import (
     ConsultingCase,
@@ -358,7 +359,15 @@ class ConsultingCaseSerializer(FastModelSerializer):
     """A consulting case of the key's partner center with its sessions."""
 
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    partner_center_name = name_of("partner_center.name")
+    # The model's foreign key is ``partner``; v1 of the API has always called it ``partner_center``.
+    partner_center = serializers.PrimaryKeyRelatedField(
+        source="partner",
+        queryset=PartnerCenter.objects.all(),
+        allow_null=True,
+        required=False,
+        label=ConsultingCase._meta.get_field("partner").verbose_name,
+    )
+    partner_center_name = name_of("partner.name")
     topic_label = label("topic")
     status_label = label("status")
     session_count = serializers.IntegerField(read_only=True)

@@ -219,11 +219,11 @@ class ConsultingCaseViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
             return selectors.consulting_case_list(all_partners=True)
         auth = self.request.auth
         if isinstance(auth, PartnerAPIKey):
-            return selectors.consulting_case_list(partner_center=auth.partner)
+            return selectors.consulting_case_list(partner=auth.partner)
         user = self.request.user
         return selectors.consulting_case_list(all_partners=bool(user and user.is_staff))
 
-    def _partner_center(self):
+    def _partner(self):
         auth = self.request.auth
         return auth.partner if isinstance(auth, PartnerAPIKey) else None
 
@@ -234,7 +234,7 @@ class ConsultingCaseViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
         serializer = ConsultingCaseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.consulting_case_create(
-            partner_center=self._partner_center(), actor=request.user, **serializer.validated_data
+            partner=self._partner(), actor=request.user, **serializer.validated_data
         )
         case = self.get_queryset().get(pk=case.pk)
         return Response(ConsultingCaseSerializer(case).data, status=status.HTTP_201_CREATED)

@@ -69,7 +69,7 @@ def one_of_each(partner):
         "products": product,
         "survey-campaigns": SurveyCampaignFactory(),
         "stores": StoreFactory(),
-        "consulting-cases": ConsultingCaseFactory(partner_center=partner),
+        "consulting-cases": ConsultingCaseFactory(partner=partner),
         "networks": NetworkFactory(),
         "communities": CommunityFactory(is_public=True),
         "support-programs": SupportProgramFactory(),

@@ -46,8 +46,8 @@ def test_consulting_events_reach_only_the_partner_of_the_case():
     other = partner_client("social_economy:read", partner=theirs)
     _, start = follow(reader, None)
 
-    case = ConsultingCaseFactory(partner_center=ours)
-    ConsultingCaseFactory(partner_center=theirs)
+    case = ConsultingCaseFactory(partner=ours)
+    ConsultingCaseFactory(partner=theirs)
 
     def case_ids(client):
         events, _ = follow(client, start, resource="consulting-cases")
@@ -236,16 +236,16 @@ def test_each_partners_feed_agrees_with_what_it_can_fetch_through_creates_moves_
             }
             assert mirrors[partner] == fetched, (step, partner.name)
 
-    orphan = ConsultingCaseFactory(partner_center=None)
-    mine = ConsultingCaseFactory(partner_center=a)
+    orphan = ConsultingCaseFactory(partner=None)
+    mine = ConsultingCaseFactory(partner=a)
     replay_and_compare("created")
-    mine.partner_center = b
+    mine.partner = b
     mine.save()
     replay_and_compare("moved from A to B")
-    orphan.partner_center = a
+    orphan.partner = a
     orphan.save()
     replay_and_compare("given to A")
-    mine.partner_center = None
+    mine.partner = None
     mine.save()
     replay_and_compare("taken from B")
     ConsultingCase.objects.filter(pk=orphan.pk).get().delete()

@@ -229,7 +229,7 @@ class ConsultingCaseFactory(DjangoModelFactory):
         model = ConsultingCase
 
     organization = factory.SubFactory(OrganizationFactory)
-    partner_center = factory.SubFactory(PartnerCenterFactory)
+    partner = factory.SubFactory(PartnerCenterFactory)
     topic = ConsultingCase.Topic.QUALITY
     title = factory.Sequence(lambda n: f"포장 품질 개선 컨설팅 {n}")
     opened_on = datetime.date(2024, 3, 4)

@@ -27,7 +27,7 @@ def officer_client(client, teams):
 
 def case_form(case, **fields):
     data = {
-        "partner_center": case.partner_center_id or "",
+        "partner": case.partner_id or "",
         "topic": case.topic,
         "title": case.title,
         "opened_on": f"{case.opened_on:%Y-%m-%d}",
@@ -62,7 +62,7 @@ def test_no_consulting_for_a_closed_organization(officer_client):
     closed = OrganizationFactory(status=OrganizationStatus.CLOSED, closed_on=datetime.date(2023, 12, 31))
     data = {
         "organization": closed.pk,
-        "partner_center": "",
+        "partner": "",
         "topic": "marketing",
         "title": "온라인 판로 컨설팅",
         "opened_on": "2024-05-01",

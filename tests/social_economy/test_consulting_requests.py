@@ -121,7 +121,7 @@ def test_the_page_costs_the_same_queries_for_more_cases_and_requests(client):
 
     def add_case(number):
         case = services.consulting_case_create(
-            organization=organization, partner_center=None, topic="marketing", title=f"컨설팅 {number}",
+            organization=organization, partner=None, topic="marketing", title=f"컨설팅 {number}",
             opened_on=datetime.date(2026, 5, 1), actor=TEST_JOB,
         )  # fmt: skip
         services.consulting_session_create(
@@ -134,7 +134,7 @@ def test_the_page_costs_the_same_queries_for_more_cases_and_requests(client):
     for number in range(1, 6):
         client.post(url(organization), FORM)
         case = services.consulting_case_create(
-            organization=organization, partner_center=None, topic="marketing", title=f"컨설팅 {number}",
+            organization=organization, partner=None, topic="marketing", title=f"컨설팅 {number}",
             opened_on=datetime.date(2026, 5, 1), actor=TEST_JOB,
         )  # fmt: skip
         services.consulting_session_create(

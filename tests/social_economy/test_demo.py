@@ -103,8 +103,8 @@ def test_seed_stores_and_consulting_use_the_existing_partner_centers(seeded):
     )
     partner_names = set(
         apps.get_model("social_economy", "ConsultingCase")
-        .objects.exclude(partner_center=None)
-        .values_list("partner_center__name", flat=True)
+        .objects.exclude(partner=None)
+        .values_list("partner__name", flat=True)
     )
     assert partner_names <= {name for name, _kind in base.PARTNER_CENTERS}
     assert partner_names

@@ -524,12 +524,12 @@ def test_product_certifications_and_partner_center_links():
     haccp = ProductCertificationFactory(name="HACCP")
     product = ProductFactory(certifications=[haccp])
     partner = PartnerCenterFactory()
-    case = ConsultingCaseFactory(organization=product.organization, partner_center=partner)
+    case = ConsultingCaseFactory(organization=product.organization, partner=partner)
     assert list(product.certifications.all()) == [haccp]
     assert list(partner.social_economy_consulting_cases.all()) == [case]
     partner.delete()
     case.refresh_from_db()
-    assert case.partner_center is None
+    assert case.partner is None
 
 
 def test_organization_with_survey_history_cannot_be_deleted_silently():

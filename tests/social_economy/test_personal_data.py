@@ -393,7 +393,7 @@ def test_an_admin_change_records_who_when_and_why(team_client):
     staff = User.objects.get(username="se-staff")
     data = {
         "organization": case.organization.pk,
-        "partner_center": "",
+        "partner": "",
         "topic": case.topic,
         "title": "판로 개척 컨설팅",
         "opened_on": case.opened_on.isoformat(),

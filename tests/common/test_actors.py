@@ -1,0 +1,86 @@
+"""Who made a change (jeonju_center/common/actors.py): the actor every writing service takes."""
+
+import pytest
+
+from jeonju_center.common.actors import (
+    WRITERS,
+    Actor,
+    Channel,
+    acting,
+    current_actor,
+    recording_service_calls,
+    writes,
+)
+from jeonju_center.partners.authentication import PartnerPrincipal
+from jeonju_center.partners.models import PartnerCenter
+from jeonju_center.partners.services import partner_key_create
+from tests.actors import TEST_JOB
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_account_a_partner_key_and_a_visitor_become_actors(django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    staff = django_user_model.objects.create_user(username="hong", name="홍길동", is_staff=True)
+    citizen = django_user_model.objects.create_user(username="kim", name="김시민")
+    partner = PartnerCenter.objects.create(
+        name="전북 사회적경제지원센터", kind=PartnerCenter.Kind.INTEGRATED_SUPPORT
+    )
+    api_key, _secret = partner_key_create(partner=partner, scopes=["social_economy:read"], actor=TEST_JOB)
+
+    assert (Actor.of(staff).channel, Actor.of(staff).user) == (Channel.STAFF, staff)
+    assert (Actor.of(citizen).channel, Actor.of(citizen).user) == (Channel.CITIZEN, citizen)
+    by_principal, by_key = Actor.of(PartnerPrincipal(api_key)), Actor.of(api_key)
+    assert by_principal == by_key == Actor(Channel.PARTNER, partner_key_id=api_key.pk, name=partner.name)
+    assert Actor.of(AnonymousUser()) == Actor(Channel.CITIZEN)
+    with pytest.raises(TypeError):
+        Actor.of(None)
+
+    assert Actor.of(staff).label == "직원 홍길동"
+    assert by_key.label == "협력기관 전북 사회적경제지원센터 (API)"
+    assert Actor.system("보존기간 작업").label == "시스템: 보존기간 작업"
+    # A citizen's name is personal data: the back office's history does not repeat it.
+    assert Actor.of(citizen).label == "시민 본인"
+
+
+def test_a_writing_service_requires_its_actor_and_runs_as_it():
+    seen = []
+
+    @writes()
+    def service_under_test(*, value, actor):
+        seen.append((value, actor, current_actor()))
+        return value
+
+    with pytest.raises(TypeError):
+        service_under_test(value=1)
+    assert seen == []
+    job = Actor.system("시험")
+    assert service_under_test(value=2, actor=job) == 2
+    assert seen == [(2, job, job)]
+    assert current_actor() is None
+
+
+def test_a_service_without_a_keyword_only_actor_is_refused_at_import():
+    with pytest.raises(TypeError, match="keyword-only actor"):
+
+        @writes()
+        def forgot(value):
+            return value
+
+
+def test_a_nested_service_writes_in_its_callers_name():
+    outer_job, inner_job = Actor.system("바깥"), Actor.system("안쪽")
+    with acting(outer_job), acting(inner_job):
+        assert current_actor() == outer_job
+
+
+def test_services_register_as_writers_and_the_admin_can_see_which_ran():
+    from courses.models import Course
+    from courses.services import course_save
+
+    assert course_save in WRITERS[Course._meta.label]
+    with recording_service_calls() as calls:
+        with pytest.raises(Exception, match="센터 직원만"):
+            course_save(course=Course(), actor=Actor.system("시험"))
+    assert calls == [course_save]
