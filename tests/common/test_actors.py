@@ -80,7 +80,6 @@ def test_services_register_as_writers_and_the_admin_can_see_which_ran():
     from courses.services import course_save
 
     assert course_save in WRITERS[Course._meta.label]
-    with recording_service_calls() as calls:
-        with pytest.raises(Exception, match="센터 직원만"):
-            course_save(course=Course(), actor=Actor.system("시험"))
+    with recording_service_calls() as calls, pytest.raises(Exception, match="센터 직원만"):
+        course_save(course=Course(), actor=Actor.system("시험"))
     assert calls == [course_save]

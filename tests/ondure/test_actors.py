@@ -121,7 +121,7 @@ def test_the_leader_submits_as_a_citizen_and_the_staff_member_approves():
     staff = StaffFactory()
     settlements.settlement_approve(settlement_id=settlement.pk, actor=staff)
     settlement.refresh_from_db()
-    assert (settlement.status, settlement.reviewed_by) == (GrantSettlement.Status.APPROVED, staff)
+    assert (settlement.status, settlement.decided_by) == (GrantSettlement.Status.APPROVED, staff)
 
 
 def test_only_the_staff_decide_a_settlement():
@@ -137,7 +137,7 @@ def test_only_the_staff_decide_a_settlement():
             settlements.settlement_return(settlement_id=settlement.pk, actor=actor, comment="보완")
     settlement.refresh_from_db()
     grant.refresh_from_db()
-    assert (settlement.status, settlement.reviewed_by, settlement.reviewed_at) == (
+    assert (settlement.status, settlement.decided_by, settlement.decided_at) == (
         GrantSettlement.Status.SUBMITTED,
         None,
         None,

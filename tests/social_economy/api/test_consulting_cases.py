@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from jeonju_center.partners.models import IdempotencyRecord
 from social_economy import services
 from social_economy.models import ConsultingCase, ConsultingSession, OrganizationStatus
+from tests.actors import TEST_JOB
 from tests.api.support import assert_constant_queries, partner_client
 
 from ..factories import (
@@ -29,7 +30,6 @@ from .support import (
     ids,
     last_event_id,
 )
-from tests.actors import TEST_JOB
 
 pytestmark = pytest.mark.django_db
 
