@@ -2,17 +2,16 @@
 offers in a module of a known name, as an upper-case list (or dict), and the package reads the declarations
 of every app that has the module, in ``INSTALLED_APPS`` order.
 
-| module of an app        | declaration           | read by                                         |
-|-------------------------|-----------------------|-------------------------------------------------|
-| ``api/urls.py``         | ``ROUTES``            | the partner API's router (``jeonju_center.api``) |
-| ``api/feed.py``         | ``FEED_SOURCES``      | the partner API's change feed                   |
-| ``sitemaps.py``         | ``SITEMAPS``          | ``/sitemap.xml`` (``jeonju_center.sitemaps``)   |
-| ``search.py``           | ``SEARCH_SOURCES``    | ``/search/`` (``jeonju_center.search``)         |
-| ``home.py``             | ``HOME_SECTIONS``     | the home page (``jeonju_center.news``)          |
-| ``newsletter.py``       | ``NEWSLETTER_SECTIONS`` | the newsletter (``jeonju_center.news``)       |
+- ``api/urls.py`` ``ROUTES`` and ``api/feed.py`` ``FEED_SOURCES``: the partner API
+  (``jeonju_center.api.routes``);
+- ``sitemaps.py`` ``SITEMAPS``: ``/sitemap.xml`` (``jeonju_center.sitemaps``);
+- ``search.py`` ``SEARCH_SOURCES``: ``/search/`` (``jeonju_center.search.sources``);
+- ``home.py`` ``HOME_SECTIONS`` and ``newsletter.py`` ``NEWSLETTER_SECTIONS``: the home page and the
+  newsletter (``jeonju_center.news.sections``).
 
-Apps whose contribution is a function with a decorator (``dashboard.py``, ``retention.py``, ``reference.py``)
-are found by Django's ``autodiscover_modules`` instead; both ways import a module by name, neither names an app.
+Apps whose contribution is a function with a decorator (``dashboard.py``, ``retention.py``,
+``reference.py``) are found by Django's ``autodiscover_modules`` instead; both ways import a module by name,
+neither names an app.
 """
 
 from importlib import import_module

@@ -54,8 +54,3 @@ def newsletter_sections():
 def newsletter_section(key):
     """The section ``key``, or None."""
     return next((section for section in newsletter_sections() if section.key == key), None)
-
-
-def newsletter_section_of(model):
-    """The section whose items are ``model``'s rows, or None."""
-    return next((section for section in newsletter_sections() if section.model_class is model), None)
