@@ -90,6 +90,16 @@ def public_courses():
     )
 
 
+def upcoming_open_courses(*, limit=6, now=None):
+    """Published courses open for enrolment now whose first session has not passed, soonest first."""
+    now = now or timezone.now()
+    return (
+        public_courses()
+        .filter(enrollment_open_q(now), first_session_date__gte=timezone.localdate(now))
+        .order_by("first_session_date", "id")[:limit]
+    )
+
+
 def courses_changed_since(queryset, moment):
     """Courses whose API representation may have changed at or after ``moment``: the course row, one
     of its sessions or one of its enrolments (seats left, waiting list)."""

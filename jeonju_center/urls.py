@@ -11,7 +11,7 @@ from django.views.static import serve as static_serve
 from jeonju_center.accounts import views as account_views
 from jeonju_center.common import two_factor
 from jeonju_center.common import views as common_views
-from jeonju_center.sitemaps import SITEMAPS
+from jeonju_center.sitemaps import all_sitemaps
 
 admin.site.site_header = _("전주도시혁신센터 관리")
 admin.site.site_title = _("전주도시혁신센터")
@@ -20,7 +20,7 @@ admin.site.index_title = _("업무 관리")
 urlpatterns = [
     path("", include("jeonju_center.news.urls")),  # home page, /news/, newsletter
     path("healthz", common_views.healthz, name="healthz"),
-    path("sitemap.xml", cache_page(3600)(sitemap_view), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_page(3600)(sitemap_view), {"sitemaps": all_sitemaps()}, name="sitemap"),
     path("robots.txt", common_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("terms/", account_views.terms_of_use, name="terms"),

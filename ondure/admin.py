@@ -26,8 +26,8 @@ from jeonju_center.common.personal_data import record_personal_data_access
 from . import exports, selectors, services, settlements
 from .forms import (
     CommunityAdminForm,
-    EducationCourseAdminForm,
     GraduationForm,
+    OndureEducationCourseAdminForm,
     StageReviewForm,
     SupportProgramAdminForm,
     SupportRecordAdminForm,
@@ -37,9 +37,9 @@ from .models import (
     CommunityGraduation,
     CommunityMember,
     CommunityStageRecord,
-    EducationCourse,
     ExpenseLine,
     GrantSettlement,
+    OndureEducationCourse,
     SupportProgram,
     SupportRecord,
 )
@@ -491,9 +491,9 @@ class SupportRecordAdmin(ServiceAdminMixin, PortalModelAdmin):
         return bool(obj.evidence)
 
 
-@admin.register(EducationCourse)
-class EducationCourseAdmin(PortalModelAdmin):
-    form = EducationCourseAdminForm
+@admin.register(OndureEducationCourse)
+class OndureEducationCourseAdmin(PortalModelAdmin):
+    form = OndureEducationCourseAdminForm
     list_display = ["course", "program", "record_count", "synced_at"]
     list_select_related = ["course", "program"]
     autocomplete_fields = ["course", "program"]

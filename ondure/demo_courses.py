@@ -4,7 +4,7 @@ Runs after ``courses.demo`` (add "ondure.demo_courses" after it in seed_demo's D
 from courses.models import Course
 
 from . import services
-from .models import EducationCourse, SupportProgram
+from .models import OndureEducationCourse, SupportProgram
 
 COOPERATIVE_COURSE_WORDS = ("협동조합",)
 
@@ -14,7 +14,7 @@ def seed(ctx):
     programs = {
         p.year: p for p in SupportProgram.objects.filter(kind=SupportProgram.Kind.COOPERATIVE_EDUCATION)
     }
-    marked = set(EducationCourse.objects.values_list("course_id", flat=True))
+    marked = set(OndureEducationCourse.objects.values_list("course_id", flat=True))
     created = 0
     for course in courses:
         if course.pk in marked:
@@ -24,4 +24,4 @@ def seed(ctx):
         education = services.education_course_mark(course=course, program=program, actor=ctx.job)
         services.education_attendance_sync(education_course_id=education.pk, actor=ctx.job)
         created += 1
-    return [f"ondure education courses: {created} created, {EducationCourse.objects.count()} total"]
+    return [f"ondure education courses: {created} created, {OndureEducationCourse.objects.count()} total"]

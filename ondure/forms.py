@@ -122,11 +122,11 @@ class GraduationForm(forms.Form):
         return cleaned
 
 
-class EducationCourseAdminForm(forms.ModelForm):
+class OndureEducationCourseAdminForm(forms.ModelForm):
     class Meta:
-        from .models import EducationCourse
+        from .models import OndureEducationCourse
 
-        model = EducationCourse
+        model = OndureEducationCourse
         fields = ["course", "program"]
 
 

@@ -670,7 +670,7 @@ class ExpenseLine(TimeStampedModel):
 # --- Links to accounts and courses, graduation history ------------------------------------------------
 
 
-class EducationCourse(TimeStampedModel):
+class OndureEducationCourse(TimeStampedModel):
     """A citizen course (시민강좌) that counts as Ondure education: attendance of community members in it
     becomes an education support record of their community."""
 

@@ -24,7 +24,7 @@ from .models import (
     CommunityMember,
     CommunityStageRecord,
     CommunityStatus,
-    EducationCourse,
+    OndureEducationCourse,
     Stage,
     SupportProgram,
     SupportRecord,
@@ -412,11 +412,11 @@ def community_graduate(
 # --- Course link: attendance of members in Ondure education courses -----------------------------------
 
 
-@writes(EducationCourse)
+@writes(OndureEducationCourse)
 def education_course_mark(*, course, actor, program=None):
     """Mark a citizen course as Ondure education (idempotent)."""
     with transaction.atomic():
-        education, _created = EducationCourse.objects.get_or_create(
+        education, _created = OndureEducationCourse.objects.get_or_create(
             course=course, defaults={"program": program}
         )
         if education.program_id != (program.pk if program else None):
@@ -426,7 +426,7 @@ def education_course_mark(*, course, actor, program=None):
     return education
 
 
-@writes(SupportRecord, EducationCourse)
+@writes(SupportRecord, OndureEducationCourse)
 @transaction.atomic
 def education_attendance_sync(*, education_course_id, actor):
     """Turn the attendance of community members in an Ondure education course into one education support
@@ -435,7 +435,7 @@ def education_attendance_sync(*, education_course_id, actor):
     from courses.models import Attendance
 
     education = (
-        EducationCourse.objects.select_for_update(of=("self",))
+        OndureEducationCourse.objects.select_for_update(of=("self",))
         .select_related("course", "program")
         .get(pk=education_course_id)
     )
@@ -497,12 +497,12 @@ def education_attendance_sync(*, education_course_id, actor):
     return changed
 
 
-@writes(SupportRecord, EducationCourse)
+@writes(SupportRecord, OndureEducationCourse)
 def education_attendance_sync_all(*, actor):
     """Sync every Ondure education course whose sessions ran in the last year (the nightly job)."""
     since = timezone.localdate() - datetime.timedelta(days=366)
     ids = list(
-        EducationCourse.objects.annotate(last_session=Max("course__sessions__date"))
+        OndureEducationCourse.objects.annotate(last_session=Max("course__sessions__date"))
         .filter(last_session__gte=since)
         .values_list("pk", flat=True)
     )

@@ -2,11 +2,16 @@
 oneself, sending in batches with progress, and the subscriber list (masked unless the viewer holds the
 개인정보 열람 permission; unmasked views and searches on addresses are logged)."""
 
+from functools import cache
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,6 +33,7 @@ from .models import (
     NewsAttachment,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterItem,
     NewsPost,
     Publication,
     PublicationAttachment,
@@ -35,6 +41,7 @@ from .models import (
     Subscriber,
 )
 from .richtext import clean_rich_text
+from .sections import newsletter_section, newsletter_sections
 
 
 def _errors(error):
@@ -200,10 +207,20 @@ class NewsPostAdmin(PortalModelAdmin):
 
 
 class NewsletterIssueForm(forms.ModelForm):
+    """The issue's text and news; ``NewsletterIssueAdmin.get_form`` adds one choice per program section."""
+
     class Meta:
         model = NewsletterIssue
-        fields = ["subject", "intro", "news_posts", "courses", "products"]
+        fields = ["subject", "intro", "news_posts"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 6, "cols": 100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for section in newsletter_sections():
+                if section.key in self.fields:
+                    chosen = selectors.newsletter_issue_items(self.instance, section.key)
+                    self.initial[section.key] = list(chosen.values_list("pk", flat=True))
 
     def clean_intro(self):
         try:
@@ -216,6 +233,72 @@ class NewsletterIssueForm(forms.ModelForm):
         if self.instance.pk and self.instance.status != NewsletterIssue.Status.DRAFT:
             raise ValidationError(_("이미 발송을 시작한 뉴스레터는 고칠 수 없습니다. 새 호를 만들어 주세요."))
         return cleaned
+
+
+class SectionItemsWidget(AutocompleteSelectMultiple):
+    """The admin's search-as-you-type choice of a section's rows. Django's own autocomplete view follows a
+    model field to the searched model, and an issue has none into the programs, so the newsletter admin
+    serves the search itself (``SectionItemsAutocompleteView``), with the section key as ``field_name``."""
+
+    def __init__(self, section, admin_site):
+        relation = SimpleNamespace(model=section.model_class)
+        super().__init__(
+            SimpleNamespace(model=NewsletterIssue, name=section.key, remote_field=relation), admin_site
+        )
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:news_newsletterissue_autocomplete")
+
+
+class SectionItemsAutocompleteView(AutocompleteJsonView):
+    """Search the rows of a section's model through that model's own admin (its search fields, queryset
+    and view permission), like Django's autocomplete does for a relation."""
+
+    def process_request(self, request):
+        section = newsletter_section(request.GET.get("field_name", ""))
+        if section is None:
+            raise PermissionDenied
+        model_admin = self.admin_site._registry.get(section.model_class)
+        if model_admin is None:
+            raise PermissionDenied
+        if not model_admin.get_search_fields(request):
+            raise Http404(
+                f"{type(model_admin).__name__} must have search_fields for the newsletter's choice."
+            )
+        return request.GET.get("term", ""), model_admin, None, section.model_class._meta.pk.attname
+
+    def has_perm(self, request, obj=None):
+        issues = self.admin_site._registry[NewsletterIssue]
+        composes = issues.has_add_permission(request) or issues.has_change_permission(request)
+        return composes and super().has_perm(request, obj)
+
+    def get_queryset(self):
+        queryset = self.model_admin.get_queryset(self.request)
+        queryset, may_have_duplicates = self.model_admin.get_search_results(self.request, queryset, self.term)
+        if may_have_duplicates:
+            queryset = queryset.distinct()
+        return queryset if queryset.ordered else queryset.order_by("pk")  # stable pages
+
+
+def _section_field(section, admin_site):
+    return forms.ModelMultipleChoiceField(
+        queryset=section.model_class._default_manager.all(),
+        required=False,
+        label=section.label,
+        widget=SectionItemsWidget(section, admin_site),
+    )
+
+
+@cache
+def _chosen_items_display(section):
+    """A read-only line of the section's chosen rows (a callable, so that an issue already sent shows them)."""
+
+    def chosen_items(issue):
+        return ", ".join(str(item) for item in selectors.newsletter_issue_items(issue, section.key)) or "-"
+
+    chosen_items.short_description = section.label
+    chosen_items.__name__ = f"chosen_{section.key}"
+    return chosen_items
 
 
 @admin.register(NewsletterIssue)
@@ -234,23 +317,43 @@ class NewsletterIssueAdmin(PortalModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["subject"]
-    autocomplete_fields = ["news_posts", "courses", "products"]
+    autocomplete_fields = ["news_posts"]
     change_form_template = "admin/news/newsletterissue/change_form.html"
 
     def get_queryset(self, request):
         return selectors.newsletter_issues_with_progress()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        section_fields = {
+            section.key: _section_field(section, self.admin_site) for section in newsletter_sections()
+        }
+        kwargs["form"] = type(self.form.__name__, (self.form,), section_fields)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def _content_fields(self, obj):
+        if obj is not None and obj.status != NewsletterIssue.Status.DRAFT:
+            return ["subject", "intro", "news_posts", *map(_chosen_items_display, newsletter_sections())]
+        return ["subject", "intro", "news_posts", *(section.key for section in newsletter_sections())]
+
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "progress", "send_started_at", "send_finished_at", "sent_by"]
         if obj is not None and obj.status != NewsletterIssue.Status.DRAFT:
-            return ["subject", "intro", "news_posts", "courses", "products", *fixed]
+            return [*self._content_fields(obj), *fixed]
         return fixed
 
     def get_fields(self, request, obj=None):
-        fields = ["subject", "intro", "news_posts", "courses", "products"]
+        fields = self._content_fields(obj)
         if obj is not None:
             fields += ["status", "progress", "send_started_at", "send_finished_at", "sent_by"]
         return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for section in newsletter_sections():
+            if section.key in form.cleaned_data:
+                services.newsletter_issue_items_set(
+                    issue=form.instance, section_key=section.key, objects=form.cleaned_data[section.key]
+                )
 
     @admin.display(description=_("받는 사람"))
     def recipient_count(self, issue):
@@ -307,6 +410,11 @@ class NewsletterIssueAdmin(PortalModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path(
+                "autocomplete/",
+                wrap(SectionItemsAutocompleteView.as_view(admin_site=self.admin_site)),
+                name="news_newsletterissue_autocomplete",
+            ),
             path("<int:issue_id>/preview/", wrap(self.preview_view), name="news_newsletterissue_preview"),
             path("<int:issue_id>/autofill/", wrap(self.autofill_view), name="news_newsletterissue_autofill"),
             path(
@@ -370,13 +478,12 @@ class NewsletterIssueAdmin(PortalModelAdmin):
             added = services.newsletter_issue_autofill(issue_id=issue.pk)
             if not added:
                 return gettext("이미 고른 항목이 있어 그대로 두었습니다.")
-            return gettext(
-                "최근 항목으로 채웠습니다: 소식 {news}건, 강좌 {courses}건, 제품 {products}건."
-            ).format(
-                news=added.get("news", "-"),
-                courses=added.get("courses", "-"),
-                products=added.get("products", "-"),
+            parts = [(gettext("소식"), added.get("news", "-"))]
+            parts += [(section.label, added.get(section.key, "-")) for section in newsletter_sections()]
+            counts = ", ".join(
+                gettext("{label} {count}건").format(label=label, count=count) for label, count in parts
             )
+            return gettext("최근 항목으로 채웠습니다: {counts}.").format(counts=counts)
 
         return self._confirm_or_run(
             request,
@@ -428,6 +535,30 @@ class NewsletterIssueAdmin(PortalModelAdmin):
             button=gettext("발송 시작"),
             run=run,
         )
+
+
+@admin.register(NewsletterItem)
+class NewsletterItemAdmin(admin.ModelAdmin):
+    """Read-only list of the program items chosen for each issue; staff choose them on the issue's page."""
+
+    list_display = ["issue", "content_type", "chosen_item"]
+    list_filter = [("content_type", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["issue", "content_type"]
+    fields = ["issue", "content_type", "object_id", "chosen_item"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("item")
+
+    @admin.display(description=_("항목"))
+    def chosen_item(self, item):
+        return item.item or gettext("(삭제됨)")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Subscriber)

@@ -2,6 +2,8 @@
 one delivery row per subscriber and issue)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -234,7 +236,8 @@ class Subscriber(AnonymisableModel, TimeStampedModel):
 
 
 class NewsletterIssue(TimeStampedModel):
-    """One newsletter issue, composed by staff from recent news, courses and products.
+    """One newsletter issue, composed by staff from recent news and the programs' items (``NewsletterItem``:
+    courses, products…).
 
     When staff send it, the content is rendered once (``rendered_html``/``rendered_text``) so every subscriber
     receives the same issue, and one ``NewsletterDelivery`` row is written per confirmed subscriber.
@@ -250,10 +253,6 @@ class NewsletterIssue(TimeStampedModel):
         _("머리말"), blank=True, help_text=_("HTML로 씁니다. 저장할 때 안전한 태그만 남깁니다.")
     )
     news_posts = models.ManyToManyField(NewsPost, verbose_name=_("소식"), blank=True, related_name="+")
-    courses = models.ManyToManyField("courses.Course", verbose_name=_("강좌"), blank=True, related_name="+")
-    products = models.ManyToManyField(
-        "social_economy.Product", verbose_name=_("사회적경제 제품"), blank=True, related_name="+"
-    )
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     rendered_html = models.TextField(_("발송 HTML"), blank=True, editable=False)
     rendered_text = models.TextField(_("발송 텍스트"), blank=True, editable=False)
@@ -279,6 +278,33 @@ class NewsletterIssue(TimeStampedModel):
 
     def __str__(self):
         return self.subject
+
+
+class NewsletterItem(models.Model):
+    """A program item (a course, a product…) staff chose for an issue. It names the row by content type and
+    id, so the news package keeps no relation into the programs; only models an app offers in its
+    ``NEWSLETTER_SECTIONS`` are accepted (by the services). No change history, like the choice of news
+    posts: the issue's rendered content is what stays."""
+
+    issue = models.ForeignKey(
+        NewsletterIssue, verbose_name=_("뉴스레터"), on_delete=models.CASCADE, related_name="items"
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("항목 종류"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("항목 번호"))
+    item = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = _("뉴스레터 항목")
+        verbose_name_plural = _("뉴스레터 항목")
+        ordering = ["issue", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "content_type", "object_id"], name="news_item_once_per_issue"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.issue} · {self.content_type.model} #{self.object_id}"
 
 
 class NewsletterDelivery(models.Model):

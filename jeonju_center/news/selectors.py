@@ -6,18 +6,17 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.selectors import enrollment_open_q, public_courses
-from social_economy.selectors import public_product_list
-
 from .models import (
     FaqEntry,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterItem,
     NewsPost,
     Program,
     Publication,
     Subscriber,
 )
+from .sections import home_sections, newsletter_section, newsletter_sections
 
 
 def published_news_q(now=None):
@@ -66,20 +65,11 @@ def faq_by_program(*, program=None):
     return [(value, label, grouped[value]) for value, label in Program.choices if value in grouped]
 
 
-def upcoming_open_courses(*, limit=6, now=None):
-    """Published courses open for enrolment now whose first session has not passed, soonest first."""
-    now = now or timezone.now()
-    return (
-        public_courses()
-        .filter(enrollment_open_q(now), first_session_date__gte=timezone.localdate(now))
-        .order_by("first_session_date", "id")[:limit]
-    )
-
-
 def home_page_data(*, now=None):
+    """The home page: the programs' sections (``HOME_SECTIONS``) with their items, the news and notices."""
     now = now or timezone.now()
     return {
-        "courses": list(upcoming_open_courses(limit=6, now=now)),
+        "sections": [(section, section.items(now=now)) for section in home_sections()],
         "news": list(public_news(now=now)[:5]),
         "notices": list(public_notices(now=now)[:5]),
     }
@@ -93,24 +83,31 @@ def newsletter_candidate_news(*, days=45, now=None):
     return public_news(now=now).filter(published_at__gte=now - datetime.timedelta(days=days))
 
 
-def newsletter_candidate_courses(*, now=None):
-    return public_courses().filter(enrollment_open_q(now)).order_by("first_session_date", "id")
+def _chosen_ids(issue, section):
+    """The ids of the rows staff chose for ``issue`` in ``section``, as a subquery (no query of its own)."""
+    opts = section.model_class._meta
+    return NewsletterItem.objects.filter(
+        issue=issue, content_type__app_label=opts.app_label, content_type__model=opts.model_name
+    ).values("object_id")
 
 
-def newsletter_candidate_products():
-    return public_product_list().order_by("-created_at", "-id")
+def newsletter_issue_items(issue, section_key):
+    """The rows staff chose for ``issue`` in the section ``section_key``, whatever their state now."""
+    section = newsletter_section(section_key)
+    return section.model_class._default_manager.filter(pk__in=_chosen_ids(issue, section))
 
 
 def newsletter_issue_content(issue):
-    """What an issue shows: its news (newest first), courses (soonest first) and products."""
+    """What an issue shows: ``news`` (newest first) and ``sections``, ``[(section, items)]`` of the sections
+    that have chosen items subscribers may see (each in its own order), in a fixed number of queries."""
+    sections = []
+    for section in newsletter_sections():
+        items = list(section.content(_chosen_ids(issue, section)))
+        if items:
+            sections.append((section, items))
     return {
         "news": list(issue.news_posts.filter(published_news_q()).order_by("-published_at", "-id")),
-        "courses": list(
-            public_courses().filter(pk__in=issue.courses.values("pk")).order_by("first_session_date", "id")
-        ),
-        "products": list(
-            public_product_list().filter(pk__in=issue.products.values("pk")).order_by("name", "id")
-        ),
+        "sections": sections,
     }
 
 

@@ -7,6 +7,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -25,12 +26,14 @@ from . import selectors
 from .models import (
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterItem,
     NewsPost,
     PublicationAttachment,
     PublicationDownload,
     Subscriber,
 )
 from .richtext import clean_rich_text
+from .sections import newsletter_section, newsletter_sections
 
 logger = logging.getLogger(__name__)
 
@@ -209,10 +212,37 @@ def newsletter_issue_save(*, issue):
     return issue
 
 
+def _items_set(issue, section, ids):
+    content_type = ContentType.objects.get_for_model(section.model_class)
+    ids = set(ids)
+    chosen = issue.items.filter(content_type=content_type)
+    chosen.exclude(object_id__in=ids).delete()
+    kept = set(chosen.values_list("object_id", flat=True))
+    NewsletterItem.objects.bulk_create(
+        [NewsletterItem(issue=issue, content_type=content_type, object_id=pk) for pk in sorted(ids - kept)]
+    )
+
+
 @transaction.atomic
-def newsletter_issue_autofill(*, issue_id, news_limit=5, course_limit=6, product_limit=4):
-    """Fill an empty part of a draft issue with what is recent: news of the last weeks, courses open for
-    enrolment and the newest products. Parts staff already chose are kept."""
+def newsletter_issue_items_set(*, issue, section_key, objects):
+    """Make ``objects`` the items staff chose for the draft ``issue`` in the section ``section_key`` (a
+    program's courses, products…: rows of the model the section names)."""
+    section = newsletter_section(section_key)
+    if section is None:
+        raise ValidationError(_("뉴스레터에 넣을 수 없는 항목입니다."))
+    objects = list(objects)
+    if any(not isinstance(obj, section.model_class) or obj.pk is None for obj in objects):
+        raise ValidationError(_("뉴스레터에 넣을 수 없는 항목입니다."))
+    issue = _locked_issue(issue.pk)
+    _require_draft(issue)
+    _items_set(issue, section, [obj.pk for obj in objects])
+
+
+@transaction.atomic
+def newsletter_issue_autofill(*, issue_id, news_limit=5):
+    """Fill an empty part of a draft issue with what is recent: news of the last weeks and each program
+    section's candidates (courses open for enrolment, the newest products…). Parts staff already chose are
+    kept. Returns how many items each filled part got, by ``news`` and section key."""
     issue = _locked_issue(issue_id)
     _require_draft(issue)
     added = {}
@@ -220,14 +250,14 @@ def newsletter_issue_autofill(*, issue_id, news_limit=5, course_limit=6, product
         ids = list(selectors.newsletter_candidate_news().values_list("pk", flat=True)[:news_limit])
         issue.news_posts.set(ids)
         added["news"] = len(ids)
-    if not issue.courses.exists():
-        ids = list(selectors.newsletter_candidate_courses().values_list("pk", flat=True)[:course_limit])
-        issue.courses.set(ids)
-        added["courses"] = len(ids)
-    if not issue.products.exists():
-        ids = list(selectors.newsletter_candidate_products().values_list("pk", flat=True)[:product_limit])
-        issue.products.set(ids)
-        added["products"] = len(ids)
+    now = timezone.now()
+    for section in newsletter_sections():
+        if selectors.newsletter_issue_items(issue, section.key).exists():
+            continue
+        candidates = section.candidates(now=now).values_list("pk", flat=True)
+        ids = list(candidates[: section.autofill_limit])
+        _items_set(issue, section, ids)
+        added[section.key] = len(ids)
     return added
 
 

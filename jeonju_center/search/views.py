@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .sources import search_source, search_sources
 
 
 @require_safe
 def search(request):
     query = " ".join(request.GET.get("q", "").split())
     kind = request.GET.get("kind", "")
-    context = {"query": query, "kinds": selectors.KINDS, "max_length": selectors.QUERY_MAX_LENGTH}
+    context = {"query": query, "kinds": search_sources(), "max_length": selectors.QUERY_MAX_LENGTH}
     status = 200
     if not query:
         if "q" in request.GET:
@@ -24,7 +25,7 @@ def search(request):
             "limit": selectors.QUERY_MAX_LENGTH
         }
         status = 400
-    elif kind in selectors.KINDS_BY_KEY:
+    elif search_source(kind):
         context["kind"], context["page"] = selectors.kind_page(query, kind, request.GET.get("page"))
         context["page_query"] = urlencode({"q": query, "kind": kind}) + "&"
     else:

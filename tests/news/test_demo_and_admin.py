@@ -7,6 +7,7 @@ from django.urls import reverse
 from jeonju_center.demo.context import DemoContext
 from jeonju_center.news import demo
 from jeonju_center.news.models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
+from jeonju_center.news.selectors import newsletter_issue_items
 from tests.courses.factories import future_course
 from tests.social_economy.factories import ProductFactory
 
@@ -28,7 +29,11 @@ def test_demo_is_idempotent_and_every_admin_screen_opens(admin_client):
     assert _counts() == first
 
     draft = NewsletterIssue.objects.get(status="draft")
-    assert draft.news_posts.exists() and draft.courses.exists() and draft.products.exists()
+    assert (
+        draft.news_posts.exists()
+        and newsletter_issue_items(draft, "courses").exists()
+        and newsletter_issue_items(draft, "products").exists()
+    )
     assert NewsPost.objects.filter(status="draft").exists()
 
     for model in MODELS:

@@ -35,7 +35,7 @@ class WorkerKilled(Exception):
 def _issue():
     issue = NewsletterIssueFactory(subject="exactly-once 호")
     issue.news_posts.add(NewsPostFactory())
-    issue.courses.add(future_course())
+    services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[future_course()])
     return issue
 
 

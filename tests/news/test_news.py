@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.selectors import upcoming_open_courses
 from jeonju_center.news import selectors, services
 from jeonju_center.news.models import NewsPost, Program
 from jeonju_center.news.richtext import sanitize_html
@@ -177,7 +178,7 @@ def test_lists_run_a_constant_number_of_queries(client, url_name):
     def queries_with(total):
         while NewsPost.objects.count() < total:
             NewsPostFactory()
-        while len(selectors.upcoming_open_courses(limit=100)) < total // 2:
+        while len(upcoming_open_courses(limit=100)) < total // 2:
             future_course()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(url_name)).status_code == 200

@@ -181,8 +181,12 @@ def test_an_unsubscribed_address_can_subscribe_again_with_a_new_confirmation(
 def composed_issue():
     issue = NewsletterIssueFactory(subject="11월호")
     issue.news_posts.add(NewsPostFactory(title="가을 강좌 소식", slug="autumn"))
-    issue.courses.add(future_course(title="마을공동체 첫걸음"))
-    issue.products.add(ProductFactory(name="한지 조명등"))
+    services.newsletter_issue_items_set(
+        issue=issue, section_key="courses", objects=[future_course(title="마을공동체 첫걸음")]
+    )
+    services.newsletter_issue_items_set(
+        issue=issue, section_key="products", objects=[ProductFactory(name="한지 조명등")]
+    )
     return issue
 
 
@@ -202,7 +206,9 @@ def test_autofill_takes_recent_news_open_courses_and_products_and_keeps_staff_ch
     added = services.newsletter_issue_autofill(issue_id=issue.pk)
     assert added == {"courses": 1, "products": 1}
     assert list(issue.news_posts.all()) == [chosen]
-    assert list(issue.courses.all()) == [course] and list(issue.products.all()) == [product]
+    assert list(selectors.newsletter_issue_items(issue, "courses")) == [course] and list(
+        selectors.newsletter_issue_items(issue, "products")
+    ) == [product]
 
     other = NewsletterIssueFactory()
     services.newsletter_issue_autofill(issue_id=other.pk)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ondure import services
-from ondure.models import EducationCourse, SupportProgram, SupportRecord
+from ondure.models import OndureEducationCourse, SupportProgram, SupportRecord
 from tests.actors import TEST_JOB
 from tests.courses.factories import (
     AttendanceFactory,
@@ -101,7 +101,7 @@ def test_only_education_programs_can_be_linked():
             actor=TEST_JOB,
         )
     assert "협동조합 교육 또는 보조금 회계 사전학교" in excinfo.value.messages[0]
-    assert EducationCourse.objects.count() == 0
+    assert OndureEducationCourse.objects.count() == 0
 
 
 def test_periodic_task_syncs_recent_courses():

@@ -28,7 +28,7 @@ STAGE_ORDER = [Stage.DIDIM, Stage.IEUM, Stage.HOPE]
 
 
 # Filled by ``ondure.demo_courses`` after the courses demo (it marks the demo's cooperative courses).
-AFTER_COURSES = {"EducationCourse"}
+AFTER_COURSES = {"OndureEducationCourse"}
 
 
 def _counts():
