@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -130,7 +130,7 @@ class Call(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("모집공고")
@@ -398,7 +398,7 @@ class Application(AnonymisableModel, TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation", "answers"])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "motivation", "answers"])
 
     class Meta:
         verbose_name = _("신청서")

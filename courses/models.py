@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -61,7 +61,7 @@ class Track(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌 분야")
@@ -139,7 +139,7 @@ class Course(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌")
@@ -213,7 +213,7 @@ class CourseSession(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("강좌 회차")
@@ -310,7 +310,7 @@ class Enrollment(AnonymisableModel, TimeStampedModel):
     # ``user`` is left out too: a history row pointing at the citizen would undo the anonymisation.
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["user", *PERSONAL_DATA_FIELDS])
+    history = PortalHistoricalRecords(excluded_fields=["user", *PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("수강신청")
@@ -446,7 +446,7 @@ class Attendance(TimeStampedModel):
     )
     checked_at = models.DateTimeField(_("확인일시"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("출석")

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, DecidedModel, TimeStampedModel
@@ -132,7 +132,7 @@ class Community(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
+    history = PortalHistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("온두레 공동체")
@@ -262,7 +262,7 @@ class CommunityMember(AnonymisableModel, TimeStampedModel):
     left_on = models.DateField(_("탈퇴일"), null=True, blank=True)
 
     # The account link identifies the person too; it is cleared with the name and phone, not kept in history.
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "user"])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "user"])
 
     class Meta:
         verbose_name = _("공동체 구성원")
@@ -334,7 +334,7 @@ class CommunityStageRecord(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("단계 이력")
@@ -400,7 +400,7 @@ class SupportProgram(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("지원 사업")
@@ -489,7 +489,7 @@ class SupportRecord(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("지원 이력")
@@ -582,7 +582,7 @@ class GrantSettlement(DecidedModel, TimeStampedModel):
     )
     review_comment = models.TextField(_("검토 의견"), blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("보조금 정산")
@@ -649,7 +649,7 @@ class ExpenseLine(TimeStampedModel):
         help_text=_("카드 전표, 세금계산서, 영수증을 PDF나 사진(JPG/PNG)으로 올립니다."),
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("집행 내역")
@@ -695,7 +695,7 @@ class OndureEducationCourse(TimeStampedModel):
     )
     synced_at = models.DateTimeField(_("출석 반영일시"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("온두레 교육 강좌")
@@ -751,7 +751,7 @@ class CommunityGraduation(TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("졸업 기록")

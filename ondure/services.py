@@ -10,9 +10,9 @@ from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from simple_history.utils import bulk_update_with_history
 
 from jeonju_center.common.actors import writes
+from jeonju_center.common.history import bulk_update_with_history
 from social_economy.models import COOPERATIVE_TYPES, Organization, OrganizationType, Sector
 
 from .models import (

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from jeonju_center.common.actors import Channel, writes
+from jeonju_center.common.history import bulk_create_with_history, bulk_update_with_history
 from jeonju_center.common.outbox import outbox_enqueue
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 

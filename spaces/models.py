@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.constraints import PostgresExclusionConstraint
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import AnonymisableModel, DecidedModel, TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
@@ -90,7 +90,7 @@ class Space(TimeStampedModel):
     )
     is_active = models.BooleanField(_("대관 운영"), default=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("대관 공간")
@@ -207,7 +207,7 @@ class Booking(DecidedModel, AnonymisableModel, TimeStampedModel):
     cancelled_at = models.DateTimeField(_("취소 일시"), null=True, blank=True, editable=False)
     consent_version = models.CharField(_("동의한 안내 버전"), max_length=20, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["contact_phone", "purpose", "group_name"])
+    history = PortalHistoricalRecords(excluded_fields=["contact_phone", "purpose", "group_name"])
 
     class Meta:
         verbose_name = _("대관 신청")

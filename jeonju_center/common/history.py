@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history import utils as simple_history_utils
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -61,3 +62,26 @@ def _record_actor(sender, history_instance, **kwargs):
         history_instance.history_actor_name = actor.name
         if history_instance.history_user_id is None and actor.user is not None:
             history_instance.history_user = actor.user
+
+
+def _actor_attrs(kwargs):
+    """simple-history's bulk writers send no per-row signal: give their rows the actor explicitly."""
+    actor = current_actor()
+    if actor is not None:
+        kwargs.setdefault("default_user", actor.user)
+        kwargs["custom_historical_attrs"] = {
+            "history_channel": actor.channel,
+            "history_actor_name": str(actor.name),
+            **(kwargs.get("custom_historical_attrs") or {}),
+        }
+    return kwargs
+
+
+def bulk_create_with_history(objs, model, **kwargs):
+    """``simple_history.utils.bulk_create_with_history`` whose history rows name the running actor."""
+    return simple_history_utils.bulk_create_with_history(objs, model, **_actor_attrs(kwargs))
+
+
+def bulk_update_with_history(objs, model, fields, **kwargs):
+    """``simple_history.utils.bulk_update_with_history`` whose history rows name the running actor."""
+    return simple_history_utils.bulk_update_with_history(objs, model, fields, **_actor_attrs(kwargs))

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from jeonju_center.common.history import PortalHistoricalRecords
 
 from .changes import TrackedQuerySet
 
@@ -72,7 +73,7 @@ class Dong(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("행정동")

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, REGENERATION_TEAM, SOCIAL_ECONOMY_TEAM
@@ -96,7 +96,9 @@ class Inquiry(AnonymisableModel, TimeStampedModel):
     )
     consent_version = models.CharField(_("동의한 안내 버전"), max_length=20, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, *ERASED_TEXT_FIELDS, "confirm_token"])
+    history = PortalHistoricalRecords(
+        excluded_fields=[*PERSONAL_DATA_FIELDS, *ERASED_TEXT_FIELDS, "confirm_token"]
+    )
 
     class Meta:
         verbose_name = _("1:1 문의")

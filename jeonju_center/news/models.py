@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
@@ -101,7 +101,7 @@ class NewsPost(TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("소식")
@@ -162,7 +162,7 @@ class FaqEntry(TimeStampedModel):
     display_order = models.PositiveSmallIntegerField(_("순서"), default=0)
     is_published = models.BooleanField(_("게시"), default=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("자주 묻는 질문")
@@ -208,7 +208,7 @@ class Subscriber(AnonymisableModel, TimeStampedModel):
     consent_ip = models.GenericIPAddressField(_("동의 IP"), null=True, blank=True)
 
     # The link token is a credential, not a change worth keeping.
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "token"])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS, "token"])
 
     class Meta:
         verbose_name = _("뉴스레터 구독자")
@@ -269,7 +269,7 @@ class NewsletterIssue(TimeStampedModel):
         editable=False,
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("뉴스레터")
@@ -389,7 +389,7 @@ class Publication(TimeStampedModel):
     is_published = models.BooleanField(_("공개"), default=True)
     published_on = models.DateField(_("등록일"))
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("자료실 자료")

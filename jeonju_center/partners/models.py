@@ -3,9 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 
 from .scopes import SCOPES
@@ -34,7 +34,7 @@ class PartnerCenter(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("협력기관")
@@ -80,7 +80,7 @@ class PartnerAPIKey(AbstractAPIKey):
 
     # Who issued, renamed, re-scoped or revoked a key matters; the hash is a credential and stays out.
     # ``last_used_at`` is written with ``update()`` (at most once a minute), so use adds no history rows.
-    history = HistoricalRecords(excluded_fields=["hashed_key"])
+    history = PortalHistoricalRecords(excluded_fields=["hashed_key"])
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API 키")

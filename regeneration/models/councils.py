@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after, not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_phone
@@ -34,7 +34,7 @@ class ResidentCouncil(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("주민협의체")
@@ -75,7 +75,7 @@ class CouncilMember(AnonymisableModel, TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("협의체 위원")
@@ -131,7 +131,7 @@ class CouncilMeeting(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("협의체 회의")
@@ -176,7 +176,7 @@ class MeetingAttendance(TimeStampedModel):
     attended = models.BooleanField(_("출석"), default=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("회의 출석")
@@ -217,7 +217,7 @@ class MeetingAttachment(TimeStampedModel):
         help_text=_("회의록이 공개되면 시민에게 보입니다. 개인정보가 담긴 자료는 공개하지 마세요."),
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("회의록 첨부파일")
@@ -258,7 +258,7 @@ class CouncilSupport(TimeStampedModel):
     provider = models.CharField(_("담당·수행 기관"), max_length=100, blank=True)
     note = models.TextField(_("비고"), blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("협의체 지원 기록")

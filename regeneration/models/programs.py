@@ -4,10 +4,10 @@ half-rent housing welfare, community space) and the renovations done under them.
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after, not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
 
@@ -44,7 +44,7 @@ class HousingProgram(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("빈집 활용 사업")
@@ -130,7 +130,7 @@ class Renovation(TimeStampedModel):
         validators=[validate_image_upload],
     )
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("정비·리모델링")

@@ -12,10 +12,10 @@ from django.db.models import Case, F, Func, Q, When
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import PostgresExclusionConstraint, ends_after
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 from jeonju_center.common.validators import validate_phone
@@ -40,7 +40,7 @@ class Room(TimeStampedModel):
     is_available = models.BooleanField(_("임대 가능"), default=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("호실")
@@ -146,7 +146,7 @@ class Tenancy(AnonymisableModel, TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("입주 계약")

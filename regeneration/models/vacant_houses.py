@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
 
@@ -177,7 +177,7 @@ class VacantHouse(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("빈집")
@@ -266,7 +266,7 @@ class VacantHouseGrade(TimeStampedModel):
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("빈집 등급 이력")
@@ -321,7 +321,7 @@ class OwnerConsent(TimeStampedModel):
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
+    history = PortalHistoricalRecords(excluded_fields=[*PERSONAL_DATA_FIELDS])
 
     class Meta:
         verbose_name = _("소유자 동의")
@@ -380,7 +380,7 @@ class HouseStatusChange(TimeStampedModel):
     )
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("빈집 상태 변경 이력")

@@ -11,11 +11,9 @@ One module per sub-domain; import from ``social_economy.models`` as before:
 - ``networks``: networks and their member organizations;
 - ``members``: the accounts acting for an organization on the portal;
 - ``profiles``: members' self-service profile edits and their review;
-- ``history``: the change history every model here keeps.
 """
 
 from .consulting import ConsultingCase, ConsultingRequest, ConsultingSession
-from .history import history_staff_user
 from .lookups import LookupModel, ProductCertification, SalesChannel, SupportNeed
 from .members import OrganizationMember
 from .networks import Network, NetworkMembership
@@ -80,7 +78,6 @@ __all__ = [
     "SurveyCampaign",
     "SurveyProductItem",
     "SurveyResponse",
-    "history_staff_user",
     # Migration 0009 refers to ``social_economy.models.profile_change_image_path``.
     "profile_change_image_path",
     "profile_field_label",

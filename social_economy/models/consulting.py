@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
-from .history import _history
 from .organizations import Organization
 
 
@@ -60,7 +59,7 @@ class ConsultingCase(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("컨설팅")
@@ -97,7 +96,7 @@ class ConsultingSession(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("컨설팅 회차")
@@ -165,7 +164,7 @@ class ConsultingRequest(DecidedModel, TimeStampedModel):
     )
     decline_reason = models.CharField(_("반려 사유"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("컨설팅 신청")

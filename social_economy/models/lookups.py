@@ -3,9 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
-
-from .history import _history
 
 # Sales channels, support needs and product certifications are rows (not choices) so the survey summary
 # can count responses per channel with one GROUP BY on SQLite and PostgreSQL alike, and staff can add
@@ -27,7 +26,7 @@ class LookupModel(TimeStampedModel):
 
 
 class SalesChannel(LookupModel):
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta(LookupModel.Meta):
         verbose_name = _("판매 경로")
@@ -35,7 +34,7 @@ class SalesChannel(LookupModel):
 
 
 class SupportNeed(LookupModel):
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta(LookupModel.Meta):
         verbose_name = _("지원 필요 분야")
@@ -43,7 +42,7 @@ class SupportNeed(LookupModel):
 
 
 class ProductCertification(LookupModel):
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta(LookupModel.Meta):
         verbose_name = _("생산품 인증")

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
@@ -65,7 +65,7 @@ class OrganizationMember(DecidedModel, TimeStampedModel):
     )
     ended_at = models.DateTimeField(_("종료 일시"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["email", "user"])
+    history = PortalHistoricalRecords(excluded_fields=["email", "user"])
 
     class Meta:
         verbose_name = _("조직 회원")

@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 
-from .history import _history
 from .organizations import Organization
 
 
@@ -25,7 +25,7 @@ class Network(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("네트워크")
@@ -58,7 +58,7 @@ class NetworkMembership(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("네트워크 회원")

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
@@ -17,8 +18,6 @@ from jeonju_center.common.validators import (
     validate_business_registration_number,
     validate_phone,
 )
-
-from .history import _history
 
 
 class OrganizationType(models.TextChoices):
@@ -178,7 +177,7 @@ class Organization(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
+    history = PortalHistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("사회적경제조직")

@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     validate_image_upload,
 )
 
-from .history import _history
 from .lookups import ProductCertification
 from .organizations import Organization
 
@@ -60,7 +60,7 @@ class Product(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("생산품·서비스")

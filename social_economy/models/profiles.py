@@ -8,11 +8,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
-from .history import _history
 from .organizations import Organization
 from .products import Product
 
@@ -97,7 +96,7 @@ class ProfileFieldPolicy(TimeStampedModel):
         _("검토 후 공개"), default=True, help_text=_("끄면 조직 회원이 고친 값이 바로 공개됩니다.")
     )
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("조직 정보 공개 방식")
@@ -181,7 +180,9 @@ class ProfileChange(DecidedModel, TimeStampedModel):
 
     # The row is itself the record of the values; its history follows the decision (status, who, when) and
     # keeps no second copy of a representative's name that the retention job must be able to erase.
-    history = HistoricalRecords(excluded_fields=["old_value", "new_value", "old_display", "new_display"])
+    history = PortalHistoricalRecords(
+        excluded_fields=["old_value", "new_value", "old_display", "new_display"]
+    )
 
     class Meta:
         verbose_name = _("조직 정보 변경")

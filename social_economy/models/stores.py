@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after, not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     validate_phone,
 )
 
-from .history import _history
 from .products import Product
 
 
@@ -40,7 +40,7 @@ class Store(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("매장")
@@ -66,7 +66,7 @@ class StoreListing(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("매장 입점 상품")

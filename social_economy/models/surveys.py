@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after, not_negative
+from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     normalize_phone,
     validate_phone,
 )
 
-from .history import _history
 from .lookups import SalesChannel, SupportNeed
 from .organizations import Organization
 from .products import Product
@@ -50,7 +50,7 @@ class SurveyCampaign(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("전수조사")
@@ -181,7 +181,7 @@ class SurveyResponse(TimeStampedModel):
 
     objects = TrackedQuerySet.as_manager()
 
-    history = _history(excluded_fields=list(PERSONAL_DATA_FIELDS))
+    history = PortalHistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("전수조사 응답")
@@ -251,7 +251,7 @@ class SurveyProductItem(TimeStampedModel):
     unit_price = models.IntegerField(_("응답 단가(원)"), null=True, blank=True)
     notes = models.CharField(_("비고"), max_length=200, blank=True)
 
-    history = _history()
+    history = PortalHistoricalRecords()
 
     class Meta:
         verbose_name = _("응답 생산품·서비스")

@@ -83,3 +83,53 @@ def test_services_register_as_writers_and_the_admin_can_see_which_ran():
     with recording_service_calls() as calls, pytest.raises(Exception, match="센터 직원만"):
         course_save(course=Course(), actor=Actor.system("시험"))
     assert calls == [course_save]
+
+
+# --- the history names the actor ------------------------------------------------------------------------
+
+
+def test_history_rows_name_a_partner_a_staff_member_and_a_job(admin_client, django_user_model):
+    import datetime
+
+    from django.urls import reverse
+
+    from jeonju_center.common.retention import RETENTION_JOB
+    from social_economy import services
+    from social_economy.models import OrganizationStatus
+    from tests.social_economy.factories import OrganizationFactory
+
+    partner = Actor(Channel.PARTNER, partner_key_id=7, name="전북 사회적경제지원센터")
+    organization = OrganizationFactory(representative_name="김대표")
+    case = services.consulting_case_create(
+        organization=organization,
+        partner=None,
+        topic="marketing",
+        title="온라인 판로",
+        opened_on=datetime.date(2026, 5, 1),
+        actor=partner,
+    )
+    staff = django_user_model.objects.create_user(username="hong", name="홍길동", is_staff=True)
+    services.consulting_case_complete(case=case, closed_on=datetime.date(2026, 6, 1), actor=staff)
+
+    created, completed = sorted(case.history.all(), key=lambda row: row.history_id)
+    assert (created.history_channel, created.history_actor_name, created.history_user) == (
+        Channel.PARTNER,
+        "전북 사회적경제지원센터",
+        None,
+    )
+    assert created.history_actor == "협력기관 전북 사회적경제지원센터 (API)"
+    assert (completed.history_user, completed.history_actor) == (staff, "직원 홍길동")
+
+    # A bulk write (the retention job) names its job too.
+    organization.status, organization.closed_on = OrganizationStatus.CLOSED, datetime.date(2020, 1, 1)
+    organization.save()
+    services.organization_representatives_anonymise(
+        closed_before=datetime.date(2021, 1, 1), actor=RETENTION_JOB, now=None
+    )
+    latest = organization.history.order_by("-history_id").first()
+    assert (latest.history_channel, latest.history_actor) == (Channel.SYSTEM, "시스템: 보존기간 작업")
+
+    page = admin_client.get(reverse("admin:social_economy_consultingcase_history", args=[case.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "협력기관 전북 사회적경제지원센터 (API)" in content and "직원 홍길동" in content
