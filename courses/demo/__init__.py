@@ -1,4 +1,5 @@
-"""Demo data of the citizen courses: ~40 courses per scale in every track and every status.
+"""Demo data of the citizen courses: ~40 courses per scale in every track and every status (the titles and
+texts are in ``data.toml`` beside this file).
 
 Every course draws from its own seeded generator (``courses:<slug>``), so its data does not depend on
 what exists. A course is keyed on its slug; its sessions, enrolments and attendance are created
@@ -18,20 +19,25 @@ from jeonju_center.demo.base import (
     DEMO_STAFF_USERNAME,
     citizen_username,
 )
+from jeonju_center.demo.data import load_demo_data
+from jeonju_center.demo.steps import demo_step
 
-from .completion import demo_certificate_code
-from .models import (
+from ..completion import demo_certificate_code
+from ..feedback import feedback_submit
+from ..models import (
+    FEEDBACK_ITEMS,
     Attendance,
     CancelReason,
     Course,
     CourseAudience,
+    CourseFeedback,
     CourseSession,
     CourseStatus,
     Enrollment,
     EnrollmentStatus,
     Track,
 )
-from .reference import load_tracks
+from ..reference import load_tracks
 
 COURSES_PER_SCALE = 40
 CONSENT_VERSION = "2026-01"
@@ -49,60 +55,8 @@ PROFILES = [
     "cancelled",
 ]
 
-TITLES = {
-    "community": [
-        "마을공동체 첫걸음", "우리 동네 이웃 만들기", "마을 활동가 양성과정", "공동체 갈등 조정 워크숍",
-        "마을 기록가 학교", "주민 모임 퍼실리테이션", "마을축제 기획 실습", "공유공간 운영 학교",
-    ],
-    "social-economy": [
-        "사회적경제 입문", "협동조합 설립 실무", "사회적기업 회계 기초", "마을기업 창업 학교",
-        "사회적경제 제품 마케팅", "소셜벤처 아이디어 랩", "협동조합 조합원 교육", "공정무역과 윤리적 소비",
-    ],
-    "urban-regeneration": [
-        "도시재생 시민대학", "빈집 활용 아이디어 학교", "전주 구도심 골목 읽기", "주민 주도 도시재생 사례",
-        "집수리 기초 실습", "도시재생 뉴딜 이해하기", "원도심 상권 살리기", "청년과 함께하는 도시재생",
-    ],
-    "evening-humanities": [
-        "주경야독 인문학: 전주의 역사", "주경야독 인문학: 조선의 선비정신", "주경야독 인문학: 판소리와 삶",
-        "주경야독 인문학: 철학 산책", "주경야독 인문학: 한옥과 사람", "주경야독 인문학: 동학농민혁명",
-        "주경야독 인문학: 고전 함께 읽기", "주경야독 인문학: 음식으로 본 전주",
-    ],
-    "resident-capacity": [
-        "주민협의체 역량강화 교육", "주민 리더십 아카데미", "마을계획 수립 실습", "주민 회의 진행법",
-        "도시재생 주민공모사업 준비", "마을 예산 이해하기", "주민 자치와 협치", "마을 사업 정산 실무",
-    ],
-}  # fmt: skip
-
-INSTRUCTOR_BIOS = [
-    "전북대학교 사회학과 교수",
-    "전주시 마을공동체지원센터 활동가",
-    "사회적협동조합 이사장, 협동조합 컨설턴트",
-    "도시계획 기술사, 도시재생 코디네이터",
-    "전주역사박물관 학예연구사",
-    "전북 사회적경제지원센터 전문위원",
-    "마을기업 대표, 15년 차 지역 활동가",
-    "인문학 작가, 시민 인문학 강좌 10년 운영",
-]
-PLACES = [
-    "전주도시혁신센터 2층 강의실",
-    "전주도시혁신센터 1층 다목적홀",
-    "노송동 주민센터 3층 회의실",
-    "풍남동 마을카페",
-    "팔복예술공장 교육실",
-    "전주시청 시민교육장",
-]
-ROOMS = ["201호", "202호", "다목적홀", "세미나실", "교육실"]
-MIDDLE_TOPICS = [
-    "사례 탐방",
-    "현장 답사",
-    "모둠 토론",
-    "전문가 특강",
-    "실습",
-    "발표와 나눔",
-    "질의응답",
-    "팀 과제",
-]
-FEES = [5000, 10000, 20000, 30000]
+DATA = load_demo_data(__name__)
+TITLES, COURSE_TEXT, SESSION_TEXT = DATA["titles"], DATA["courses"], DATA["sessions"]
 
 
 def _aware(day, time):
@@ -118,7 +72,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
     position = index // len(TITLES)
     title = titles[position % len(titles)]
     if index >= COURSES_PER_SCALE:
-        title = f"{title} ({index // COURSES_PER_SCALE + 1}기)"
+        title = COURSE_TEXT["repeated_title"].format(title=title, round=index // COURSES_PER_SCALE + 1)
 
     session_count = rng.randint(2, 10)
     start_hour = 19 if track.slug == "evening-humanities" else rng.choice([10, 14, 19])
@@ -126,7 +80,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
     end_time = datetime.time(start_hour + 2, 0)
     capacity = rng.choice([15, 20, 25, 30, 40])
     waitlist_limit = rng.choice([0, 5, 10])
-    fee = rng.choice(FEES) if profile == "finished_fee" or rng.random() < 0.1 else 0
+    fee = rng.choice(COURSE_TEXT["fees"]) if profile == "finished_fee" or rng.random() < 0.1 else 0
 
     if profile in ("finished", "finished_fee"):
         first_day = today - datetime.timedelta(days=rng.randint(30, 240) + 7 * session_count)
@@ -168,22 +122,21 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
         "preparing": CourseStatus.PREPARING,
         "cancelled": CourseStatus.CANCELLED,
     }[profile]
-    instructor_name = rng.choice(["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"]) + rng.choice(
-        ["민준", "서연", "도윤", "하은", "지훈", "수빈", "현우", "은지", "영호", "미경"]
+    instructor_name = rng.choice(COURSE_TEXT["instructor_family_names"]) + rng.choice(
+        COURSE_TEXT["instructor_given_names"]
     )
-    place = rng.choice(PLACES)
-    summary = f"{track.name} 분야 시민강좌, {session_count}회 과정"
+    place = rng.choice(COURSE_TEXT["places"])
+    summary = COURSE_TEXT["summary"].format(track=track.name, sessions=session_count)
     # Drawn in the order the demo always drew them; the description quotes the same percentage.
-    instructor_bio = rng.choice(INSTRUCTOR_BIOS)
+    instructor_bio = rng.choice(COURSE_TEXT["instructor_bios"])
     completion_percent = rng.choice([70, 80, 80, 80, 100])
     course = Course(
         title=title,
         slug=f"{track.slug}-{index + 1:03d}",
         track=track,
         summary=summary,
-        description=(
-            f"{title} 과정은 전주시민 누구나 함께 배우고 나누는 {track.name} 강좌입니다. "
-            f"{session_count}회에 걸쳐 강의와 실습, 토론을 진행하며 출석률 {completion_percent}% 이상이면 수료증을 드립니다."
+        description=COURSE_TEXT["description"].format(
+            title=title, track=track.name, sessions=session_count, completion_percent=completion_percent
         ),
         instructor_name=instructor_name,
         instructor_bio=instructor_bio,
@@ -200,22 +153,22 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
         is_published=status != CourseStatus.PREPARING or rng.random() < 0.5,
     )
 
-    room = rng.choice(ROOMS)
+    room = rng.choice(SESSION_TEXT["rooms"])
     sessions = []
     for number in range(session_count):
         if number == 0:
-            topic = "오리엔테이션"
+            topic = SESSION_TEXT["first_topic"]
         elif number == session_count - 1:
-            topic = "마무리와 수료식"
+            topic = SESSION_TEXT["last_topic"]
         else:
-            topic = rng.choice(MIDDLE_TOPICS)
+            topic = rng.choice(SESSION_TEXT["middle_topics"])
         sessions.append(
             CourseSession(
                 date=first_day + datetime.timedelta(days=7 * number),
                 start_time=start_time,
                 end_time=end_time,
                 room=room,
-                topic=f"{number + 1}회차: {topic}",
+                topic=SESSION_TEXT["topic"].format(number=number + 1, topic=topic),
             )
         )
 
@@ -290,7 +243,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
                 enrollment.confirmed_at = requested_at
                 enrollment.cancelled_at = closes_at + datetime.timedelta(hours=1)
                 enrollment.cancel_reason = CancelReason.COURSE_CANCELLED
-                enrollment.cancel_note = "최소 인원 미달로 폐강되었습니다."
+                enrollment.cancel_note = COURSE_TEXT["cancelled_note"]
             else:
                 enrollment.confirmed_at = requested_at
                 enrollment.cancelled_at = requested_at + datetime.timedelta(hours=rng.randint(1, 48))
@@ -329,6 +282,7 @@ def _plan_course(ctx, index, track, rng, citizens, dongs):
     return course, audience_dongs, sessions, enrollments, attendance
 
 
+@demo_step("courses", after=["base"])
 def seed(ctx):
     summary = [load_tracks()]
     User = get_user_model()
@@ -399,22 +353,9 @@ def seed(ctx):
     return summary
 
 
-FEEDBACK_COMMENTS = [
-    "마을 이야기를 직접 들을 수 있어 좋았습니다.",
-    "실습 시간이 조금 더 길었으면 좋겠습니다.",
-    "강의실이 좁아 뒤에서는 화면이 잘 보이지 않았습니다.",
-    "다음 기수에도 꼭 참여하고 싶습니다.",
-    "",
-    "",
-]
-
-
 def _demo_feedback(ctx):
     """Satisfaction answers of the finished courses: the attendees were asked (before this demo database
     existed, so no e-mail goes out now) and about two in three answered, through the survey's service."""
-    from .feedback import feedback_submit
-    from .models import FEEDBACK_ITEMS, CourseFeedback
-
     if CourseFeedback.objects.exists():
         return f"course feedback: {CourseFeedback.objects.count()} kept"
     now = _aware(ctx.today, datetime.time(9, 0))
@@ -436,7 +377,7 @@ def _demo_feedback(ctx):
         mood = rng.choice([5, 5, 4, 4, 4, 3])
         answers = {name: max(1, min(5, mood + rng.choice([-1, 0, 0, 1]))) for name, _label in FEEDBACK_ITEMS}
         feedback_submit(
-            enrollment=enrollment, answers=answers, comment=rng.choice(FEEDBACK_COMMENTS), now=now
+            enrollment=enrollment, answers=answers, comment=rng.choice(DATA["feedback"]["comments"]), now=now
         )
         answered += 1
     return f"course feedback: {len(asked)} attendees asked, {answered} answered"

@@ -1,4 +1,5 @@
-"""Demo data of urban regeneration: four activation areas with their councils and the vacant-house programs.
+"""Demo data of urban regeneration: four activation areas with their councils and the vacant-house programs
+(the rows and texts are in ``data.toml`` beside this file).
 
 Every value is drawn from the app's own seeded generators in a fixed order, whatever already exists,
 and rows are keyed on natural keys, so a second run creates nothing and changes nothing.
@@ -16,10 +17,13 @@ from django.utils import timezone
 
 from jeonju_center.common.korean import with_particle
 from jeonju_center.common.models import Dong
+from jeonju_center.demo.base import DEMO_STAFF_USERNAME
+from jeonju_center.demo.data import load_demo_data
+from jeonju_center.demo.draws import add_years, date_between, mobile_number
+from jeonju_center.demo.steps import demo_step
 
-from .models import (
+from ..models import (
     ActivationArea,
-    AreaType,
     BuildingType,
     ConsentScope,
     CouncilMeeting,
@@ -40,7 +44,6 @@ from .models import (
     ResidentCouncil,
     Room,
     Structure,
-    SupportKind,
     Tenancy,
     VacancyCause,
     VacantHouse,
@@ -49,166 +52,16 @@ from .models import (
 
 HOUSES_PER_SCALE = 60
 MEETINGS_PER_COUNCIL = 6
-STAFF_USERNAME = "staff"
 
-AREAS = [
-    {
-        "name": "전주 구도심 도시재생활성화지역",
-        "area_type": AreaType.CENTRAL_URBAN,
-        "designated_on": datetime.date(2017, 3, 2),
-        "dongs": ["중앙동", "풍남동", "노송동", "완산동"],
-        "size_m2": Decimal("1480000.00"),
-        "project_budget": 25_000_000_000,
-        "description": "전라감영과 풍패지관, 한옥마을로 이어지는 전주 구도심의 상권과 문화유산을 잇는 중심시가지형 사업",
-        "council": "전주 구도심 주민협의체",
-        "founded_on": datetime.date(2017, 6, 15),
-    },
-    {
-        "name": "서학동 예술마을 도시재생활성화지역",
-        "area_type": AreaType.GENERAL_NEIGHBORHOOD,
-        "designated_on": datetime.date(2018, 8, 31),
-        "dongs": ["동서학동", "서서학동"],
-        "size_m2": Decimal("187000.00"),
-        "project_budget": 10_000_000_000,
-        "description": "예술인과 주민이 함께 사는 서학동 예술마을의 골목과 빈집을 되살리는 일반근린형 사업",
-        "council": "서학동 주민협의체",
-        "founded_on": datetime.date(2018, 11, 1),
-    },
-    {
-        "name": "팔복동 산업단지 도시재생활성화지역",
-        "area_type": AreaType.ECONOMIC_BASE,
-        "designated_on": datetime.date(2019, 12, 20),
-        "dongs": ["팔복동"],
-        "size_m2": Decimal("2340000.00"),
-        "project_budget": 50_000_000_000,
-        "description": "전주 제1산업단지와 팔복예술공장을 중심으로 노후 산단을 혁신 거점으로 바꾸는 경제기반형 사업",
-        "council": "팔복동 주민협의체",
-        "founded_on": datetime.date(2020, 4, 10),
-    },
-    {
-        "name": "용머리 여의주마을 도시재생활성화지역",
-        "area_type": AreaType.RESIDENTIAL_SUPPORT,
-        "designated_on": datetime.date(2020, 12, 18),
-        "dongs": ["완산동", "서서학동"],
-        "size_m2": Decimal("132000.00"),
-        "project_budget": 8_300_000_000,
-        "description": "용머리고개 아래 노후 주거지의 골목, 빈집, 공동이용시설을 정비하는 주거지지원형 사업",
-        "council": "용머리 여의주마을 주민협의체",
-        "founded_on": datetime.date(2021, 3, 5),
-    },
-]
+DATA = load_demo_data(__name__)
+AREAS, PROGRAMS, HOUSE_DONGS = DATA["areas"], DATA["programs"], DATA["house_dongs"]
+COUNCIL_SUPPORTS, STATUS_WEIGHTS, LIFE_CYCLE = (
+    DATA["council_supports"],
+    DATA["house_status_weights"],
+    DATA["life_cycle"],
+)
+HOUSE_TEXT, COUNCIL_TEXT = DATA["houses"], DATA["councils"]
 
-PROGRAMS = [
-    {
-        "name": "해피빌리지 시범사업",
-        "kind": ProgramKind.HAPPY_VILLAGE,
-        "year": 2024,
-        "budget": 600_000_000,
-        "operating_partner": "전주시 주거복지센터",
-        "description": "구도심 빈집을 고쳐 마을 주민과 귀촌인에게 저렴하게 빌려주는 시범사업",
-    },
-    {
-        "name": "청년쉐어하우스",
-        "kind": ProgramKind.YOUTH_SHARE_HOUSE,
-        "year": 2025,
-        "budget": 450_000_000,
-        "operating_partner": "전주 청년주거협동조합",
-        "description": "빈집을 방 단위로 나누어 만 19~39세 청년에게 임대하는 공유주택",
-        "tenant_min_age": 19,
-        "tenant_max_age": 39,
-    },
-    {
-        "name": "탈시설 장애인 사회주택",
-        "kind": ProgramKind.DISABLED_SOCIAL_HOUSING,
-        "year": 2025,
-        "budget": 380_000_000,
-        "operating_partner": "전주 장애인자립생활센터",
-        "description": "시설에서 나와 지역사회에서 자립하려는 장애인을 위한 무장애 사회주택",
-    },
-    {
-        "name": "반값 임대 주거복지",
-        "kind": ProgramKind.HALF_RENT_WELFARE,
-        "year": 2025,
-        "budget": 720_000_000,
-        "operating_partner": "전주 사회주택 민관협력단",
-        "description": "민관협력으로 빈집을 고쳐 시세의 절반 이하 임대료로 주거취약계층에게 공급",
-    },
-    {
-        "name": "유휴공간 커뮤니티",
-        "kind": ProgramKind.COMMUNITY_SPACE,
-        "year": 2025,
-        "budget": 250_000_000,
-        "operating_partner": "서학동 마을관리사회적협동조합",
-        "description": "빈집과 유휴공간을 마을 사랑방, 공유부엌, 작은도서관으로 바꾸는 사업",
-    },
-]
-
-# Old-town dongs, the lot-number neighbourhoods (법정동) inside them, and a centre for coordinates.
-HOUSE_DONGS = [
-    ("중앙동", "완산구", ["중앙동3가", "중앙동4가", "경원동2가"], (35.8185, 127.1455)),
-    ("풍남동", "완산구", ["풍남동3가", "교동", "전동"], (35.8150, 127.1525)),
-    ("노송동", "완산구", ["노송동", "중노송동", "인후동1가"], (35.8245, 127.1525)),
-    ("완산동", "완산구", ["완산동", "고사동", "서완산동1가"], (35.8110, 127.1405)),
-    ("동서학동", "완산구", ["동서학동", "교동"], (35.8055, 127.1560)),
-    ("서서학동", "완산구", ["서서학동"], (35.8040, 127.1450)),
-    ("진북동", "덕진구", ["진북동", "태평동"], (35.8290, 127.1410)),
-]
-
-STATUS_WEIGHTS = {
-    HouseStatus.SURVEYED: 25,
-    HouseStatus.OWNER_CONTACTED: 14,
-    HouseStatus.CONSENT_OBTAINED: 12,
-    HouseStatus.RENOVATION: 10,
-    HouseStatus.IN_USE: 21,
-    HouseStatus.ENDED: 6,
-    HouseStatus.RETURNED_TO_OWNER: 6,
-    HouseStatus.DEMOLISHED: 6,
-}
-
-LIFE_CYCLE = {
-    HouseStatus.SURVEYED: [HouseStatus.SURVEYED],
-    HouseStatus.OWNER_CONTACTED: [HouseStatus.SURVEYED, HouseStatus.OWNER_CONTACTED],
-    HouseStatus.CONSENT_OBTAINED: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-    ],
-    HouseStatus.RENOVATION: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-        HouseStatus.RENOVATION,
-    ],
-    HouseStatus.IN_USE: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-        HouseStatus.RENOVATION,
-        HouseStatus.IN_USE,
-    ],
-    HouseStatus.ENDED: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-        HouseStatus.RENOVATION,
-        HouseStatus.IN_USE,
-        HouseStatus.ENDED,
-    ],
-    HouseStatus.RETURNED_TO_OWNER: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-        HouseStatus.RENOVATION,
-        HouseStatus.IN_USE,
-        HouseStatus.RETURNED_TO_OWNER,
-    ],
-    HouseStatus.DEMOLISHED: [
-        HouseStatus.SURVEYED,
-        HouseStatus.OWNER_CONTACTED,
-        HouseStatus.CONSENT_OBTAINED,
-        HouseStatus.DEMOLISHED,
-    ],
-}
 PAST_CONTACT = {
     HouseStatus.CONSENT_OBTAINED,
     HouseStatus.RENOVATION,
@@ -225,62 +78,21 @@ LEASED_KINDS = {
     ProgramKind.DISABLED_SOCIAL_HOUSING,
     ProgramKind.HALF_RENT_WELFARE,
 }
-CONTRACTORS = [
-    "전주한옥건설(주)",
-    "(주)완산종합건설",
-    "마을기업 고침소",
-    "서학동 집수리협동조합",
-    "(주)덕진하우징",
-]
-MEETING_PLACES = ["현장지원센터 2층 회의실", "주민센터 대회의실", "마을 사랑방", "도시재생 거점공간"]
-AGENDAS = [
-    "마을 환경정비 계획 논의",
-    "빈집 활용 사업 대상지 의견 수렴",
-    "주민 역량강화 교육 일정",
-    "골목 축제 준비와 역할 분담",
-    "공동이용시설 운영 규약 개정",
-    "마을관리협동조합 설립 준비",
-]
-
-
-MINUTE_SENTENCES = [
-    "위원장이 지난 회의의 결정 사항과 추진 경과를 보고함.",
-    "총무가 주민 설문 결과를 공유하고 우선 과제를 함께 정리함.",
-    "참석 위원들이 골목 주민들의 의견을 전하고 보완할 점을 나눔.",
-    "도시재생지원센터 담당자가 관련 예산과 일정을 설명함.",
-    "다음 회의 전까지 세부 계획안을 마련해 위원들에게 돌리기로 함.",
-    "주민 참여를 넓히기 위해 마을 소식지와 안내문을 함께 만들기로 함.",
-    "상인회와 노인회의 의견을 듣는 간담회를 따로 열기로 함.",
-]
 
 
 def _minutes(agenda, *, council_name, number):
     """Published minutes in the council's voice: the agenda, then three things said or decided."""
     # A generator of its own: the text does not shift the draws of the rest of the demo.
     rng = random.Random(f"regeneration-minutes:{council_name}:{number}")
-    said = rng.sample(MINUTE_SENTENCES, 3)
-    return " ".join([f"{with_particle(agenda, '을/를')} 주요 안건으로 다룸.", *said])
-
-
-def _date_between(rng, start, end):
-    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
-
-
-def _phone(rng):
-    return f"010-{rng.randint(2000, 9999)}-{rng.randint(0, 9999):04d}"
-
-
-def _add_years(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    said = rng.sample(COUNCIL_TEXT["minute_sentences"], 3)
+    opening = COUNCIL_TEXT["minutes_opening"].format(agenda=with_particle(agenda, "을/를"))
+    return " ".join([opening, *said])
 
 
 def _birth_date_for_age(rng, on, low, high):
     """A birth date making the person between ``low`` and ``high`` (inclusive) years old on ``on``."""
     age = rng.randint(low, high)
-    return _add_years(on, -age) - datetime.timedelta(days=rng.randint(0, 360))
+    return add_years(on, -age) - datetime.timedelta(days=rng.randint(0, 360))
 
 
 SUMMARY_LABELS = {
@@ -299,6 +111,7 @@ SUMMARY_LABELS = {
 }
 
 
+@demo_step("regeneration", after=["base"])
 def seed(ctx):
     programs, programs_created = _seed_programs()
     areas_created, councils_created = _seed_areas_and_councils()
@@ -362,8 +175,9 @@ def _seed_areas_and_councils():
             defaults={
                 "name": spec["council"],
                 "founded_on": spec["founded_on"],
-                "public_description": f"{spec['name'].replace(' 도시재생활성화지역', '')}의 주민이 "
-                "사업 계획과 운영에 직접 참여하는 주민협의체입니다. 회의는 매월 열리며 회의록을 공개합니다.",
+                "public_description": COUNCIL_TEXT["description"].format(
+                    place=spec["name"].replace(" 도시재생활성화지역", "")
+                ),
             },
         )
         councils_created += created
@@ -388,7 +202,7 @@ def _seed_council_life(ctx):
                 CouncilMember(
                     council=council,
                     name=name,
-                    phone=_phone(rng),
+                    phone=mobile_number(rng),
                     position=position,
                     started_on=started_on,
                     ended_on=ended_on,
@@ -404,11 +218,11 @@ def _seed_council_life(ctx):
             started_on = (
                 handover + datetime.timedelta(days=1)
                 if index == 0
-                else _date_between(rng, spec["founded_on"], spec["founded_on"] + datetime.timedelta(days=900))
+                else date_between(rng, spec["founded_on"], spec["founded_on"] + datetime.timedelta(days=900))
             )
             new_member(position, started_on, None)
         for _former in range(rng.randint(1, 3)):
-            started_on = _date_between(
+            started_on = date_between(
                 rng, spec["founded_on"], spec["founded_on"] + datetime.timedelta(days=400)
             )
             new_member(
@@ -421,19 +235,19 @@ def _seed_council_life(ctx):
             months_back = MEETINGS_PER_COUNCIL - number - 1
             held_on = ctx.today - datetime.timedelta(days=30 * months_back + rng.randint(0, 5))
             held_at = timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(19, 0)))
-            agenda = rng.choice(AGENDAS)
+            agenda = rng.choice(COUNCIL_TEXT["agendas"])
             held = months_back >= 0
             published = number <= 4
             minutes = _minutes(agenda, council_name=council.name, number=number) if held else ""
             meeting_specs.append(
                 CouncilMeeting(
                     council=council,
-                    title=f"제{number}차 정기회의",
+                    title=COUNCIL_TEXT["meeting_title"].format(number=number),
                     held_at=held_at,
-                    place=rng.choice(MEETING_PLACES),
-                    agenda=f"1. {agenda}\n2. 기타 안건",
+                    place=rng.choice(COUNCIL_TEXT["meeting_places"]),
+                    agenda=COUNCIL_TEXT["meeting_agenda"].format(agenda=agenda),
                     minutes=minutes,
-                    decisions=f"{agenda} 안건 원안 의결" if held else "",
+                    decisions=COUNCIL_TEXT["meeting_decisions"].format(agenda=agenda) if held else "",
                     is_published=published,
                     published_at=held_at + datetime.timedelta(days=3) if published else None,
                 )
@@ -479,28 +293,6 @@ def _seed_council_life(ctx):
     }
 
 
-# Support the center gives every council each year (education, consulting, funding), by days from founding.
-COUNCIL_SUPPORTS = [
-    (
-        SupportKind.EDUCATION,
-        "주민 역량강화 교육 (도시재생 대학)",
-        120,
-        None,
-        Decimal("12.0"),
-        "전주시 도시재생지원센터",
-    ),
-    (
-        SupportKind.CONSULTING,
-        "마을관리협동조합 설립 컨설팅",
-        400,
-        None,
-        Decimal("6.0"),
-        "전북 사회적경제지원센터",
-    ),
-    (SupportKind.FUNDING, "주민공모사업 사업비 지원", 500, 8_000_000, None, "전주시 도시재생지원센터"),
-]
-
-
 def _handout_pdf(title):
     """A one-page PDF handout (ASCII text: the core PDF fonts have no Hangul)."""
     from fpdf import FPDF
@@ -508,7 +300,7 @@ def _handout_pdf(title):
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=14)
-    pdf.cell(0, 10, f"Resident council handout - {title}")
+    pdf.cell(0, 10, COUNCIL_TEXT["handout_text"].format(title=title))
     return bytes(pdf.output())
 
 
@@ -518,25 +310,25 @@ def _seed_council_support_and_attachments():
     supports = []
     for council in councils:
         founded = council.founded_on or council.area.designated_on
-        for kind, title, days, amount, hours, provider in COUNCIL_SUPPORTS:
-            if (council.pk, title) in existing:
+        for support in COUNCIL_SUPPORTS:
+            if (council.pk, support["title"]) in existing:
                 continue
             supports.append(
                 CouncilSupport(
                     council=council,
-                    kind=kind,
-                    title=title,
-                    provided_on=founded + datetime.timedelta(days=days),
-                    amount=amount,
-                    hours=hours,
-                    provider=provider,
+                    kind=support["kind"],
+                    title=support["title"],
+                    provided_on=founded + datetime.timedelta(days=support["days_after_founding"]),
+                    amount=support.get("amount"),
+                    hours=support.get("hours"),
+                    provider=support["provider"],
                 )
             )
     CouncilSupport.objects.bulk_create(supports)
 
     # The first published meeting of each council comes with its handout.
     attachments = 0
-    title = "회의 자료집"
+    title = COUNCIL_TEXT["handout_title"]
     meetings = CouncilMeeting.objects.filter(is_published=True, council__in=councils).order_by(
         "council", "held_at"
     )
@@ -569,9 +361,15 @@ def _house_specs(ctx, programs):
     specs = []
     for index in range(1, HOUSES_PER_SCALE * ctx.scale + 1):
         status = statuses[index - 1] if index <= len(statuses) else rng.choices(statuses, weights)[0]
-        dong_name, district, lots, (lat, lng) = rng.choice(HOUSE_DONGS)
-        lot = rng.choice(lots)
-        address = f"전북특별자치도 전주시 {district} {lot} {rng.randint(1, 420)}-{rng.randint(1, 30)}"
+        place = rng.choice(HOUSE_DONGS)
+        dong_name, lat, lng = place["dong"], *map(float, place["center"])
+        lot = rng.choice(place["lots"])
+        address = HOUSE_TEXT["address"].format(
+            district=place["district"],
+            lot=lot,
+            main_number=rng.randint(1, 420),
+            sub_number=rng.randint(1, 30),
+        )
         building_type = rng.choice(
             [BuildingType.DETACHED] * 5
             + [BuildingType.HANOK] * 3
@@ -585,7 +383,7 @@ def _house_specs(ctx, programs):
         survey_round = 2019 if status in FINISHED_USE | {HouseStatus.DEMOLISHED} else rng.choice([2019, 2024])
         surveyed_on = datetime.date(survey_round, rng.randint(3, 9), rng.randint(1, 28))
         vacant_since = surveyed_on - datetime.timedelta(days=rng.randint(400, 3000))
-        owner_name, owner_phone, owner_address = fake.name(), _phone(rng), fake.address()
+        owner_name, owner_phone, owner_address = fake.name(), mobile_number(rng), fake.address()
         latitude = Decimal(f"{lat + rng.uniform(-0.004, 0.004):.6f}")
         longitude = Decimal(f"{lng + rng.uniform(-0.004, 0.004):.6f}")
 
@@ -618,7 +416,7 @@ def _house_specs(ctx, programs):
         changes = []
         for position, to_status in enumerate(path):
             if to_status in FINISHED_USE:
-                on = _add_years(step_dates[4], use_years)
+                on = add_years(step_dates[4], use_years)
             elif to_status == HouseStatus.DEMOLISHED:
                 on = step_dates[3]
             else:
@@ -631,7 +429,7 @@ def _house_specs(ctx, programs):
             scope = ConsentScope.DEMOLITION_THEN_USE if status == HouseStatus.DEMOLISHED else scope_draw
             consented_on = step_dates[2]
             withdrawn_on = changes[-1][2] if status == HouseStatus.RETURNED_TO_OWNER else None
-            consent = (consented_on, scope, _add_years(consented_on, 5), withdrawn_on)
+            consent = (consented_on, scope, add_years(consented_on, 5), withdrawn_on)
 
         program = None
         if status in HAS_PROGRAM:
@@ -641,7 +439,7 @@ def _house_specs(ctx, programs):
 
         renovation = None
         reno_budget = rng.randint(25, 90) * 1_000_000
-        contractor = rng.choice(CONTRACTORS)
+        contractor = rng.choice(HOUSE_TEXT["contractors"])
         if program is not None:
             started_on = step_dates[3]
             ended_on = (
@@ -662,13 +460,13 @@ def _house_specs(ctx, programs):
         if program is not None and status != HouseStatus.RENOVATION and program.kind in LEASED_KINDS:
             move_in = step_dates[4]
             finished = status in FINISHED_USE
-            lease_end = _add_years(move_in, use_years) - datetime.timedelta(days=1)
+            lease_end = add_years(move_in, use_years) - datetime.timedelta(days=1)
             if program.kind == ProgramKind.YOUTH_SHARE_HOUSE:
                 for number in range(1, room_count + 1):
-                    room_name = f"{100 + number}호"
+                    room_name = HOUSE_TEXT["room"].format(number=100 + number)
                     rooms.append((room_name, Decimal(rng.randint(1100, 1800)) / 100))
                     occupied = rng.random() < 0.85
-                    tenant = (fake.name(), _phone(rng), _birth_date_for_age(rng, move_in, 20, 38))
+                    tenant = (fake.name(), mobile_number(rng), _birth_date_for_age(rng, move_in, 20, 38))
                     rent = rng.randint(15, 25) * 10_000
                     if occupied or finished:
                         tenancies.append(
@@ -686,7 +484,7 @@ def _house_specs(ctx, programs):
                             }
                         )
             else:
-                tenant = (fake.name(), _phone(rng), _birth_date_for_age(rng, move_in, 28, 82))
+                tenant = (fake.name(), mobile_number(rng), _birth_date_for_age(rng, move_in, 28, 82))
                 market = rng.randint(40, 70) * 10_000
                 household_type = (
                     HouseholdType.DISABLED
@@ -732,8 +530,11 @@ def _house_specs(ctx, programs):
         is_public = status in {HouseStatus.CONSENT_OBTAINED, HouseStatus.RENOVATION, HouseStatus.IN_USE}
         public_title = ""
         if is_public:
-            kind_label = program.get_kind_display() if program else "빈집 활용 예정"
-            public_title = f"{dong_name} {BuildingType(building_type).label} · {kind_label}"
+            public_title = HOUSE_TEXT["public_title"].format(
+                dong=dong_name,
+                building_type=BuildingType(building_type).label,
+                use=program.get_kind_display() if program else HOUSE_TEXT["public_use_planned"],
+            )
         house = VacantHouse(
             management_number=f"JJ-VH-{index:05d}",
             address=address,
@@ -777,16 +578,18 @@ def _house_specs(ctx, programs):
 
 
 def _public_description(status, built_year, building_type, program):
-    text = f"{built_year}년에 지어진 {BuildingType(building_type).label}입니다. "
+    text = HOUSE_TEXT["public_description"].format(
+        built_year=built_year, building_type=BuildingType(building_type).label
+    )
     if status == HouseStatus.IN_USE:
-        return text + f"리모델링을 마치고 {program.get_kind_display()} 사업으로 쓰이고 있습니다."
-    return text + "활용을 준비하고 있습니다."
+        return text + HOUSE_TEXT["public_description_in_use"].format(program=program.get_kind_display())
+    return text + HOUSE_TEXT["public_description_planned"]
 
 
 def _seed_houses(ctx, programs):
     specs = _house_specs(ctx, programs)
     dongs = {dong.name: dong for dong in Dong.objects.all()}
-    staff = get_user_model().objects.filter(username=STAFF_USERNAME).first()
+    staff = get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).first()
 
     existing = set(VacantHouse.objects.values_list("management_number", flat=True))
     new_houses = []
@@ -848,7 +651,7 @@ def _seed_houses(ctx, programs):
                     ended_on=ended_on,
                     budget=budget,
                     contractor=contractor,
-                    description="지붕·창호 교체, 단열 보강, 주방·욕실 개선",
+                    description=HOUSE_TEXT["renovation"],
                 )
             )
         for name, area in spec["rooms"]:
