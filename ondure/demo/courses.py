@@ -7,7 +7,7 @@ from jeonju_center.demo.steps import demo_step
 from .. import services
 from ..models import EducationCourse, SupportProgram
 
-TITLE_WORD = load_demo_data(__package__)["education_courses"]["title_word"]
+TITLE_WORD = load_demo_data(__package__)["cooperative_education"]["course_title_word"]
 
 
 @demo_step("ondure.courses", after=["ondure", "courses"])
