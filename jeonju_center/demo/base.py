@@ -11,56 +11,40 @@ from django.utils import timezone
 from jeonju_center.accounts.models import ConsentRecord, MessageEvent, MessageSubscription
 from jeonju_center.common.models import Dong
 from jeonju_center.common.reference import load_all_reference_data
-from jeonju_center.common.teams import (
-    ACCESS_LOG_REVIEWERS,
-    CENTER_ADMINS,
-    EDUCATION_TEAM,
-    PERSONAL_DATA_VIEWERS,
-    REGENERATION_TEAM,
-    SOCIAL_ECONOMY_TEAM,
-)
+from jeonju_center.common.teams import TEAMS
 from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
 from jeonju_center.partners.scopes import SCOPES
 from jeonju_center.partners.services import partner_key_create
 
-DEMO_STAFF_USERNAME = "staff"
+from .data import load_demo_data
+from .steps import demo_step
+
+DATA = load_demo_data(__package__)
+
+DEMO_STAFF_USERNAME = DATA["staff"]["username"]
 DEMO_STAFF_PASSWORD = "jeonju-demo-2026"
-DEMO_CITIZEN_EMAIL = "citizen@example.com"
+DEMO_CITIZEN_USERNAME = DATA["citizen"]["username"]
+DEMO_CITIZEN_EMAIL = DATA["citizen"]["email"]
 # The demo's privileged accounts (superuser, 개인정보 열람, 접근기록 점검) sign in with a second factor like real
 # ones; they share this authenticator key, printed by seed_demo (the command refuses to run in production).
 DEMO_TOTP_KEY = "6a65_6f6e_6a75_2d64_656d_6f2d_3230_3236_2d6f_7470".replace("_", "")
-DEMO_CITIZEN_USERNAME = "demo-citizen"
-# A made-up number (010-0000-xxxx is never assigned); the demo runs on the console backend anyway.
-DEMO_CITIZEN_PHONE = "010-0000-1234"
-# The leader of an Ondure community (/me/community/), made by ondure.demo.
-DEMO_LEADER_USERNAME = "demo-leader"
-DEMO_LEADER_EMAIL = "leader@example.com"
-# A member (대표) of a social-economy organization (/me/organization/), made a member by social_economy.demo.
-DEMO_ORG_MEMBER_USERNAME = "demo-org"
-DEMO_ORG_MEMBER_EMAIL = "org@example.com"
-# One account per person, each in its team's group (same demo password); "staff" is the IT superuser.
-DEMO_TEAM_ACCOUNTS = [
-    ("regen", "도시재생팀 담당자", [REGENERATION_TEAM]),
-    ("social", "사회적경제팀 담당자", [SOCIAL_ECONOMY_TEAM]),
-    ("edu", "교육팀 담당자", [EDUCATION_TEAM]),
-    ("manager", "센터 관리자", [CENTER_ADMINS, PERSONAL_DATA_VIEWERS]),
-    # The monthly access-log review is someone else's: the manager unmasks, the privacy officer checks.
-    ("privacy", "개인정보 보호 담당자", [ACCESS_LOG_REVIEWERS]),
-]
+DEMO_LEADER_USERNAME = DATA["leader"]["username"]
+DEMO_LEADER_EMAIL = DATA["leader"]["email"]
+DEMO_ORG_MEMBER_USERNAME = DATA["org_member"]["username"]
+DEMO_ORG_MEMBER_EMAIL = DATA["org_member"]["email"]
+# (username, name, groups): one account per person; "staff" is the IT superuser.
+DEMO_TEAM_ACCOUNTS = [(row["username"], row["name"], row["teams"]) for row in DATA["team_accounts"]]
 CITIZENS_PER_SCALE = 400
 
-DEMO_PARTNER_NAME = "전북특별자치도 사회적경제지원센터"
-PARTNER_CENTERS = [
-    (DEMO_PARTNER_NAME, PartnerCenter.Kind.PROVINCIAL_SOCIAL_ECONOMY),
-    ("전북 사회적기업·협동조합 통합지원센터", PartnerCenter.Kind.INTEGRATED_SUPPORT),
-    ("전라북도 도시재생지원센터", PartnerCenter.Kind.URBAN_REGENERATION),
-    ("전주시청 사회연대지원과", PartnerCenter.Kind.PUBLIC_AGENCY),
-]
+PARTNER_CENTERS = [(row["name"], row["kind"]) for row in DATA["partner_centers"]]
+DEMO_PARTNER_NAME = PARTNER_CENTERS[0][0]
 
 
 def _demo_team_accounts(User):
     created = 0
     for username, name, teams in DEMO_TEAM_ACCOUNTS:
+        if unknown := set(teams) - set(TEAMS):
+            raise ValueError(f"demo account {username}: no team named {sorted(unknown)}")
         user, was_created = User.objects.get_or_create(
             username=username, defaults={"name": name, "email": f"{username}@example.com", "is_staff": True}
         )
@@ -94,6 +78,7 @@ def citizen_username(number):
     return f"citizen{number:05d}"
 
 
+@demo_step("base")
 def seed(ctx):
     summary = load_all_reference_data()
     User = get_user_model()
@@ -101,8 +86,8 @@ def seed(ctx):
     staff, created = User.objects.get_or_create(
         username=DEMO_STAFF_USERNAME,
         defaults={
-            "name": "센터 관리자",
-            "email": "staff@example.com",
+            "name": DATA["staff"]["name"],
+            "email": DATA["staff"]["email"],
             "is_staff": True,
             "is_superuser": True,
         },
@@ -171,7 +156,7 @@ def _demo_org_member(User):
     """The account of an organization's representative (``social_economy.demo`` invites it, and it accepts)."""
     member, created = User.objects.get_or_create(
         username=DEMO_ORG_MEMBER_USERNAME,
-        defaults={"name": "체험용 조직 대표", "email": DEMO_ORG_MEMBER_EMAIL},
+        defaults={"name": DATA["org_member"]["name"], "email": DEMO_ORG_MEMBER_EMAIL},
     )
     if created:
         member.set_password(DEMO_STAFF_PASSWORD)
@@ -183,7 +168,7 @@ def _demo_org_member(User):
 def _demo_leader(User):
     """The account of an Ondure community's leader (``ondure.demo`` links it to a community and its grant)."""
     leader, created = User.objects.get_or_create(
-        username=DEMO_LEADER_USERNAME, defaults={"name": "체험용 공동체 대표", "email": DEMO_LEADER_EMAIL}
+        username=DEMO_LEADER_USERNAME, defaults={"name": DATA["leader"]["name"], "email": DEMO_LEADER_EMAIL}
     )
     if created:
         leader.set_password(DEMO_STAFF_PASSWORD)
@@ -197,7 +182,11 @@ def _demo_citizen(User):
     mobile number and every notice chosen, so the 알림톡/SMS a course event causes shows on the console."""
     citizen, created = User.objects.get_or_create(
         username=DEMO_CITIZEN_USERNAME,
-        defaults={"name": "체험용 시민", "email": DEMO_CITIZEN_EMAIL, "phone": DEMO_CITIZEN_PHONE},
+        defaults={
+            "name": DATA["citizen"]["name"],
+            "email": DEMO_CITIZEN_EMAIL,
+            "phone": DATA["citizen"]["phone"],
+        },
     )
     if created:
         citizen.set_password(DEMO_STAFF_PASSWORD)

@@ -68,8 +68,12 @@ def test_seed_is_idempotent_and_fills_every_model(ctx):
 
 def test_plan_is_deterministic(ctx):
     dongs = list(Dong.objects.order_by("district", "display_order", "name"))
-    first = [(p.key, p.community.leader_name, len(p.supports)) for p in demo._plan(ctx, dongs)]
-    second = [(p.key, p.community.leader_name, len(p.supports)) for p in demo._plan(ctx, dongs)]
+    first = [
+        (p.key, p.community.leader_name, len(p.supports)) for p in demo.planning.plan_communities(ctx, dongs)
+    ]
+    second = [
+        (p.key, p.community.leader_name, len(p.supports)) for p in demo.planning.plan_communities(ctx, dongs)
+    ]
     assert first == second
 
 
@@ -99,7 +103,9 @@ def test_several_first_cohort_communities_graduated_into_cooperatives(seeded):
 def test_graduates_link_to_existing_cooperatives_first(ctx):
     dongs = list(Dong.objects.order_by("district", "display_order", "name"))
     first_graduate = next(
-        p for p in demo._plan(ctx, dongs) if p.community.status == CommunityStatus.GRADUATED
+        p
+        for p in demo.planning.plan_communities(ctx, dongs)
+        if p.community.status == CommunityStatus.GRADUATED
     )
     existing = Organization.objects.create(
         name="가나다 사회적경제 협동조합",

@@ -123,6 +123,6 @@ def test_every_seeded_row_passes_full_clean(seeded):
 
 def test_seed_draws_the_same_data_from_the_same_context(seeded):
     # The same context gives the same data: rebuild the wanted organizations without saving them.
-    wanted = demo._organizations(DemoContext(today=TODAY))
+    wanted = demo.organizations.plan_organizations(DemoContext(today=TODAY))
     stored = dict(Organization.objects.values_list("business_registration_number", "name"))
     assert {org.business_registration_number: org.name for org in wanted} == stored

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,20 +13,7 @@ from jeonju_center.demo.base import (
     demo_totp_secret,
 )
 from jeonju_center.demo.context import DemoContext
-
-# Order matters: later apps use what earlier ones created (Ondure graduates into organizations).
-DEMO_MODULES = [
-    "jeonju_center.demo.base",
-    "social_economy.demo",
-    "ondure.demo",
-    "regeneration.demo",
-    "courses.demo",
-    "ondure.demo_courses",  # Ondure education courses link to citizen courses
-    "calls.demo",  # calls for the share-house rooms and the Ondure call, with applications
-    "jeonju_center.news.demo",  # news, subscribers and a draft newsletter of recent items
-    "jeonju_center.inquiries.demo",  # 1:1 inquiries in every status
-    "spaces.demo",  # the center's rooms and a community space, bookings in every status
-]
+from jeonju_center.demo.steps import demo_steps
 
 
 class Command(BaseCommand):
@@ -45,10 +30,12 @@ class Command(BaseCommand):
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
         ctx = DemoContext(scale=scale)
-        for module_path in DEMO_MODULES:
+        # Each app's demo module registers its step (jeonju_center/demo/steps.py); a step runs after the
+        # steps whose rows it builds on (Ondure graduates into organizations, calls let renovated rooms).
+        for step in demo_steps():
             with transaction.atomic():
-                for line in import_module(module_path).seed(ctx):
-                    self.stdout.write(f"[{module_path.split('.')[-2]}] {line}")
+                for line in step.seed(ctx):
+                    self.stdout.write(f"[{step.name}] {line}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}  ({reverse('admin:index')})"

@@ -1,16 +1,18 @@
-"""Demo data that needs the courses demo: cooperative-education courses marked as Ondure education.
-Runs after ``courses.demo`` (add "ondure.demo_courses" after it in seed_demo's DEMO_MODULES)."""
+"""Demo data that needs the courses demo: cooperative-education courses marked as Ondure education."""
 
 from courses.models import Course
+from jeonju_center.demo.data import load_demo_data
+from jeonju_center.demo.steps import demo_step
 
-from . import services
-from .models import OndureEducationCourse, SupportProgram
+from .. import services
+from ..models import OndureEducationCourse, SupportProgram
 
-COOPERATIVE_COURSE_WORDS = ("협동조합",)
+TITLE_WORD = load_demo_data(__package__)["cooperative_education"]["course_title_word"]
 
 
+@demo_step("ondure.courses", after=["ondure", "courses"])
 def seed(ctx):
-    courses = Course.objects.filter(title__contains=COOPERATIVE_COURSE_WORDS[0]).order_by("pk")
+    courses = Course.objects.filter(title__contains=TITLE_WORD).order_by("pk")
     programs = {
         p.year: p for p in SupportProgram.objects.filter(kind=SupportProgram.Kind.COOPERATIVE_EDUCATION)
     }
