@@ -17,8 +17,8 @@ from types import SimpleNamespace
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -56,6 +56,7 @@ from jeonju_center.news.models import (
     NewsAttachment,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterItem,
     Program,
     Publication,
     PublicationAttachment,
@@ -67,6 +68,7 @@ from ondure.models import (
     ExpenseCategory,
     ExpenseLine,
     GrantSettlement,
+    OndureEducationCourse,
     SupportProgram,
     SupportRecord,
 )
@@ -415,12 +417,9 @@ def _graduation():
     )
 
 
-@builds("ondure.EducationCourse")
-def _education_course():
-    # Named by its label only: the model class is looked up, not imported.
-
-    education_course_model = apps.get_model("ondure", "EducationCourse")
-    return education_course_model.objects.create(
+@builds("ondure.OndureEducationCourse")
+def _ondure_education_course():
+    return OndureEducationCourse.objects.create(
         course=CourseFactory(),
         program=SupportProgramFactory(kind=SupportProgram.Kind.COOPERATIVE_EDUCATION),
     )
@@ -604,14 +603,19 @@ _pick("news.PublicationAttachment", _library_row, "attachment")
 _pick("news.PublicationDownload", _library_row, "download")
 
 
+def _newsletter_item(issue, program_row):
+    content_type = ContentType.objects.get_for_model(program_row)
+    return NewsletterItem.objects.create(issue=issue, content_type=content_type, object_id=program_row.pk)
+
+
 def _newsletter_row():
     """A sent issue with a news post, a course and a product, and its delivery to a subscriber by e-mail."""
     issue = NewsletterIssueFactory(
         status=NewsletterIssue.Status.SENT, send_started_at=timezone.now(), sent_by=_staff()
     )
     issue.news_posts.set([NewsPostFactory()])
-    issue.courses.set([CourseFactory()])
-    issue.products.set([ProductFactory()])
+    course_item = _newsletter_item(issue, CourseFactory())
+    _newsletter_item(issue, ProductFactory())
     subscriber = SubscriberFactory()
     email = OutboxEmail.objects.create(
         dedup_key=f"newsletter-{issue.pk}-{subscriber.pk}",
@@ -628,10 +632,11 @@ def _newsletter_row():
         status=NewsletterDelivery.Status.QUEUED,
         processed_at=timezone.now(),
     )
-    return SimpleNamespace(issue=issue, subscriber=subscriber, delivery=delivery)
+    return SimpleNamespace(issue=issue, item=course_item, subscriber=subscriber, delivery=delivery)
 
 
 _pick("news.NewsletterIssue", _newsletter_row, "issue")
+_pick("news.NewsletterItem", _newsletter_row, "item")
 _pick("news.Subscriber", _newsletter_row, "subscriber")
 _pick("news.NewsletterDelivery", _newsletter_row, "delivery")
 

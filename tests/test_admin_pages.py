@@ -44,6 +44,7 @@ REFUSES_ADD = {
     "courses.CourseFeedback": "answered by the attendee through their link",
     "inquiries.Inquiry": "asked by citizens on the portal",
     "news.NewsletterDelivery": "written by the newsletter sending",
+    "news.NewsletterItem": "chosen on the issue's page",
     "news.PublicationDownload": "the once-a-day marks behind the download counter",
     "news.Subscriber": "subscriptions start with the subscriber's own confirmation (double opt-in)",
     "ondure.CommunityGraduation": "written by the graduation",
