@@ -1,12 +1,10 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus, Track
+from courses.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus
 
 from .factories import (
     AttendanceFactory,
@@ -20,44 +18,9 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Track, Course, CourseSession, Enrollment, Attendance]
-
 
 def _url(model, view, *args):
     return reverse(f"admin:courses_{model._meta.model_name}_{view}", args=args)
-
-
-def _make_rows(count):
-    """``count`` attendance rows, each with its own course, track, session, enrollee and checker."""
-    for _ in range(count):
-        attendance = AttendanceFactory()
-        EnrollmentFactory(course=attendance.enrollment.course, status=EnrollmentStatus.WAITING)
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_every_admin_page_answers(admin_client, model):
-    _make_rows(2)
-    obj = model.objects.first()
-    assert admin_client.get(_url(model, "changelist")).status_code == 200
-    # Attendance is recorded on the roster's attendance page, never added by hand.
-    assert admin_client.get(_url(model, "add")).status_code == (403 if model is Attendance else 200)
-    response = admin_client.get(_url(model, "change", obj.pk))
-    assert response.status_code == 200
-    assert response.context["original"] == obj
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
-    _make_rows(3)
-    admin_client.get(_url(model, "changelist"))  # warm up session and content types
-    with CaptureQueriesContext(connection) as small:
-        response = admin_client.get(_url(model, "changelist"))
-    assert response.context["cl"].result_count == model.objects.count()
-    _make_rows(3)
-    with CaptureQueriesContext(connection) as large:
-        response = admin_client.get(_url(model, "changelist"))
-    assert response.context["cl"].result_count == model.objects.count()
-    assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_course_changelist_shows_annotated_seat_and_waiting_counts(admin_client):

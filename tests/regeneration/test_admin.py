@@ -1,37 +1,23 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from regeneration.models import (
     ActivationArea,
     CouncilMeeting,
     CouncilMember,
-    CouncilSupport,
-    HouseStatusChange,
     HousingProgram,
-    MeetingAttachment,
-    MeetingAttendance,
-    OwnerConsent,
     ProgramKind,
-    Renovation,
     ResidentCouncil,
-    Room,
     Tenancy,
     VacantHouse,
-    VacantHouseGrade,
 )
 
 from .factories import (
-    ActivationAreaFactory,
     CouncilMeetingFactory,
     CouncilMemberFactory,
-    CouncilSupportFactory,
-    DongFactory,
     HouseStatusChangeFactory,
     HousingProgramFactory,
-    MeetingAttachmentFactory,
     MeetingAttendanceFactory,
     OwnerConsentFactory,
     RenovationFactory,
@@ -58,12 +44,6 @@ def _staff_user():
     )
 
 
-def _area():
-    area = ActivationAreaFactory()
-    area.dongs.set([DongFactory(name="중앙동"), DongFactory(name="풍남동")])
-    return area
-
-
 def _council():
     council = ResidentCouncilFactory()
     CouncilMemberFactory(council=council)
@@ -76,93 +56,8 @@ def _meeting():
     return attendance.meeting
 
 
-def _house():
-    return VacantHouseFactory(
-        dong=DongFactory(name="노송동"), status="in_use", current_program=HousingProgramFactory()
-    )
-
-
-def _program():
-    program = HousingProgramFactory()
-    VacantHouseFactory(status="in_use", current_program=program)
-    TenancyFactory(program=program)
-    return program
-
-
-def _status_change():
-    return HouseStatusChangeFactory(changed_by=_staff_user())
-
-
-def _tenancy():
-    room = RoomFactory()
-    return TenancyFactory(house=room.house, room=room)
-
-
-# One builder per model: each row brings its own related rows, so an N+1 shows up as more queries.
-ROW_BUILDERS = {
-    ActivationArea: _area,
-    ResidentCouncil: _council,
-    CouncilMember: CouncilMemberFactory,
-    CouncilMeeting: _meeting,
-    MeetingAttendance: MeetingAttendanceFactory,
-    VacantHouse: _house,
-    VacantHouseGrade: VacantHouseGradeFactory,
-    OwnerConsent: OwnerConsentFactory,
-    HouseStatusChange: _status_change,
-    HousingProgram: _program,
-    Renovation: RenovationFactory,
-    Room: RoomFactory,
-    Tenancy: _tenancy,
-    MeetingAttachment: MeetingAttachmentFactory,
-    CouncilSupport: CouncilSupportFactory,
-}
-
-MODELS = list(ROW_BUILDERS)
-
-
 def _url(model, view, *args):
     return reverse(f"admin:regeneration_{model._meta.model_name}_{view}", args=args)
-
-
-def test_every_model_of_the_app_is_registered():
-    from django.apps import apps
-    from django.contrib import admin
-
-    app_models = set(apps.get_app_config("regeneration").get_models())
-    historical = {model for model in app_models if model._meta.model_name.startswith("historical")}
-    assert app_models - historical == set(MODELS)
-    # Every model keeps its change history.
-    assert {model.instance_type for model in historical} == set(MODELS)
-    assert all(admin.site.is_registered(model) for model in app_models - historical)
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_add_and_change_views_answer(admin_client, model):
-    obj = ROW_BUILDERS[model]()
-    for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", obj.pk)):
-        response = admin_client.get(url)
-        assert response.status_code == 200, url
-    search = admin_client.get(_url(model, "changelist"), {"q": "전주"})
-    assert search.status_code == 200
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
-    url = _url(model, "changelist")
-    for _ in range(3):
-        ROW_BUILDERS[model]()
-    with CaptureQueriesContext(connection) as with_n:
-        response = admin_client.get(url)
-    assert response.status_code == 200
-    first_count = response.context["cl"].result_count
-    for _ in range(3):
-        ROW_BUILDERS[model]()
-    with CaptureQueriesContext(connection) as with_2n:
-        response = admin_client.get(url)
-    assert response.context["cl"].result_count == 2 * first_count
-    assert len(with_2n.captured_queries) == len(with_n.captured_queries), [
-        q["sql"] for q in with_2n.captured_queries
-    ]
 
 
 # Masking by permission and the access log: test_personal_data.py.

@@ -1,158 +1,30 @@
 import datetime
 
 import pytest
-from django.apps import apps
-from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jeonju_center.accounts.models import User
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM
-from social_economy import profiles
 from social_economy.models import (
-    ConsultingCase,
-    ConsultingRequest,
-    ConsultingSession,
-    Network,
-    NetworkMembership,
     Organization,
-    OrganizationMember,
-    Product,
-    ProductCertification,
-    ProfileChange,
-    ProfileFieldPolicy,
-    SalesChannel,
-    Store,
     StoreListing,
-    SupportNeed,
-    SurveyCampaign,
-    SurveyProductItem,
     SurveyResponse,
 )
-from tests.courses.factories import UserFactory
 
 from .factories import (
-    ConsultingSessionFactory,
     DongFactory,
-    NetworkMembershipFactory,
-    ProductCertificationFactory,
     ProductFactory,
-    SalesChannelFactory,
     StoreListingFactory,
-    SupportNeedFactory,
     SurveyProductItemFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    Organization,
-    Product,
-    SurveyCampaign,
-    SurveyResponse,
-    SurveyProductItem,
-    Store,
-    StoreListing,
-    ConsultingCase,
-    ConsultingSession,
-    Network,
-    NetworkMembership,
-    SalesChannel,
-    SupportNeed,
-    ProductCertification,
-    OrganizationMember,
-    ConsultingRequest,
-    ProfileFieldPolicy,
-    ProfileChange,
-]
-# Written by organizations on the portal, never typed in by staff: the back office has no add page.
-WRITTEN_ON_THE_PORTAL = {ConsultingRequest, ProfileChange}
-
 
 def _url(model, view, *args):
     return reverse(f"admin:social_economy_{model._meta.model_name}_{view}", args=args)
-
-
-def _make_rows(count):
-    """``count`` rows of every model of the app, each chain with its own organization, campaign, store…"""
-    for _ in range(count):
-        item = SurveyProductItemFactory(
-            response__sales_channels=[SalesChannelFactory()], response__needs=[SupportNeedFactory()]
-        )
-        item.product.certifications.add(ProductCertificationFactory())
-        ProductFactory(organization=item.product.organization)
-        StoreListingFactory(product=item.product)
-        ConsultingSessionFactory(case__organization=item.product.organization)
-        ConsultingSessionFactory()
-        NetworkMembershipFactory(organization=item.product.organization)
-        member = OrganizationMember.objects.create(
-            organization=item.product.organization,
-            user=UserFactory(),
-            status=OrganizationMember.Status.ACTIVE,
-        )
-        ConsultingRequest.objects.create(
-            organization=item.product.organization,
-            requested_by=member.user,
-            topic="marketing",
-            description="판로",
-        )
-        # A member's waiting changes: one of the organization, one of a product (the queue lists pending rows).
-        profiles.organization_profile_update(
-            organization=item.product.organization,
-            changes={"representative_name": "새대표"},
-            actor=member.user,
-        )
-        profiles.product_update(
-            product=item.product,
-            changes={"name": item.product.name + " 새"},
-            actor=member.user,
-        )
-    ProfileFieldPolicy.objects.get_or_create(
-        target="product", field_name="price", defaults={"requires_review": True}
-    )
-
-
-def test_every_model_of_the_app_is_registered_and_keeps_history():
-    # The history tables (django-simple-history) are shown through their model's admin.
-    models = {
-        model
-        for model in apps.get_app_config("social_economy").get_models()
-        if not model.__name__.startswith("Historical")
-    }
-    registered = {model for model in models if admin.site.is_registered(model)}
-    assert registered == models
-    assert set(MODELS) == registered
-    assert all(hasattr(model, "history") for model in models)
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_every_admin_page_answers(admin_client, model):
-    _make_rows(2)
-    obj = model.objects.first()
-    assert admin_client.get(_url(model, "changelist")).status_code == 200
-    assert admin_client.get(_url(model, "add")).status_code == (
-        403 if model in WRITTEN_ON_THE_PORTAL else 200
-    )
-    response = admin_client.get(_url(model, "change", obj.pk))
-    assert response.status_code == 200
-    assert response.context["original"] == obj
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
-    _make_rows(3)
-    admin_client.get(_url(model, "changelist"))  # warm up session and content types
-    with CaptureQueriesContext(connection) as small:
-        response = admin_client.get(_url(model, "changelist"))
-    assert response.context["cl"].result_count == model.objects.count()
-    _make_rows(3)
-    with CaptureQueriesContext(connection) as large:
-        response = admin_client.get(_url(model, "changelist"))
-    assert response.context["cl"].result_count == model.objects.count()
-    assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_survey_response_changelist_masks_the_respondent(client):
