@@ -112,7 +112,7 @@ class CitizenUser(BenchUser):
             raise RuntimeError(f"citizen sign-in failed: {response.status_code}")
         _plain_http_cookies(self.client)
         # Signing in rotates the CSRF secret: take a token from a page with a form, as a browser would.
-        course = self.client.get(f"/courses/{FIXTURES['enrol_courses'][0]}/", name="sign-in")
+        course = self.client.get(f"/courses/{FIXTURES['enroll_courses'][0]}/", name="sign-in")
         self.csrf_token = _csrf_token(course)
 
 
@@ -169,7 +169,7 @@ class CourseDetail(BenchUser):
         self.expect(path, marker, name="course detail")
 
 
-class Enrolment(CitizenUser):
+class Enrollment(CitizenUser):
     """Signed-in citizens (one account each) enrol in a random open course and cancel again: every POST
     takes the course's row lock, counts seats, writes the enrolment (or its cancellation), the consent
     record, the confirmation e-mail to the outbox, the change-feed event and the history row."""
@@ -201,7 +201,7 @@ class Enrolment(CitizenUser):
         if BASELINE:
             self._post("/bench/trivial-post/", {}, name="enrolment POST")
             return
-        slug = random.choice(FIXTURES["enrol_courses"])
+        slug = random.choice(FIXTURES["enroll_courses"])
         self._post(f"/courses/{slug}/enroll/", {"agree_privacy": "on"}, name="enrolment POST")
         self._post(f"/courses/{slug}/cancel/", {"confirm": "yes"}, name="enrolment POST")
 

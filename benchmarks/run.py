@@ -33,7 +33,7 @@ SCENARIOS = [
     ("Catalogue", "catalogue page /courses/", "trivial view", 0.30),
     ("CourseDetail", "course detail /courses/<slug>/", "trivial view", 0.30),
     ("SiteSearch", "site search /search/?q=재생", "trivial view", None),
-    ("Enrolment", "enrolment POST (enrol/cancel)", "trivial POST", None),
+    ("Enrollment", "enrolment POST (enrol/cancel)", "trivial POST", None),
     ("ApiProducts", "API products ?page_size=100", "raw psycopg", 0.50),
     ("ApiOrganization", "API organization detail", "raw psycopg", None),
     ("AdminChangelist", "admin product changelist", "trivial view", None),

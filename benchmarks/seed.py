@@ -30,9 +30,9 @@ PRODUCT_PREFIX = "벤치마크 생산품 "
 COURSE_PREFIX = "bench-course-"
 CITIZEN_PREFIX = "bench-citizen"
 LOGIN_PREFIX = "bench-login-"
-ENROL_COURSE_PREFIX = "bench-enrol-"
+ENROLL_COURSE_PREFIX = "bench-enrol-"
 LOGIN_PASSWORD = "bench-jeonju-2026-load"
-ENROL_COURSES = 200
+ENROLL_COURSES = 200
 
 
 def log(message):
@@ -204,15 +204,17 @@ def _login_citizens(count):
     return emails
 
 
-def _enrol_courses(now):
+def _enroll_courses(now):
     """Open courses (everyone may enrol, seats to spare) that the enrolment scenario cycles through; their
     window is moved around today on every run, and earlier runs' active enrolments are cancelled."""
     from courses.models import Course, CourseSession, Enrollment, EnrollmentStatus, Track
 
     track = Track.objects.order_by("pk").first()
     opens, closes = now - datetime.timedelta(days=1), now + datetime.timedelta(days=30)
-    existing = set(Course.objects.filter(slug__startswith=ENROL_COURSE_PREFIX).values_list("slug", flat=True))
-    slugs = [f"{ENROL_COURSE_PREFIX}{n:03d}" for n in range(ENROL_COURSES)]
+    existing = set(
+        Course.objects.filter(slug__startswith=ENROLL_COURSE_PREFIX).values_list("slug", flat=True)
+    )
+    slugs = [f"{ENROLL_COURSE_PREFIX}{n:03d}" for n in range(ENROLL_COURSES)]
     new = Course.objects.bulk_create(
         Course(
             title=f"수강신청 부하시험 강좌 {slug[-3:]}", slug=slug, track=track, instructor_name="김강사",
@@ -274,7 +276,7 @@ def prepare_run(out_path, *, users):
         "organization_id": organization.pk,
         "citizens": _login_citizens(users),
         "citizen_password": LOGIN_PASSWORD,
-        "enrol_courses": _enrol_courses(now),
+        "enroll_courses": _enroll_courses(now),
         "staff_username": DEMO_STAFF_USERNAME,
         "staff_password": DEMO_STAFF_PASSWORD,
         "counts": _counts(),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EnrollmentForm(forms.Form):
-    """Enrolment needs the citizen's consent to the enrolment's personal-data terms (recorded with its version)."""
+    """Enrollment needs the citizen's consent to the enrolment's personal-data terms (recorded with its version)."""
 
     agree_privacy = forms.BooleanField(
         label=_("수강신청 개인정보 수집·이용에 동의합니다. (필수)"),

@@ -1,6 +1,6 @@
 """Citizen courses (시민강좌): tracks, courses, sessions, enrolments with a waiting list, attendance.
 
-Enrolment, promotion from the waiting list, reminders and certificates are written by services; the
+Enrollment, promotion from the waiting list, reminders and certificates are written by services; the
 models only hold the data those services need and the invariants the database itself enforces.
 """
 

@@ -5,7 +5,7 @@ from jeonju_center.news.sections import NewsletterSection
 from .selectors import enrollment_open_q, public_courses
 
 
-def courses_open_for_enrolment(*, now):
+def courses_open_for_enrollment(*, now):
     return public_courses().filter(enrollment_open_q(now)).order_by("first_session_date", "id")
 
 
@@ -19,7 +19,7 @@ NEWSLETTER_SECTIONS = [
         label=_("강좌"),
         model="courses.Course",
         content=chosen_public_courses,
-        candidates=courses_open_for_enrolment,
+        candidates=courses_open_for_enrollment,
         autofill_limit=6,
         html_template="courses/newsletter/email.html",
         text_template="courses/newsletter/email.txt",

@@ -1,4 +1,4 @@
-"""Enrolment (수강신청) writes: enrol, cancel, promote from the waiting list, capacity, course cancellation,
+"""Enrollment (수강신청) writes: enrol, cancel, promote from the waiting list, capacity, course cancellation,
 moves between courses, reminders. The public pages, the admin and the tasks all call these.
 
 Concurrency: every function that counts seats first locks the course row (``select_for_update``) and
@@ -137,7 +137,7 @@ def _check_audience(course, user):
         )
 
 
-def _check_can_enrol(*, course, user, by_staff, consent_version, now):
+def _check_can_enroll(*, course, user, by_staff, consent_version, now):
     if user is None or not user.is_active:
         raise ValidationError(_("사용할 수 없는 계정입니다."))
     if course.status == CourseStatus.CANCELLED:
@@ -169,7 +169,7 @@ def _check_can_enrol(*, course, user, by_staff, consent_version, now):
 def _create_locked(*, course, user, by_staff, consent_version, consent_ip, consented_at=None):
     """Enrol ``user`` in ``course``, whose row the caller has locked. Returns (enrollment, position)."""
     now = timezone.now()
-    _check_can_enrol(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
+    _check_can_enroll(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
     confirmed, waiting = _counts(course)
     if confirmed < course.capacity:
         status, position = EnrollmentStatus.CONFIRMED, None

@@ -362,7 +362,7 @@ def test_page_has_no_serious_or_critical_axe_violation(
     assert _blocking_violations(page) == [], f"{label} ({path})"
 
 
-def test_enrolment_works_with_the_keyboard_alone(browser_page, live_server, site_data):
+def test_enrollment_works_with_the_keyboard_alone(browser_page, live_server, site_data):
     page = browser_page
     course, citizen = site_data["course"], site_data["citizen"]
     log_in(page, live_server, citizen)

@@ -153,7 +153,7 @@ def plan_course(ctx, index, track, rng, citizens, dongs):
             )
         )
 
-    # Enrolment volume per profile; confirmed never exceeds capacity, waiting never the limit.
+    # Enrollment volume per profile; confirmed never exceeds capacity, waiting never the limit.
     if profile in ("finished", "finished_fee", "in_progress"):
         confirmed, waiting, cancelled = rng.randint(capacity * 6 // 10, capacity), 0, rng.randint(1, 4)
     elif profile == "recruiting":

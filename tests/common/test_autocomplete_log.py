@@ -14,7 +14,7 @@ from jeonju_center.common.teams import EDUCATION_TEAM
 pytestmark = pytest.mark.django_db
 
 
-def test_searching_citizens_in_an_enrolment_select_box_is_logged(client):
+def test_searching_citizens_in_an_enrollment_select_box_is_logged(client):
     call_command("load_reference_data", stdout=io.StringIO())
     teacher = User.objects.create_user("teacher", password="pw-123456789", is_staff=True)
     teacher.groups.add(Group.objects.get(name=EDUCATION_TEAM))

@@ -80,7 +80,7 @@ def test_retention_jobs_bulk_updates_reach_the_change_feed():
     assert events("councils") == [(str(member.council_id), "updated")]
 
 
-def test_an_enrolment_anonymisation_retires_the_cached_course_pages_and_tells_partners():
+def test_an_enrollment_anonymisation_retires_the_cached_course_pages_and_tells_partners():
     enrollment = EnrollmentFactory()
     before = cache.current_version()
     ChangeEvent.objects.all().delete()

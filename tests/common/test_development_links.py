@@ -43,7 +43,7 @@ def test_a_portal_url_of_the_environment_wins():
 
 @pytest.mark.django_db
 @override_settings(PORTAL_URL="http://127.0.0.1:8811")
-def test_the_portal_url_makes_every_link_of_an_enrolment_email_absolute(django_capture_on_commit_callbacks):
+def test_the_portal_url_makes_every_link_of_an_enrollment_email_absolute(django_capture_on_commit_callbacks):
     course = future_course(title="마을공동체 첫걸음")
     with django_capture_on_commit_callbacks(execute=True):
         services.enrollment_create(

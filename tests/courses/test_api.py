@@ -36,7 +36,7 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
-def _enrol(course, status, **kwargs):
+def _enroll(course, status, **kwargs):
     extra = {}
     if status == EnrollmentStatus.CANCELLED:
         extra = {"cancelled_at": timezone.now(), "cancel_reason": "by_user"}
@@ -90,10 +90,10 @@ def humanities():
         topic="성곽과 길",
     )
     course.enrollees = [
-        _enrol(course, EnrollmentStatus.CONFIRMED, user=UserFactory(name="김수강", phone="010-5555-1234")),
-        _enrol(course, EnrollmentStatus.CONFIRMED),
-        _enrol(course, EnrollmentStatus.WAITING, user=UserFactory(name="박대기", phone="010-7777-4321")),
-        _enrol(course, EnrollmentStatus.CANCELLED),
+        _enroll(course, EnrollmentStatus.CONFIRMED, user=UserFactory(name="김수강", phone="010-5555-1234")),
+        _enroll(course, EnrollmentStatus.CONFIRMED),
+        _enroll(course, EnrollmentStatus.WAITING, user=UserFactory(name="박대기", phone="010-7777-4321")),
+        _enroll(course, EnrollmentStatus.CANCELLED),
     ]
     return course
 
@@ -187,7 +187,7 @@ def test_list_shows_published_courses_with_sessions_and_seats_left(client, human
     )
 
 
-def test_no_enrolment_or_enrollee_data_in_any_response(client, humanities):
+def test_no_enrollment_or_enrollee_data_in_any_response(client, humanities):
     EnrollmentFactory(
         course=humanities,
         is_completed=True,
@@ -210,8 +210,8 @@ def test_no_enrolment_or_enrollee_data_in_any_response(client, humanities):
 
 def test_seats_left_never_goes_below_zero(client):
     course = CourseFactory(capacity=1)
-    _enrol(course, EnrollmentStatus.CONFIRMED)
-    _enrol(course, EnrollmentStatus.CONFIRMED)  # staff may over-book by hand
+    _enroll(course, EnrollmentStatus.CONFIRMED)
+    _enroll(course, EnrollmentStatus.CONFIRMED)  # staff may over-book by hand
     row = client.get(f"{URL}{course.pk}/").json()
     assert row["seats_left"] == 0
     assert row["waitlist_length"] == 0
@@ -374,7 +374,7 @@ def test_ordering_by_first_session_date_title_and_updated_at(client):
     assert _ids(client.get(URL, {"ordering": "-updated_at"}))[0] == middle.pk
 
 
-def test_default_ordering_is_newest_enrolment_first(client):
+def test_default_ordering_is_newest_enrollment_first(client):
     now = timezone.now()
     older = CourseFactory(enrollment_opens_at=now - datetime.timedelta(days=30))
     newer = CourseFactory(enrollment_opens_at=now - datetime.timedelta(days=2))
@@ -384,7 +384,7 @@ def test_default_ordering_is_newest_enrolment_first(client):
 def test_updated_since_includes_courses_whose_sessions_or_seats_changed(client):
     row_changed, session_changed, seat_changed, untouched = (CourseFactory() for _ in range(4))
     session = CourseSessionFactory(course=session_changed)
-    enrollment = _enrol(seat_changed, EnrollmentStatus.WAITING)
+    enrollment = _enroll(seat_changed, EnrollmentStatus.WAITING)
     CourseSessionFactory(course=untouched)
     moment = timezone.now()
 
@@ -423,8 +423,8 @@ def test_list_query_count_is_constant(client):
             course = CourseFactory(track=track, audience=CourseAudience.DONG_RESIDENTS, audience_dongs=dongs)
             CourseSessionFactory(course=course, date=datetime.date(2026, 3, 4))
             CourseSessionFactory(course=course, date=datetime.date(2026, 3, 11))
-            _enrol(course, EnrollmentStatus.CONFIRMED, user=None, applicant_dong=None)
-            _enrol(course, EnrollmentStatus.WAITING, user=None, applicant_dong=None)
+            _enroll(course, EnrollmentStatus.CONFIRMED, user=None, applicant_dong=None)
+            _enroll(course, EnrollmentStatus.WAITING, user=None, applicant_dong=None)
 
     assert_constant_queries(partner_client("courses:read"), f"{URL}?month=2026-03&open=true", add_rows)
 
@@ -499,10 +499,10 @@ def test_feed_session_changes_are_updates_of_the_course():
     assert CourseSession.objects.filter(course=course).count() == 0
 
 
-def test_feed_enrolment_changes_are_updates_of_the_course():
+def test_feed_enrollment_changes_are_updates_of_the_course():
     course = CourseFactory()
     ChangeEvent.objects.all().delete()
-    enrollment = _enrol(course, EnrollmentStatus.WAITING)
+    enrollment = _enroll(course, EnrollmentStatus.WAITING)
     enrollment.status = EnrollmentStatus.CANCELLED
     enrollment.cancelled_at = timezone.now()
     enrollment.cancel_reason = "by_user"

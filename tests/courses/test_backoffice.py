@@ -165,7 +165,7 @@ def test_citizens_are_sent_to_the_admin_login(client):
 # --- enrol on behalf ---------------------------------------------------------------------------------
 
 
-def test_staff_enrol_a_phone_applicant_through_the_service(staff_client):
+def test_staff_enroll_a_phone_applicant_through_the_service(staff_client):
     course = future_course(capacity=1, waitlist_limit=3)
     citizen = UserFactory(name="정하늘", phone="010-2222-3333")
     response = staff_client.post(url("enroll", course.pk), {"citizen": "01022223333", "consent": "on"})
@@ -192,7 +192,7 @@ def test_staff_enrol_a_phone_applicant_through_the_service(staff_client):
         ),
     ],
 )
-def test_enrol_on_behalf_refusals_change_nothing(staff_client, data, message):
+def test_enroll_on_behalf_refusals_change_nothing(staff_client, data, message):
     course = future_course()
     citizen = UserFactory(phone="010-2222-3333")
     if data.pop("_dup", False):
@@ -203,7 +203,7 @@ def test_enrol_on_behalf_refusals_change_nothing(staff_client, data, message):
     assert state() == before
 
 
-def test_staff_cannot_enrol_into_a_course_that_started(staff_client):
+def test_staff_cannot_enroll_into_a_course_that_started(staff_client):
     course = CourseFactory()
     CourseSessionFactory(course=course, date=timezone.localdate() - datetime.timedelta(days=1))
     UserFactory(phone="010-2222-3333")
@@ -248,14 +248,14 @@ def test_cancelling_twice_is_refused_with_a_message(staff_client):
     assert state() == before
 
 
-def test_an_enrolment_of_another_course_is_not_found(staff_client):
+def test_an_enrollment_of_another_course_is_not_found(staff_client):
     course, _c, _q = full_course()
     other = EnrollmentFactory()
     assert staff_client.post(url("enrollment_cancel", course.pk, other.pk), {"note": ""}).status_code == 404
     assert Enrollment.objects.get(pk=other.pk).status == EnrollmentStatus.CONFIRMED
 
 
-def test_moving_someone_enrols_them_there_and_promotes_here(staff_client):
+def test_moving_someone_enrolls_them_there_and_promotes_here(staff_client):
     course, confirmed, queue = full_course()
     target = future_course(capacity=5)
     response = staff_client.post(url("enrollment_move", course.pk, confirmed[0].pk), {"to_course": target.pk})
@@ -454,7 +454,7 @@ def test_sign_in_sheet_lists_confirmed_people_masked_for_printing(staff_client):
 # --- the enrolment model pages go through the services -----------------------------------------------
 
 
-def test_enrollment_add_page_enrols_through_the_service(staff_client):
+def test_enrollment_add_page_enrolls_through_the_service(staff_client):
     course = future_course(capacity=1)
     citizen = UserFactory()
     response = staff_client.post(

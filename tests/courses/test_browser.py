@@ -16,7 +16,7 @@ PASSWORD = "전주-시민-비밀번호-2026"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_verify_find_enrol_see_in_me_cancel_and_the_next_person_is_promoted(
+def test_sign_up_verify_find_enroll_see_in_me_cancel_and_the_next_person_is_promoted(
     browser_page, live_server, monkeypatch
 ):
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.

@@ -16,7 +16,7 @@ from .factories import UserFactory, future_course
 pytestmark = pytest.mark.django_db
 
 
-def enrol(course, user=None):
+def enroll(course, user=None):
     return services.enrollment_create(
         course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
     )
@@ -68,13 +68,13 @@ def test_cancelled_course_events_are_cancelled_and_unpublished_courses_have_no_c
 def test_private_feed_lists_my_active_courses_only(client):
     me = UserFactory()
     mine = future_course(title="확정 강좌", sessions=2)
-    enrol(mine, me)
+    enroll(mine, me)
     queued = future_course(title="대기 강좌", capacity=1, waitlist_limit=3, sessions=1)
-    enrol(queued)
-    enrol(queued, me)
+    enroll(queued)
+    enroll(queued, me)
     gone = future_course(title="취소 강좌", sessions=1)
-    services.enrollment_cancel(enrollment=enrol(gone, me), actor=TEST_JOB)
-    enrol(future_course(title="남의 강좌", sessions=1))
+    services.enrollment_cancel(enrollment=enroll(gone, me), actor=TEST_JOB)
+    enroll(future_course(title="남의 강좌", sessions=1))
 
     url = f"/me/calendar/{me.pk}/{calendar_feed_token(me)}.ics"
     response = client.get(url)  # no login: calendar apps fetch it on their own

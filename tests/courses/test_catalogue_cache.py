@@ -30,7 +30,7 @@ def get(client, url):
     return response, len(queries)
 
 
-def enrol(course, user=None):
+def enroll(course, user=None):
     return services.enrollment_create(
         course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
     )
@@ -91,10 +91,10 @@ def test_every_visitor_gets_their_own_working_csrf_token(course):
     assert tokens[0] != tokens[1]
 
 
-def test_an_enrolment_or_cancellation_shows_at_once(client, course):
+def test_an_enrollment_or_cancellation_shows_at_once(client, course):
     assert "남은 자리 3석" in client.get(f"/courses/{course.slug}/").content.decode()
     assert "3석 / 정원 3명" in client.get("/courses/").content.decode()
-    enrollment = enrol(course)
+    enrollment = enroll(course)
     assert "남은 자리 2석" in client.get(f"/courses/{course.slug}/").content.decode()
     assert "2석 / 정원 3명" in client.get("/courses/").content.decode()
     services.enrollment_cancel(enrollment=enrollment, actor=TEST_JOB)
@@ -104,7 +104,7 @@ def test_an_enrolment_or_cancellation_shows_at_once(client, course):
 def test_the_version_is_bumped_again_after_the_commit(course, django_capture_on_commit_callbacks):
     before = page_cache.current_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        enrol(course)
+        enroll(course)
         during = page_cache.current_version()
     assert during > before  # at once, for reads inside the transaction
     assert callbacks  # and once more after the commit, for pages rendered from the old rows meanwhile
@@ -149,7 +149,7 @@ def test_a_lost_version_never_serves_an_old_entry(client, course):
 
 def test_a_signed_in_page_never_enters_the_anonymous_cache(client, course):
     citizen = UserFactory(name="김민지")
-    enrol(course, citizen)
+    enroll(course, citizen)
     member = Client()
     member.force_login(citizen)
     mine = member.get(f"/courses/{course.slug}/").content.decode()
@@ -167,7 +167,7 @@ def test_a_signed_in_page_never_enters_the_anonymous_cache(client, course):
 
 def test_a_signed_in_visitor_never_gets_the_anonymous_page(client, course):
     citizen = UserFactory(name="김민지")
-    enrol(course, citizen)
+    enroll(course, citizen)
     client.get(f"/courses/{course.slug}/")  # the anonymous page is cached after the enrolment
     client.get("/courses/")
     member = Client()
@@ -208,7 +208,7 @@ def test_an_unknown_course_is_a_404_every_time(client):
         assert client.get("/courses/no-such-course/").status_code == 404
 
 
-def test_the_pages_expire_when_an_enrolment_window_opens(client, time_machine):
+def test_the_pages_expire_when_an_enrollment_window_opens(client, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     opens = timezone.now() + datetime.timedelta(hours=1)
     course = future_course(
@@ -238,7 +238,7 @@ def test_an_unreachable_cache_makes_pages_slower_never_broken(
         monkeypatch.setattr(page_cache.cache, name, down)
     assert "남은 자리 3석" in client.get(f"/courses/{course.slug}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        enrol(course)  # the invalidation fails; the enrolment does not
+        enroll(course)  # the invalidation fails; the enrolment does not
     assert course.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count() == 1
     assert "남은 자리 2석" in client.get(f"/courses/{course.slug}/").content.decode()
     assert "2석 / 정원 3명" in client.get("/courses/").content.decode()

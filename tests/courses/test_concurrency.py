@@ -1,4 +1,4 @@
-"""Enrolment under real concurrency on PostgreSQL: threads with their own connections hit one course."""
+"""Enrollment under real concurrency on PostgreSQL: threads with their own connections hit one course."""
 
 import threading
 
@@ -38,17 +38,17 @@ def run_together(jobs):
     return errors
 
 
-def enrol_job(course, user):
+def enroll_job(course, user):
     return lambda: services.enrollment_create(
         course=course, user=user, consent_version="2026-11-01", actor=TEST_JOB
     )
 
 
-def test_50_simultaneous_enrolments_for_10_seats_give_10_confirmed_and_40_waiting_in_arrival_order():
+def test_50_simultaneous_enrollments_for_10_seats_give_10_confirmed_and_40_waiting_in_arrival_order():
     course = future_course(capacity=10, waitlist_limit=40)
     users = [UserFactory() for _ in range(50)]
 
-    errors = run_together([enrol_job(course, user) for user in users])
+    errors = run_together([enroll_job(course, user) for user in users])
 
     assert errors == []
     rows = list(Enrollment.objects.filter(course=course).order_by("requested_at", "pk"))
@@ -63,7 +63,7 @@ def test_50_simultaneous_enrolments_for_10_seats_give_10_confirmed_and_40_waitin
     assert OutboxEmail.objects.filter(dedup_key__startswith="course-enrollment-waiting:").count() == 40
 
 
-def test_cancellations_racing_new_enrolments_never_exceed_capacity_and_promote_each_person_once():
+def test_cancellations_racing_new_enrollments_never_exceed_capacity_and_promote_each_person_once():
     course = future_course(capacity=10, waitlist_limit=40)
     seated = [
         services.enrollment_create(course=course, user=UserFactory(), consent_version="v1", actor=TEST_JOB)
@@ -75,7 +75,7 @@ def test_cancellations_racing_new_enrolments_never_exceed_capacity_and_promote_e
     ]
     newcomers = [UserFactory() for _ in range(20)]
     jobs = [lambda e=e: services.enrollment_cancel(enrollment=e, actor=TEST_JOB) for e in seated]
-    jobs += [enrol_job(course, user) for user in newcomers]
+    jobs += [enroll_job(course, user) for user in newcomers]
 
     errors = run_together(jobs)
 

@@ -21,7 +21,7 @@ from .factories import CourseSessionFactory, UserFactory, future_course
 pytestmark = pytest.mark.django_db
 
 
-def enrol(course, user=None):
+def enroll(course, user=None):
     return services.enrollment_create(
         course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
     )
@@ -38,7 +38,7 @@ def test_confirmation_is_korean_sent_after_commit_with_the_sessions_and_an_alarm
     course = future_course(title="협동조합 설립 실무", sessions=3, place="전주도시혁신센터 2층")
     user = UserFactory(name="김민지", email="minji@example.com")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        enrol(course, user)
+        enroll(course, user)
     assert mail.outbox == []  # nothing leaves before the transaction commits
     for callback in callbacks:
         callback()
@@ -56,9 +56,9 @@ def test_confirmation_is_korean_sent_after_commit_with_the_sessions_and_an_alarm
 
 def test_waiting_and_promotion_emails(django_capture_on_commit_callbacks):
     course = future_course(title="마을 예산 이해하기", capacity=1, waitlist_limit=3)
-    seat = enrol(course)
+    seat = enroll(course)
     with django_capture_on_commit_callbacks(execute=True):
-        waiting = enrol(course, UserFactory(email="wait@example.com"))
+        waiting = enroll(course, UserFactory(email="wait@example.com"))
     assert mail.outbox[-1].subject == "[전주도시혁신센터] 대기 1번으로 신청되었습니다: 마을 예산 이해하기"
     assert "대기 1번으로 신청되었습니다" in mail.outbox[-1].body
     # The seat is not theirs yet: the calendar says so, in the status and in the title.
@@ -82,7 +82,7 @@ def test_waiting_and_promotion_emails(django_capture_on_commit_callbacks):
 def test_course_cancelled_and_changed_emails(django_capture_on_commit_callbacks):
     staff = UserFactory(is_staff=True)
     course = future_course(title="집수리 기초 실습")
-    enrol(course, UserFactory(email="a@example.com"))
+    enroll(course, UserFactory(email="a@example.com"))
     with django_capture_on_commit_callbacks(execute=True):
         services.course_change_notify(course=course, actor=staff, message="2회차가 목요일로 바뀝니다.")
     assert mail.outbox[-1].subject == "[전주도시혁신센터] 강좌 안내가 변경되었습니다: 집수리 기초 실습"
@@ -98,18 +98,18 @@ def test_course_cancelled_and_changed_emails(django_capture_on_commit_callbacks)
 def test_emails_are_korean_even_from_an_english_request(django_capture_on_commit_callbacks):
     course = future_course(title="사회적경제 입문")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        enrol(course)
+        enroll(course)
     assert mail.outbox[-1].subject.startswith("[전주도시혁신센터] 수강신청이 확정되었습니다")
 
 
 def test_no_email_without_an_address():
-    enrol(future_course(), UserFactory(email=""))
+    enroll(future_course(), UserFactory(email=""))
     assert OutboxEmail.objects.count() == 0
     assert Enrollment.objects.count() == 1
 
 
 def test_a_retried_send_task_sends_once(django_capture_on_commit_callbacks):
-    enrol(future_course())
+    enroll(future_course())
     email = OutboxEmail.objects.get()
     send_outbox_email.apply(args=(email.pk,))
     send_outbox_email.apply(args=(email.pk,))
@@ -118,7 +118,7 @@ def test_a_retried_send_task_sends_once(django_capture_on_commit_callbacks):
     assert (email.status, email.attempts) == (OutboxEmail.Status.SENT, 1)
 
 
-def test_broker_down_keeps_the_enrolment_and_the_flush_sends_the_email_once(
+def test_broker_down_keeps_the_enrollment_and_the_flush_sends_the_email_once(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     def broker_down(*args, **kwargs):
@@ -126,7 +126,7 @@ def test_broker_down_keeps_the_enrolment_and_the_flush_sends_the_email_once(
 
     monkeypatch.setattr(send_outbox_email, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        enrollment = enrol(future_course())
+        enrollment = enroll(future_course())
     assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.CONFIRMED
     assert mail.outbox == []
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
@@ -154,12 +154,12 @@ def test_reminder_job_sends_once_to_confirmed_people_of_courses_starting_soon(
 ):
     settings.COURSE_REMINDER_HOURS = 24
     soon = starting_in(10, title="곧 시작", capacity=1, waitlist_limit=2)
-    seat = enrol(soon, UserFactory(email="seat@example.com"))
-    enrol(soon, UserFactory(email="waiting@example.com"))
+    seat = enroll(soon, UserFactory(email="seat@example.com"))
+    enroll(soon, UserFactory(email="waiting@example.com"))
     later = starting_in(24 * 4, title="나중에 시작")
-    enrol(later, UserFactory(email="later@example.com"))
+    enroll(later, UserFactory(email="later@example.com"))
     cancelled = starting_in(5, title="폐강")
-    enrol(cancelled, UserFactory(email="cancelled@example.com"))
+    enroll(cancelled, UserFactory(email="cancelled@example.com"))
     cancelled.status = CourseStatus.CANCELLED
     cancelled.save()
     mail.outbox.clear()
@@ -183,8 +183,8 @@ def test_reminder_job_sends_once_to_confirmed_people_of_courses_starting_soon(
 def test_waitlist_expiry_job_tells_those_still_waiting_once(django_capture_on_commit_callbacks):
     course = future_course(capacity=1, waitlist_limit=3, sessions=0)
     CourseSessionFactory(course=course, date=timezone.localdate() + timedelta(days=2))
-    enrol(course)
-    waiting = enrol(course, UserFactory(email="w@example.com"))
+    enroll(course)
+    waiting = enroll(course, UserFactory(email="w@example.com"))
     assert tasks.expire_course_waitlists() == 0
     course.sessions.update(date=timezone.localdate() - timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,7 +198,7 @@ def test_waitlist_expiry_job_tells_those_still_waiting_once(django_capture_on_co
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_a_real_worker_sends_an_enrolment_email_once_even_when_the_task_runs_twice(
+def test_a_real_worker_sends_an_enrollment_email_once_even_when_the_task_runs_twice(
     celery_worker_process, monkeypatch
 ):
     from kombu import pools
@@ -214,7 +214,7 @@ def test_a_real_worker_sends_an_enrolment_email_once_even_when_the_task_runs_twi
     # The enrolment commits while the after-commit dispatch is lost (as with a broker outage); the task
     # is then delivered twice to a real worker on Redis, as a redelivery after a worker crash would.
     monkeypatch.setattr(outbox, "_dispatch", lambda email_id: None)
-    enrollment = enrol(future_course())
+    enrollment = enroll(future_course())
     email = OutboxEmail.objects.get(dedup_key=f"course-enrollment-confirmed:{enrollment.pk}")
     celery_worker_process(send_outbox_email, email.pk)
     celery_worker_process(send_outbox_email, email.pk)

@@ -222,7 +222,7 @@ def test_center_admins_see_the_roster_masked(client, people):
     assert not PersonalDataAccess.objects.exists()
 
 
-def test_strings_of_enrolments_and_attendance_never_show_a_full_name(people):
+def test_strings_of_enrollments_and_attendance_never_show_a_full_name(people):
     enrollment = people["enrollment"]
     assert NAME not in str(enrollment) and "김*용" in str(enrollment)
     assert NAME not in str(enrollment.attendances.get())
@@ -274,13 +274,13 @@ def test_a_course_change_in_the_admin_keeps_who_when_and_why(client, teams):
     assert "강사 요청으로 기수 표기" in page
 
 
-def test_enrolment_history_keeps_no_personal_data():
+def test_enrollment_history_keeps_no_personal_data():
     fields = {field.name for field in Enrollment.history.model._meta.get_fields()}
     assert {"status", "course", "requested_at"} <= fields
     assert not {"user", "cancel_note", "certificate_number", "certificate_code"} & fields
 
 
-def test_the_history_pages_of_an_enrolment_open_and_mask_like_the_change_page(client, people):
+def test_the_history_pages_of_an_enrollment_open_and_mask_like_the_change_page(client, people):
     # History rows do not store personal fields; simple-history fills them from the current row, so the
     # past-version page follows the same masking (and logging) as the change page.
     enrollment = people["enrollment"]

@@ -47,7 +47,7 @@ def citizen(client):
     return user
 
 
-def enrol(course, user=None):
+def enroll(course, user=None):
     return services.enrollment_create(
         course=course, user=user or UserFactory(), consent_version="2026-11-01", actor=TEST_JOB
     )
@@ -58,9 +58,9 @@ def enrol(course, user=None):
 
 def test_catalogue_cards_show_dates_place_seats_left_and_waiting_list(client):
     course = future_course(title="마을기록가 학교", capacity=2, waitlist_limit=5, place="중앙동 마을사랑방")
-    enrol(course)
-    enrol(course)
-    enrol(course)
+    enroll(course)
+    enroll(course)
+    enroll(course)
     future_course(title="비공개 강좌", is_published=False)
     response = client.get("/courses/")
     assert response.status_code == 200
@@ -125,13 +125,13 @@ def card_of(response, course):
 
 def test_catalogue_badges_say_what_a_citizen_can_still_do_and_whom_a_course_is_for(client):
     open_seats = future_course(title="자리 있음", capacity=2, waitlist_limit=2)
-    enrol(open_seats)
+    enroll(open_seats)
     waitlist_room = future_course(title="대기만 가능", capacity=1, waitlist_limit=2)
-    enrol(waitlist_room)
-    enrol(waitlist_room)
+    enroll(waitlist_room)
+    enroll(waitlist_room)
     all_full = future_course(title="모두 참", capacity=1, waitlist_limit=1)
-    enrol(all_full)
-    enrol(all_full)
+    enroll(all_full)
+    enroll(all_full)
     for_residents = future_course(title="주민 강좌", audience=CourseAudience.DONG_RESIDENTS)
     for_residents.audience_dongs.set([DongFactory(name="풍남동"), DongFactory(name="노송동")])
 
@@ -238,9 +238,9 @@ def test_detail_button_for_each_visitor_state(client):
     assert "no-store" in response["Cache-Control"]
     assert "수강신청 개인정보 수집·이용에 동의합니다" in html(response)
 
-    enrol(course)
+    enroll(course)
     assert state(client, course) == "waitlist"
-    enrol(course)
+    enroll(course)
     assert state(client, course) == "full"
 
     not_yet = future_course(
@@ -262,21 +262,21 @@ def test_detail_button_for_each_visitor_state(client):
 
 def test_detail_shows_my_seat_or_my_place_in_the_queue_with_a_cancel_button(client, citizen):
     course = future_course(capacity=1, waitlist_limit=5)
-    enrol(course, citizen)
+    enroll(course, citizen)
     response = client.get(f"/courses/{course.slug}/")
     assert response.context["state"] == "confirmed"
     assert "수강이 확정되었습니다" in text(response) and f"/courses/{course.slug}/cancel/" in html(response)
 
     other = future_course(capacity=1, waitlist_limit=5)
-    enrol(other)
-    enrol(other)
-    enrol(other, citizen)
+    enroll(other)
+    enroll(other)
+    enroll(other, citizen)
     response = client.get(f"/courses/{other.slug}/")
     assert response.context["state"] == "waiting"
     assert "대기 2번입니다" in text(response)
 
 
-def test_detail_queries_do_not_grow_with_sessions_and_enrolments(client, citizen):
+def test_detail_queries_do_not_grow_with_sessions_and_enrollments(client, citizen):
     def build(sessions, enrollments):
         course = future_course(sessions=sessions, capacity=enrollments, waitlist_limit=enrollments)
         for _ in range(enrollments):
@@ -294,7 +294,7 @@ def test_detail_queries_do_not_grow_with_sessions_and_enrolments(client, citizen
 # --- enrol and cancel --------------------------------------------------------------------------------
 
 
-def test_enrol_needs_the_consent_box_and_changes_nothing_without_it(client, citizen):
+def test_enroll_needs_the_consent_box_and_changes_nothing_without_it(client, citizen):
     course = future_course()
     response = client.post(f"/courses/{course.slug}/enroll/", {})
     assert response.status_code == 400
@@ -302,7 +302,7 @@ def test_enrol_needs_the_consent_box_and_changes_nothing_without_it(client, citi
     assert Enrollment.objects.count() == 0 and ConsentRecord.objects.count() == 0
 
 
-def test_enrol_confirms_records_consent_and_says_so(client, citizen, settings):
+def test_enroll_confirms_records_consent_and_says_so(client, citizen, settings):
     course = future_course(capacity=1)
     response = client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"}, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302 and response["Location"] == f"/courses/{course.slug}/"
@@ -315,23 +315,23 @@ def test_enrol_confirms_records_consent_and_says_so(client, citizen, settings):
     assert "수강신청이 확정되었습니다" in page
 
 
-def test_enrol_on_a_full_course_says_the_queue_place(client, citizen):
+def test_enroll_on_a_full_course_says_the_queue_place(client, citizen):
     course = future_course(capacity=1, waitlist_limit=3)
-    enrol(course)
+    enroll(course)
     response = client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"}, follow=True)
     assert "대기 1번으로 신청되었습니다" in text(response)
     assert Enrollment.objects.get(user=citizen).status == EnrollmentStatus.WAITING
 
 
-def test_a_refused_enrolment_shows_the_service_message_and_changes_nothing(client, citizen):
+def test_a_refused_enrollment_shows_the_service_message_and_changes_nothing(client, citizen):
     course = future_course()
-    enrol(course, citizen)
+    enroll(course, citizen)
     response = client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"}, follow=True)
     assert "이미 이 강좌에 신청(확정 또는 대기)되어 있습니다" in text(response)
     assert Enrollment.objects.filter(user=citizen).count() == 1
 
 
-def test_anonymous_enrol_goes_to_login_and_back_to_the_course(client):
+def test_anonymous_enroll_goes_to_login_and_back_to_the_course(client):
     course = future_course()
     response = client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"})
     assert response.status_code == 302
@@ -346,14 +346,14 @@ def test_anonymous_enrol_goes_to_login_and_back_to_the_course(client):
     assert login.status_code == 302 and login["Location"] == f"/courses/{course.slug}/"
 
 
-def test_enrol_and_cancel_write_only_on_a_csrf_protected_post(citizen):
+def test_enroll_and_cancel_write_only_on_a_csrf_protected_post(citizen):
     course = future_course()
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(citizen)
     assert csrf_client.post(f"/courses/{course.slug}/enroll/", {"agree_privacy": "on"}).status_code == 403
     assert csrf_client.get(f"/courses/{course.slug}/enroll/").status_code == 405
     assert Enrollment.objects.count() == 0
-    enrol(course, citizen)
+    enroll(course, citizen)
     assert csrf_client.get(f"/courses/{course.slug}/cancel/").status_code == 200  # the confirmation page
     assert csrf_client.post(f"/courses/{course.slug}/cancel/", {"confirm": "yes"}).status_code == 403
     assert Enrollment.objects.get().status == EnrollmentStatus.CONFIRMED
@@ -361,8 +361,8 @@ def test_enrol_and_cancel_write_only_on_a_csrf_protected_post(citizen):
 
 def test_cancel_asks_first_and_a_click_alone_gives_nothing_away(client, citizen):
     course = future_course(capacity=1, waitlist_limit=3)
-    enrol(course, citizen)
-    waiting = enrol(course, UserFactory())
+    enroll(course, citizen)
+    waiting = enroll(course, UserFactory())
     detail = html(client.get(f"/courses/{course.slug}/"))
     assert (
         f'href="/courses/{course.slug}/cancel/"' in detail
@@ -386,8 +386,8 @@ def test_cancel_asks_first_and_a_click_alone_gives_nothing_away(client, citizen)
 
 def test_cancel_frees_the_seat_for_the_first_waiting_person(client, citizen):
     course = future_course(capacity=1, waitlist_limit=3)
-    enrol(course, citizen)
-    waiting = enrol(course, UserFactory())
+    enroll(course, citizen)
+    waiting = enroll(course, UserFactory())
     response = client.post(f"/courses/{course.slug}/cancel/", {"confirm": "yes"}, follow=True)
     assert f"'{course.title}' 수강신청을 취소했습니다" in text(response)
     assert Enrollment.objects.get(user=citizen).status == EnrollmentStatus.CANCELLED
@@ -396,7 +396,7 @@ def test_cancel_frees_the_seat_for_the_first_waiting_person(client, citizen):
     assert OutboxEmail.objects.filter(dedup_key=f"course-enrollment-promoted:{waiting.pk}").exists()
 
 
-def test_cancel_without_an_enrolment_or_after_the_deadline_is_refused(client, citizen):
+def test_cancel_without_an_enrollment_or_after_the_deadline_is_refused(client, citizen):
     course = future_course()
     response = client.post(f"/courses/{course.slug}/cancel/", follow=True)
     assert "취소할 신청이 없습니다" in text(response)
@@ -407,7 +407,7 @@ def test_cancel_without_an_enrolment_or_after_the_deadline_is_refused(client, ci
         enrollment_closes_at=now + datetime.timedelta(days=5),
         cancellation_deadline=now - datetime.timedelta(hours=1),
     )
-    enrol(locked, citizen)
+    enroll(locked, citizen)
     assert state(client, locked) == "confirmed_locked"
     response = client.post(f"/courses/{locked.slug}/cancel/", {"confirm": "yes"}, follow=True)
     assert "취소 마감(" in text(response)
@@ -416,20 +416,20 @@ def test_cancel_without_an_enrolment_or_after_the_deadline_is_refused(client, ci
 
 def test_cancel_returns_to_a_safe_next_url_only(client, citizen):
     course = future_course()
-    enrol(course, citizen)
+    enroll(course, citizen)
     response = client.post(
         f"/courses/{course.slug}/cancel/", {"confirm": "yes", "next": "https://evil.example/"}
     )
     assert response["Location"] == f"/courses/{course.slug}/"
     other = future_course()
-    enrol(other, citizen)
+    enroll(other, citizen)
     assert (
         client.post(f"/courses/{other.slug}/cancel/", {"confirm": "yes", "next": "/me/"})["Location"]
         == "/me/"
     )
     # The question page carries a safe next address only.
     third = future_course()
-    enrol(third, citizen)
+    enroll(third, citizen)
     question = client.get(f"/courses/{third.slug}/cancel/?next=https://evil.example/")
     main = html(question)[html(question).index("<main") :]
     assert question.status_code == 200
@@ -445,16 +445,16 @@ def test_me_needs_login(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/me/")
 
 
-def test_me_lists_every_enrolment_with_status_position_and_cancel(client, citizen):
+def test_me_lists_every_enrollment_with_status_position_and_cancel(client, citizen):
     confirmed = future_course(title="확정 강좌")
-    enrol(confirmed, citizen)
+    enroll(confirmed, citizen)
     queued = future_course(title="대기 강좌", capacity=1, waitlist_limit=5)
-    enrol(queued)
-    enrol(queued)
-    enrol(queued, citizen)
+    enroll(queued)
+    enroll(queued)
+    enroll(queued, citizen)
     gone = future_course(title="취소한 강좌")
-    services.enrollment_cancel(enrollment=enrol(gone, citizen), actor=TEST_JOB)
-    enrol(future_course(title="남의 강좌"))
+    services.enrollment_cancel(enrollment=enroll(gone, citizen), actor=TEST_JOB)
+    enroll(future_course(title="남의 강좌"))
 
     response = client.get("/me/")
     assert response.status_code == 200
@@ -470,7 +470,7 @@ def test_me_lists_every_enrolment_with_status_position_and_cancel(client, citize
     assert re.search(rf"/me/calendar/{citizen.pk}/[0-9a-f]{{40}}\.ics", body)
 
 
-def test_me_runs_the_same_queries_at_10_and_100_enrolments(client, citizen):
+def test_me_runs_the_same_queries_at_10_and_100_enrollments(client, citizen):
     def build(count):
         for n in range(count):
             course = future_course(sessions=2, capacity=0 if n % 2 else 5, waitlist_limit=5)

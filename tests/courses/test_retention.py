@@ -81,7 +81,7 @@ def expired_and_kept():
     return {"expired": [completed, cancelled, unscheduled], "kept": [kept], "completed": completed}
 
 
-def test_exactly_the_expired_enrolments_are_anonymised_and_a_second_run_changes_nothing(
+def test_exactly_the_expired_enrollments_are_anonymised_and_a_second_run_changes_nothing(
     client, expired_and_kept
 ):
     users_before = User.objects.count()
@@ -197,7 +197,7 @@ def test_a_wrong_password_changes_nothing(client):
     assert ConsentRecord.objects.filter(user=citizen).exists()
 
 
-def test_a_staff_account_is_refused_and_keeps_its_enrolment(client):
+def test_a_staff_account_is_refused_and_keeps_its_enrollment(client):
     staff = UserFactory(is_staff=True)
     staff.set_password(PASSWORD)
     staff.save()
@@ -212,7 +212,7 @@ def test_a_staff_account_is_refused_and_keeps_its_enrolment(client):
     assert (enrollment.status, enrollment.user_id) == (EnrollmentStatus.CONFIRMED, staff.pk)
 
 
-def test_my_enrolments_page_links_to_account_deletion(client):
+def test_my_enrollments_page_links_to_account_deletion(client):
     citizen = UserFactory()
     client.force_login(citizen)
     content = client.get(reverse("courses:my_enrollments")).content.decode()

@@ -1,4 +1,4 @@
-"""Enrolment rules (issue 3, item 3): every rule, every refusal with its message and nothing changed."""
+"""Enrollment rules (issue 3, item 3): every rule, every refusal with its message and nothing changed."""
 
 import datetime
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 VERSION = "2026-11-01"
 
 
-def enrol(course, user=None, **kwargs):
+def enroll(course, user=None, **kwargs):
     kwargs.setdefault("consent_version", VERSION)
     kwargs.setdefault("actor", TEST_JOB)
     return services.enrollment_create(course=course, user=user or UserFactory(), **kwargs)
@@ -71,7 +71,7 @@ def waiting_order(course):
 def test_a_free_seat_confirms_and_records_consent_dong_and_email():
     course = future_course(capacity=2)
     user = UserFactory()
-    enrollment = enrol(course, user, consent_ip="10.0.0.7")
+    enrollment = enroll(course, user, consent_ip="10.0.0.7")
     assert enrollment.status == EnrollmentStatus.CONFIRMED
     assert enrollment.confirmed_at == enrollment.requested_at
     assert enrollment.applicant_dong_id == user.dong_id
@@ -87,20 +87,20 @@ def test_a_free_seat_confirms_and_records_consent_dong_and_email():
 
 def test_a_full_course_puts_people_on_the_waiting_list_in_order_up_to_its_limit():
     course = future_course(capacity=1, waitlist_limit=2)
-    enrol(course)
-    second = enrol(course, UserFactory(username="second"))
-    third = enrol(course, UserFactory(username="third"))
+    enroll(course)
+    second = enroll(course, UserFactory(username="second"))
+    third = enroll(course, UserFactory(username="third"))
     assert (second.status, third.status) == (EnrollmentStatus.WAITING, EnrollmentStatus.WAITING)
     assert (services.waiting_position(second), services.waiting_position(third)) == (1, 2)
     assert second.confirmed_at is None
     assert OutboxEmail.objects.filter(dedup_key=f"course-enrollment-waiting:{third.pk}").exists()
-    assert_refused(lambda: enrol(course), "정원과 대기 인원(2명)이 모두 찼습니다")
+    assert_refused(lambda: enroll(course), "정원과 대기 인원(2명)이 모두 찼습니다")
 
 
 def test_no_waiting_list_when_its_limit_is_zero():
     course = future_course(capacity=1, waitlist_limit=0)
-    enrol(course)
-    assert_refused(lambda: enrol(course), "대기 신청을 받지 않습니다")
+    enroll(course)
+    assert_refused(lambda: enroll(course), "대기 신청을 받지 않습니다")
 
 
 @pytest.mark.parametrize(
@@ -110,20 +110,20 @@ def test_no_waiting_list_when_its_limit_is_zero():
         (-datetime.timedelta(days=10), -datetime.timedelta(days=1), "신청이 마감되었습니다"),
     ],
 )
-def test_citizens_enrol_only_inside_the_window_staff_also_outside(opens, closes, message, staff):
+def test_citizens_enroll_only_inside_the_window_staff_also_outside(opens, closes, message, staff):
     now = timezone.now()
     course = future_course(enrollment_opens_at=now + opens, enrollment_closes_at=now + closes)
     user = UserFactory()
-    assert_refused(lambda: enrol(course, user), message)
-    enrollment = enrol(course, user, actor=staff, consent_version=None)
+    assert_refused(lambda: enroll(course, user), message)
+    enrollment = enroll(course, user, actor=staff, consent_version=None)
     assert enrollment.status == EnrollmentStatus.CONFIRMED
     assert enrollment.consent_version == ""  # a phone sign-up: consent is taken on paper, not recorded here
 
 
 def test_unpublished_course_only_by_staff(staff):
     course = future_course(is_published=False)
-    assert_refused(lambda: enrol(course), "공개되지 않은 강좌")
-    assert enrol(course, actor=staff).status == EnrollmentStatus.CONFIRMED
+    assert_refused(lambda: enroll(course), "공개되지 않은 강좌")
+    assert enroll(course, actor=staff).status == EnrollmentStatus.CONFIRMED
 
 
 @pytest.mark.parametrize(
@@ -132,52 +132,52 @@ def test_unpublished_course_only_by_staff(staff):
 )
 def test_cancelled_or_finished_courses_take_nobody_not_even_from_staff(status, message, staff):
     course = future_course(status=status)
-    assert_refused(lambda: enrol(course), message)
-    assert_refused(lambda: enrol(course, actor=staff), message)
+    assert_refused(lambda: enroll(course), message)
+    assert_refused(lambda: enroll(course, actor=staff), message)
 
 
 def test_a_course_that_has_started_takes_nobody(staff):
     course = future_course(sessions=0)
     CourseSessionFactory(course=course, date=timezone.localdate() - datetime.timedelta(days=1))
     CourseSessionFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=6))
-    assert_refused(lambda: enrol(course), "이미 시작된 강좌")
-    assert_refused(lambda: enrol(course, actor=staff), "이미 시작된 강좌")
+    assert_refused(lambda: enroll(course), "이미 시작된 강좌")
+    assert_refused(lambda: enroll(course, actor=staff), "이미 시작된 강좌")
 
 
 def test_audience_restricted_to_dongs_for_citizens_and_staff(staff):
     pungnam, nosong = DongFactory(name="풍남동"), DongFactory(name="노송동")
     course = future_course(audience=CourseAudience.DONG_RESIDENTS, audience_dongs=[pungnam])
-    assert_refused(lambda: enrol(course, UserFactory(dong=nosong)), "풍남동 주민만 신청할 수 있습니다")
-    assert_refused(lambda: enrol(course, UserFactory(dong=None)), "거주 행정동을 입력한 뒤")
-    assert_refused(lambda: enrol(course, UserFactory(dong=nosong), actor=staff), "풍남동 주민만")
-    assert enrol(course, UserFactory(dong=pungnam)).status == EnrollmentStatus.CONFIRMED
+    assert_refused(lambda: enroll(course, UserFactory(dong=nosong)), "풍남동 주민만 신청할 수 있습니다")
+    assert_refused(lambda: enroll(course, UserFactory(dong=None)), "거주 행정동을 입력한 뒤")
+    assert_refused(lambda: enroll(course, UserFactory(dong=nosong), actor=staff), "풍남동 주민만")
+    assert enroll(course, UserFactory(dong=pungnam)).status == EnrollmentStatus.CONFIRMED
 
 
-def test_one_active_enrolment_per_person_and_a_cancelled_person_rejoins_at_the_end():
+def test_one_active_enrollment_per_person_and_a_cancelled_person_rejoins_at_the_end():
     course = future_course(capacity=1, waitlist_limit=5)
-    enrol(course)
+    enroll(course)
     user = UserFactory(username="comeback")
-    first = enrol(course, user)
-    assert_refused(lambda: enrol(course, user), "이미 이 강좌에 신청(확정 또는 대기)되어 있습니다")
-    enrol(course, UserFactory(username="later"))
+    first = enroll(course, user)
+    assert_refused(lambda: enroll(course, user), "이미 이 강좌에 신청(확정 또는 대기)되어 있습니다")
+    enroll(course, UserFactory(username="later"))
     services.enrollment_cancel(enrollment=first, actor=TEST_JOB)
-    again = enrol(course, user)
+    again = enroll(course, user)
     assert again.pk != first.pk
     assert waiting_order(course) == ["later", "comeback"]
 
 
 def test_citizens_must_consent():
     course = future_course()
-    assert_refused(lambda: enrol(course, consent_version=None), "개인정보 수집·이용 동의가 필요합니다")
+    assert_refused(lambda: enroll(course, consent_version=None), "개인정보 수집·이용 동의가 필요합니다")
 
 
 def test_only_staff_may_act_for_someone_else():
     course = future_course()
-    assert_refused(lambda: enrol(course, actor=UserFactory(is_staff=False)), "센터 직원만")
+    assert_refused(lambda: enroll(course, actor=UserFactory(is_staff=False)), "센터 직원만")
 
 
-def test_inactive_accounts_cannot_enrol():
-    assert_refused(lambda: enrol(future_course(), UserFactory(is_active=False)), "사용할 수 없는 계정")
+def test_inactive_accounts_cannot_enroll():
+    assert_refused(lambda: enroll(future_course(), UserFactory(is_active=False)), "사용할 수 없는 계정")
 
 
 # --- cancellation and promotion -----------------------------------------------------------------
@@ -185,8 +185,8 @@ def test_inactive_accounts_cannot_enrol():
 
 def full_course_with_queue(capacity=1, waiting=3, **kwargs):
     course = future_course(capacity=capacity, waitlist_limit=10, **kwargs)
-    seated = [enrol(course, UserFactory(username=f"seat{n}")) for n in range(capacity)]
-    queue = [enrol(course, UserFactory(username=f"wait{n}")) for n in range(waiting)]
+    seated = [enroll(course, UserFactory(username=f"seat{n}")) for n in range(capacity)]
+    queue = [enroll(course, UserFactory(username=f"wait{n}")) for n in range(waiting)]
     return course, seated, queue
 
 
@@ -207,7 +207,7 @@ def test_cancel_promotes_the_first_waiting_person_in_the_same_transaction():
 
 def test_queue_order_is_requested_time_then_id():
     course = future_course(capacity=1, waitlist_limit=10)
-    seat = enrol(course)
+    seat = enroll(course)
     same_time = timezone.now()
     later = EnrollmentFactory(course=course, status=EnrollmentStatus.WAITING, requested_at=same_time)
     earlier_id_later_time = EnrollmentFactory(
@@ -265,14 +265,14 @@ def test_without_a_cancellation_deadline_the_window_end_is_the_deadline():
         enrollment_opens_at=now - datetime.timedelta(days=10),
         enrollment_closes_at=now + datetime.timedelta(days=1),
     )
-    seat = enrol(course)
+    seat = enroll(course)
     course.enrollment_closes_at = now - datetime.timedelta(minutes=1)
     course.save()
     assert_refused(lambda: services.enrollment_cancel(enrollment=seat, actor=TEST_JOB), "취소 마감(")
 
 
 def test_cancelling_twice_is_refused():
-    seat = enrol(future_course())
+    seat = enroll(future_course())
     services.enrollment_cancel(enrollment=seat, actor=TEST_JOB)
     assert_refused(
         lambda: services.enrollment_cancel(enrollment=seat, actor=TEST_JOB), "이미 취소된 신청입니다"
@@ -280,7 +280,7 @@ def test_cancelling_twice_is_refused():
 
 
 def test_citizens_cannot_pick_a_staff_cancel_reason():
-    seat = enrol(future_course())
+    seat = enroll(future_course())
     assert_refused(
         lambda: services.enrollment_cancel(
             enrollment=seat, reason=CancelReason.COURSE_CANCELLED, actor=TEST_JOB
@@ -338,7 +338,7 @@ def test_capacity_increase_after_the_start_promotes_nobody(staff):
 
 def test_course_cancel_cancels_everyone_active_and_tells_them(staff):
     course, seated, queue = full_course_with_queue(capacity=2, waiting=2)
-    earlier = enrol(future_course())  # another course: untouched
+    earlier = enroll(future_course())  # another course: untouched
     already = queue[0]
     services.enrollment_cancel(enrollment=already, actor=TEST_JOB)
     OutboxEmail.objects.all().delete()
@@ -372,7 +372,7 @@ def test_course_cancel_refusals(staff):
     )
 
 
-def test_move_cancels_here_enrols_there_and_promotes_here(staff):
+def test_move_cancels_here_enrolls_there_and_promotes_here(staff):
     _source, [seat], [first, *_] = full_course_with_queue()
     target = future_course(capacity=5)
     moved = services.enrollment_move(enrollment=seat, to_course=target, actor=staff)
@@ -389,7 +389,7 @@ def test_move_cancels_here_enrols_there_and_promotes_here(staff):
 
 
 def test_move_to_a_full_course_joins_its_waiting_list(staff):
-    seat = enrol(future_course())
+    seat = enroll(future_course())
     target, _seated, _queue = full_course_with_queue(waiting=1)
     moved = services.enrollment_move(enrollment=seat, to_course=target, actor=staff)
     assert moved.status == EnrollmentStatus.WAITING
@@ -397,9 +397,9 @@ def test_move_to_a_full_course_joins_its_waiting_list(staff):
 
 
 def test_move_refusals_change_nothing(staff):
-    seat = enrol(future_course())
+    seat = enroll(future_course())
     full = future_course(capacity=1, waitlist_limit=0)
-    enrol(full)
+    enroll(full)
     assert_refused(
         lambda: services.enrollment_move(enrollment=seat, to_course=full, actor=staff),
         "대기 신청을 받지 않습니다",
@@ -409,7 +409,7 @@ def test_move_refusals_change_nothing(staff):
         "같은 강좌로는",
     )
     other = future_course()
-    enrol(other, seat.user)
+    enroll(other, seat.user)
     assert_refused(
         lambda: services.enrollment_move(enrollment=seat, to_course=other, actor=staff),
         "이미 이 강좌에",
@@ -453,7 +453,7 @@ def test_reminder_is_queued_once_and_only_for_confirmed_before_the_start():
     seat.refresh_from_db()
     assert seat.reminder_sent_at is not None
 
-    late = enrol(future_course())
+    late = enroll(future_course())
     later = timezone.now() + datetime.timedelta(days=60)
     assert services.enrollment_reminder_send(enrollment_id=late.pk, now=later, actor=TEST_JOB) is False
 

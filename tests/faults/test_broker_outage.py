@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 SUBSCRIBER = "outage.reader@example.com"
 
 
-def test_enrolment_and_subscription_work_without_redis_and_their_emails_go_out_once_after(
+def test_enrollment_and_subscription_work_without_redis_and_their_emails_go_out_once_after(
     start_portal, celery_workers, private_redis, smtp_sink
 ):
     from jeonju_center.celery import app
@@ -51,7 +51,7 @@ def test_enrolment_and_subscription_work_without_redis_and_their_emails_go_out_o
     citizen.open_form(detail)
     started = time.monotonic()
     response = citizen.post(enroll, {"agree_privacy": "on"})
-    enrol_took = time.monotonic() - started
+    enroll_took = time.monotonic() - started
     assert response.status_code == 302
     assert "수강신청이 확정되었습니다. 안내 메일을 보내 드렸습니다." in page_messages(
         citizen.get(response.headers["Location"]).text
@@ -65,7 +65,7 @@ def test_enrolment_and_subscription_work_without_redis_and_their_emails_go_out_o
     assert response.status_code == 302
     assert any("확인 메일을 보냈습니다" in text for text in page_messages(reader.get(newsletter).text))
     # Trying the dead broker costs a moment, not a hung page.
-    assert enrol_took < 5 and subscribe_took < 5, (enrol_took, subscribe_took)
+    assert enroll_took < 5 and subscribe_took < 5, (enroll_took, subscribe_took)
 
     enrollment = Enrollment.objects.get(course=course, user=during)
     assert enrollment.status == EnrollmentStatus.CONFIRMED

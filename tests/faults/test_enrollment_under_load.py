@@ -61,7 +61,7 @@ class ConfirmedCounter:
         self._thread.join(timeout=10)
 
 
-def test_100_simultaneous_enrolments_fill_10_seats_and_queue_90_in_lock_order(start_portal):
+def test_100_simultaneous_enrollments_fill_10_seats_and_queue_90_in_lock_order(start_portal):
     portal = start_portal(workers=2, threads=4)
     course = future_course(capacity=CAPACITY, waitlist_limit=APPLICANTS)
     users = UserFactory.create_batch(APPLICANTS)
