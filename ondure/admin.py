@@ -17,6 +17,7 @@ from jeonju_center.common.admin_mixins import (
     PortalImportExportAdmin,
     PortalInlineMixin,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     ServiceAdminMixin,
 )
 from jeonju_center.common.download_reasons import stored_file_response
@@ -25,11 +26,9 @@ from jeonju_center.common.personal_data import record_personal_data_access
 
 from . import exports, selectors, services, settlements
 from .forms import (
-    CommunityAdminForm,
     GraduationForm,
     OndureEducationCourseAdminForm,
     StageReviewForm,
-    SupportProgramAdminForm,
     SupportRecordAdminForm,
 )
 from .models import (
@@ -58,12 +57,6 @@ def _grant_total_subquery(**filters):
     return Coalesce(Subquery(grants), Value(0))
 
 
-def _keep_change_reason(obj, form):
-    """The admins below save through services (not ``super().save_model``): hand the form's "변경 사유"
-    to the history row the service's ``save()`` writes."""
-    obj._change_reason = form.cleaned_data.get("history_change_reason") or None
-
-
 class CommunityMemberInline(PortalInlineMixin, admin.TabularInline):
     model = CommunityMember
     extra = 0
@@ -78,31 +71,23 @@ class CommunityMemberInline(PortalInlineMixin, admin.TabularInline):
         return super().has_add_permission(request, obj)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """History written by services (reviews, graduation, budgets): shown here, changed elsewhere."""
+class CommunityStageRecordInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Written by the yearly review and the graduation."""
 
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class CommunityStageRecordInline(ReadOnlyInline):
     model = CommunityStageRecord
+    extra = 0
+    show_change_link = True
     fields = ["year", "stage", "decision", "decided_on", "reason"]
-    readonly_fields = fields
     ordering = ["year"]
 
 
-class SupportRecordInline(ReadOnlyInline):
+class SupportRecordInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Each record is entered on its own page, which checks the program's budget under its lock."""
+
     model = SupportRecord
+    extra = 0
+    show_change_link = True
     fields = ["supported_on", "kind", "program", "amount", "settlement_status", "returned_amount", "evidence"]
-    readonly_fields = fields
     ordering = ["-supported_on"]
 
     def get_queryset(self, request):
@@ -110,8 +95,7 @@ class SupportRecordInline(ReadOnlyInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(PortalImportExportAdmin):
-    form = CommunityAdminForm
+class CommunityAdmin(ServiceAdminMixin, PortalImportExportAdmin):
     resource_classes = [CommunityResource]
     import_template_name = "admin/ondure/community/import.html"
     change_list_template = "admin/ondure/community/change_list.html"
@@ -195,12 +179,14 @@ class CommunityAdmin(PortalImportExportAdmin):
             )
         )
 
-    def save_model(self, request, obj, form, change):
-        _keep_change_reason(obj, form)
+    def save_through_service(self, request, obj, form, change):
         if change:
             services.community_update(community=obj, actor=request.user)
         else:
             services.community_select(community=obj, actor=request.user)
+
+    def save_communitymember_through_service(self, request, community, member):
+        services.community_member_save(member=member, actor=request.user)
 
     def _log_object_view(self, request, response):
         """Besides the leader (logged by the shared mixin), the member inline shows the members' names
@@ -359,7 +345,7 @@ class CommunityAdmin(PortalImportExportAdmin):
 
 
 @admin.register(CommunityMember)
-class CommunityMemberAdmin(PortalModelAdmin):
+class CommunityMemberAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = [
         "name",
         "phone",
@@ -375,6 +361,9 @@ class CommunityMemberAdmin(PortalModelAdmin):
     search_fields = ["name", "phone", "community__name"]
     autocomplete_fields = ["community", "user"]
     readonly_fields = ["anonymised_at"]
+
+    def save_through_service(self, request, obj, form, change):
+        services.community_member_save(member=obj, actor=request.user)
 
     @admin.display(description=_("회원 계정"), boolean=True)
     def has_account(self, obj):
@@ -417,8 +406,7 @@ class CommunityStageRecordAdmin(PortalModelAdmin):
 
 
 @admin.register(SupportProgram)
-class SupportProgramAdmin(PortalModelAdmin):
-    form = SupportProgramAdminForm
+class SupportProgramAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = [
         "name",
         "year",
@@ -435,8 +423,8 @@ class SupportProgramAdmin(PortalModelAdmin):
     def get_queryset(self, request):
         return selectors.support_program_list()
 
-    def save_model(self, request, obj, form, change):
-        _keep_change_reason(obj, form)
+    def save_through_service(self, request, obj, form, change):
+        # The budget may not drop below what the program committed (checked under its row lock).
         services.support_program_save(program=obj, actor=request.user)
 
     @admin.display(description=_("예산(원)"), ordering="budget")
@@ -492,7 +480,7 @@ class SupportRecordAdmin(ServiceAdminMixin, PortalModelAdmin):
 
 
 @admin.register(OndureEducationCourse)
-class OndureEducationCourseAdmin(PortalModelAdmin):
+class OndureEducationCourseAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = OndureEducationCourseAdminForm
     list_display = ["course", "program", "record_count", "synced_at"]
     list_select_related = ["course", "program"]
@@ -502,6 +490,15 @@ class OndureEducationCourseAdmin(PortalModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(records=Count("course__ondure_support_records"))
+
+    def save_through_service(self, request, obj, form, change):
+        if change:
+            services.education_course_update(education=obj, actor=request.user)
+        else:
+            marked = services.education_course_mark(
+                course=obj.course, program=obj.program, actor=request.user
+            )
+            self.adopt(obj, marked)
 
     @admin.display(description=_("반영된 공동체 수"), ordering="records")
     def record_count(self, obj):
@@ -558,20 +555,18 @@ def _receipt_link(line):
     return format_html('<a href="{}">{}</a>', url, _("영수증"))
 
 
-class ExpenseLineInline(admin.TabularInline):
+class ExpenseLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The community enters its own lines (``settlements.expense_add``); staff review, never retype."""
+
     model = ExpenseLine
     extra = 0
     fields = ["spent_on", "vendor", "purpose", "category", "amount", "receipt_link"]
-    readonly_fields = fields
-    can_delete = False
+    readonly_fields = ["receipt_link"]
 
     @admin.display(description=_("영수증"))
     def receipt_link(self, line):
         # Receipts are private files: the back office hands them out itself (no public media address).
         return _receipt_link(line)
-
-    def has_add_permission(self, request, obj=None):
-        return False  # the community enters its own lines; staff review, never retype
 
 
 class SettlementDecisionForm(forms.ModelForm):
@@ -586,15 +581,9 @@ class SettlementDecisionForm(forms.ModelForm):
         model = GrantSettlement
         fields = []
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("무엇을 고쳐야 하는지 의견을 적어 주세요."))
-        return data
-
 
 @admin.register(GrantSettlement)
-class GrantSettlementAdmin(PortalModelAdmin):
+class GrantSettlementAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = SettlementDecisionForm
     list_display = ["support_record", "community", "status", "granted_amount", "spent_total", "submitted_at"]
     list_filter = ["status"]
@@ -700,17 +689,17 @@ class GrantSettlementAdmin(PortalModelAdmin):
         )
         return stored_file_response(line.receipt, not_found=_("영수증을 찾을 수 없습니다."), private=True)
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
+        # "그대로 두기" with nothing typed leaves the form unchanged: the mixin saves nothing then.
         decision = form.cleaned_data.get("decision")
-        try:
-            if decision == "approve":
-                settlements.settlement_approve(settlement_id=obj.pk, actor=request.user)
-            elif decision == "return":
-                settlements.settlement_return(
-                    settlement_id=obj.pk, actor=request.user, comment=form.cleaned_data.get("comment")
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if not decision:
+            raise ValidationError({"decision": _("처리 방법을 고르세요.")})
+        if decision == "approve":
+            settlements.settlement_approve(settlement_id=obj.pk, actor=request.user)
+        else:
+            settlements.settlement_return(
+                settlement_id=obj.pk, actor=request.user, comment=form.cleaned_data.get("comment")
+            )
         obj.refresh_from_db()
 
 

@@ -1,5 +1,5 @@
-"""Back-office forms. They collect input; the rules are checked by ``services`` (the forms only repeat
-the cheap ones so that staff see every mistake at once)."""
+"""Back-office forms. They collect input; the rules are checked by ``services``, which the admins call on
+save (``ServiceAdminMixin``: a refusal is shown on the form and nothing is saved)."""
 
 from django import forms
 from django.utils import timezone
@@ -7,33 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from social_economy.models import Organization, OrganizationType
 
-from . import services
 from .models import (
-    Community,
     CommunityStageRecord,
     CommunityStatus,
     ExpenseCategory,
-    SupportProgram,
     SupportRecord,
 )
 
 Decision = CommunityStageRecord.Decision
-
-
-class CommunityAdminForm(forms.ModelForm):
-    class Meta:
-        model = Community
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
-
-    def clean(self):
-        cleaned = super().clean()
-        kind, members_count = cleaned.get("kind"), cleaned.get("members_count")
-        adding = self.instance.pk is None
-        changed = {"kind", "members_count"} & set(self.changed_data)
-        if kind and (adding or (changed and members_count is not None)):
-            for field, message in services.selection_errors(kind=kind, members_count=members_count).items():
-                self.add_error(field, message)
-        return cleaned
 
 
 class SupportRecordAdminForm(forms.ModelForm):
@@ -51,23 +32,6 @@ class SupportRecordAdminForm(forms.ModelForm):
             "evidence",
             "notes",
         ]
-
-
-class SupportProgramAdminForm(forms.ModelForm):
-    class Meta:
-        model = SupportProgram
-        fields = "__all__"  # noqa: DJ007
-
-    def clean_budget(self):
-        budget = self.cleaned_data["budget"]
-        if self.instance.pk and budget is not None:
-            committed = services.program_committed(self.instance)
-            if budget < committed:
-                raise forms.ValidationError(
-                    _("예산은 이미 집행한 보조금 %(committed)s원보다 적을 수 없습니다.")
-                    % {"committed": f"{committed:,}"}
-                )
-        return budget
 
 
 class StageReviewForm(forms.Form):

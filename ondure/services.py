@@ -93,14 +93,22 @@ def community_select(*, community, actor):
     return community
 
 
+# Moved only by the yearly review (``stage_review_decide``) and the graduation (``community_graduate``).
+PROGRESS_FIELDS = ("status", "current_stage", "dissolved_on", "graduated_organization_id", "graduated_on")
+
+
 @writes(Community)
 @transaction.atomic
 def community_update(*, community, actor):
     """Save changes to a registered community. The kind's minimum is checked again when the kind or the
-    number of members changes (the database constraint refuses a count below it in any case)."""
-    community.full_clean()
+    number of members changes (the database constraint refuses a count below it in any case). Its
+    status, stage and graduation change only through the review and the graduation."""
     if community.pk:
         before = Community.objects.select_for_update().get(pk=community.pk)
+        if any(getattr(community, field) != getattr(before, field) for field in PROGRESS_FIELDS):
+            raise ValidationError(_("상태·단계·해산·졸업은 연말 심사와 졸업 처리로만 바꿀 수 있습니다."))
+    community.full_clean()
+    if community.pk:
         changed = (before.kind, before.members_count) != (community.kind, community.members_count)
         if changed and community.members_count is not None:
             errors = selection_errors(kind=community.kind, members_count=community.members_count)
@@ -108,6 +116,31 @@ def community_update(*, community, actor):
                 raise ValidationError(errors)
     community.save()
     return community
+
+
+@writes(CommunityMember)
+@transaction.atomic
+def community_member_save(*, member, actor):
+    """Add a member to a community or edit one (role, dates, account link). The community's row is
+    locked, so two staff members cannot both name a current leader. An anonymised member stays anonymous:
+    the retention job erased the name, phone and account link for good."""
+    Community.objects.select_for_update().filter(pk=member.community_id).first()
+    if member.pk is not None:
+        stored = (
+            CommunityMember.objects.filter(pk=member.pk)
+            .values("name", "phone", "user_id", "anonymised_at")
+            .first()
+        )
+        identity = (member.name, member.phone, member.user_id)
+        if (
+            stored
+            and stored["anonymised_at"]
+            and identity != (stored["name"], stored["phone"], stored["user_id"])
+        ):
+            raise ValidationError(_("익명 처리된 구성원의 성명·연락처·회원 계정은 다시 입력할 수 없습니다."))
+    member.full_clean()
+    member.save()
+    return member
 
 
 # --- Stage progression ---------------------------------------------------------------------------------
@@ -423,6 +456,21 @@ def education_course_mark(*, course, actor, program=None):
             education.program = program
         education.full_clean()
         education.save()
+    return education
+
+
+@writes(OndureEducationCourse)
+@transaction.atomic
+def education_course_update(*, education, actor):
+    """Change the support program an Ondure education course counts for. The course stays: its
+    attendance is already in support records that name it."""
+    stored_course_id = (
+        OndureEducationCourse.objects.filter(pk=education.pk).values_list("course_id", flat=True).first()
+    )
+    if stored_course_id is not None and stored_course_id != education.course_id:
+        raise ValidationError({"course": _("강좌는 바꿀 수 없습니다. 다른 강좌는 새로 연결하세요.")})
+    education.full_clean()
+    education.save()
     return education
 
 

@@ -22,6 +22,7 @@ from jeonju_center.common.admin_mixins import (
     PortalImportExportAdmin,
     PortalInlineMixin,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     ServiceAdminMixin,
 )
 from jeonju_center.common.download_reasons import personal_file_download
@@ -155,6 +156,7 @@ class CouncilMemberInline(PortalInlineMixin, admin.TabularInline):
 class CouncilMeetingInline(admin.TabularInline):
     model = CouncilMeeting
     extra = 0
+    # Ticking "회의록 공개" publishes through ``meeting_publish``, which records the time.
     fields = ["title", "held_at", "place", "attendee_count", "is_published"]
     show_change_link = True
 
@@ -166,7 +168,7 @@ class CouncilSupportInline(admin.TabularInline):
 
 
 @admin.register(ResidentCouncil)
-class ResidentCouncilAdmin(InlinePersonalDataLogMixin, PortalModelAdmin):
+class ResidentCouncilAdmin(InlinePersonalDataLogMixin, ServiceAdminMixin, PortalModelAdmin):
     list_display = ["name", "area", "founded_on", "is_active", "current_member_count", "meeting_count"]
     list_filter = ["is_active", "area__area_type"]
     list_select_related = ["area"]
@@ -184,6 +186,12 @@ class ResidentCouncilAdmin(InlinePersonalDataLogMixin, PortalModelAdmin):
             )
         )
 
+    def save_councilmember_through_service(self, request, council, member):
+        services.council_member_save(member=member, actor=request.user)
+
+    def save_councilmeeting_through_service(self, request, council, meeting):
+        services.council_meeting_save(meeting=meeting, actor=request.user)
+
     @admin.display(description=_("현재 위원 수"), ordering="_current_members")
     def current_member_count(self, obj):
         return obj._current_members
@@ -194,7 +202,7 @@ class ResidentCouncilAdmin(InlinePersonalDataLogMixin, PortalModelAdmin):
 
 
 @admin.register(CouncilMember)
-class CouncilMemberAdmin(PortalModelAdmin):
+class CouncilMemberAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["name", "phone", "council", "position", "started_on", "ended_on", "anonymised_at"]
     list_filter = [
         "position",
@@ -206,6 +214,9 @@ class CouncilMemberAdmin(PortalModelAdmin):
     search_fields = ["name", "council__name"]
     autocomplete_fields = ["council"]
     readonly_fields = ["anonymised_at"]
+
+    def save_through_service(self, request, obj, form, change):
+        services.council_member_save(member=obj, actor=request.user)
 
 
 class MeetingAttendanceInline(admin.TabularInline):
@@ -222,7 +233,7 @@ class MeetingAttachmentInline(admin.TabularInline):
 
 
 @admin.register(CouncilMeeting)
-class CouncilMeetingAdmin(PortalModelAdmin):
+class CouncilMeetingAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = [
         "title",
         "council",
@@ -240,6 +251,11 @@ class CouncilMeetingAdmin(PortalModelAdmin):
     autocomplete_fields = ["council"]
     inlines = [MeetingAttendanceInline, MeetingAttachmentInline]
     actions = ["publish_minutes", "unpublish_minutes"]
+    # Set when the minutes are published (the list's action or the "회의록 공개" box), never typed.
+    readonly_fields = ["published_at"]
+
+    def save_through_service(self, request, obj, form, change):
+        services.council_meeting_save(meeting=obj, actor=request.user)
 
     def get_queryset(self, request):
         return (
@@ -310,23 +326,12 @@ class OwnerConsentInline(PortalInlineMixin, admin.TabularInline):
     formfield_overrides = {models.FileField: {"widget": ConsentDocumentInput}}
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """History written by the services; shown here, changed only through them."""
+class HouseStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The life cycle, written by ``house_transition`` (the 상태 변경 page)."""
 
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class HouseStatusChangeInline(ReadOnlyInline):
     model = HouseStatusChange
+    extra = 0
     fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
-    readonly_fields = fields
 
 
 class RenovationInline(admin.TabularInline):
@@ -342,15 +347,17 @@ class RoomInline(admin.TabularInline):
     fields = ["name", "area_m2", "capacity", "is_available", "note"]
 
 
-class TenancyInline(PortalInlineMixin, ReadOnlyInline):
+class TenancyInline(ReadOnlyAdminMixin, PortalInlineMixin, admin.TabularInline):
+    """Tenancies are let on their own page (``tenancy_save``: age range, rooms, overlaps under the lock)."""
+
     model = Tenancy
+    extra = 0
     fields = ["room", "program", "tenant_name", "starts_on", "ends_on", "moved_out_on", "monthly_rent"]
-    readonly_fields = fields
     show_change_link = True
 
 
 @admin.register(VacantHouse)
-class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
+class VacantHouseAdmin(InlinePersonalDataLogMixin, ServiceAdminMixin, PortalImportExportAdmin):
     resource_classes = [VacantHouseResource]
     import_template_name = "admin/regeneration/vacanthouse/import.html"
     change_list_template = "admin/regeneration/vacanthouse/change_list.html"
@@ -424,16 +431,21 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
     # Status and program move through the life cycle (상태 변경); the grade follows the gradings.
     readonly_fields = ["status", "current_program", "current_grade_scheme", "current_grade"]
 
-    def save_model(self, request, obj, form, change):
-        # The services save the house (not ``super().save_model``), so the reason is handed over here.
-        obj._change_reason = form.cleaned_data.get("history_change_reason") or None
+    def save_through_service(self, request, obj, form, change):
         if change:
             services.vacant_house_update(house=obj, actor=request.user)
         else:
             services.vacant_house_register(house=obj, actor=request.user)
 
+    def save_vacanthousegrade_through_service(self, request, house, grading):
+        services.house_grade_save(grading=grading, actor=request.user)
+
+    def save_ownerconsent_through_service(self, request, house, consent):
+        services.owner_consent_save(consent=consent, actor=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # A deleted grading leaves the house with the one before it.
         services.house_current_grade_refresh(house=form.instance, actor=request.user)
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -488,7 +500,7 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, PortalImportExportAdmin):
 
 
 @admin.register(VacantHouseGrade)
-class VacantHouseGradeAdmin(PortalModelAdmin):
+class VacantHouseGradeAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["house", "scheme", "grade_display", "graded_on", "reason"]
     list_filter = ["scheme", "grade", "reason"]
     list_select_related = ["house"]
@@ -496,13 +508,16 @@ class VacantHouseGradeAdmin(PortalModelAdmin):
     autocomplete_fields = ["house"]
     date_hierarchy = "graded_on"
 
+    def save_through_service(self, request, obj, form, change):
+        services.house_grade_save(grading=obj, actor=request.user)
+
     @admin.display(description=_("등급"), ordering="grade")
     def grade_display(self, obj):
         return obj.label
 
 
 @admin.register(OwnerConsent)
-class OwnerConsentAdmin(PortalModelAdmin):
+class OwnerConsentAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["house", "scope", "consented_on", "expires_on", "withdrawn_on", "has_document"]
     list_filter = ["scope", ("withdrawn_on", admin.EmptyFieldListFilter)]
     list_select_related = ["house"]
@@ -510,6 +525,9 @@ class OwnerConsentAdmin(PortalModelAdmin):
     autocomplete_fields = ["house"]
     date_hierarchy = "consented_on"
     formfield_overrides = {models.FileField: {"widget": ConsentDocumentInput}}
+
+    def save_through_service(self, request, obj, form, change):
+        services.owner_consent_save(consent=obj, actor=request.user)
 
     @admin.display(description=_("동의서"), boolean=True)
     def has_document(self, obj):

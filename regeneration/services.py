@@ -29,6 +29,7 @@ from .models import (
     HouseStatusChange,
     OwnerConsent,
     ProgramKind,
+    ResidentCouncil,
     Tenancy,
     VacantHouse,
     VacantHouseGrade,
@@ -192,10 +193,25 @@ def house_transition(
 @transaction.atomic
 def house_grade_record(*, house, scheme, grade, graded_on, reason, actor, note="") -> VacantHouseGrade:
     """Record a grading (survey, re-survey, after renovation); the latest grading becomes the house's."""
-    house = _lock_house(house)
     grading = VacantHouseGrade(
         house=house, scheme=scheme, grade=grade, graded_on=graded_on, reason=reason, note=note
     )
+    return house_grade_save(grading=grading, actor=actor)
+
+
+@writes(VacantHouseGrade, VacantHouse)
+@transaction.atomic
+def house_grade_save(*, grading, actor) -> VacantHouseGrade:
+    """Record a grading, or correct one staff typed wrong; the house then shows its latest grading.
+
+    A grading stays with the house it was made for (the survey of another house is another grading)."""
+    house = _lock_house(grading.house)
+    if grading.pk is not None:
+        stored_house_id = (
+            VacantHouseGrade.objects.filter(pk=grading.pk).values_list("house_id", flat=True).first()
+        )
+        if stored_house_id is not None and stored_house_id != grading.house_id:
+            raise ValidationError({"house": _("등급 이력은 다른 빈집으로 옮길 수 없습니다.")})
     grading.full_clean()
     grading.save()
     house_current_grade_refresh(house=house, actor=actor)
@@ -237,6 +253,25 @@ def house_current_grade_refresh(*, house, actor) -> VacantHouse:
         house.current_grade_scheme, house.current_grade = scheme, grade
         house.save(update_fields=["current_grade_scheme", "current_grade", "updated_at"])
     return house
+
+
+@writes(OwnerConsent)
+@transaction.atomic
+def owner_consent_save(*, consent, actor) -> OwnerConsent:
+    """Record the owner's consent, or its expiry or withdrawal, under the house's row lock: a transition
+    checks the consent valid on its day under the same lock, so the two cannot interleave.
+
+    A consent stays with the house its owner signed it for."""
+    _lock_house(consent.house)
+    if consent.pk is not None:
+        stored_house_id = (
+            OwnerConsent.objects.filter(pk=consent.pk).values_list("house_id", flat=True).first()
+        )
+        if stored_house_id is not None and stored_house_id != consent.house_id:
+            raise ValidationError({"house": _("소유자 동의는 다른 빈집으로 옮길 수 없습니다.")})
+    consent.full_clean()
+    consent.save()
+    return consent
 
 
 # --- Tenancies --------------------------------------------------------------------------------------
@@ -398,6 +433,49 @@ def tenancy_ending_report_send(*, actor, today=None):
 
 
 # --- Councils ---------------------------------------------------------------------------------------
+
+
+@writes(CouncilMember)
+@transaction.atomic
+def council_member_save(*, member, actor) -> CouncilMember:
+    """Add a council member or edit one (position, term, note). The council row is locked, so two staff
+    members cannot both name a current chair. An anonymised member stays anonymous: the retention job
+    erased the name and phone for good."""
+    ResidentCouncil.objects.select_for_update().filter(pk=member.council_id).first()
+    if member.pk is not None:
+        stored = CouncilMember.objects.filter(pk=member.pk).values("name", "phone", "anonymised_at").first()
+        identity = (member.name, member.phone)
+        if stored and stored["anonymised_at"] and identity != (stored["name"], stored["phone"]):
+            raise ValidationError(_("익명 처리된 위원의 이름과 연락처는 다시 입력할 수 없습니다."))
+    member.full_clean()
+    member.save()
+    return member
+
+
+@writes(CouncilMeeting)
+@transaction.atomic
+def council_meeting_save(*, meeting, actor) -> CouncilMeeting:
+    """Add a meeting or edit its record (agenda, minutes, decisions, attendance count…).
+
+    Ticking or clearing "회의록 공개" publishes or withdraws the minutes through ``meeting_publish`` and
+    ``meeting_unpublish`` (a held meeting with minutes only), which also keep the publication time."""
+    stored = CouncilMeeting.objects.select_for_update().filter(pk=meeting.pk).first() if meeting.pk else None
+    was_published = stored.is_published if stored else False
+    published_at = stored.published_at if stored else None
+    if meeting.published_at != published_at and meeting.is_published == was_published:
+        raise ValidationError({"published_at": _("공개 일시는 회의록을 공개할 때 기록됩니다.")})
+    publish = meeting.is_published
+    if was_published and not publish:
+        # Withdrawn first: the edit may clear minutes that only published minutes need.
+        meeting_unpublish(meeting=stored, actor=actor)
+        was_published, published_at = False, None
+    meeting.is_published, meeting.published_at = was_published, published_at
+    meeting.full_clean()
+    meeting.save()
+    if publish and not was_published:
+        published = meeting_publish(meeting=meeting, actor=actor)
+        meeting.is_published, meeting.published_at = published.is_published, published.published_at
+    return meeting
 
 
 @writes(CouncilMeeting)

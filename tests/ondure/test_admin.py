@@ -5,7 +5,7 @@ from django.urls import reverse
 from jeonju_center.accounts.models import User
 from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM
-from ondure.models import Community, CommunityMember, SupportRecord
+from ondure.models import Community, CommunityMember, SupportProgram, SupportRecord
 
 from .factories import (
     CommunityFactory,
@@ -140,3 +140,57 @@ def test_admin_rejects_a_second_current_leader(admin_client):
     assert response.status_code == 200
     assert "공동체의 현재 대표는 한 명만 둘 수 있습니다." in response.content.decode()
     assert CommunityMember.objects.count() == 1
+
+
+def test_a_budget_below_what_is_committed_shows_the_services_refusal_and_saves_nothing(admin_client):
+    program = SupportProgramFactory(budget=10_000_000, year=2015)
+    SupportRecordFactory(program=program, amount=7_000_000)
+    response = admin_client.post(
+        _url("supportprogram", "change", program.pk),
+        {"name": "바뀐 사업명", "year": "2015", "kind": program.kind, "budget": "6999999", "description": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["budget"] == [
+        "예산은 이미 집행한 보조금 7,000,000원보다 적을 수 없습니다."
+    ]
+    stored = SupportProgram.objects.get(pk=program.pk)
+    assert (stored.name, stored.budget) == (program.name, 10_000_000)
+
+
+def test_a_member_added_on_the_community_page_is_saved_through_the_service(admin_client):
+    leader = CommunityMemberFactory(role=CommunityMember.Role.LEADER)
+    community = leader.community
+    page = admin_client.get(_url("community", "change", community.pk))
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["dong"] = community.dong_id
+    data.update(
+        {
+            **{
+                f"{prefix}-{key}": "0"
+                for prefix in ("stage_records", "support_records")
+                for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+            "members-TOTAL_FORMS": "2",
+            "members-INITIAL_FORMS": "1",
+            "members-0-id": leader.pk,
+            "members-0-community": community.pk,
+            "members-0-name": leader.name,
+            "members-0-phone": leader.phone,
+            "members-0-role": "leader",
+            "members-1-community": community.pk,
+            "members-1-name": "정민호",
+            "members-1-phone": "010-7777-8888",
+            "members-1-role": "leader",
+        }
+    )
+    url = _url("community", "change", community.pk)
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200
+    assert "공동체의 현재 대표는 한 명만 둘 수 있습니다." in refused.content.decode()
+    assert list(community.members.values_list("name", flat=True)) == [leader.name]
+
+    data["members-1-role"] = "secretary"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert community.members.get(name="정민호").role == CommunityMember.Role.SECRETARY

@@ -4,12 +4,14 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
+from django.utils import timezone
 
 from ondure import selectors, services
 from ondure.models import (
     Community,
     CommunityGraduation,
     CommunityKind,
+    CommunityMember,
     CommunityStageRecord,
     CommunityStatus,
     Stage,
@@ -20,6 +22,7 @@ from tests.actors import TEST_JOB
 
 from .factories import (
     CommunityFactory,
+    CommunityMemberFactory,
     CommunityStageRecordFactory,
     DongFactory,
     OrganizationFactory,
@@ -104,6 +107,75 @@ def test_lowering_members_below_the_minimum_is_refused():
         services.community_update(community=community, actor=TEST_JOB)
     community.refresh_from_db()
     assert community.members_count == 6
+
+
+# --- Staff edits: members, a community's progress, education courses ---------------------------------
+
+
+def test_a_community_keeps_its_progress_out_of_plain_edits():
+    community = CommunityFactory(kind=CommunityKind.STARTUP, members_count=6)
+    community.name, community.status = "새 이름", CommunityStatus.DISSOLVED
+    _refused(
+        lambda: services.community_update(community=community, actor=TEST_JOB),
+        "상태·단계·해산·졸업은 연말 심사와 졸업 처리로만 바꿀 수 있습니다.",
+    )
+    community.status, community.current_stage = CommunityStatus.ACTIVE, Stage.HOPE
+    _refused(
+        lambda: services.community_update(community=community, actor=TEST_JOB), "연말 심사와 졸업 처리로만"
+    )
+    community.current_stage = Stage.DIDIM
+    services.community_update(community=community, actor=TEST_JOB)
+    assert Community.objects.get(pk=community.pk).name == "새 이름"
+
+
+def test_an_anonymised_community_member_stays_anonymous():
+    member = CommunityMemberFactory(
+        name=services.ANONYMISED_MEMBER_NAME, phone="", user=None, anonymised_at=timezone.now()
+    )
+    member.name, member.phone = "박영희", "010-2345-6789"
+    with pytest.raises(ValidationError) as excinfo:
+        services.community_member_save(member=member, actor=TEST_JOB)
+    assert excinfo.value.messages == ["익명 처리된 구성원의 성명·연락처·회원 계정은 다시 입력할 수 없습니다."]
+    assert CommunityMember.objects.filter(pk=member.pk).values_list("name", "phone").get() == (
+        services.ANONYMISED_MEMBER_NAME,
+        "",
+    )
+
+    member.name, member.phone, member.role = (
+        services.ANONYMISED_MEMBER_NAME,
+        "",
+        CommunityMember.Role.SECRETARY,
+    )
+    services.community_member_save(member=member, actor=TEST_JOB)
+    assert CommunityMember.objects.get(pk=member.pk).role == CommunityMember.Role.SECRETARY
+
+
+def test_a_community_has_one_current_leader():
+    leader = CommunityMemberFactory(role=CommunityMember.Role.LEADER)
+    second = CommunityMemberFactory.build(community=leader.community, role=CommunityMember.Role.LEADER)
+    with pytest.raises(ValidationError) as excinfo:
+        services.community_member_save(member=second, actor=TEST_JOB)
+    assert excinfo.value.messages == ["공동체의 현재 대표는 한 명만 둘 수 있습니다."]
+    assert leader.community.members.count() == 1
+
+
+def test_an_education_course_changes_its_program_but_keeps_its_course():
+    from tests.courses.factories import CourseFactory
+
+    course = CourseFactory()
+    education = services.education_course_mark(course=course, actor=TEST_JOB)
+    education.course = CourseFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        services.education_course_update(education=education, actor=TEST_JOB)
+    assert excinfo.value.messages == ["강좌는 바꿀 수 없습니다. 다른 강좌는 새로 연결하세요."]
+    education.refresh_from_db()
+    assert education.course == course
+
+    program = SupportProgramFactory(kind="coop_education")
+    education.program = program
+    services.education_course_update(education=education, actor=TEST_JOB)
+    education.refresh_from_db()
+    assert education.program == program
 
 
 # --- Stage transitions -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jeonju_center.accounts.models import User
 from jeonju_center.common.models import OutboxEmail
 from ondure import settlements
 from ondure.models import CommunityMember, ExpenseLine, GrantSettlement, SupportRecord
@@ -229,3 +230,52 @@ def test_pages_cost_the_same_queries_for_more_lines_and_records(client):
         add(client, grant, 1000 + number)
         SupportRecordFactory(community=grant.community, program=grant.program, amount=1000)
     assert (queries(url(grant)), queries("/me/community/")) == few
+
+
+def test_staff_decide_on_the_settlement_page_and_a_refusal_shows_on_the_form(admin_client):
+    grant = SupportRecordFactory(amount=1_000_000)
+    leader = leader_of(grant.community)
+    settlement = settlements.settlement_start(support_record=grant, actor=leader)
+    settlements.expense_add(settlement_id=settlement.pk, actor=leader, spent_on=datetime.date(2015, 7, 1),
+                            vendor="한지 공방", purpose="재료", category="materials", amount=300_000)  # fmt: skip
+    page = reverse("admin:ondure_grantsettlement_change", args=[settlement.pk])
+
+    def decide(decision, comment=""):
+        data = {
+            "decision": decision,
+            "comment": comment,
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        }
+        return admin_client.post(page, data)
+
+    def state():
+        settlement.refresh_from_db()
+        grant.refresh_from_db()
+        return (
+            settlement.status,
+            settlement.decided_by_id,
+            settlement.review_comment,
+            grant.settlement_status,
+        )
+
+    draft = state()
+    refused = decide("approve")
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.non_field_errors() == ["제출된 정산만 승인할 수 있습니다."]
+    assert state() == draft
+
+    settlements.settlement_submit(settlement_id=settlement.pk, actor=leader)
+    submitted = state()
+    for decision, comment, message in (
+        ("return", " ", "무엇을 고쳐야 하는지 의견을 적어 주세요."),
+        ("", "영수증을 확인해 주세요.", "처리 방법을 고르세요."),
+    ):
+        refused = decide(decision, comment)
+        assert refused.status_code == 200
+        assert message in refused.content.decode()
+        assert state() == submitted
+
+    assert decide("approve").status_code == 302
+    assert state()[:2] == (GrantSettlement.Status.APPROVED, User.objects.get(username="admin").pk)
+    assert grant.settlement_status == SupportRecord.Settlement.RETURNED

@@ -17,6 +17,7 @@ from regeneration.models import (
     GradeScheme,
     HouseStatus,
     HouseStatusChange,
+    OwnerConsent,
     ProgramKind,
     Tenancy,
     VacantHouse,
@@ -416,6 +417,87 @@ def test_funding_support_needs_an_amount(admin_client):
     )
     assert "사업비 지원은 지원 금액을 입력해야 합니다." in response.content.decode()
     assert not council.supports.exists()
+
+
+def _management(*prefixes):
+    return {
+        f"{prefix}-{key}": "0"
+        for prefix in prefixes
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")
+    }
+
+
+def test_ticking_publish_on_a_future_meeting_shows_the_refusal_and_saves_nothing(admin_client):
+    future = CouncilMeetingFactory(title="다음 회의", held_at=timezone.now() + datetime.timedelta(days=5))
+    held_at = timezone.localtime(future.held_at)
+    response = admin_client.post(
+        reverse("admin:regeneration_councilmeeting_change", args=[future.pk]),
+        {
+            "council": future.council_id,
+            "title": "다음 정기회의",
+            "held_at_0": f"{held_at:%Y-%m-%d}",
+            "held_at_1": f"{held_at:%H:%M:%S}",
+            "place": future.place,
+            "minutes": future.minutes,
+            "attendee_count": "9",
+            "is_published": "on",
+            **_management("attendances", "attachments"),
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.non_field_errors() == ["아직 열리지 않은 회의의 회의록은 공개할 수 없습니다."]
+    future.refresh_from_db()
+    assert (future.title, future.is_published, future.published_at) == ("다음 회의", False, None)
+
+
+def test_moving_a_consent_to_another_house_shows_the_refusal_and_saves_nothing(admin_client):
+    consent = OwnerConsentFactory(note="")
+    response = admin_client.post(
+        reverse("admin:regeneration_ownerconsent_change", args=[consent.pk]),
+        {
+            "house": VacantHouseFactory().pk,
+            "consented_on": f"{consent.consented_on}",
+            "scope": consent.scope,
+            "expires_on": f"{consent.expires_on}",
+            "note": "소유자 요청",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["house"] == [
+        "소유자 동의는 다른 빈집으로 옮길 수 없습니다."
+    ]
+    stored = OwnerConsent.objects.get(pk=consent.pk)
+    assert (stored.house_id, stored.note) == (consent.house_id, "")
+
+
+def test_a_meeting_added_on_the_council_page_is_published_through_the_service(admin_client):
+    from .factories import ResidentCouncilFactory
+
+    council = ResidentCouncilFactory()
+    held_at = timezone.localtime(timezone.now() - datetime.timedelta(days=1))
+    data = {
+        "area": council.area_id,
+        "name": council.name,
+        "is_active": "on",
+        **_management("members", "meetings", "supports"),
+        "meetings-TOTAL_FORMS": "1",
+        "meetings-0-title": "임시회의",
+        "meetings-0-held_at_0": f"{held_at:%Y-%m-%d}",
+        "meetings-0-held_at_1": f"{held_at:%H:%M:%S}",
+        "meetings-0-attendee_count": "5",
+        "meetings-0-is_published": "on",
+    }
+    url = reverse("admin:regeneration_residentcouncil_change", args=[council.pk])
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200
+    assert "회의록이 있어야 공개할 수 있습니다." in refused.content.decode()
+    assert not council.meetings.exists()
+
+    del data["meetings-0-is_published"]
+    assert admin_client.post(url, data).status_code == 302
+    meeting = council.meetings.get()
+    assert (meeting.title, meeting.is_published, meeting.published_at) == ("임시회의", False, None)
 
 
 # --- Dashboard --------------------------------------------------------------------------------------

@@ -15,20 +15,25 @@ from jeonju_center.common.teams import REGENERATION_TEAM
 from regeneration import services
 from regeneration.models import (
     HALF_RENT_MESSAGE,
+    CouncilMeeting,
     GradeReason,
     GradeScheme,
     HouseStatus,
     HouseStatusChange,
+    OwnerConsent,
     ProgramKind,
     Tenancy,
     VacantHouse,
+    VacantHouseGrade,
 )
 from tests.actors import TEST_JOB
 
 from .factories import (
     CouncilMeetingFactory,
+    CouncilMemberFactory,
     HousingProgramFactory,
     OwnerConsentFactory,
+    ResidentCouncilFactory,
     RoomFactory,
     TenancyFactory,
     VacantHouseFactory,
@@ -557,6 +562,113 @@ def test_publishing_minutes_needs_a_held_meeting_with_minutes():
     services.meeting_unpublish(meeting=held, actor=TEST_JOB)
     held.refresh_from_db()
     assert (held.is_published, held.published_at) == (False, None)
+
+
+def _meeting_snapshot(meeting):
+    return (
+        CouncilMeeting.objects.filter(pk=meeting.pk)
+        .values("title", "minutes", "is_published", "published_at")
+        .first()
+    )
+
+
+def test_ticking_publish_on_a_meeting_goes_through_the_publishing_rules():
+    future = CouncilMeetingFactory(held_at=timezone.now() + datetime.timedelta(days=3))
+    before = _meeting_snapshot(future)
+    future.title, future.is_published = "바뀐 회의명", True
+    with pytest.raises(ValidationError) as excinfo:
+        services.council_meeting_save(meeting=future, actor=TEST_JOB)
+    assert excinfo.value.messages == ["아직 열리지 않은 회의의 회의록은 공개할 수 없습니다."]
+    assert _meeting_snapshot(future) == before  # not even the title
+
+    new = CouncilMeetingFactory.build(
+        council=ResidentCouncilFactory(), held_at=timezone.now() - datetime.timedelta(days=2), minutes=""
+    )
+    new.is_published = True
+    with pytest.raises(ValidationError) as excinfo:
+        services.council_meeting_save(meeting=new, actor=TEST_JOB)
+    assert excinfo.value.messages == ["회의록이 있어야 공개할 수 있습니다."]
+    assert not CouncilMeeting.objects.filter(council=new.council).exists()
+
+    held = CouncilMeetingFactory(held_at=timezone.now() - datetime.timedelta(days=2))
+    held.is_published = True
+    services.council_meeting_save(meeting=held, actor=TEST_JOB)
+    held.refresh_from_db()
+    assert held.is_published and datetime.timedelta(0) <= held.published_at - MOMENT < datetime.timedelta(
+        minutes=1
+    )
+
+    # Withdrawn and emptied in one edit: the minutes need not exist once they are not public.
+    held.is_published, held.minutes = False, ""
+    services.council_meeting_save(meeting=held, actor=TEST_JOB)
+    held.refresh_from_db()
+    assert (held.is_published, held.published_at, held.minutes) == (False, None, "")
+
+
+def test_the_publication_time_is_not_typed():
+    meeting = CouncilMeetingFactory(held_at=timezone.now() - datetime.timedelta(days=2))
+    before = _meeting_snapshot(meeting)
+    meeting.published_at = MOMENT
+    with pytest.raises(ValidationError) as excinfo:
+        services.council_meeting_save(meeting=meeting, actor=TEST_JOB)
+    assert excinfo.value.message_dict == {"published_at": ["공개 일시는 회의록을 공개할 때 기록됩니다."]}
+    assert _meeting_snapshot(meeting) == before
+
+
+def test_an_anonymised_council_member_stays_anonymous():
+    member = CouncilMemberFactory(
+        name="", phone="", anonymised_at=MOMENT, started_on=day(2018, 1, 1), ended_on=day(2020, 12, 31)
+    )
+    member.name, member.phone = "김철용", "010-1234-5678"
+    with pytest.raises(ValidationError) as excinfo:
+        services.council_member_save(member=member, actor=TEST_JOB)
+    assert excinfo.value.messages == ["익명 처리된 위원의 이름과 연락처는 다시 입력할 수 없습니다."]
+    member.refresh_from_db()
+    assert (member.name, member.phone) == ("", "")
+
+    member.note = "2020년 임기 종료"
+    services.council_member_save(member=member, actor=TEST_JOB)
+    member.refresh_from_db()
+    assert (member.name, member.note) == ("", "2020년 임기 종료")
+
+
+def test_a_council_has_one_current_chair():
+    chair = CouncilMemberFactory(position="chair")
+    second = CouncilMemberFactory.build(council=chair.council, position="chair")
+    with pytest.raises(ValidationError) as excinfo:
+        services.council_member_save(member=second, actor=TEST_JOB)
+    assert excinfo.value.messages == ["협의체에는 현재 위원장이 한 명만 있을 수 있습니다."]
+    assert chair.council.members.count() == 1
+
+
+def test_a_consent_stays_with_its_house_and_records_its_withdrawal():
+    consent = OwnerConsentFactory()
+    house = consent.house
+    consent.house = VacantHouseFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        services.owner_consent_save(consent=consent, actor=TEST_JOB)
+    assert excinfo.value.messages == ["소유자 동의는 다른 빈집으로 옮길 수 없습니다."]
+    assert OwnerConsent.objects.get(pk=consent.pk).house == house
+
+    consent.house, consent.withdrawn_on = house, TODAY
+    services.owner_consent_save(consent=consent, actor=TEST_JOB)
+    assert services.valid_consent(house=house, on=TODAY) is None
+
+
+def test_a_corrected_grading_becomes_the_houses_grade_and_stays_with_its_house():
+    grading = VacantHouseGradeFactory(scheme=GradeScheme.URBAN_4, grade=2)
+    house = grading.house
+    services.house_current_grade_refresh(house=house, actor=TEST_JOB)
+    grading.grade = 4
+    services.house_grade_save(grading=grading, actor=TEST_JOB)
+    house.refresh_from_db()
+    assert house.current_grade_label == "4 철거대상"
+
+    grading.house, grading.grade = VacantHouseFactory(), 1
+    with pytest.raises(ValidationError) as excinfo:
+        services.house_grade_save(grading=grading, actor=TEST_JOB)
+    assert excinfo.value.messages == ["등급 이력은 다른 빈집으로 옮길 수 없습니다."]
+    assert VacantHouseGrade.objects.filter(pk=grading.pk).values_list("house", "grade").get() == (house.pk, 4)
 
 
 # --- The monthly e-mail -----------------------------------------------------------------------------
