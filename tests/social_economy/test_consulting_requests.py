@@ -6,13 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jeonju_center.accounts.models import User
-from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, load_team_groups
 from social_economy import services
 from social_economy.models import ConsultingCase, ConsultingRequest, OrganizationMember, OrganizationStatus
 from tests.actors import TEST_JOB
@@ -22,14 +19,6 @@ from .factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 FORM = {"topic": "marketing", "description": "온라인 판매를 시작하고 싶습니다."}
-
-
-@pytest.fixture
-def officer():
-    load_team_groups()
-    user = User.objects.create_user(username="officer", password="pw-123456789", is_staff=True)
-    user.groups.set([Group.objects.get(name=SOCIAL_ECONOMY_TEAM)])
-    return user
 
 
 def member_of(organization, status=OrganizationMember.Status.ACTIVE):

@@ -6,13 +6,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from jeonju_center.accounts.models import User
 from jeonju_center.common.models import OutboxEmail
-from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, load_team_groups
 from social_economy import members, selectors
 from social_economy.models import OrganizationMember, OrganizationStatus
 from tests.courses.factories import UserFactory
@@ -21,16 +19,6 @@ from .factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 Status = OrganizationMember.Status
-
-
-@pytest.fixture
-def officer():
-    load_team_groups()
-    user = User.objects.create_user(
-        username="officer", password="pw-123456789", is_staff=True, email="officer@jjuic.example"
-    )
-    user.groups.set([Group.objects.get(name=SOCIAL_ECONOMY_TEAM)])
-    return user
 
 
 def mails_to(address):

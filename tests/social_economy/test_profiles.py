@@ -8,7 +8,6 @@ import io
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -16,9 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.models import OutboxEmail
-from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, load_team_groups
 from social_economy import profiles, selectors
 from social_economy.dashboard import social_economy_items
 from social_economy.models import (
@@ -45,20 +42,6 @@ MOMENT = datetime.datetime(2026, 5, 12, 10, 0, tzinfo=datetime.UTC)
 def _pinned_clock():
     with time_machine.travel(MOMENT, tick=False):
         yield
-
-
-@pytest.fixture
-def officer():
-    load_team_groups()
-    user = User.objects.create_user(
-        username="officer",
-        password="pw-123456789",
-        is_staff=True,
-        email="officer@jjuic.example",
-        name="박직원",
-    )
-    user.groups.set([Group.objects.get(name=SOCIAL_ECONOMY_TEAM)])
-    return user
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -16,9 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jeonju_center.accounts.models import User
 from jeonju_center.common.models import OutboxEmail
-from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, load_team_groups
 from social_economy import services, surveys, tasks
 from social_economy.models import (
     OrganizationMember,
@@ -49,16 +46,6 @@ LINK = re.compile(r"/social-economy/survey/([^/\s]+)/")
 def pinned_now():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def officer():
-    load_team_groups()
-    user = User.objects.create_user(
-        username="officer", password="pw-123456789", is_staff=True, email="se-team@jjuic.example"
-    )
-    user.groups.set([Group.objects.get(name=SOCIAL_ECONOMY_TEAM)])
-    return user
 
 
 def member_of(organization, status=OrganizationMember.Status.ACTIVE, email=None):
@@ -245,7 +232,7 @@ def test_first_open_marks_contacted_then_draft_then_submit_as_an_online_answer(c
     )
     assert response.product_items.count() == 2
     assert OutboxEmail.objects.filter(dedup_key__startswith=f"survey-submitted:{response.pk}:").get().to == [
-        "se-team@jjuic.example"
+        "officer@jjuic.example"
     ]
     # Submitted: the link shows what was sent and a second submission changes nothing.
     assert "제출되었습니다" in client.get(link).content.decode()
