@@ -5,11 +5,17 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from jeonju_center.common.filters import StrictBooleanFilter
+from jeonju_center.common.filters import (
+    MultiValueChoiceFilter,
+    PortalFilterSet,
+    SearchFilter,
+    StrictBooleanFilter,
+    Unfiltered,
+)
 
 from .models import Course, CourseAudience, CourseSession, CourseStatus, Track
 from .selectors import enrollment_open_q
@@ -41,7 +47,7 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-class CourseFilterSet(django_filters.FilterSet):
+class CourseFilterSet(PortalFilterSet):
     track = django_filters.ModelChoiceFilter(
         label=_("분야"),
         field_name="track",
@@ -49,17 +55,35 @@ class CourseFilterSet(django_filters.FilterSet):
         queryset=Track.objects.all(),
         empty_label=_("전체 분야"),
     )
-    status = django_filters.ChoiceFilter(label=_("상태"), choices=CourseStatus.choices, empty_label=_("전체"))
+    status = MultiValueChoiceFilter(label=_("상태"), choices=CourseStatus.choices, empty_label=_("전체"))
     month = MonthFilter(label=_("진행 월"), method="filter_month", help_text=_("그 달에 회차가 있는 강좌"))
     open = StrictBooleanFilter(label=_("신청 가능"), method="filter_open")
-    audience = django_filters.ChoiceFilter(
+    audience = MultiValueChoiceFilter(
         label=_("수강 대상"), choices=CourseAudience.choices, empty_label=_("전체")
     )
-    q = django_filters.CharFilter(label=_("검색어"), method="filter_q", help_text=_("강좌명, 소개, 강사명"))
+    q = SearchFilter(label=_("검색어"), help_text=_("강좌명, 소개, 강사명"))
 
     class Meta:
         model = Course
         fields = ["track", "status", "month", "open", "audience", "q"]
+        search_fields = ["title", "summary", "instructor_name"]
+        unfiltered_fields = {
+            "slug": "the course's address (/courses/<slug>/); id selects courses",
+            "description": "long text shown on the course; q searches its title, summary and instructor",
+            "instructor_bio": Unfiltered.DETAIL,
+            "place": Unfiltered.DETAIL,
+            "capacity": Unfiltered.DETAIL,
+            "waitlist_limit": Unfiltered.DETAIL,
+            "enrollment_opens_at": "open=true selects the courses taking enrolments now",
+            "enrollment_closes_at": "open=true selects the courses taking enrolments now",
+            "cancellation_deadline": Unfiltered.DETAIL,
+            "fee": Unfiltered.DETAIL,
+            "completion_percent": Unfiltered.DETAIL,
+            "image": "a file",
+            "image_alt": "the image's text alternative",
+            "is_published": "the catalogue and the API list only published courses",
+            "audience_dongs": "audience selects residents-only courses; the dongs are shown on the course",
+        }
 
     def filter_month(self, queryset, name, value):
         if value is None:
@@ -73,11 +97,3 @@ class CourseFilterSet(django_filters.FilterSet):
             return queryset
         is_open = enrollment_open_q()
         return queryset.filter(is_open if value else ~is_open)
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(instructor_name__icontains=value)
-        )

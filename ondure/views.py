@@ -15,6 +15,7 @@ from .models import FIRST_COHORT_YEAR
 
 PAGE_SIZE = 20
 HIDDEN_FIELDS = ("leader_name", "leader_phone", "staff_notes")
+DIRECTORY_FILTERS = ("kind", "stage", "dong", "cohort_year", "graduated", "q")
 
 
 def organization_profile_url(organization):
@@ -40,8 +41,11 @@ def _directory_filterset(request):
     )
     for name in ("kind", "stage", "dong", "graduated"):
         form.fields[name].empty_label = _("전체")
-    # The shared FilterSet also serves the API; the public form shows the filters citizens asked for.
-    del form.fields["status"]
+    # The shared FilterSet also serves the API; the public form shows (and applies) the filters citizens
+    # asked for.
+    for name in list(form.fields):
+        if name not in DIRECTORY_FILTERS:
+            del form.fields[name]
     return filterset
 
 

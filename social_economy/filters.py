@@ -1,10 +1,16 @@
 """FilterSets of the social-economy lists, shared by the partner API and the public pages."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.filters import StrictBooleanFilter
+from jeonju_center.common.filters import (
+    MultiValueChoiceFilter,
+    PortalFilterSet,
+    SearchFilter,
+    StrictBooleanFilter,
+    Unfiltered,
+)
 from jeonju_center.common.models import Dong
 
 from .models import (
@@ -22,22 +28,12 @@ from .models import (
 )
 
 
-def _search(queryset, fields, value):
-    value = value.strip()
-    if not value:
-        return queryset
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": value})
-    return queryset.filter(condition)
-
-
-class OrganizationFilterSet(django_filters.FilterSet):
-    org_type = django_filters.ChoiceFilter(label=_("조직 유형"), choices=OrganizationType.choices)
-    sector = django_filters.ChoiceFilter(label=_("업종"), choices=Sector.choices)
+class OrganizationFilterSet(PortalFilterSet):
+    org_type = MultiValueChoiceFilter(label=_("조직 유형"), choices=OrganizationType.choices)
+    sector = MultiValueChoiceFilter(label=_("업종"), choices=Sector.choices)
     dong = django_filters.ModelChoiceFilter(label=_("행정동"), queryset=Dong.objects.all())
-    status = django_filters.ChoiceFilter(label=_("운영 상태"), choices=OrganizationStatus.choices)
-    q = django_filters.CharFilter(label=_("검색어"), method="filter_q", help_text=_("조직명·소개"))
+    status = MultiValueChoiceFilter(label=_("운영 상태"), choices=OrganizationStatus.choices)
+    q = SearchFilter(label=_("검색어"), help_text=_("조직명·소개"))
     certification_expires_before = django_filters.DateFilter(
         label=_("인증·지정 만료일 이전"),
         field_name="certification_expires_on",
@@ -48,17 +44,36 @@ class OrganizationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = ["org_type", "sector", "dong", "status", "q", "certification_expires_before"]
+        search_fields = ["name", "description"]
+        unfiltered_fields = {
+            "representative_name": Unfiltered.PERSONAL,
+            "representative_anonymised_at": Unfiltered.ERASURE,
+            "business_registration_number": Unfiltered.DETAIL,
+            "corporate_registration_number": Unfiltered.DETAIL,
+            "certification_number": Unfiltered.DETAIL,
+            "cooperative_filing_number": Unfiltered.DETAIL,
+            "address": Unfiltered.CONTACT,
+            "phone": Unfiltered.CONTACT,
+            "email": Unfiltered.CONTACT,
+            "website": Unfiltered.CONTACT,
+            "founded_on": Unfiltered.DETAIL,
+            "closed_on": "status=closed selects the closed ones",
+            "certified_on": "certification_expires_before is the date partners select by",
+            "cooperative_filed_on": Unfiltered.DETAIL,
+            "designating_body": Unfiltered.DETAIL,
+            "cooperative_authority": Unfiltered.DETAIL,
+            "employees_count": "a figure; an ordering key (ordering=-employees_count)",
+            "vulnerable_employees_count": Unfiltered.DETAIL,
+            "members_count": Unfiltered.DETAIL,
+        }
 
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, ["name", "description"], value)
 
-
-class ProductFilterSet(django_filters.FilterSet):
+class ProductFilterSet(PortalFilterSet):
     organization = django_filters.ModelChoiceFilter(
         label=_("사회적경제조직"), queryset=Organization.objects.all()
     )
-    category = django_filters.ChoiceFilter(label=_("품목 분류"), choices=Product.Category.choices)
-    kind = django_filters.ChoiceFilter(label=_("구분"), choices=Product.Kind.choices)
+    category = MultiValueChoiceFilter(label=_("품목 분류"), choices=Product.Category.choices)
+    kind = MultiValueChoiceFilter(label=_("구분"), choices=Product.Kind.choices)
     public_procurement = StrictBooleanFilter(label=_("공공구매 등록"), field_name="is_public_procurement")
     certification = django_filters.ModelChoiceFilter(
         label=_("인증"),
@@ -72,10 +87,10 @@ class ProductFilterSet(django_filters.FilterSet):
     dong = django_filters.ModelChoiceFilter(
         label=_("행정동"), field_name="organization__dong", queryset=Dong.objects.all()
     )
-    org_type = django_filters.ChoiceFilter(
+    org_type = MultiValueChoiceFilter(
         label=_("조직 유형"), field_name="organization__org_type", choices=OrganizationType.choices
     )
-    q = django_filters.CharFilter(label=_("검색어"), method="filter_q", help_text=_("품명·설명·조직명"))
+    q = SearchFilter(label=_("검색어"), help_text=_("품명·설명·조직명"))
     is_active = StrictBooleanFilter(label=_("판매 중"))
     sold_at_store = StrictBooleanFilter(
         label=_("매장 판매"),
@@ -106,9 +121,11 @@ class ProductFilterSet(django_filters.FilterSet):
             "sold_at_store",
             "store",
         ]
-
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, ["name", "description", "organization__name"], value)
+        search_fields = ["name", "description", "organization__name"]
+        unfiltered_fields = {
+            "unit": Unfiltered.DETAIL,
+            "image": "a file",
+        }
 
     def filter_sold_at_store(self, queryset, name, value):
         if value is None:
@@ -128,31 +145,44 @@ class ProductFilterSet(django_filters.FilterSet):
         )
 
 
-class SurveyCampaignFilterSet(django_filters.FilterSet):
+class SurveyCampaignFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(label=_("조사 연도"))
-    status = django_filters.ChoiceFilter(label=_("상태"), choices=SurveyCampaign.Status.choices)
+    status = MultiValueChoiceFilter(label=_("상태"), choices=SurveyCampaign.Status.choices)
 
     class Meta:
         model = SurveyCampaign
         fields = ["year", "status"]
+        search_fields = ["name", "description"]
+        unfiltered_fields = {
+            "starts_on": "year selects a campaign; its dates are shown on it",
+            "ends_on": "year selects a campaign; its dates are shown on it",
+            "reminder_round": Unfiltered.NOT_PUBLIC,
+            "reminder_round_started_at": Unfiltered.NOT_PUBLIC,
+            "reminder_round_sent_at": Unfiltered.NOT_PUBLIC,
+        }
 
 
-class StoreFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("매장 유형"), choices=Store.Kind.choices)
+class StoreFilterSet(PortalFilterSet):
+    kind = MultiValueChoiceFilter(label=_("매장 유형"), choices=Store.Kind.choices)
     dong = django_filters.ModelChoiceFilter(label=_("행정동"), queryset=Dong.objects.all())
     is_active = StrictBooleanFilter(label=_("운영 중"))
 
     class Meta:
         model = Store
         fields = ["kind", "dong", "is_active"]
+        search_fields = ["name", "address", "operator"]
+        unfiltered_fields = {
+            "phone": Unfiltered.CONTACT,
+            "opened_on": Unfiltered.DETAIL,
+        }
 
 
-class ConsultingCaseFilterSet(django_filters.FilterSet):
+class ConsultingCaseFilterSet(PortalFilterSet):
     organization = django_filters.ModelChoiceFilter(
         label=_("사회적경제조직"), queryset=Organization.objects.all()
     )
-    topic = django_filters.ChoiceFilter(label=_("분야"), choices=ConsultingCase.Topic.choices)
-    status = django_filters.ChoiceFilter(label=_("상태"), choices=ConsultingCase.Status.choices)
+    topic = MultiValueChoiceFilter(label=_("분야"), choices=ConsultingCase.Topic.choices)
+    status = MultiValueChoiceFilter(label=_("상태"), choices=ConsultingCase.Status.choices)
     opened_after = django_filters.DateFilter(
         label=_("접수일 이후"), field_name="opened_on", lookup_expr="gte", help_text=_("YYYY-MM-DD")
     )
@@ -160,10 +190,17 @@ class ConsultingCaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = ConsultingCase
         fields = ["organization", "topic", "status", "opened_after"]
+        search_fields = ["title", "summary", "organization__name"]
+        unfiltered_fields = {
+            "partner_center": "a key reads its own center's cases and no other's",
+            "closed_on": "status=closed selects the closed ones",
+            "consultant": Unfiltered.NOT_PUBLIC,
+            "outcome": "long text shown on the case; q searches the title and summary",
+        }
 
 
-class NetworkFilterSet(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label=_("수준"), choices=Network.Level.choices)
+class NetworkFilterSet(PortalFilterSet):
+    level = MultiValueChoiceFilter(label=_("수준"), choices=Network.Level.choices)
     organization = django_filters.ModelChoiceFilter(
         label=_("회원 조직"),
         field_name="memberships__organization",
@@ -174,3 +211,8 @@ class NetworkFilterSet(django_filters.FilterSet):
     class Meta:
         model = Network
         fields = ["level", "organization"]
+        search_fields = ["name", "description"]
+        unfiltered_fields = {
+            "founded_on": Unfiltered.DETAIL,
+            "website": Unfiltered.CONTACT,
+        }

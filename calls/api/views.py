@@ -1,22 +1,10 @@
-import django_filters
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from jeonju_center.api.views import PartnerReadOnlyViewSet
 
-from ..models import CallProgram
-from ..selectors import PHASES, calls_in_phase, public_calls
+from ..filters import CallFilterSet
+from ..selectors import public_calls
 from .serializers import CallSerializer
-
-
-class CallFilterSet(django_filters.FilterSet):
-    program = django_filters.ChoiceFilter(label=_("사업"), choices=CallProgram.choices)
-    phase = django_filters.ChoiceFilter(
-        label=_("접수 상태"), choices=list(PHASES.items()), method="filter_phase"
-    )
-
-    def filter_phase(self, queryset, name, value):
-        return calls_in_phase(queryset, value)
 
 
 @extend_schema_view(
