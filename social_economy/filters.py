@@ -192,7 +192,7 @@ class ConsultingCaseFilterSet(PortalFilterSet):
         fields = ["organization", "topic", "status", "opened_after"]
         search_fields = ["title", "summary", "organization__name"]
         unfiltered_fields = {
-            "partner_center": "a key reads its own center's cases and no other's",
+            "partner": "a key reads its own center's cases and no other's",
             "closed_on": "status=closed selects the closed ones",
             "consultant": Unfiltered.NOT_PUBLIC,
             "outcome": "long text shown on the case; q searches the title and summary",
