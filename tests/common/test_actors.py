@@ -14,7 +14,6 @@ from jeonju_center.common.actors import (
 from jeonju_center.partners.authentication import PartnerPrincipal
 from jeonju_center.partners.models import PartnerCenter
 from jeonju_center.partners.services import partner_key_create
-from tests.actors import TEST_JOB
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_an_account_a_partner_key_and_a_visitor_become_actors(django_user_model)
     partner = PartnerCenter.objects.create(
         name="전북 사회적경제지원센터", kind=PartnerCenter.Kind.INTEGRATED_SUPPORT
     )
-    api_key, _secret = partner_key_create(partner=partner, scopes=["social_economy:read"], actor=TEST_JOB)
+    api_key, _secret = partner_key_create(partner=partner, scopes=["social_economy:read"])
 
     assert (Actor.of(staff).channel, Actor.of(staff).user) == (Channel.STAFF, staff)
     assert (Actor.of(citizen).channel, Actor.of(citizen).user) == (Channel.CITIZEN, citizen)
