@@ -59,7 +59,6 @@ class Unfiltered:
     ERASURE = "when personal data was erased: bookkeeping of the retention job"
 
 
-
 class StrictBooleanField(forms.Field):
     """A yes/no filter that rejects anything else (django-filter's own silently ignores bad values)."""
 
