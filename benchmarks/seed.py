@@ -243,6 +243,7 @@ def prepare_run(out_path, *, users):
     from django.utils import timezone
 
     from courses.models import Course
+    from jeonju_center.common.actors import Actor
     from jeonju_center.demo.base import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
     from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
     from jeonju_center.partners.scopes import SCOPES
@@ -250,13 +251,14 @@ def prepare_run(out_path, *, users):
     from social_economy.models import Organization
 
     now = timezone.now()
+    actor = Actor.system("벤치마크 준비")
     partner, _ = PartnerCenter.objects.get_or_create(name="벤치마크 협력기관")
     for old in PartnerAPIKey.objects.filter(partner=partner, revoked=False):
-        partner_key_revoke(api_key=old)
+        partner_key_revoke(api_key=old, actor=actor)
     # A limit the load cannot reach, as a partner with a raised limit would have: the bench measures
     # speed, not the throttle's 429s (which the API tests cover).
     _, raw_key = partner_key_create(
-        partner=partner, scopes=list(SCOPES), name="benchmark", rate_limit_per_minute=10_000_000
+        partner=partner, scopes=list(SCOPES), name="benchmark", rate_limit_per_minute=10_000_000, actor=actor
     )
     detail = (
         Course.objects.filter(slug__startswith=COURSE_PREFIX)

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalInlineMixin, PortalModelAdmin
+from jeonju_center.common.admin_mixins import PortalInlineMixin, PortalModelAdmin, ServiceAdminMixin
 from jeonju_center.common.download_reasons import download_reason, personal_file_download
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
@@ -65,7 +65,7 @@ class ScoringCriterionInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(PortalModelAdmin):
+class CallAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["title", "program", "opens_at", "closes_at", "is_published", "applications_link"]
     list_filter = ["program", "is_published", "selection_method"]
     search_fields = ["title", "code"]
@@ -122,6 +122,9 @@ class CallAdmin(PortalModelAdmin):
                 handed_in=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT))
             )
         )
+
+    def save_through_service(self, request, obj, form, change):
+        services.call_save(call=obj, actor=request.user)
 
     @admin.display(description=_("신청서"))
     def applications_link(self, call):
@@ -198,7 +201,7 @@ class CallAdmin(PortalModelAdmin):
             try:
                 services.call_decide(
                     call=call,
-                    staff=request.user,
+                    actor=request.user,
                     seed=form.cleaned_data["seed"],
                     witnessed_by=form.cleaned_data["witnessed_by"],
                 )
@@ -297,7 +300,8 @@ class ApplicationAdmin(PortalModelAdmin):
     list_select_related = ["call"]
     inlines = [DocumentInline, MemberInline]
     actions = ["record_decline", "register_communities"]
-    exclude = ["applicant"]
+    # The applicant's account and answers are theirs (the answers are shown, formatted, below).
+    exclude = ["applicant", "answers"]
 
     def get_queryset(self, request):
         queryset = (
@@ -451,7 +455,7 @@ class ApplicationAdmin(PortalModelAdmin):
             try:
                 services.application_request_revision(
                     application=application,
-                    staff=request.user,
+                    actor=request.user,
                     message=form.cleaned_data["message"],
                     due_at=form.cleaned_data["due_at"],
                 )
@@ -471,7 +475,7 @@ class ApplicationAdmin(PortalModelAdmin):
                 if form.cleaned_data["conflict_reason"]:
                     services.conflict_declare(
                         application=application,
-                        reviewer=request.user,
+                        actor=request.user,
                         reason=form.cleaned_data["conflict_reason"],
                     )
                     messages.success(
@@ -483,7 +487,7 @@ class ApplicationAdmin(PortalModelAdmin):
                         for criterion in criteria
                         if form.cleaned_data.get(f"criterion_{criterion.pk}") is not None
                     }
-                    services.score_record(application=application, reviewer=request.user, points=points)
+                    services.score_record(application=application, actor=request.user, points=points)
                     messages.success(request, gettext("점수를 저장했습니다."))
             except ValidationError as error:
                 form.add_error(None, error)
@@ -499,7 +503,7 @@ class ApplicationAdmin(PortalModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.application_contract(
-                    application=application, staff=request.user, **form.cleaned_data
+                    application=application, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -513,7 +517,7 @@ class ApplicationAdmin(PortalModelAdmin):
         self._each(
             request,
             queryset,
-            lambda application: services.selection_decline(application=application, staff=request.user),
+            lambda application: services.selection_decline(application=application, actor=request.user),
         )
 
     @admin.action(description=_("선택한 선정 공동체를 온두레 공동체로 등록"))
@@ -522,7 +526,7 @@ class ApplicationAdmin(PortalModelAdmin):
             request,
             queryset,
             lambda application: services.application_register_community(
-                application=application, staff=request.user
+                application=application, actor=request.user
             ),
         )
 

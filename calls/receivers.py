@@ -13,5 +13,5 @@ def drop_drafts_of_deleted_account(sender, user, **kwargs):
     """A draft never handed in goes with the account; handed-in applications stay with the call (its review,
     results and published draw) until the call's retention period ends."""
     drafts = Application.objects.filter(applicant=user, status=ApplicationStatus.DRAFT)
-    documents_delete(ApplicationDocument.objects.filter(application__in=drafts))
+    documents_delete(ApplicationDocument.objects.filter(application__in=drafts), actor=user)
     drafts.delete()

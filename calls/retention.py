@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.actors import writes
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from .models import Application, ApplicationDocument, ApplicationMember, ApplicationStatus, Call
 from .services import documents_delete
@@ -30,10 +31,11 @@ NOT_KEPT = (
 @retention_policy("call_applicants", label=_("모집·공모 미선정 신청인 정보와 제출 서류"), default_days=0)
 def destroy_unselected_applicants(*, cutoff, now):
     # ``cutoff`` is today minus the extra days; each call's own period is added below.
-    return applications_destroy(before=cutoff, now=now)
+    return applications_destroy(before=cutoff, actor=RETENTION_JOB, now=now)
 
 
-def applications_destroy(*, before, now=None):
+@writes(Application, ApplicationMember)
+def applications_destroy(*, before, actor, now=None):
     """Destroy the personal data of the applications not kept whose call's retention period ended before
     ``before`` (a date). Returns how many applications were processed; a rerun processes none again."""
     now = now or timezone.now()
@@ -49,7 +51,7 @@ def applications_destroy(*, before, now=None):
     if not ids:
         return 0
     with transaction.atomic():
-        documents_delete(ApplicationDocument.objects.filter(application_id__in=ids))
+        documents_delete(ApplicationDocument.objects.filter(application_id__in=ids), actor=actor)
         ApplicationMember.objects.filter(application_id__in=ids).delete()
         Application.objects.filter(pk__in=ids).update(
             applicant=None,

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from jeonju_center.accounts.models import ConsentRecord, MessageEvent
 from jeonju_center.accounts.notifications import notify_by_message
 from jeonju_center.accounts.services import consent_record
+from jeonju_center.common.actors import Channel, writes
 from jeonju_center.common.korean import with_particle
 from jeonju_center.common.outbox import outbox_enqueue, portal_url
 from jeonju_center.common.validators import normalize_phone, validate_upload
+from ondure.models import Community, CommunityMember
 
 from . import draw as lottery
 from .eligibility import application_checks, is_eligible
@@ -89,13 +91,80 @@ def _require_open(call, now):
         )
 
 
+def _is_applicant(application, actor):
+    return actor.user is not None and application.applicant_id == actor.user_id
+
+
+def _require_applicant(application, actor):
+    """Only the applicant changes what they entered (staff never retype it)."""
+    if not _is_applicant(application, actor):
+        raise PermissionDenied
+
+
 # --- Applying ------------------------------------------------------------------------------------------
 
 
-def application_start(*, call, user, now=None):
-    """The citizen's application to ``call``: the existing one, or a new draft prefilled from the profile.
-    One per person per call (a database constraint; two simultaneous starts make one)."""
+#: What applicants applied under: once an application is handed in, these stay as the call announced them.
+RULES_ONCE_APPLIED = (
+    "program",
+    "housing_program",
+    "code",
+    "opens_at",
+    "places",
+    "reserve_places",
+    "selection_method",
+    "min_age",
+    "max_age",
+    "residence",
+    "requires_no_home",
+    "max_income_bracket",
+    "group_min_members",
+    "privacy_terms",
+    "privacy_terms_version",
+)
+
+
+@writes(Call)
+@transaction.atomic
+def call_save(*, call, actor):
+    """Save a call as its team wrote it in the back office.
+
+    Once applications are in, the rules they were made under (eligibility, places, selection, the privacy
+    terms they agreed to) stay as announced, and the deadline may move later but not earlier. The receipt
+    counter is the applications' (taken under the call's lock): an edit never writes it back."""
+    actor.require_staff()
+    if call.pk is None:
+        call.full_clean()
+        call.save()
+        return call
+    stored = _lock_call(call.pk)
+    if stored.applications.exclude(status=ApplicationStatus.DRAFT).exists():
+        frozen = {}
+        for name in RULES_ONCE_APPLIED:
+            attname = Call._meta.get_field(name).attname
+            if getattr(call, attname) != getattr(stored, attname):
+                frozen[name] = _("신청서가 접수된 뒤에는 바꿀 수 없습니다. 신청한 분들이 본 공고대로 둡니다.")
+        if call.closes_at < stored.closes_at:
+            frozen["closes_at"] = _("신청서가 접수된 뒤에는 접수 마감을 앞당길 수 없습니다.")
+        if frozen:
+            raise ValidationError(frozen)
+    call.full_clean(exclude=["receipt_sequence"])
+    call.save(
+        update_fields=[
+            field.name
+            for field in Call._meta.concrete_fields
+            if not field.primary_key and field.name not in {"receipt_sequence", "created_at"}
+        ]
+    )
+    return call
+
+
+@writes(Application)
+def application_start(*, call, actor, now=None):
+    """The citizen's (``actor``'s) application to ``call``: the existing one, or a new draft prefilled from
+    the profile. One per person per call (a database constraint; two simultaneous starts make one)."""
     now = _now(now)
+    user = actor.user
     existing = Application.objects.filter(call=call, applicant=user).first()
     if existing:
         return existing
@@ -116,7 +185,7 @@ def application_start(*, call, user, now=None):
     return draft
 
 
-def _store_documents(application, documents, now):
+def _store_documents(application, documents, now, *, actor):
     """Check every upload first (type, real content, size) and only then replace the stored files."""
     requirements = {requirement.pk: requirement for requirement in application.call.documents.all()}
     errors = {}
@@ -134,7 +203,9 @@ def _store_documents(application, documents, now):
         raise ValidationError(errors)
     for requirement_id, upload in documents.items():
         requirement = requirements[int(requirement_id)]
-        documents_delete(ApplicationDocument.objects.filter(application=application, requirement=requirement))
+        documents_delete(
+            ApplicationDocument.objects.filter(application=application, requirement=requirement), actor=actor
+        )
         ApplicationDocument.objects.create(
             application=application,
             requirement=requirement,
@@ -144,7 +215,8 @@ def _store_documents(application, documents, now):
         )
 
 
-def documents_delete(documents):
+@writes(ApplicationDocument)
+def documents_delete(documents, *, actor):
     """Delete uploaded documents, their files included (a replaced or withdrawn paper must not linger in storage,
     out of the retention job's reach)."""
     for document in documents:
@@ -172,10 +244,11 @@ def _check_rooms(application):
         raise ValidationError({"first_choice": _("1지망 호실을 골라 주세요.")})
 
 
+@writes(Application, ApplicationDocument, ApplicationMember, Call)
 def application_save(
     *,
     application,
-    user,
+    actor,
     data,
     members=None,
     documents=None,
@@ -194,8 +267,7 @@ def application_save(
     now = _now(now)
     with transaction.atomic():
         current = _lock_application(application.pk)
-        if current.applicant_id != user.pk:
-            raise PermissionDenied
+        _require_applicant(current, actor)
         call = _lock_call(current.call_id)
         current.call = call
         _require_open(call, now)
@@ -215,7 +287,7 @@ def application_save(
             current.phone = normalize_phone(current.phone)
         if call.is_group_call and members is not None:
             _store_members(current, members)
-        _store_documents(current, documents or {}, now)
+        _store_documents(current, documents or {}, now, actor=actor)
         if submit:
             _check_rooms(current)
             _require_complete(current, consent=consent)
@@ -229,10 +301,11 @@ def application_save(
             current.consent_version = call.privacy_terms_version
             current.consented_at = now
             consent_record(
-                user=user,
+                user=actor.user,
                 item=ConsentRecord.Item.PRIVACY_CALL,
                 version=f"{call.code}:{call.privacy_terms_version}"[:20],
                 ip_address=consent_ip,
+                actor=actor,
             )
         current.full_clean(exclude=["applicant", "call"])
         current.save()
@@ -277,16 +350,17 @@ def _require_complete(application, *, consent):
         raise ValidationError(problems)
 
 
-def application_withdraw(*, application, user, now=None):
-    """Withdraw before the deadline: a draft is deleted, a handed-in application is kept as 철회."""
+@writes(Application)
+def application_withdraw(*, application, actor, now=None):
+    """The applicant withdraws before the deadline: a draft is deleted, a handed-in application is kept as
+    철회."""
     now = _now(now)
     with transaction.atomic():
         current = _lock_application(application.pk)
-        if current.applicant_id != user.pk:
-            raise PermissionDenied
+        _require_applicant(current, actor)
         _require_open(current.call, now)
         if current.status == ApplicationStatus.DRAFT:
-            documents_delete(current.documents.all())
+            documents_delete(current.documents.all(), actor=actor)
             current.delete()
             return None
         if current.status != ApplicationStatus.SUBMITTED:
@@ -299,7 +373,8 @@ def application_withdraw(*, application, user, now=None):
 # --- Review ---------------------------------------------------------------------------------------------
 
 
-def application_request_revision(*, application, staff, message, due_at, now=None):
+@writes(Application)
+def application_request_revision(*, application, actor, message, due_at, now=None):
     """보완 요청: ask the applicant for a missing or wrong document by ``due_at``; they are e-mailed."""
     now = _now(now)
     message = (message or "").strip()
@@ -327,13 +402,13 @@ def application_request_revision(*, application, staff, message, due_at, now=Non
     return current
 
 
-def application_revision_submit(*, application, user, documents, now=None):
+@writes(Application, ApplicationDocument)
+def application_revision_submit(*, application, actor, documents, now=None):
     """The applicant uploads what was asked for, before the revision deadline (even after the call closed)."""
     now = _now(now)
     with transaction.atomic():
         current = _lock_application(application.pk)
-        if current.applicant_id != user.pk:
-            raise PermissionDenied
+        _require_applicant(current, actor)
         if current.status != ApplicationStatus.REVISION_REQUESTED:
             raise ValidationError(_("보완 요청을 받은 신청서가 아닙니다."))
         if current.revision_due_at and now >= current.revision_due_at:
@@ -342,7 +417,7 @@ def application_revision_submit(*, application, user, documents, now=None):
             )
         if not documents:
             raise ValidationError(_("보완할 서류를 올려 주세요."))
-        _store_documents(current, documents, now)
+        _store_documents(current, documents, now, actor=actor)
         current.status = (
             ApplicationStatus.SUBMITTED if now < current.call.closes_at else ApplicationStatus.UNDER_REVIEW
         )
@@ -350,9 +425,11 @@ def application_revision_submit(*, application, user, documents, now=None):
     return current
 
 
-def score_record(*, application, reviewer, points):
-    """A reviewer's points per criterion (``{criterion id: points}``) for one application. A reviewer who
-    declared a conflict of interest with it cannot score it."""
+@writes(ReviewScore)
+def score_record(*, application, actor, points):
+    """A reviewer's (``actor``'s) points per criterion (``{criterion id: points}``) for one application. A
+    reviewer who declared a conflict of interest with it cannot score it."""
+    reviewer = actor.user
     with transaction.atomic():
         current = _lock_application(application.pk)
         if current.status not in IN_REVIEW:
@@ -379,8 +456,11 @@ def score_record(*, application, reviewer, points):
     return current
 
 
-def conflict_declare(*, application, reviewer, reason):
-    """이해충돌 신고: the reviewer is excluded from this application and their scores on it are removed."""
+@writes(ConflictOfInterest, ReviewScore)
+def conflict_declare(*, application, actor, reason):
+    """이해충돌 신고: the reviewer (``actor``) is excluded from this application and their scores on it are
+    removed."""
+    reviewer = actor.user
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("이해충돌 사유를 적어 주세요."))
@@ -394,7 +474,8 @@ def conflict_declare(*, application, reviewer, reason):
 # --- The draw and the results -----------------------------------------------------------------------------
 
 
-def call_decide(*, call, staff, seed="", witnessed_by="", now=None):
+@writes(Application, Draw)
+def call_decide(*, call, actor, seed="", witnessed_by="", now=None):
     """Decide the call after it closed: rank the eligible applications (scores, the public draw, or scores
     with the draw breaking ties), mark selected / reserve n / not selected and e-mail each applicant once.
 
@@ -449,7 +530,7 @@ def call_decide(*, call, staff, seed="", witnessed_by="", now=None):
                 entries=sorted(application.receipt_number for application in eligible),
                 order=order,
                 witnessed_by=witnessed_by.strip(),
-                performed_by=staff,
+                performed_by=actor.user,
                 published_at=now,
             )
             positions = {number: index + 1 for index, number in enumerate(order)}
@@ -508,13 +589,15 @@ def _result_email(application):
     _email(application, event="result", subject=subject, paragraphs=[text])
 
 
-def selection_decline(*, application, by_applicant=None, staff=None, now=None):
-    """A selected applicant declines (or staff record that they did, or missed the contract deadline): the
-    first reserve in order is selected in their place and told."""
+@writes(Application)
+def selection_decline(*, application, actor, now=None):
+    """A selected applicant declines (or staff record that they did, or the system that they missed the
+    contract deadline): the first reserve in order is selected in their place and told."""
     now = _now(now)
     with transaction.atomic():
         current = _lock_application(application.pk)
-        if by_applicant is not None and current.applicant_id != by_applicant.pk:
+        # Staff record a decline told by phone, the system one whose deadline passed; a citizen only their own.
+        if actor.channel not in (Channel.STAFF, Channel.SYSTEM) and not _is_applicant(current, actor):
             raise PermissionDenied
         if current.status != ApplicationStatus.SELECTED or current.tenancy_id or current.community_id:
             raise ValidationError(_("계약 전의 선정자만 포기할 수 있습니다."))
@@ -553,7 +636,8 @@ def _promote_next_reserve(call, now):
     return following
 
 
-def offers_expire(*, today=None, now=None):
+@writes(Application)
+def offers_expire(*, actor, today=None, now=None):
     """Selected applicants who let the contract deadline pass are treated as declined, and the reserves move
     up. Returns how many offers expired (the nightly job; a rerun finds nothing more)."""
     now = _now(now)
@@ -566,7 +650,7 @@ def offers_expire(*, today=None, now=None):
         community__isnull=True,
     ).values_list("pk", flat=True):
         try:
-            selection_decline(application=Application(pk=application_id), now=now)
+            selection_decline(application=Application(pk=application_id), actor=actor, now=now)
         except ValidationError:
             continue  # contracted or declined meanwhile
         expired += 1
@@ -576,8 +660,9 @@ def offers_expire(*, today=None, now=None):
 # --- What a result becomes -------------------------------------------------------------------------------
 
 
+@writes(Application)
 def application_contract(
-    *, application, staff, room, starts_on, ends_on=None, deposit=0, monthly_rent=0, market_rent=None,
+    *, application, actor, room, starts_on, ends_on=None, deposit=0, monthly_rent=0, market_rent=None,
     household_size=1,
 ):  # fmt: skip
     """A selected housing applicant signs: the tenancy is made through the regeneration service, so the
@@ -612,16 +697,16 @@ def application_contract(
             ends_on=ends_on,
             note=_("모집공고 %(number)s 선정") % {"number": current.receipt_number},
         )
-        tenancy_save(tenancy=tenancy, actor=staff)
+        tenancy_save(tenancy=tenancy, actor=actor)
         current.tenancy = tenancy
         current.save(update_fields=["tenancy", "updated_at"])
     return tenancy
 
 
-def application_register_community(*, application, staff, now=None):
+@writes(Application, CommunityMember)
+def application_register_community(*, application, actor, now=None):
     """A selected Ondure group becomes a Community of the call's year through the Ondure registry service
     (its minimum-members rule holds), with the representative as leader and the listed members."""
-    from ondure.models import Community, CommunityMember
     from ondure.services import community_select
 
     now = _now(now)
@@ -646,7 +731,7 @@ def application_register_community(*, application, staff, now=None):
             leader_name=current.applicant_name,
             leader_phone=current.phone,
         )
-        community_select(community=community, actor=staff)
+        community_select(community=community, actor=actor)
         CommunityMember.objects.create(
             community=community,
             name=current.applicant_name,

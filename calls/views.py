@@ -114,10 +114,12 @@ def call_apply(request, slug):
         if form.is_valid() and members_ok:
             submit = request.POST.get("action") == "submit"
             try:
-                application = application or services.application_start(call=call, user=request.user, now=now)
+                application = application or services.application_start(
+                    call=call, actor=request.user, now=now
+                )
                 application = services.application_save(
                     application=application,
-                    user=request.user,
+                    actor=request.user,
                     data={**form.applicant_data(), "answers": form.answers()},
                     members=member_rows(members) if call.is_group_call else None,
                     documents=form.documents(),
@@ -166,7 +168,7 @@ def call_withdraw(request, slug):
     call = _get_call(slug)
     application = get_object_or_404(Application, call=call, applicant=request.user)
     try:
-        services.application_withdraw(application=application, user=request.user)
+        services.application_withdraw(application=application, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -223,12 +225,12 @@ def my_application(request, pk):
         try:
             if action == "revision" and form.is_valid():
                 services.application_revision_submit(
-                    application=application, user=request.user, documents=form.documents()
+                    application=application, actor=request.user, documents=form.documents()
                 )
                 messages.success(request, _("보완 서류를 제출했습니다."))
                 return redirect("calls:my_application", pk=application.pk)
             if action == "decline":
-                services.selection_decline(application=application, by_applicant=request.user)
+                services.selection_decline(application=application, actor=request.user)
                 messages.success(request, _("선정을 포기했습니다. 다음 예비 순번에게 기회가 넘어갑니다."))
                 return redirect("calls:my_application", pk=application.pk)
         except ValidationError as error:

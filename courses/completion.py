@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeonju_center.common.actors import Channel, writes
+from jeonju_center.common.actors import writes
 
 from .models import Attendance, Course, CourseSession, CourseStatus, Enrollment, EnrollmentStatus
 
@@ -78,12 +78,6 @@ class AttendanceResult:
     absent: int
 
 
-def _require_staff(actor):
-    user = actor.user
-    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
-        raise ValidationError(_("출석과 수료는 센터 직원만 처리할 수 있습니다."))
-
-
 def _parse_ids(values):
     try:
         return {int(value) for value in values}
@@ -96,7 +90,7 @@ def _parse_ids(values):
 def attendance_record(*, session, present_enrollment_ids, actor):
     """Record one session's attendance for every confirmed enrollee at once: the ids given are present,
     every other confirmed enrollee is absent. Recording again replaces the earlier record."""
-    _require_staff(actor)
+    actor.require_staff(_("출석과 수료는 센터 직원만 처리할 수 있습니다."))
     present_ids = _parse_ids(present_enrollment_ids)
     course = Course.objects.select_for_update().get(pk=session.course_id)
     session = CourseSession.objects.get(pk=session.pk)

@@ -64,19 +64,13 @@ def _lock_course(course_id):
         raise ValidationError(_("강좌를 찾을 수 없습니다.")) from None
 
 
-def _require_staff(actor):
-    user = actor.user
-    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
-        raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
-
-
 def _on_behalf(actor, user):
     """Whether staff act for someone else (a phone sign-up, a cancellation at the desk): their rules apply,
     not the citizen's. A staff member enrolling themselves on the portal is a citizen like any other, and a
     citizen acts only for themselves."""
     for_someone_else = user is None or actor.user_id != user.pk
     if actor.channel == Channel.STAFF and for_someone_else:
-        _require_staff(actor)
+        actor.require_staff()
         return True
     if actor.channel == Channel.CITIZEN and for_someone_else:
         raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
@@ -166,7 +160,7 @@ def _check_can_enroll(*, course, user, by_staff, consent_version, now):
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다."))
 
 
-def _create_locked(*, course, user, by_staff, consent_version, consent_ip, consented_at=None):
+def _create_locked(*, course, user, actor, by_staff, consent_version, consent_ip, consented_at=None):
     """Enrol ``user`` in ``course``, whose row the caller has locked. Returns (enrollment, position)."""
     now = timezone.now()
     _check_can_enroll(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
@@ -204,6 +198,7 @@ def _create_locked(*, course, user, by_staff, consent_version, consent_ip, conse
     if consent_version and consented_at is None:
         consent_record(
             user=user,
+            actor=actor,
             item=ConsentRecord.Item.PRIVACY_ENROLLMENT,
             version=consent_version,
             ip_address=consent_ip,
@@ -282,6 +277,7 @@ def enrollment_create(*, course, user, actor, consent_version=None, consent_ip=N
         enrollment, position = _create_locked(
             course=locked,
             user=user,
+            actor=actor,
             by_staff=by_staff,
             consent_version=consent_version,
             consent_ip=consent_ip,
@@ -327,7 +323,7 @@ def course_save(*, course, actor):
     their own services, because people are affected: the capacity of an existing course
     (``course_capacity_change`` gives freed seats to the waiting list) and cancelling it (``course_cancel``
     cancels every enrolment and tells everyone)."""
-    _require_staff(actor)
+    actor.require_staff()
     if course.pk is not None:
         stored = Course.objects.filter(pk=course.pk).values("capacity", "status").first()
         if stored is not None and course.capacity != stored["capacity"]:
@@ -354,7 +350,7 @@ def course_save(*, course, actor):
 @writes(Course, Enrollment)
 def course_capacity_change(*, course, capacity, actor):
     """Staff change the capacity; seats it frees go to the waiting list in order. Returns the promoted."""
-    _require_staff(actor)
+    actor.require_staff()
     if isinstance(capacity, bool) or not isinstance(capacity, int):
         try:
             capacity = int(str(capacity).strip())
@@ -387,7 +383,7 @@ def course_capacity_change(*, course, capacity, actor):
 @writes(Course, Enrollment)
 def course_cancel(*, course, actor, reason=""):
     """Cancel the course (폐강) and every active enrolment; everyone is told. Returns how many were cancelled."""
-    _require_staff(actor)
+    actor.require_staff()
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _lock_course(course.pk)
@@ -418,7 +414,7 @@ def course_cancel(*, course, actor, reason=""):
 def course_change_notify(*, course, actor, message):
     """Tell everyone enrolled (confirmed or waiting) that staff changed the course (time, room, …), with
     the updated sessions attached. Returns the number of e-mails queued."""
-    _require_staff(actor)
+    actor.require_staff()
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("무엇이 바뀌었는지 안내 문구를 입력하세요.")})
@@ -442,7 +438,7 @@ def course_change_notify(*, course, actor, message):
 def enrollment_move(*, enrollment, to_course, actor):
     """Staff move an active enrolment to another course: cancelled here, enrolled there (a seat or the
     waiting list there), the seat freed here goes to the first person waiting — all or nothing."""
-    _require_staff(actor)
+    actor.require_staff()
     if to_course.pk == enrollment.course_id:
         raise ValidationError({"to_course": _("같은 강좌로는 옮길 수 없습니다.")})
     with transaction.atomic():
@@ -467,6 +463,7 @@ def enrollment_move(*, enrollment, to_course, actor):
         new, position = _create_locked(
             course=target,
             user=current.user,
+            actor=actor,
             by_staff=True,
             consent_version=current.consent_version or None,
             consent_ip=None,

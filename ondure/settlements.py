@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeonju_center.common.actors import Channel, writes
+from jeonju_center.common.actors import writes
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import SOCIAL_ECONOMY_TEAM, team_emails
 from jeonju_center.common.validators import validate_plain_text
@@ -33,12 +33,6 @@ def _require_settler(actor, community_id):
     user = actor.user
     if user is None or not user.is_authenticated or not is_settler(user, community_id):
         raise ValidationError(_("이 공동체의 대표나 총무만 정산할 수 있습니다."))
-
-
-def _require_staff(actor):
-    user = actor.user
-    if actor.channel != Channel.STAFF or user is None or not user.is_active or not user.is_staff:
-        raise ValidationError(_("센터 직원만 할 수 있는 작업입니다."))
 
 
 def _locked(settlement_id):
@@ -229,7 +223,7 @@ def _tell_settlers(settlement, *, key, subject, paragraphs):
 @transaction.atomic
 def settlement_approve(*, settlement_id, actor, now=None):
     """Approve: the grant is settled, or — with money left — 반환 with the unspent balance to return."""
-    _require_staff(actor)
+    actor.require_staff()
     now = now or timezone.now()
     settlement = _locked(settlement_id)
     if settlement.status != GrantSettlement.Status.SUBMITTED:
@@ -256,7 +250,7 @@ def settlement_approve(*, settlement_id, actor, now=None):
 @transaction.atomic
 def settlement_return(*, settlement_id, actor, comment, now=None):
     """Send it back to the community with what to fix (보완 요청)."""
-    _require_staff(actor)
+    actor.require_staff()
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"review_comment": _("무엇을 고쳐야 하는지 의견을 적어 주세요.")})

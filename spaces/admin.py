@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalModelAdmin
+from jeonju_center.common.admin_mixins import PortalModelAdmin, ServiceAdminMixin
 
 from . import services
 from .models import Booking, BookingStatus, Space, SpaceClosure
@@ -86,11 +86,13 @@ class BookingDecisionForm(forms.ModelForm):
             self.add_error(
                 "reason", _("거절하거나 취소할 때는 사유를 적어 주세요. 신청한 분에게 그대로 보냅니다.")
             )
+        if not data.get("decision") and (data.get("reason") or "").strip():
+            self.add_error("decision", _("사유를 적었다면 거절 또는 승인 취소를 골라 주세요."))
         return data
 
 
 @admin.register(Booking)
-class BookingAdmin(PortalModelAdmin):
+class BookingAdmin(ServiceAdminMixin, PortalModelAdmin):
     personal_data_kind = _("대관 신청")
     form = BookingDecisionForm
     list_display = ["space", "starts_at", "ends_at", "headcount", "group_name", "status", "decided_at"]
@@ -127,23 +129,16 @@ class BookingAdmin(PortalModelAdmin):
     def has_add_permission(self, request):
         return False  # citizens request on the portal; staff never retype a request
 
-    def save_model(self, request, obj, form, change):
-        decision, reason = form.cleaned_data.get("decision"), form.cleaned_data.get("reason")
-        actions = {
-            Decision.APPROVE: lambda: services.booking_approve(booking_id=obj.pk, actor=request.user),
-            Decision.DECLINE: lambda: services.booking_decline(
-                booking_id=obj.pk, actor=request.user, reason=reason
-            ),
-            Decision.CANCEL: lambda: services.booking_cancel_by_staff(
-                booking_id=obj.pk, actor=request.user, reason=reason
-            ),
-            Decision.NO_SHOW: lambda: services.booking_record_no_show(booking_id=obj.pk, actor=request.user),
-        }
-        if decision in actions:
-            try:
-                actions[decision]()
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+    def save_through_service(self, request, obj, form, change):
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        if decision == Decision.APPROVE:
+            services.booking_approve(booking_id=obj.pk, actor=request.user)
+        elif decision == Decision.DECLINE:
+            services.booking_decline(booking_id=obj.pk, actor=request.user, reason=reason)
+        elif decision == Decision.CANCEL:
+            services.booking_cancel_by_staff(booking_id=obj.pk, actor=request.user, reason=reason)
+        elif decision == Decision.NO_SHOW:
+            services.booking_record_no_show(booking_id=obj.pk, actor=request.user)
         obj.refresh_from_db()
 
     @admin.action(description=_("선택한 신청 승인"))

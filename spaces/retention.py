@@ -6,7 +6,7 @@ Period: ``RETENTION_DAYS_SPACE_BOOKINGS``."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy, start_of_day
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy, start_of_day
 
 from . import services
 
@@ -15,4 +15,4 @@ from . import services
     "space_bookings", label=_("공간 대관 신청자와 이용 목적"), default_days=365, minimum_days=181
 )
 def anonymise_old_bookings(*, cutoff, now):
-    return services.bookings_anonymise(ended_before=start_of_day(cutoff), now=now)
+    return services.bookings_anonymise(ended_before=start_of_day(cutoff), actor=RETENTION_JOB, now=now)

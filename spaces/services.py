@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import CENTER_ADMINS, REGENERATION_TEAM, team_emails
 from jeonju_center.common.validators import validate_plain_text
@@ -91,13 +92,15 @@ def _approved_overlap(space, starts_at, ends_at, *, exclude_pk=None):
     return overlapping.exists()
 
 
+@writes(Booking)
 @transaction.atomic
 def booking_request(
-    *, space, user, starts_at, ends_at, purpose, headcount, agreed, group_name="", contact_phone="", now=None
+    *, space, actor, starts_at, ends_at, purpose, headcount, agreed, group_name="", contact_phone="", now=None
 ):
-    """A signed-in citizen asks for ``space`` from ``starts_at`` to ``ends_at``. Bad input raises
+    """A signed-in citizen (``actor``) asks for ``space`` from ``starts_at`` to ``ends_at``. Bad input raises
     ``ValidationError`` with Korean messages and writes nothing."""
     now = now or timezone.now()
+    user = actor.user
     if user is None or not user.is_authenticated:
         raise ValidationError(_("로그인해야 대관을 신청할 수 있습니다."))
     space = _lock_space(space.pk)
@@ -183,6 +186,7 @@ def _locked_booking(booking_id):
     return Booking.objects.select_related("space", "user").select_for_update(of=("self",)).get(pk=booking_id)
 
 
+@writes(Booking)
 @transaction.atomic
 def booking_approve(*, booking_id, actor, now=None):
     """Approve a request. Requests overlapping it are declined with a reason, and the requester is told."""
@@ -195,7 +199,7 @@ def booking_approve(*, booking_id, actor, now=None):
     if _approved_overlap(booking.space, booking.starts_at, booking.ends_at, exclude_pk=booking.pk):
         raise ValidationError(BOOKING_OVERLAP_MESSAGE)
     booking.status = BookingStatus.APPROVED
-    booking.decided_by, booking.decided_at = actor, now
+    booking.decided_by, booking.decided_at = actor.user, now
     try:
         with transaction.atomic():
             booking.save()
@@ -229,7 +233,7 @@ def booking_approve(*, booking_id, actor, now=None):
 def _decline(booking, *, actor, reason, now):
     booking.status = BookingStatus.DECLINED
     booking.decline_reason = reason
-    booking.decided_by, booking.decided_at = actor, now
+    booking.decided_by, booking.decided_at = actor.user, now
     booking.save()
     _mail_requester(
         booking,
@@ -242,6 +246,7 @@ def _decline(booking, *, actor, reason, now):
     )
 
 
+@writes(Booking)
 @transaction.atomic
 def booking_decline(*, booking_id, actor, reason, now=None):
     reason = (reason or "").strip()
@@ -261,12 +266,14 @@ def cancel_deadline(booking):
     return booking.local_start.date() - datetime.timedelta(days=booking.space.cancel_until_days)
 
 
+@writes(Booking)
 @transaction.atomic
-def booking_cancel(*, booking_id, user, now=None):
-    """The citizen cancels: a request any time before it starts, an approved booking until its deadline."""
+def booking_cancel(*, booking_id, actor, now=None):
+    """The citizen (``actor``) cancels their own booking: a request any time before it starts, an approved
+    booking until its deadline."""
     now = now or timezone.now()
     booking = _locked_booking(booking_id)
-    if booking.user_id != user.pk:
+    if actor.user is None or booking.user_id != actor.user_id:
         raise ValidationError(_("대관 신청을 찾을 수 없습니다."))
     if booking.status not in OPEN_STATUSES or booking.starts_at <= now:
         raise ValidationError(_("취소할 수 있는 대관이 아닙니다."))
@@ -286,6 +293,7 @@ def booking_cancel(*, booking_id, user, now=None):
     return booking
 
 
+@writes(Booking)
 @transaction.atomic
 def booking_cancel_by_staff(*, booking_id, actor, reason, now=None):
     """Staff cancel an approved booking (the space cannot be used), with a reason the citizen receives."""
@@ -301,7 +309,7 @@ def booking_cancel_by_staff(*, booking_id, actor, reason, now=None):
     booking.status = BookingStatus.CANCELLED
     booking.decline_reason = reason
     booking.cancelled_at = now
-    booking.decided_by, booking.decided_at = actor, now
+    booking.decided_by, booking.decided_at = actor.user, now
     booking.save()
     _mail_requester(
         booking,
@@ -315,6 +323,7 @@ def booking_cancel_by_staff(*, booking_id, actor, reason, now=None):
     return booking
 
 
+@writes(Booking)
 @transaction.atomic
 def booking_record_no_show(*, booking_id, actor, now=None):
     """Record that nobody came to an approved booking (after it began). Recent no-shows limit new requests."""
@@ -323,7 +332,7 @@ def booking_record_no_show(*, booking_id, actor, now=None):
     if booking.status != BookingStatus.APPROVED or booking.starts_at > now:
         raise ValidationError(_("시작 시각이 지난 승인된 대관에만 불참을 기록할 수 있습니다."))
     booking.status = BookingStatus.NO_SHOW
-    booking.decided_by, booking.decided_at = actor, now
+    booking.decided_by, booking.decided_at = actor.user, now
     booking.save()
     return booking
 
@@ -331,7 +340,8 @@ def booking_record_no_show(*, booking_id, actor, now=None):
 # --- Retention ------------------------------------------------------------------------------------------
 
 
-def bookings_anonymise(*, ended_before, now=None):
+@writes(Booking)
+def bookings_anonymise(*, ended_before, actor, now=None):
     """Bookings that ended before ``ended_before``: the requester, contact, group and purpose erased; the
     slot stays in the statistics. Must be longer ago than ``NO_SHOW_WINDOW`` (no-shows limit requests)."""
     now = now or timezone.now()

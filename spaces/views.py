@@ -91,7 +91,7 @@ def booking_new(request, slug):
         try:
             booking = services.booking_request(
                 space=space,
-                user=request.user,
+                actor=request.user,
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 purpose=data["purpose"],
@@ -139,7 +139,7 @@ def my_bookings(request):
 @require_POST
 def booking_cancel(request, pk):
     try:
-        services.booking_cancel(booking_id=pk, user=request.user)
+        services.booking_cancel(booking_id=pk, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

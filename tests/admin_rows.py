@@ -547,7 +547,7 @@ def _inquiry():
         subject="주말 강좌가 있나요?",
         question="토요일 강좌를 찾습니다.",
         agreed=True,
-        user=UserFactory(),
+        actor=UserFactory(),
     )
     return inquiry_services.inquiry_assign(inquiry_id=inquiry.pk, assignee=_staff(), actor=_staff())
 

@@ -13,6 +13,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Enrollment, EnrollmentStatus
+from jeonju_center.common.actors import Actor
 from tests.actors import TEST_JOB
 from tests.browser_session import log_in
 from tests.courses.factories import EnrollmentFactory, UserFactory, future_course
@@ -164,7 +165,7 @@ def _space(citizen):
     day = timezone.localdate() + datetime.timedelta(days=3)
     assert not closed_reason(space, day)
     booking = booking_request(
-        space=space, user=citizen, starts_at=at(day, 10), ends_at=at(day, 12), purpose="주민 모임", headcount=4,
+        space=space, actor=citizen, starts_at=at(day, 10), ends_at=at(day, 12), purpose="주민 모임", headcount=4,
         agreed=True,
     )  # fmt: skip
     booking_approve(booking_id=booking.pk, actor=StaffFactory())
@@ -175,7 +176,7 @@ def _inquiry(citizen):
     from jeonju_center.inquiries.services import inquiry_submit
 
     return inquiry_submit(
-        team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, user=citizen
+        team="education", subject="주말 강좌", question="토요일 강좌가 있나요?", agreed=True, actor=citizen
     )
 
 
@@ -267,7 +268,7 @@ def _visitor_inquiry_token():
 
     return inquiry_submit(
         team="center", subject="대관 문의", question="회의실이 있나요?", agreed=True, name="방문자",
-        email="visitor-a11y@example.com",
+        email="visitor-a11y@example.com", actor=Actor.citizen(None),
     ).confirm_token  # fmt: skip
 
 
@@ -303,9 +304,9 @@ def _calls(citizen):
     from tests.courses.factories import StaffFactory
 
     def apply(call, user, now):
-        application = application_start(call=call, user=user, now=now)
+        application = application_start(call=call, actor=user, now=now)
         documents = {requirement.pk: pdf() for requirement in call.documents.all()}
-        application_save(application=application, user=user, data=young_applicant_data(call), documents=documents,
+        application_save(application=application, actor=user, data=young_applicant_data(call), documents=documents,
                          consent=True, submit=True, now=now)  # fmt: skip
 
     now = timezone.now()
@@ -317,7 +318,7 @@ def _calls(citizen):
     )
     for _ in range(3):
         apply(drawn, UserFactory(), earlier + datetime.timedelta(days=1))
-    call_decide(call=drawn, staff=StaffFactory(), seed="12-34", now=now)
+    call_decide(call=drawn, actor=StaffFactory(), seed="12-34", now=now)
     apply(open_call, citizen, now)
     return {"call": open_call, "drawn_call": drawn}
 

@@ -68,10 +68,10 @@ def _doc():
 
 
 def _submit(call, user, data, *, now, members=None, submit=True):
-    application = services.application_start(call=call, user=user, now=now)
+    application = services.application_start(call=call, actor=user, now=now)
     documents = {requirement.pk: _doc() for requirement in call.documents.filter(is_required=True)}
     return services.application_save(
-        application=application, user=user, data=data, members=members, documents=documents,
+        application=application, actor=user, data=data, members=members, documents=documents,
         consent=True, submit=submit, now=now,
     )  # fmt: skip
 
@@ -123,11 +123,11 @@ def _youth_call(now, citizens, staff):
         application = _submit(call, citizen, data, now=moment, submit=not last)  # the last stays a draft
         if number == 1:
             services.application_request_revision(
-                application=application, staff=staff, message=text["revision_request"],
+                application=application, actor=staff, message=text["revision_request"],
                 due_at=call.closes_at + datetime.timedelta(days=text["revision_days_after_closing"]), now=moment,
             )  # fmt: skip
         if number == 2:
-            services.application_withdraw(application=application, user=citizen, now=moment)
+            services.application_withdraw(application=application, actor=citizen, now=moment)
     return f"youth share-house call: {len(citizens)} applications"
 
 
@@ -199,7 +199,7 @@ def _ondure_call(now, citizens, staff):
     reviewers = list(get_user_model().objects.filter(username__in=["social", "manager"]).order_by("username"))
     # A reviewer who knows one group steps aside for it (이해충돌): only the other reviewer scores it.
     services.conflict_declare(
-        application=applications[4], reviewer=reviewers[0], reason=review["conflict_reason"]
+        application=applications[4], actor=reviewers[0], reason=review["conflict_reason"]
     )
     for number, application in enumerate(applications):
         for offset, reviewer in enumerate(reviewers):
@@ -209,16 +209,16 @@ def _ondure_call(now, citizens, staff):
                 criterion.pk: max(0, criterion.max_points - (number * 3 + offset * 2) % 15)
                 for criterion in criteria
             }
-            services.score_record(application=application, reviewer=reviewer, points=points)
+            services.score_record(application=application, actor=reviewer, points=points)
     services.call_decide(
-        call=call, staff=staff, seed=review["draw_seed"], witnessed_by=review["witnessed_by"],
+        call=call, actor=staff, seed=review["draw_seed"], witnessed_by=review["witnessed_by"],
         now=after_closing(timing["decided_days_after_closing"]),
     )  # fmt: skip
     selected = list(call.applications.filter(status="selected").order_by("rank"))
     services.application_register_community(
-        application=selected[0], staff=staff, now=after_closing(timing["registered_days_after_closing"])
+        application=selected[0], actor=staff, now=after_closing(timing["registered_days_after_closing"])
     )
     services.selection_decline(
-        application=selected[-1], staff=staff, now=after_closing(timing["declined_days_after_closing"])
+        application=selected[-1], actor=staff, now=after_closing(timing["declined_days_after_closing"])
     )
     return f"Ondure call: {len(applications)} applications scored, drawn and decided"

@@ -8,12 +8,13 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, ReadOnlyAdminMixin
+from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import record_personal_data_access
 from jeonju_center.common.teams import PRIVILEGED_GROUPS
 
 from .models import ConsentRecord, MessageSubscription, PhoneVerification, User
+from .services import account_save
 
 # What decides what an account may see and do. Only a superuser grants superuser or staff status, individual
 # permissions or the privileged groups (개인정보 열람, 접근기록 점검); nobody changes their own rights, so no one
@@ -23,7 +24,7 @@ SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "user_permissions")
 
 
 @admin.register(User)
-class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceAdminMixin, PersonalDataAdminMixin, DjangoUserAdmin):
     personal_data_kind = _("회원 정보")
     list_display = ["username", "name", "email", "dong", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -70,6 +71,9 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
         # On the request, not on this admin: one ModelAdmin serves every request of every thread.
         request._rights_before = _rights_of(obj.pk) if change else None
         super().save_model(request, obj, form, change)
+
+    def save_through_service(self, request, obj, form, change):
+        account_save(account=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         user = form.instance
@@ -165,16 +169,15 @@ class GroupAdmin(DjangoGroupAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    """Consents are the person's evidence: given and withdrawn by the person (or erased with the account),
+    never edited by staff."""
+
     list_display = ["user", "item", "version", "agreed_at", "withdrawn_at"]
     list_filter = ["item", "version"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     date_hierarchy = "agreed_at"
-    readonly_fields = ["user", "item", "version", "agreed_at", "ip_address"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(MessageSubscription)

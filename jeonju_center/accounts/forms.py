@@ -72,7 +72,7 @@ class CitizenSignupForm(CitizenProfileFields):
     @transaction.atomic
     def signup(self, request, user):
         citizen_profile_update(
-            user=user,
+            actor=user,
             name=self.cleaned_data["name"],
             phone=self.cleaned_data["phone"],
             dong=self.cleaned_data["dong"],
@@ -83,7 +83,7 @@ class CitizenSignupForm(CitizenProfileFields):
             ConsentRecord.Item.TERMS,
             ConsentRecord.Item.PRIVACY_SIGNUP,
         ):
-            consent_record(user=user, item=item, ip_address=ip_address)
+            consent_record(user=user, item=item, actor=user, ip_address=ip_address)
 
 
 class CitizenProfileForm(CitizenProfileFields):

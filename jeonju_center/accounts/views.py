@@ -34,7 +34,7 @@ def profile(request):
     if request.method == "POST":
         form = CitizenProfileForm(request.POST)
         if form.is_valid():
-            citizen_profile_update(user=user, **form.cleaned_data)
+            citizen_profile_update(actor=user, **form.cleaned_data)
             messages.success(request, _("회원정보를 저장했습니다."))
             return redirect("accounts:profile")
     else:
@@ -58,7 +58,7 @@ def delete_account(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account_delete(user=request.user, password=form.cleaned_data.get("password", ""))
+            account_delete(actor=request.user, password=form.cleaned_data.get("password", ""))
         except ValidationError as error:
             form.add_error("password" if error.code == "password" else None, error)
         else:

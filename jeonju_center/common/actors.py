@@ -19,6 +19,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,17 @@ class Actor:
     @property
     def user_id(self):
         return getattr(self.user, "pk", None)
+
+    @property
+    def is_active_staff(self):
+        """A center staff member with an active account, acting as staff (not as a citizen on the portal)."""
+        user = self.user
+        return self.channel == Channel.STAFF and user is not None and user.is_active and user.is_staff
+
+    def require_staff(self, message=None):
+        """Refuse (``ValidationError``) unless an active staff member acts."""
+        if not self.is_active_staff:
+            raise ValidationError(message or gettext("센터 직원만 할 수 있는 작업입니다."))
 
     @property
     def label(self):

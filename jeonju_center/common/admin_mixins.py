@@ -501,8 +501,8 @@ class ServiceAdminMixin:
         obj._state.adding = False
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed():
-            return  # Django saves an unchanged form too; there is nothing to write
+        if change and not set(form.changed_data) - {"history_change_reason"}:
+            return  # Django saves an unchanged form too (a reason alone changes nothing): nothing to write
         obj._change_reason = form.cleaned_data.get("history_change_reason") or None
         if not writers_of(obj):
             # A model without services of its own (a store, whose listings are the inline that has them).

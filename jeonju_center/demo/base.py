@@ -107,7 +107,7 @@ def seed(ctx):
             name=name, defaults={"kind": kind, "contact_email": "contact@example.org"}
         )
 
-    summary.append(_demo_partner_key())
+    summary.append(_demo_partner_key(ctx.job))
 
     fake = ctx.faker_for("citizens")
     rng = ctx.rng("citizens")
@@ -143,12 +143,12 @@ def seed(ctx):
     return summary
 
 
-def _demo_partner_key():
+def _demo_partner_key(actor):
     """One key with every scope, so a newcomer can try the API; printed only when it is created."""
     partner = PartnerCenter.objects.get(name=DEMO_PARTNER_NAME)
     if PartnerAPIKey.objects.filter(partner=partner, name="demo").exists():
         return "Demo partner API key: kept (only shown when created; make another with create_partner_key)"
-    _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo")
+    _, raw_key = partner_key_create(partner=partner, scopes=list(SCOPES), name="demo", actor=actor)
     return f"Demo partner API key: {raw_key}"
 
 

@@ -3,13 +3,12 @@ note and answers through the services; the question itself is read-only (staff n
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.admin_mixins import PortalModelAdmin
+from jeonju_center.common.admin_mixins import PortalModelAdmin, ServiceAdminMixin
 
 from . import selectors, services
 from .models import Inquiry
@@ -37,7 +36,7 @@ class InquiryAdminForm(forms.ModelForm):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(PortalModelAdmin):
+class InquiryAdmin(ServiceAdminMixin, PortalModelAdmin):
     personal_data_kind = _("1:1 문의")
     form = InquiryAdminForm
     list_display = ["receipt_number", "subject", "team", "status", "assignee", "received_at", "deadline"]
@@ -101,17 +100,15 @@ class InquiryAdmin(PortalModelAdmin):
             )
         return inquiry.due_on
 
-    def save_model(self, request, obj, form, change):
-        """Each change goes through its service (assignment, note, answer), in that order."""
+    def save_through_service(self, request, obj, form, change):
+        """Each change goes through its service (assignment, note, answer), in that order; a refusal undoes
+        all of them and shows on the form."""
         changed = set(form.changed_data)
-        try:
-            if "assignee" in changed and obj.assignee is not None:
-                services.inquiry_assign(inquiry_id=obj.pk, assignee=obj.assignee, actor=request.user)
-            if "internal_note" in changed:
-                services.inquiry_note(inquiry_id=obj.pk, note=obj.internal_note, actor=request.user)
-            if "answer" in changed and obj.answer.strip():
-                services.inquiry_answer(inquiry_id=obj.pk, answer=obj.answer, actor=request.user)
-                messages.success(request, gettext("답변을 저장하고 문의한 분에게 이메일로 보냈습니다."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if "assignee" in changed:
+            services.inquiry_assign(inquiry_id=obj.pk, assignee=obj.assignee, actor=request.user)
+        if "internal_note" in changed:
+            services.inquiry_note(inquiry_id=obj.pk, note=obj.internal_note, actor=request.user)
+        if "answer" in changed:
+            services.inquiry_answer(inquiry_id=obj.pk, answer=obj.answer, actor=request.user)
+            messages.success(request, gettext("답변을 저장하고 문의한 분에게 이메일로 보냈습니다."))
         obj.refresh_from_db()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.outbox import outbox_enqueue_letter, portal_url
 from jeonju_center.common.teams import team_emails
 from jeonju_center.common.validators import validate_plain_text
@@ -117,11 +118,14 @@ def _notify_team(inquiry):
     )
 
 
+@writes(Inquiry)
 @transaction.atomic
-def inquiry_submit(*, team, subject, question, agreed, user=None, name="", email="", phone="", now=None):
-    """Ask a team. A signed-in citizen's inquiry is received at once; a visitor's gets a confirmation e-mail
-    and waits for its link. Bad input raises ``ValidationError`` and writes nothing."""
+def inquiry_submit(*, team, subject, question, agreed, actor, name="", email="", phone="", now=None):
+    """Ask a team. A signed-in citizen's (``actor``'s) inquiry is received at once; a visitor's (a citizen
+    actor without an account) gets a confirmation e-mail and waits for its link. Bad input raises
+    ``ValidationError`` and writes nothing."""
     now = now or timezone.now()
+    user = actor.user
     if team not in InquiryTeam.values:
         raise ValidationError({"team": _("문의할 곳을 골라 주세요.")})
     if not agreed:
@@ -175,8 +179,9 @@ def inquiry_submit(*, team, subject, question, agreed, user=None, name="", email
     return inquiry
 
 
+@writes(Inquiry)
 @transaction.atomic
-def inquiry_confirm(*, token, now=None):
+def inquiry_confirm(*, token, actor, now=None):
     """A visitor's inquiry is received once the link in the confirmation e-mail is used."""
     now = now or timezone.now()
     inquiry = (
@@ -201,9 +206,11 @@ def _locked(inquiry_id):
     return inquiry
 
 
+@writes(Inquiry)
 @transaction.atomic
 def inquiry_assign(*, inquiry_id, assignee, actor, now=None):
     """Give the inquiry to a staff member of the team (담당 배정)."""
+    actor.require_staff()
     inquiry = _locked(inquiry_id)
     if assignee is None or not assignee.is_staff or not assignee.is_active:
         raise ValidationError({"assignee": _("담당자는 일하고 있는 직원이어야 합니다.")})
@@ -211,23 +218,27 @@ def inquiry_assign(*, inquiry_id, assignee, actor, now=None):
     inquiry.assigned_at = now or timezone.now()
     if inquiry.status == Inquiry.Status.RECEIVED:
         inquiry.status = Inquiry.Status.ASSIGNED
-    inquiry._change_reason = _("%(actor)s 님이 담당자를 정함") % {"actor": actor}
+    inquiry._change_reason = _("%(actor)s 님이 담당자를 정함") % {"actor": actor.user}
     inquiry.save()
     return inquiry
 
 
+@writes(Inquiry)
 @transaction.atomic
 def inquiry_note(*, inquiry_id, note, actor):
+    actor.require_staff()
     inquiry = _locked(inquiry_id)
     inquiry.internal_note = (note or "").strip()
-    inquiry._change_reason = _("%(actor)s 님이 내부 메모를 고침") % {"actor": actor}
+    inquiry._change_reason = _("%(actor)s 님이 내부 메모를 고침") % {"actor": actor.user}
     inquiry.save(update_fields=["internal_note", "updated_at"])
     return inquiry
 
 
+@writes(Inquiry)
 @transaction.atomic
 def inquiry_answer(*, inquiry_id, answer, actor, now=None):
     """Answer: the asker gets it by e-mail and sees it at /me/inquiries/. An answer is sent once."""
+    actor.require_staff()
     now = now or timezone.now()
     inquiry = _locked(inquiry_id)
     if inquiry.status == Inquiry.Status.ANSWERED:
@@ -241,9 +252,9 @@ def inquiry_answer(*, inquiry_id, answer, actor, now=None):
         )
     inquiry.answer = answer
     inquiry.answered_at = now
-    inquiry.answered_by = actor
+    inquiry.answered_by = actor.user
     if inquiry.assignee_id is None:
-        inquiry.assignee, inquiry.assigned_at = actor, now
+        inquiry.assignee, inquiry.assigned_at = actor.user, now
     inquiry.status = Inquiry.Status.ANSWERED
     inquiry.save()
     address = inquiry.email or (inquiry.user.email if inquiry.user_id else "")
@@ -270,7 +281,8 @@ def inquiry_answer(*, inquiry_id, answer, actor, now=None):
 # --- Retention ------------------------------------------------------------------------------------------
 
 
-def inquiries_purge_unconfirmed(*, created_before):
+@writes(Inquiry)
+def inquiries_purge_unconfirmed(*, created_before, actor):
     """Visitors' inquiries whose confirmation link expired unused: deleted."""
     deleted, _by_model = Inquiry.objects.filter(
         status=Inquiry.Status.PENDING, created_at__lt=created_before
@@ -278,7 +290,8 @@ def inquiries_purge_unconfirmed(*, created_before):
     return deleted
 
 
-def inquiries_anonymise(*, answered_before, now=None):
+@writes(Inquiry)
+def inquiries_anonymise(*, answered_before, actor, now=None):
     """Answered inquiries past their retention: the asker and every text erased; team, dates and status stay."""
     now = now or timezone.now()
     erased = dict.fromkeys((*Inquiry.PERSONAL_DATA_FIELDS, *Inquiry.ERASED_TEXT_FIELDS), "")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.forms import add_service_errors
 
 from . import selectors, services
@@ -30,7 +31,7 @@ def inquiry_new(request):
                 subject=data["subject"],
                 question=data["question"],
                 agreed=data["agree"],
-                user=request.user if signed_in else None,
+                actor=request.user if signed_in else Actor.citizen(None),
                 name=data.get("name", ""),
                 email=data.get("email", ""),
             )
@@ -64,7 +65,8 @@ def inquiry_confirm(request, token):
     if request.method != "POST":
         return render(request, "inquiries/confirm.html", {"token": token})
     try:
-        inquiry = services.inquiry_confirm(token=token)
+        # The visitor proves the address by the link alone, without an account.
+        inquiry = services.inquiry_confirm(token=token, actor=Actor.citizen(None))
     except ValidationError as error:
         return render(
             request, "inquiries/confirm.html", {"token": token, "error": error.messages[0]}, status=400

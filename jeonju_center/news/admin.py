@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, PortalModelAdmin
+from jeonju_center.common.admin_mixins import PersonalDataAdminMixin, PortalModelAdmin, ServiceAdminMixin
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import can_view_personal_data, record_personal_data_access
@@ -46,11 +46,6 @@ from .sections import newsletter_section, newsletter_sections
 
 def _errors(error):
     return " ".join(error.messages)
-
-
-def _keep_change_reason(obj, form):
-    # The services save the object themselves, so the reason the shared mixin would set is put here.
-    obj._change_reason = form.cleaned_data.get("history_change_reason") or None
 
 
 class NewsVisibilityFilter(admin.SimpleListFilter):
@@ -134,7 +129,7 @@ class PublicationAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PortalModelAdmin):
+class PublicationAdmin(ServiceAdminMixin, PortalModelAdmin):
     list_display = ["title", "category", "program", "year", "is_published", "published_on", "downloads"]
     list_filter = ["category", "program", "year", "is_published"]
     search_fields = ["title", "summary", "authors", "slug"]
@@ -146,19 +141,25 @@ class PublicationAdmin(PortalModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(total_downloads=Sum("attachments__download_count"))
 
+    def save_publicationattachment_through_service(self, request, publication, attachment):
+        services.publication_attachment_save(attachment=attachment, actor=request.user)
+
     @admin.display(description=_("내려받기 수"), ordering="total_downloads")
     def downloads(self, publication):
         return publication.total_downloads or 0
 
 
 @admin.register(PublicationAttachment)
-class PublicationAttachmentAdmin(PortalModelAdmin):
+class PublicationAttachmentAdmin(ServiceAdminMixin, PortalModelAdmin):
     """Files of the library; normally added on the publication's own page."""
 
     list_display = ["title", "publication", "download_count"]
     list_select_related = ["publication"]
     search_fields = ["title", "publication__title"]
     readonly_fields = ["download_count"]
+
+    def save_through_service(self, request, obj, form, change):
+        services.publication_attachment_save(attachment=obj, actor=request.user)
 
 
 @admin.register(PublicationDownload)
@@ -177,7 +178,7 @@ class PublicationDownloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(PortalModelAdmin):
+class NewsPostAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = NewsPostForm
     list_display = ["title", "kind", "is_pinned", "program", "status", "published_at", "visibility", "author"]
     list_filter = ["kind", "status", NewsVisibilityFilter, "program"]
@@ -201,9 +202,8 @@ class NewsPostAdmin(PortalModelAdmin):
             return gettext("예약 게시")
         return gettext("공개 중")
 
-    def save_model(self, request, obj, form, change):
-        _keep_change_reason(obj, form)
-        services.news_post_save(post=obj, author=request.user)
+    def save_through_service(self, request, obj, form, change):
+        services.news_post_save(post=obj, actor=request.user)
 
 
 class NewsletterIssueForm(forms.ModelForm):
@@ -302,7 +302,7 @@ def _chosen_items_display(section):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(PortalModelAdmin):
+class NewsletterIssueAdmin(ServiceAdminMixin, PortalModelAdmin):
     form = NewsletterIssueForm
     list_display = [
         "subject",
@@ -352,7 +352,10 @@ class NewsletterIssueAdmin(PortalModelAdmin):
         for section in newsletter_sections():
             if section.key in form.cleaned_data:
                 services.newsletter_issue_items_set(
-                    issue=form.instance, section_key=section.key, objects=form.cleaned_data[section.key]
+                    issue=form.instance,
+                    section_key=section.key,
+                    objects=form.cleaned_data[section.key],
+                    actor=request.user,
                 )
 
     @admin.display(description=_("받는 사람"))
@@ -401,9 +404,8 @@ class NewsletterIssueAdmin(PortalModelAdmin):
             ),
         )
 
-    def save_model(self, request, obj, form, change):
-        _keep_change_reason(obj, form)
-        services.newsletter_issue_save(issue=obj)
+    def save_through_service(self, request, obj, form, change):
+        services.newsletter_issue_save(issue=obj, actor=request.user)
 
     # --- Preview, test and send -------------------------------------------------------------------
 
@@ -475,7 +477,7 @@ class NewsletterIssueAdmin(PortalModelAdmin):
         issue = self._issue(request, issue_id, change=True)
 
         def run():
-            added = services.newsletter_issue_autofill(issue_id=issue.pk)
+            added = services.newsletter_issue_autofill(issue_id=issue.pk, actor=request.user)
             if not added:
                 return gettext("이미 고른 항목이 있어 그대로 두었습니다.")
             parts = [(gettext("소식"), added.get("news", "-"))]
@@ -499,7 +501,7 @@ class NewsletterIssueAdmin(PortalModelAdmin):
 
         def run():
             services.newsletter_send_test(
-                issue_id=issue.pk, user=request.user, base_url=request.build_absolute_uri("/")
+                issue_id=issue.pk, actor=request.user, base_url=request.build_absolute_uri("/")
             )
             return gettext("{email} 주소로 시험 발송했습니다.").format(email=request.user.email)
 
@@ -519,7 +521,7 @@ class NewsletterIssueAdmin(PortalModelAdmin):
 
         def run():
             count = services.newsletter_send_start(
-                issue_id=issue.pk, user=request.user, base_url=request.build_absolute_uri("/")
+                issue_id=issue.pk, actor=request.user, base_url=request.build_absolute_uri("/")
             )
             return gettext(
                 "구독자 {count}명에게 발송을 시작했습니다. 진행 상황은 이 화면에서 볼 수 있습니다."
@@ -589,7 +591,7 @@ class SubscriberAdmin(PortalModelAdmin):
     def unsubscribe_selected(self, request, queryset):
         count = 0
         for token in queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED).values_list("token", flat=True):
-            services.newsletter_unsubscribe(token=token)
+            services.newsletter_unsubscribe(token=token, actor=request.user)
             count += 1
         self.message_user(
             request, gettext("{count}명의 구독을 해지했습니다.").format(count=count), messages.SUCCESS

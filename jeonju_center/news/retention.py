@@ -16,7 +16,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.retention import retention_policy
+from jeonju_center.common.retention import RETENTION_JOB, retention_policy
 
 from . import services
 
@@ -27,14 +27,18 @@ def _start_of(day):
 
 @retention_policy("newsletter_unconfirmed", label=_("확인하지 않은 뉴스레터 구독 신청"), default_days=7)
 def purge_unconfirmed_subscriptions(*, cutoff, now):
-    return services.subscribers_purge_unconfirmed(requested_before=_start_of(cutoff), now=now)
+    return services.subscribers_purge_unconfirmed(
+        requested_before=_start_of(cutoff), actor=RETENTION_JOB, now=now
+    )
 
 
 @retention_policy("newsletter_unsubscribed", label=_("구독 해지한 뉴스레터 구독자 이메일"), default_days=30)
 def anonymise_unsubscribed_subscribers(*, cutoff, now):
-    return services.subscribers_anonymise_unsubscribed(unsubscribed_before=_start_of(cutoff), now=now)
+    return services.subscribers_anonymise_unsubscribed(
+        unsubscribed_before=_start_of(cutoff), actor=RETENTION_JOB, now=now
+    )
 
 
 @retention_policy("library_download_marks", label=_("자료실 내려받기 중복 확인 기록"), default_days=2)
 def purge_library_download_marks(*, cutoff, now):
-    return services.publication_downloads_purge(before=cutoff)
+    return services.publication_downloads_purge(before=cutoff, actor=RETENTION_JOB)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_enqueue
 
@@ -54,8 +55,9 @@ def absolute_url(base_url, path):
 # --- News -------------------------------------------------------------------------------------------
 
 
+@writes(NewsPost)
 @transaction.atomic
-def news_post_save(*, post, author=None):
+def news_post_save(*, post, actor):
     """Sanitise the body, validate and save ``post`` (new or changed); a published post without a publish
     time is published now."""
     post.title = (post.title or "").strip()
@@ -70,8 +72,8 @@ def news_post_save(*, post, author=None):
         raise ValidationError({"image_alt": _("대표 이미지가 있으면 대체 텍스트를 입력해야 합니다.")})
     if post.status == NewsPost.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
-    if author is not None and post.author_id is None:
-        post.author = author
+    if actor.user is not None and post.author_id is None:
+        post.author = actor.user
     post.full_clean()
     post.save()
     return post
@@ -102,8 +104,9 @@ def _send_confirmation(subscriber, *, base_url):
     )
 
 
+@writes(Subscriber)
 @transaction.atomic
-def newsletter_subscribe(*, email, agreed, ip_address=None, base_url=""):
+def newsletter_subscribe(*, email, agreed, actor, ip_address=None, base_url=""):
     """Ask for a subscription: a confirmation e-mail goes out and nothing is sent until the link is used.
 
     Whatever the address's state, the caller shows the same answer, so the form does not reveal who is
@@ -152,8 +155,9 @@ def _subscriber_by_token(token):
     return subscriber
 
 
+@writes(Subscriber)
 @transaction.atomic
-def newsletter_confirm(*, token):
+def newsletter_confirm(*, token, actor):
     """Confirm the subscription of the link's owner (idempotent: an already confirmed link stays fine)."""
     subscriber = _subscriber_by_token(token)
     if subscriber.status == Subscriber.Status.CONFIRMED:
@@ -173,8 +177,9 @@ def newsletter_confirm(*, token):
     return subscriber
 
 
+@writes(Subscriber)
 @transaction.atomic
-def newsletter_unsubscribe(*, token):
+def newsletter_unsubscribe(*, token, actor):
     """Stop every future newsletter to the link's owner (idempotent); deliveries not yet handed to the
     outbox are skipped by the batch task."""
     subscriber = _subscriber_by_token(token)
@@ -200,8 +205,9 @@ def _require_draft(issue):
         raise ValidationError(_("이미 발송을 시작한 뉴스레터는 고칠 수 없습니다. 새 호를 만들어 주세요."))
 
 
+@writes(NewsletterIssue)
 @transaction.atomic
-def newsletter_issue_save(*, issue):
+def newsletter_issue_save(*, issue, actor):
     """Sanitise the intro, validate and save a draft issue (its chosen items are saved by the caller)."""
     if issue.pk:
         _require_draft(_locked_issue(issue.pk))
@@ -223,8 +229,9 @@ def _items_set(issue, section, ids):
     )
 
 
+@writes(NewsletterItem)
 @transaction.atomic
-def newsletter_issue_items_set(*, issue, section_key, objects):
+def newsletter_issue_items_set(*, issue, section_key, objects, actor):
     """Make ``objects`` the items staff chose for the draft ``issue`` in the section ``section_key`` (a
     program's courses, products…: rows of the model the section names)."""
     section = newsletter_section(section_key)
@@ -238,8 +245,9 @@ def newsletter_issue_items_set(*, issue, section_key, objects):
     _items_set(issue, section, [obj.pk for obj in objects])
 
 
+@writes(NewsletterIssue, NewsletterItem)
 @transaction.atomic
-def newsletter_issue_autofill(*, issue_id, news_limit=5):
+def newsletter_issue_autofill(*, issue_id, actor, news_limit=5):
     """Fill an empty part of a draft issue with what is recent: news of the last weeks and each program
     section's candidates (courses open for enrolment, the newest products…). Parts staff already chose are
     kept. Returns how many items each filled part got, by ``news`` and section key."""
@@ -285,9 +293,11 @@ def _unsubscribe_headers(unsubscribe_url):
     }
 
 
+@writes()
 @transaction.atomic
-def newsletter_send_test(*, issue_id, user, base_url):
-    """Send the issue as it is now to the staff member alone (marked as a test)."""
+def newsletter_send_test(*, issue_id, actor, base_url):
+    """Send the issue as it is now to the staff member acting (``actor``) alone (marked as a test)."""
+    user = actor.user
     issue = NewsletterIssue.objects.filter(pk=issue_id).first()
     if issue is None:
         raise ValidationError(_("뉴스레터를 찾을 수 없습니다."))
@@ -304,8 +314,9 @@ def newsletter_send_test(*, issue_id, user, base_url):
     )
 
 
+@writes(NewsletterIssue, NewsletterDelivery)
 @transaction.atomic
-def newsletter_send_start(*, issue_id, user, base_url):
+def newsletter_send_start(*, issue_id, actor, base_url):
     """Freeze the issue's content, write one delivery per confirmed subscriber and start the batches.
 
     Returns the number of recipients. Starting twice is refused (the issue is no longer a draft)."""
@@ -326,7 +337,7 @@ def newsletter_send_start(*, issue_id, user, base_url):
     issue.base_url = (base_url or "").rstrip("/")
     issue.status = NewsletterIssue.Status.SENDING
     issue.send_started_at = timezone.now()
-    issue.sent_by = user
+    issue.sent_by = actor.user
     issue.save()
     NewsletterDelivery.objects.bulk_create(
         [NewsletterDelivery(issue=issue, subscriber_id=pk) for pk in subscriber_ids], batch_size=1000
@@ -345,8 +356,9 @@ def dispatch_batch(issue_id, batch_size=None):
         logger.warning("Could not queue newsletter batch of issue %s now; the resume job will.", issue_id)
 
 
+@writes(NewsletterIssue, NewsletterDelivery)
 @transaction.atomic
-def newsletter_send_batch(*, issue_id, batch_size=None):
+def newsletter_send_batch(*, issue_id, actor, batch_size=None):
     """Hand the next ``batch_size`` waiting deliveries of a sending issue to the outbox; returns how many
     it processed. Another batch is queued after commit while some wait; the last one marks the issue sent.
 
@@ -434,8 +446,9 @@ def _subscribers_anonymise(subscribers, *, now):
     return len(subscribers)
 
 
+@writes(Subscriber)
 @transaction.atomic
-def subscribers_purge_unconfirmed(*, requested_before, now=None):
+def subscribers_purge_unconfirmed(*, requested_before, actor, now=None):
     """Subscriptions whose confirmation was last asked before ``requested_before`` and not confirmed: a
     request never confirmed is deleted; an address that had been subscribed before (it has deliveries for
     the statistics) is anonymised instead. Returns how many subscriptions were processed."""
@@ -454,8 +467,9 @@ def subscribers_purge_unconfirmed(*, requested_before, now=None):
     return len(never_confirmed) + anonymised
 
 
+@writes(Subscriber)
 @transaction.atomic
-def subscribers_anonymise_unsubscribed(*, unsubscribed_before, now=None):
+def subscribers_anonymise_unsubscribed(*, unsubscribed_before, actor, now=None):
     """Erase the address of every subscriber who unsubscribed before ``unsubscribed_before`` and is not
     anonymised yet (so a second run changes nothing). Returns how many were anonymised."""
     now = now or timezone.now()
@@ -483,7 +497,8 @@ def publication_visitor_key(*, day, user_id=None, ip_address="", user_agent=""):
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def publication_download_record(*, attachment_id, visitor_key, day):
+@writes(PublicationDownload, PublicationAttachment)
+def publication_download_record(*, attachment_id, visitor_key, day, actor):
     """Count a download of the file, once per visitor and day. Returns True when it was counted."""
     with transaction.atomic():
         _mark, created = PublicationDownload.objects.get_or_create(
@@ -496,7 +511,28 @@ def publication_download_record(*, attachment_id, visitor_key, day):
     return created
 
 
-def publication_downloads_purge(*, before):
+@writes(PublicationAttachment)
+@transaction.atomic
+def publication_attachment_save(*, attachment, actor):
+    """Save a file of the library as staff edited it. The download counter belongs to the visitors: a file
+    already saved is written without it, so the downloads counted while the form was open are kept rather
+    than overwritten by the form's stale number."""
+    actor.require_staff()
+    attachment.full_clean(exclude=["download_count"])
+    if attachment.pk is None:
+        attachment.save()
+        return attachment
+    edited = [
+        field.name
+        for field in PublicationAttachment._meta.concrete_fields
+        if not field.primary_key and field.name != "download_count"
+    ]
+    attachment.save(update_fields=edited)
+    return attachment
+
+
+@writes(PublicationDownload)
+def publication_downloads_purge(*, before, actor):
     """Forget the once-a-day marks of days before ``before`` (they only serve the once-a-day rule)."""
     deleted, _by_model = PublicationDownload.objects.filter(day__lt=before).delete()
     return deleted

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.center import center_contact
 from jeonju_center.common.download_reasons import stored_file_response
 from jeonju_center.common.security import client_ip_address
@@ -169,6 +170,7 @@ def library_download(request, slug, pk):
             user_agent=request.headers.get("User-Agent", ""),
         ),
         day=day,
+        actor=request.user if request.user.is_authenticated else Actor.citizen(None),
     )
     return response
 
@@ -197,6 +199,7 @@ def newsletter(request):
                 agreed=form.cleaned_data["agree"],
                 ip_address=client_ip_address(request),
                 base_url=request.build_absolute_uri("/"),
+                actor=request.user if request.user.is_authenticated else Actor.citizen(None),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -219,7 +222,7 @@ def subscribe_confirm(request, token):
     if request.method != "POST":
         return render(request, "news/confirm.html", {"token": token})
     try:
-        services.newsletter_confirm(token=token)
+        services.newsletter_confirm(token=token, actor=Actor.citizen(None))
     except ValidationError as error:
         return render(request, "news/confirm.html", {"token": token, "error": error.messages[0]}, status=400)
     return render(request, "news/confirm.html", {"token": token, "confirmed": True})
@@ -232,7 +235,7 @@ def unsubscribe(request, token):
     if request.method != "POST":
         return render(request, "news/unsubscribe.html", {"token": token})
     try:
-        services.newsletter_unsubscribe(token=token)
+        services.newsletter_unsubscribe(token=token, actor=Actor.citizen(None))
     except ValidationError as error:
         return render(
             request, "news/unsubscribe.html", {"token": token, "error": error.messages[0]}, status=400

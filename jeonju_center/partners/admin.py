@@ -2,17 +2,16 @@
 technical logs of the API (change feed, idempotency records)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 from simple_history.utils import update_change_reason
 
-from jeonju_center.common.admin_mixins import ChangeReasonForm, PortalModelAdmin
+from jeonju_center.common.admin_mixins import ChangeReasonForm, PortalModelAdmin, ServiceAdminMixin
 
 from . import selectors
 from .models import ChangeEvent, IdempotencyRecord, PartnerAPIKey, PartnerCenter
 from .scopes import SCOPE_CHOICES
-from .services import partner_key_create, partner_key_revoke
+from .services import partner_key_create, partner_key_revoke, partner_key_update
 
 # The library's own key model is not used: partner keys carry a partner and scopes.
 admin.site.unregister(APIKey)
@@ -71,7 +70,7 @@ class KeyExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(PortalModelAdmin):
+class PartnerAPIKeyAdmin(ServiceAdminMixin, PortalModelAdmin):
     # Not the library's APIKeyModelAdmin: keys are issued through our service (partner, scopes), and the
     # shared base gives the change history with reasons.
     form = PartnerAPIKeyForm
@@ -111,26 +110,21 @@ class PartnerAPIKeyAdmin(PortalModelAdmin):
             kwargs["form"] = ChangeReasonForm
         return super().get_form(request, obj, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("history_change_reason") or None
+    def save_through_service(self, request, obj, form, change):
         if change:
-            obj._change_reason = reason
-            obj.save()
+            partner_key_update(api_key=obj, actor=request.user)
             return
-        try:
-            api_key, raw_key = partner_key_create(
-                partner=form.cleaned_data["partner"],
-                scopes=form.cleaned_data["scopes"],
-                name=form.cleaned_data["name"],
-                expires_at=form.cleaned_data["expiry_date"],
-                rate_limit_per_minute=form.cleaned_data["rate_limit_per_minute"],
-            )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        obj.pk = api_key.pk
-        if reason:
-            update_change_reason(api_key, reason)
+        api_key, raw_key = partner_key_create(
+            partner=form.cleaned_data["partner"],
+            scopes=form.cleaned_data["scopes"],
+            name=form.cleaned_data["name"],
+            expires_at=form.cleaned_data["expiry_date"],
+            rate_limit_per_minute=form.cleaned_data["rate_limit_per_minute"],
+            actor=request.user,
+        )
+        if obj._change_reason:
+            update_change_reason(api_key, obj._change_reason)
+        self.adopt(obj, api_key)
         self.message_user(
             request,
             _("API 키가 발급되었습니다. 이 화면에서 한 번만 보여 주므로 지금 안전하게 전달하세요: %(key)s")
@@ -141,7 +135,7 @@ class PartnerAPIKeyAdmin(PortalModelAdmin):
     @admin.action(description=_("선택한 API 키 폐기"))
     def revoke_keys(self, request, queryset):
         for api_key in queryset:
-            partner_key_revoke(api_key=api_key)
+            partner_key_revoke(api_key=api_key, actor=request.user)
         self.message_user(request, _("%(count)d개의 키를 폐기했습니다.") % {"count": queryset.count()})
 
 

@@ -49,7 +49,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(_("만료된 API 키입니다."))
         if not api_key.partner.is_active:
             raise AuthenticationFailed(_("협력이 종료된 기관의 API 키입니다."))
-        partner_key_mark_used(api_key=api_key)
+        partner_key_mark_used(api_key=api_key, actor=api_key)
         return PartnerPrincipal(api_key), api_key
 
     def authenticate_header(self, request):

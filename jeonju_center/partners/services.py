@@ -3,11 +3,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeonju_center.common.actors import writes
+
 from .models import PartnerAPIKey, PartnerCenter, validate_scopes
 
 
+@writes(PartnerAPIKey)
 @transaction.atomic
-def partner_key_create(*, partner, scopes, name="", expires_at=None, rate_limit_per_minute=None):
+def partner_key_create(*, partner, scopes, actor, name="", expires_at=None, rate_limit_per_minute=None):
     """Create an API key for ``partner``. Returns ``(key_object, raw_key)``; the raw key is never stored."""
     scopes = sorted(set(scopes))
     validate_scopes(scopes)
@@ -24,6 +27,23 @@ def partner_key_create(*, partner, scopes, name="", expires_at=None, rate_limit_
     )
 
 
+@writes(PartnerAPIKey)
+@transaction.atomic
+def partner_key_update(*, api_key, actor):
+    """Save what staff may change on an issued key: its name, expiry and rate limit (partner and scopes stay as
+    issued: a key with other rights is a new key). Only those fields are written, so the last use the API
+    records meanwhile is kept; a revoked key stays as it was."""
+    if PartnerAPIKey.objects.filter(pk=api_key.pk, revoked=True).exists():
+        raise ValidationError(_("폐기한 API 키는 고칠 수 없습니다. 새 키를 발급해 주세요."))
+    stored = PartnerAPIKey.objects.get(pk=api_key.pk)
+    if api_key.expiry_date != stored.expiry_date and (
+        api_key.expiry_date is not None and api_key.expiry_date <= timezone.now()
+    ):
+        raise ValidationError({"expiry_date": _("만료일시는 현재보다 뒤여야 합니다.")})
+    api_key.save(update_fields=["name", "expiry_date", "rate_limit_per_minute"])
+    return api_key
+
+
 def partner_by_name(name):
     try:
         return PartnerCenter.objects.get(name=name)
@@ -31,7 +51,8 @@ def partner_by_name(name):
         raise ValidationError(_("'%(name)s' 협력기관이 없습니다.") % {"name": name}) from None
 
 
-def partner_key_revoke(*, api_key):
+@writes(PartnerAPIKey)
+def partner_key_revoke(*, api_key, actor):
     """Revoke a key for good (it cannot be restored); idempotent."""
     if api_key.revoked:
         return api_key
@@ -41,7 +62,8 @@ def partner_key_revoke(*, api_key):
     return api_key
 
 
-def partner_key_mark_used(*, api_key, now=None):
+@writes(PartnerAPIKey)
+def partner_key_mark_used(*, api_key, actor, now=None):
     """Record the key's last use, at most once a minute so reads do not each write."""
     now = now or timezone.now()
     if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() >= 60:

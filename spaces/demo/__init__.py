@@ -68,7 +68,7 @@ def seed(ctx):
         starts_at = rules.local_dt(day, datetime.time(row["starts_at"]))
         booking = services.booking_request(
             space=space,
-            user=user,
+            actor=user,
             starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(hours=row["hours"]),
             purpose=row["purpose"],
@@ -87,7 +87,7 @@ def seed(ctx):
         elif outcome == "declined":
             services.booking_decline(booking_id=booking.pk, actor=staff, reason=row["decline_reason"], now=at)
         elif outcome == "cancelled":
-            services.booking_cancel(booking_id=booking.pk, user=user, now=at)
+            services.booking_cancel(booking_id=booking.pk, actor=user, now=at)
         elif outcome == "waiting":
             waiting = booking
     yield f"spaces: {len(spaces)} spaces, {Booking.objects.count()} bookings created ({waiting.get_status_display()} 1+)"

@@ -116,7 +116,7 @@ def test_a_deleted_account_s_mail_is_erased_and_other_people_s_is_kept(django_ca
         outbox_enqueue(dedup_key="c", to=["other@example.com", "minji@example.com"], subject="공지", body="-")
         outbox_enqueue(dedup_key="d", to="notminji@example.com", subject="다른 사람", body="-")
 
-    account_delete(user=user, password=PASSWORD)
+    account_delete(actor=user, password=PASSWORD)
 
     remaining = {email.dedup_key: email.to for email in OutboxEmail.objects.all()}
     assert remaining == {"c": ["other@example.com"], "d": ["notminji@example.com"]}

@@ -246,7 +246,7 @@ def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
     message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     time_machine.move_to(datetime.datetime(2027, 3, 3, 22, 0, tzinfo=KST), tick=False)
     enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
-    citizen_profile_update(user=citizen, name=citizen.name, phone="010-7777-8888")
+    citizen_profile_update(actor=citizen, name=citizen.name, phone="010-7777-8888")
     citizen.refresh_from_db()
     assert citizen.phone_verified_at is None
     assert OutboxMessage.objects.get(event="enrollment_confirmed").status == "cancelled"
@@ -255,7 +255,7 @@ def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
 
     # Saving the profile with the same number keeps the proof.
     verify(citizen, "010-7777-8888")
-    citizen_profile_update(user=citizen, name="김민지", phone="01077778888")
+    citizen_profile_update(actor=citizen, name="김민지", phone="01077778888")
     citizen.refresh_from_db()
     assert citizen.phone_verified_at is not None
 
@@ -265,7 +265,7 @@ def test_deleting_the_account_deletes_its_notices_and_codes(citizen):
     message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     assert OutboxMessage.objects.filter(user=citizen).count() == 2
-    account_delete(user=citizen, password=PASSWORD)
+    account_delete(actor=citizen, password=PASSWORD)
     assert not OutboxMessage.objects.exists()
     assert not PhoneVerification.objects.exists()
     assert not MessageSubscription.objects.exists()

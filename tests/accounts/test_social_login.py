@@ -190,4 +190,4 @@ def test_deleting_the_account_removes_the_links_and_needs_no_password_it_never_h
         owner = User.objects.create_user(
             username="pw-user", email="p@example.com", password="right-password-1"
         )
-        account_delete(user=owner, password="wrong")
+        account_delete(actor=owner, password="wrong")

@@ -15,6 +15,7 @@ from jeonju_center.partners.models import PartnerAPIKey
 from jeonju_center.partners.scopes import SCOPES
 from jeonju_center.partners.services import partner_key_revoke
 from social_economy.models import ConsultingCase, ConsultingSession
+from tests.actors import TEST_JOB
 from tests.api.support import one_of_each
 from tests.partners.factories import PartnerCenterFactory, make_key
 
@@ -62,7 +63,7 @@ def make_clients(partner, read_scopes, model):
                 expiry_date=timezone.now() - timedelta(seconds=1)
             )
         if revoke:
-            partner_key_revoke(api_key=api_key)
+            partner_key_revoke(api_key=api_key, actor=TEST_JOB)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
         return client

@@ -16,11 +16,11 @@ def _during_the_call(time_machine):
 
 
 def submit(call, user, *, documents=True, **overrides):
-    application = application_start(call=call, user=user)
+    application = application_start(call=call, actor=user)
     requirement_docs = {requirement.pk: pdf() for requirement in call.documents.all()} if documents else {}
     return application_save(
         application=application,
-        user=user,
+        actor=user,
         data=young_applicant_data(call, **overrides),
         documents=requirement_docs,
         consent=True,
@@ -33,7 +33,7 @@ def published_draw(time_machine):
     call = housing_call(places=2, reserve_places=2)
     applications = [submit(call, applicant(name=f"신청자{n}")) for n in range(7)]
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
-    draw = call_decide(call=call, staff=StaffFactory(), seed="37-12-05")
+    draw = call_decide(call=call, actor=StaffFactory(), seed="37-12-05")
     assert {a.status for a in call.applications.all()} == {
         ApplicationStatus.SELECTED,
         ApplicationStatus.RESERVE,

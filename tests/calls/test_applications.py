@@ -34,6 +34,7 @@ from calls.services import (
     selection_decline,
 )
 from ondure.models import Community, CommunityKind
+from tests.actors import TEST_JOB
 from tests.courses.factories import DongFactory, StaffFactory
 
 from .conftest import submit
@@ -105,15 +106,15 @@ def test_a_citizen_saves_a_draft_then_submits_and_gets_a_receipt_number_and_one_
 ):
     call = housing_call()
     user = applicant(name="김청년", email="young@example.com", phone="010-5555-1234")
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     assert (draft.status, draft.applicant_name, draft.phone) == (
         ApplicationStatus.DRAFT,
         "김청년",
         "010-5555-1234",
     )
-    assert application_start(call=call, user=user) == draft  # one per person
+    assert application_start(call=call, actor=user) == draft  # one per person
 
-    application_save(application=draft, user=user, data={"motivation": "초안"})
+    application_save(application=draft, actor=user, data={"motivation": "초안"})
     draft.refresh_from_db()
     assert (draft.status, draft.receipt_number) == (ApplicationStatus.DRAFT, None)
 
@@ -142,12 +143,12 @@ def test_a_citizen_saves_a_draft_then_submits_and_gets_a_receipt_number_and_one_
 def test_the_deadline_holds_to_the_second_in_korea_time(time_machine, offset, accepted):
     call = housing_call()
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     time_machine.move_to(CLOSES + offset, tick=False)
     assert CLOSES.tzinfo == KST and CLOSES.hour == 18
     if accepted:
         application_save(
-            application=draft, user=user, data=young_applicant_data(call),
+            application=draft, actor=user, data=young_applicant_data(call),
             documents={call.documents.get().pk: pdf()}, consent=True, submit=True,
         )  # fmt: skip
         draft.refresh_from_db()
@@ -155,7 +156,7 @@ def test_the_deadline_holds_to_the_second_in_korea_time(time_machine, offset, ac
     else:
         with pytest.raises(ValidationError, match="접수가 마감되었습니다"):
             application_save(
-                application=draft, user=user, data=young_applicant_data(call),
+                application=draft, actor=user, data=young_applicant_data(call),
                 documents={call.documents.get().pk: pdf()}, consent=True, submit=True,
             )  # fmt: skip
         draft.refresh_from_db()
@@ -165,11 +166,11 @@ def test_the_deadline_holds_to_the_second_in_korea_time(time_machine, offset, ac
 def test_incomplete_or_ineligible_submits_are_refused_and_change_nothing():
     call = housing_call()
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
 
     def try_submit(**kwargs):
         with pytest.raises(ValidationError) as error:
-            application_save(application=draft, user=user, submit=True, **kwargs)
+            application_save(application=draft, actor=user, submit=True, **kwargs)
         draft.refresh_from_db()
         assert (draft.status, draft.receipt_number) == (ApplicationStatus.DRAFT, None)
         return " ".join(error.value.messages)
@@ -201,10 +202,10 @@ def test_incomplete_or_ineligible_submits_are_refused_and_change_nothing():
 def test_bad_documents_are_refused_and_nothing_is_stored(name, content, message):
     call = housing_call()
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     with pytest.raises(ValidationError, match=message):
         application_save(
-            application=draft, user=user, data={}, documents={call.documents.get().pk: pdf(name, content)}
+            application=draft, actor=user, data={}, documents={call.documents.get().pk: pdf(name, content)}
         )
     assert not draft.documents.exists()
 
@@ -214,27 +215,27 @@ def test_another_person_cannot_touch_an_application():
 
     call = housing_call()
     owner, other = applicant(), applicant()
-    draft = application_start(call=call, user=owner)
+    draft = application_start(call=call, actor=owner)
     with pytest.raises(PermissionDenied):
-        application_save(application=draft, user=other, data={"motivation": "남의 신청서"})
+        application_save(application=draft, actor=other, data={"motivation": "남의 신청서"})
     with pytest.raises(PermissionDenied):
-        application_withdraw(application=draft, user=other)
+        application_withdraw(application=draft, actor=other)
 
 
 def test_withdrawing_a_draft_deletes_it_and_a_submitted_one_is_kept_as_withdrawn(time_machine):
     call = housing_call()
     user = applicant()
-    assert application_withdraw(application=application_start(call=call, user=user), user=user) is None
+    assert application_withdraw(application=application_start(call=call, actor=user), actor=user) is None
     assert not Application.objects.exists()
     submitted = submit(call, user)
-    assert application_withdraw(application=submitted, user=user).status == ApplicationStatus.WITHDRAWN
+    assert application_withdraw(application=submitted, actor=user).status == ApplicationStatus.WITHDRAWN
     time_machine.move_to(CLOSES, tick=False)
     other = submit_before_close = None  # noqa: F841 - the deadline applies to withdrawing too
     second = Application.objects.create(
         call=call, applicant=applicant(), status=ApplicationStatus.SUBMITTED, receipt_number="X-1"
     )
     with pytest.raises(ValidationError, match="마감"):
-        application_withdraw(application=second, user=second.applicant)
+        application_withdraw(application=second, actor=second.applicant)
 
 
 def test_a_group_below_its_kind_s_minimum_cannot_apply():
@@ -242,14 +243,14 @@ def test_a_group_below_its_kind_s_minimum_cannot_apply():
                        selection_method=SelectionMethod.REVIEW)  # fmt: skip
     dong = DongFactory(name="풍남동")
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     group = {"applicant_name": "박대표", "phone": "010-2222-3333", "group_name": "풍남 마을밥상", "group_kind": CommunityKind.STARTUP,
              "group_dong": dong, "activity_field": "food", "requested_budget": 3_000_000}  # fmt: skip
     with pytest.raises(ValidationError, match="구성원 5명 이상"):
-        application_save(application=draft, user=user, data=group, members=[(f"회원{n}", dong) for n in range(4)],
+        application_save(application=draft, actor=user, data=group, members=[(f"회원{n}", dong) for n in range(4)],
                          consent=True, submit=True)  # fmt: skip
     assert Application.objects.get().status == ApplicationStatus.DRAFT
-    application_save(application=draft, user=user, data=group, members=[(f"회원{n}", dong) for n in range(5)],
+    application_save(application=draft, actor=user, data=group, members=[(f"회원{n}", dong) for n in range(5)],
                      consent=True, submit=True)  # fmt: skip
     assert Application.objects.get().status == ApplicationStatus.SUBMITTED
 
@@ -294,28 +295,28 @@ def test_a_revision_request_lets_the_applicant_upload_until_its_deadline(
     with django_capture_on_commit_callbacks(execute=True):
         application_request_revision(
             application=application,
-            staff=staff,
+            actor=staff,
             message="등본을 최근 3개월 안의 것으로 다시 올려 주세요.",
             due_at=due,
         )
     assert "다시 올려 주세요" in mail.outbox[-1].body
     with pytest.raises(ValidationError, match="보완할 서류"):
-        application_revision_submit(application=application, user=user, documents={})
+        application_revision_submit(application=application, actor=user, documents={})
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
     application_revision_submit(
-        application=application, user=user, documents={call.documents.get().pk: pdf("새 등본.pdf")}
+        application=application, actor=user, documents={call.documents.get().pk: pdf("새 등본.pdf")}
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.UNDER_REVIEW
     assert application.documents.get().original_name == "새 등본.pdf"
 
     application_request_revision(
-        application=application, staff=staff, message="한 번 더", due_at=due + datetime.timedelta(hours=1)
+        application=application, actor=staff, message="한 번 더", due_at=due + datetime.timedelta(hours=1)
     )
     time_machine.move_to(due + datetime.timedelta(hours=1), tick=False)
     with pytest.raises(ValidationError, match="보완 기한"):
         application_revision_submit(
-            application=application, user=user, documents={call.documents.get().pk: pdf()}
+            application=application, actor=user, documents={call.documents.get().pk: pdf()}
         )
 
 
@@ -331,13 +332,13 @@ def test_lottery_results_reserves_and_promotion_on_decline(time_machine, django_
     staff = StaffFactory()
     time_machine.move_to(CLOSES - datetime.timedelta(seconds=1), tick=False)
     with pytest.raises(ValidationError, match="접수가 끝난 뒤"):
-        call_decide(call=call, staff=staff, seed="1-2-3")
+        call_decide(call=call, actor=staff, seed="1-2-3")
     time_machine.move_to(CLOSES, tick=False)
     with pytest.raises(ValidationError, match="시드"):
-        call_decide(call=call, staff=staff, seed="")
+        call_decide(call=call, actor=staff, seed="")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        draw = call_decide(call=call, staff=staff, seed="1-2-3", witnessed_by="주민 3명")
+        draw = call_decide(call=call, actor=staff, seed="1-2-3", witnessed_by="주민 3명")
     assert len(draw.entries) == 6 and ineligible.receipt_number not in draw.entries
     by_rank = {a.receipt_number: a for a in call.applications.all()}
     selected = [by_rank[number] for number in draw.order[:2]]
@@ -350,10 +351,10 @@ def test_lottery_results_reserves_and_promotion_on_decline(time_machine, django_
     assert by_rank[ineligible.receipt_number].status == ApplicationStatus.NOT_SELECTED
     assert len(mail.outbox) == 7  # each applicant once
     with pytest.raises(ValidationError, match="다시 할 수 없습니다"):
-        call_decide(call=call, staff=staff, seed="other")
+        call_decide(call=call, actor=staff, seed="other")
 
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = selection_decline(application=selected[0], by_applicant=selected[0].applicant)
+        promoted = selection_decline(application=selected[0], actor=selected[0].applicant)
     assert promoted.pk == reserves[0].pk
     reserves[1].refresh_from_db()
     assert (promoted.status, reserves[1].reserve_number) == (ApplicationStatus.SELECTED, 2)
@@ -361,10 +362,10 @@ def test_lottery_results_reserves_and_promotion_on_decline(time_machine, django_
 
     # The second selected misses the contract deadline: the next reserve moves up by itself.
     time_machine.move_to(CLOSES + datetime.timedelta(days=9), tick=False)
-    assert offers_expire() == 2  # both offers expired (the promoted one's too)
+    assert offers_expire(actor=TEST_JOB) == 2  # both offers expired (the promoted one's too)
     statuses = sorted(call.applications.values_list("status", flat=True))
     assert statuses.count(ApplicationStatus.DECLINED) == 3
-    assert offers_expire() == 0
+    assert offers_expire(actor=TEST_JOB) == 0
 
 
 def test_scores_rank_the_applications_and_a_conflicted_reviewer_is_excluded(time_machine):
@@ -372,21 +373,21 @@ def test_scores_rank_the_applications_and_a_conflicted_reviewer_is_excluded(time
     criterion = ScoringCriterion.objects.create(call=call, name="주거 필요성", max_points=50)
     a, b, c = (submit(call, applicant()) for _ in range(3))
     first, second = StaffFactory(), StaffFactory()
-    score_record(application=a, reviewer=first, points={criterion.pk: 40})
-    score_record(application=a, reviewer=second, points={criterion.pk: 30})  # a: 35
-    score_record(application=b, reviewer=first, points={criterion.pk: 45})
-    score_record(application=b, reviewer=second, points={criterion.pk: 45})  # b: 45
-    score_record(application=c, reviewer=first, points={criterion.pk: 50})
+    score_record(application=a, actor=first, points={criterion.pk: 40})
+    score_record(application=a, actor=second, points={criterion.pk: 30})  # a: 35
+    score_record(application=b, actor=first, points={criterion.pk: 45})
+    score_record(application=b, actor=second, points={criterion.pk: 45})  # b: 45
+    score_record(application=c, actor=first, points={criterion.pk: 50})
     conflict_declare(
-        application=c, reviewer=first, reason="신청인이 친척입니다."
+        application=c, actor=first, reason="신청인이 친척입니다."
     )  # c: only the second reviewer's
-    score_record(application=c, reviewer=second, points={criterion.pk: 20})
+    score_record(application=c, actor=second, points={criterion.pk: 20})
     with pytest.raises(ValidationError, match="이해충돌"):
-        score_record(application=c, reviewer=first, points={criterion.pk: 50})
+        score_record(application=c, actor=first, points={criterion.pk: 50})
     with pytest.raises(ValidationError, match="0~50점"):
-        score_record(application=a, reviewer=first, points={criterion.pk: 51})
+        score_record(application=a, actor=first, points={criterion.pk: 51})
     time_machine.move_to(CLOSES + datetime.timedelta(hours=1), tick=False)
-    call_decide(call=call, staff=first, seed="9")
+    call_decide(call=call, actor=first, seed="9")
     ranks = {x.pk: (x.rank, x.status) for x in call.applications.all()}
     assert ranks == {
         b.pk: (1, ApplicationStatus.SELECTED),
@@ -399,18 +400,16 @@ def test_a_selected_applicant_becomes_a_tenancy_under_the_program_s_rules(time_m
     call = housing_call(places=1, reserve_places=0)
     application = submit(call, applicant())
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
-    call_decide(call=call, staff=StaffFactory(), seed="5")
+    call_decide(call=call, actor=StaffFactory(), seed="5")
     application.refresh_from_db()
     room = application.first_choice
-    tenancy = application_contract(application=application, staff=StaffFactory(), room=None, starts_on=datetime.date(2027, 4, 1),
+    tenancy = application_contract(application=application, actor=StaffFactory(), room=None, starts_on=datetime.date(2027, 4, 1),
                                    ends_on=datetime.date(2029, 3, 31), deposit=1_000_000, monthly_rent=150_000)  # fmt: skip
     assert (tenancy.room, tenancy.tenant_name, tenancy.program) == (room, "김청년", call.housing_program)
     application.refresh_from_db()
     assert application.tenancy == tenancy
     with pytest.raises(ValidationError):
-        selection_decline(
-            application=application, by_applicant=application.applicant
-        )  # contracted: no decline
+        selection_decline(application=application, actor=application.applicant)  # contracted: no decline
 
 
 def test_a_selected_ondure_group_becomes_a_community_of_the_call_s_year(time_machine):
@@ -418,15 +417,15 @@ def test_a_selected_ondure_group_becomes_a_community_of_the_call_s_year(time_mac
                        selection_method=SelectionMethod.REVIEW, places=1, reserve_places=0)  # fmt: skip
     dong = DongFactory(name="풍남동")
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     group = {"applicant_name": "박대표", "phone": "010-2222-3333", "group_name": "풍남 마을밥상", "group_kind": CommunityKind.STARTUP,
              "group_dong": dong, "activity_field": "food"}  # fmt: skip
-    application = application_save(application=draft, user=user, data=group, consent=True, submit=True,
+    application = application_save(application=draft, actor=user, data=group, consent=True, submit=True,
                                    members=[("박대표", dong), *[(f"회원{n}", dong) for n in range(5)]])  # fmt: skip
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
-    call_decide(call=call, staff=StaffFactory())
+    call_decide(call=call, actor=StaffFactory())
     application.refresh_from_db()
-    community = application_register_community(application=application, staff=StaffFactory())
+    community = application_register_community(application=application, actor=StaffFactory())
     assert (community.name, community.cohort_year, community.members_count) == ("풍남 마을밥상", 2027, 6)
     assert Community.objects.count() == 1
     leader = community.members.get(role="leader")
@@ -444,9 +443,9 @@ def test_unselected_applicants_are_destroyed_after_the_call_s_retention_period(t
     call = housing_call(places=1, reserve_places=1, retention_days=365)
     applications = [submit(call, applicant()) for _ in range(4)]
     withdrawn = submit(call, applicant())
-    application_withdraw(application=withdrawn, user=withdrawn.applicant)
+    application_withdraw(application=withdrawn, actor=withdrawn.applicant)
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
-    call_decide(call=call, staff=StaffFactory(), seed="3")
+    call_decide(call=call, actor=StaffFactory(), seed="3")
     selected = call.applications.get(status=ApplicationStatus.SELECTED)
 
     time_machine.move_to(
@@ -483,9 +482,9 @@ def test_deleting_the_account_drops_its_drafts_and_keeps_handed_in_applications(
     user = applicant()
     user.set_password("pw-123456789-ab")
     user.save()
-    application_start(call=first, user=user)
+    application_start(call=first, actor=user)
     handed_in = submit(second, user)
-    account_delete(user=user, password="pw-123456789-ab")
+    account_delete(actor=user, password="pw-123456789-ab")
     assert list(Application.objects.values_list("pk", flat=True)) == [handed_in.pk]
     handed_in.refresh_from_db()
     assert handed_in.applicant_id is None and handed_in.receipt_number
@@ -505,7 +504,7 @@ def test_a_citizen_who_chose_result_notices_gets_the_result_by_message_too(time_
         submit(call, person)
     assert not OutboxMessage.objects.exists()  # the receipt of a submit is e-mail only
     time_machine.move_to(CLOSES + datetime.timedelta(hours=1), tick=False)
-    call_decide(call=call, staff=StaffFactory(), seed="8")
+    call_decide(call=call, actor=StaffFactory(), seed="8")
     [message] = OutboxMessage.objects.all()
     assert (message.phone, message.event) == ("010-4545-6767", "application_result")
     assert call.title in message.text
@@ -519,15 +518,15 @@ def test_the_call_s_own_questions_are_answered_and_the_consent_is_recorded():
     question = CallQuestion.objects.create(call=call, text="입주 후 하고 싶은 이웃 활동")
     optional = CallQuestion.objects.create(call=call, text="하고 싶은 말", is_required=False)
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     data = young_applicant_data(call)
     documents = {call.documents.get().pk: pdf()}
     with pytest.raises(ValidationError, match="질문에 답해 주세요: 입주 후 하고 싶은 이웃 활동"):
-        application_save(application=draft, user=user, data={**data, "answers": {str(optional.pk): "안녕하세요"}},
+        application_save(application=draft, actor=user, data={**data, "answers": {str(optional.pk): "안녕하세요"}},
                          documents=documents, consent=True, submit=True)  # fmt: skip
     assert not ConsentRecord.objects.exists()
     answers = {str(question.pk): "골목 청소", "999999": "묻지 않은 질문"}
-    application = application_save(application=draft, user=user, data={**data, "answers": answers}, documents=documents,
+    application = application_save(application=draft, actor=user, data={**data, "answers": answers}, documents=documents,
                                    consent=True, consent_ip="10.1.2.3", submit=True)  # fmt: skip
     assert application.answers == {str(question.pk): "골목 청소"}  # only the call's own questions are kept
     consent = ConsentRecord.objects.get(user=user)
@@ -543,12 +542,12 @@ def test_replaced_and_withdrawn_documents_leave_no_file_behind():
 
     call = housing_call()
     user = applicant()
-    draft = application_start(call=call, user=user)
+    draft = application_start(call=call, actor=user)
     requirement = call.documents.get()
-    application_save(application=draft, user=user, data={}, documents={requirement.pk: pdf("첫 등본.pdf")})
+    application_save(application=draft, actor=user, data={}, documents={requirement.pk: pdf("첫 등본.pdf")})
     first = draft.documents.get().file.name
-    application_save(application=draft, user=user, data={}, documents={requirement.pk: pdf("새 등본.pdf")})
+    application_save(application=draft, actor=user, data={}, documents={requirement.pk: pdf("새 등본.pdf")})
     second = draft.documents.get().file.name
     assert not default_storage.exists(first) and default_storage.exists(second)
-    application_withdraw(application=draft, user=user)
+    application_withdraw(application=draft, actor=user)
     assert not default_storage.exists(second)

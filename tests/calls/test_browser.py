@@ -57,7 +57,7 @@ def test_apply_upload_a_missing_paper_then_reserve_one_then_selected(
     assert mine.receipt_number in page.content()
 
     application_request_revision(
-        application=mine, staff=StaffFactory(), message="등본에 주소 변동 이력이 빠졌습니다. 다시 올려 주세요.",
+        application=mine, actor=StaffFactory(), message="등본에 주소 변동 이력이 빠졌습니다. 다시 올려 주세요.",
         due_at=CLOSES + datetime.timedelta(days=2),
     )  # fmt: skip
     page.reload()
@@ -69,12 +69,12 @@ def test_apply_upload_a_missing_paper_then_reserve_one_then_selected(
 
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
     entries = sorted([mine.receipt_number, other.receipt_number])
-    call_decide(call=call, staff=StaffFactory(), seed=_seed_making_second(entries, mine.receipt_number))
+    call_decide(call=call, actor=StaffFactory(), seed=_seed_making_second(entries, mine.receipt_number))
     log_in(page, live_server, citizen)  # a day later: a new visit, signed in again
     page.reload()
     assert page.locator(".application-status").inner_text().strip() == "예비 1번"
 
-    selection_decline(application=Application.objects.get(pk=other.pk), by_applicant=other.applicant)
+    selection_decline(application=Application.objects.get(pk=other.pk), actor=other.applicant)
     page.reload()
     assert page.locator(".application-status").inner_text().strip() == "선정"
     assert Application.objects.get(pk=mine.pk).status == ApplicationStatus.SELECTED

@@ -91,7 +91,7 @@ def test_the_applicant_answers_a_revision_request_on_their_page(client, time_mac
     application = submit(call, user)
     application_request_revision(
         application=application,
-        staff=StaffFactory(),
+        actor=StaffFactory(),
         message="등본을 다시 올려 주세요.",
         due_at=CLOSES + datetime.timedelta(days=2),
     )
@@ -119,7 +119,7 @@ def test_public_pages_and_the_draw_show_no_applicant_data(client, time_machine):
     for _ in range(3):
         submit(call, applicant())
     time_machine.move_to(CLOSES + datetime.timedelta(days=1), tick=False)
-    draw = call_decide(call=call, staff=StaffFactory(), seed="77")
+    draw = call_decide(call=call, actor=StaffFactory(), seed="77")
     pages = [
         client.get("/calls/").content.decode(),
         client.get(f"/calls/{call.slug}/").content.decode(),

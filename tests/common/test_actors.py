@@ -26,7 +26,7 @@ def test_an_account_a_partner_key_and_a_visitor_become_actors(django_user_model)
     partner = PartnerCenter.objects.create(
         name="전북 사회적경제지원센터", kind=PartnerCenter.Kind.INTEGRATED_SUPPORT
     )
-    api_key, _secret = partner_key_create(partner=partner, scopes=["social_economy:read"])
+    api_key, _secret = partner_key_create(partner=partner, scopes=["social_economy:read"], actor=staff)
 
     assert (Actor.of(staff).channel, Actor.of(staff).user) == (Channel.STAFF, staff)
     assert (Actor.of(citizen).channel, Actor.of(citizen).user) == (Channel.CITIZEN, citizen)

@@ -134,7 +134,11 @@ def citizen_with_history():
     citizen.set_password(PASSWORD)
     citizen.save()
     consent_record(
-        user=citizen, item=ConsentRecord.Item.PRIVACY_ENROLLMENT, version="2026-01", ip_address=None
+        user=citizen,
+        item=ConsentRecord.Item.PRIVACY_ENROLLMENT,
+        version="2026-01",
+        ip_address=None,
+        actor=citizen,
     )
     full = future_course(capacity=1, waitlist_limit=5)
     start = timezone.now() - datetime.timedelta(hours=2)

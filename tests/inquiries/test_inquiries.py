@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jeonju_center.accounts.models import User
+from jeonju_center.common.actors import Actor
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.teams import EDUCATION_TEAM, REGENERATION_TEAM, load_team_groups
 from jeonju_center.inquiries import retention, services
@@ -141,7 +142,7 @@ def test_the_team_assigns_and_answers_in_the_back_office_and_the_citizen_reads_i
         subject="수료증",
         question="수료증을 다시 받을 수 있나요?",
         agreed=True,
-        user=citizen,
+        actor=citizen,
     )
     change_url = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
     client.force_login(outsider)  # another team's inbox does not hold it
@@ -188,10 +189,41 @@ def test_the_team_assigns_and_answers_in_the_back_office_and_the_citizen_reads_i
     assert client.get(f"/me/inquiries/{inquiry.pk}/").status_code == 404  # someone else's
 
 
+def test_a_refusal_in_the_back_office_shows_on_the_form_and_saves_nothing(client):
+    teacher = staff_of(EDUCATION_TEAM, "teacher")
+    inquiry = services.inquiry_submit(
+        team="education", subject="질문", question="내용", agreed=True, actor=UserFactory()
+    )
+    client.force_login(teacher)
+    response = client.post(
+        reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]),
+        {
+            "assignee": teacher.pk,
+            "internal_note": "메모",
+            "answer": "가" * (services.ANSWER_MAX_LENGTH + 1),
+            "history_change_reason": "",
+        },
+    )
+    # The answer is refused last, after the assignment and the note: none of the three is kept.
+    assert response.status_code == 200
+    limit = f"답변은 {services.ANSWER_MAX_LENGTH}자까지 쓸 수 있습니다."
+    assert response.context["adminform"].form.errors["answer"] == [limit]
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.assignee, inquiry.internal_note, inquiry.answer) == (
+        "received",
+        None,
+        "",
+        "",
+    )
+    assert [mail.subject for mail in emails_to(inquiry.email)] == [
+        f"[전주도시혁신센터] 문의를 접수했습니다 ({inquiry.receipt_number})"
+    ]
+
+
 def test_an_answer_is_sent_once():
     teacher = staff_of(EDUCATION_TEAM, "teacher")
     inquiry = services.inquiry_submit(
-        team="education", subject="질문", question="내용", agreed=True, user=UserFactory()
+        team="education", subject="질문", question="내용", agreed=True, actor=UserFactory()
     )
     services.inquiry_answer(inquiry_id=inquiry.pk, answer="답변", actor=teacher)
     with pytest.raises(Exception, match="이미 답변"):
@@ -204,10 +236,10 @@ def test_overdue_inquiries_show_on_the_team_s_back_office_home(client):
     teacher = staff_of(EDUCATION_TEAM, "teacher")
     with time_machine.travel(BEFORE_CHUSEOK, tick=False):
         services.inquiry_submit(
-            team="education", subject="늦은 질문", question="내용", agreed=True, user=UserFactory()
+            team="education", subject="늦은 질문", question="내용", agreed=True, actor=UserFactory()
         )
         services.inquiry_submit(
-            team="regeneration", subject="다른 팀", question="내용", agreed=True, user=UserFactory()
+            team="regeneration", subject="다른 팀", question="내용", agreed=True, actor=UserFactory()
         )
 
     def overdue_item(moment):
@@ -232,16 +264,16 @@ def test_retention_erases_answered_inquiries_after_three_years_and_unconfirmed_o
     with time_machine.travel(timezone.now() - datetime.timedelta(days=1100), tick=False):
         old = services.inquiry_submit(
             team="education", subject="홍길동 수료증", question="010-1234-5678로 연락 주세요", agreed=True,
-            user=UserFactory(),
+            actor=UserFactory(),
         )  # fmt: skip
         services.inquiry_answer(inquiry_id=old.pk, answer="보내 드렸습니다.", actor=teacher)
     recent = services.inquiry_submit(
-        team="education", subject="최근", question="내용", agreed=True, user=UserFactory()
+        team="education", subject="최근", question="내용", agreed=True, actor=UserFactory()
     )
     services.inquiry_answer(inquiry_id=recent.pk, answer="답변", actor=teacher)
     with time_machine.travel(timezone.now() - datetime.timedelta(days=10)):
         services.inquiry_submit(team="center", subject="확인 안 함", question="내용", agreed=True, name="방문자",
-                                email="never@example.com")  # fmt: skip
+                                email="never@example.com", actor=Actor.citizen(None))  # fmt: skip
     now = timezone.now()
     erased = retention.anonymise_answered_inquiries(
         cutoff=timezone.localdate(now) - datetime.timedelta(days=1095), now=now
@@ -269,12 +301,12 @@ def test_retention_erases_answered_inquiries_after_three_years_and_unconfirmed_o
 def test_my_inquiries_cost_the_same_queries_for_more_rows(client, django_assert_max_num_queries):
     citizen = UserFactory()
     client.force_login(citizen)
-    services.inquiry_submit(team="education", subject="하나", question="내용", agreed=True, user=citizen)
+    services.inquiry_submit(team="education", subject="하나", question="내용", agreed=True, actor=citizen)
     with django_assert_max_num_queries(20) as few:
         client.get("/me/inquiries/")
     for number in range(6):
         services.inquiry_submit(
-            team="center", subject=f"질문 {number}", question="내용", agreed=True, user=citizen
+            team="center", subject=f"질문 {number}", question="내용", agreed=True, actor=citizen
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/me/inquiries/")

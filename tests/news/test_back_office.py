@@ -14,6 +14,7 @@ from jeonju_center.common.models import OutboxEmail, PersonalDataAccess
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, PERSONAL_DATA_VIEWERS
 from jeonju_center.news.models import NewsletterDelivery, NewsletterIssue, NewsPost, Subscriber
 from jeonju_center.news.services import newsletter_unsubscribe
+from tests.actors import TEST_JOB
 from tests.news.factories import NewsletterIssueFactory, NewsPostFactory, SubscriberFactory
 from tests.news.images import tiny_png
 from tests.staff import staff_user
@@ -173,7 +174,7 @@ def test_history_keeps_who_when_and_why_but_never_the_address_or_the_link_token(
     assert "제목 오타 수정" in history_page
 
     subscriber = SubscriberFactory(email=ADDRESS)
-    newsletter_unsubscribe(token=subscriber.token)
+    newsletter_unsubscribe(token=subscriber.token, actor=TEST_JOB)
     historical_fields = {field.name for field in Subscriber.history.model._meta.fields}
     assert {"email", "consent_ip", "token"}.isdisjoint(historical_fields)
     assert [row.status for row in subscriber.history.order_by("history_id")] == ["confirmed", "unsubscribed"]
@@ -292,7 +293,7 @@ def test_history_screens_open_and_never_show_the_address(client, privacy_officer
         "newsletterissue": delivery.issue,
         "subscriber": delivery.subscriber,
     }
-    newsletter_unsubscribe(token=delivery.subscriber.token)
+    newsletter_unsubscribe(token=delivery.subscriber.token, actor=TEST_JOB)
     client.force_login(privacy_officer)
     page = client.get(reverse(f"admin:news_{model_name}_history", args=[objects[model_name].pk]))
     assert page.status_code == 200

@@ -20,6 +20,7 @@ from jeonju_center.common.models import OutboxEmail
 from jeonju_center.common.outbox import outbox_pending, outbox_send
 from jeonju_center.news import services
 from jeonju_center.news.models import NewsletterDelivery, NewsletterIssue
+from tests.actors import TEST_JOB
 from tests.conftest import REPO_ROOT, _database_url_for_subprocess, _redis_broker_url
 from tests.courses.factories import future_course
 
@@ -35,7 +36,9 @@ class WorkerKilled(Exception):
 def _issue():
     issue = NewsletterIssueFactory(subject="exactly-once 호")
     issue.news_posts.add(NewsPostFactory())
-    services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[future_course()])
+    services.newsletter_issue_items_set(
+        actor=TEST_JOB, issue=issue, section_key="courses", objects=[future_course()]
+    )
     return issue
 
 
@@ -57,7 +60,7 @@ def test_a_worker_dying_mid_batch_and_a_duplicated_task_still_send_each_subscrib
 
     monkeypatch.setattr(services, "outbox_enqueue", dying_enqueue)
     # Commits, then runs the first batch (eager Celery); the second batch dies half-way.
-    services.newsletter_send_start(issue_id=issue.pk, user=None, base_url=BASE)
+    services.newsletter_send_start(issue_id=issue.pk, actor=TEST_JOB, base_url=BASE)
 
     # The first batch is committed and sent; nothing of the second batch survived its death.
     statuses = Counter(NewsletterDelivery.objects.filter(issue=issue).values_list("status", flat=True))
@@ -73,7 +76,7 @@ def test_a_worker_dying_mid_batch_and_a_duplicated_task_still_send_each_subscrib
 
     def redelivered():
         try:
-            services.newsletter_send_batch(issue_id=issue.pk)
+            services.newsletter_send_batch(issue_id=issue.pk, actor=TEST_JOB)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -86,7 +89,7 @@ def test_a_worker_dying_mid_batch_and_a_duplicated_task_still_send_each_subscrib
         thread.join(timeout=60)
     assert errors == []
     # And once more after everything finished: it finds nothing to do.
-    assert services.newsletter_send_batch(issue_id=issue.pk) == 0
+    assert services.newsletter_send_batch(issue_id=issue.pk, actor=TEST_JOB) == 0
 
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT
@@ -161,7 +164,7 @@ def test_real_workers_killed_and_restarted_mid_send_deliver_each_issue_once(quie
     issue = _issue()
 
     monkeypatch.setattr(services, "dispatch_batch", lambda issue_id, batch_size=None: None)
-    services.newsletter_send_start(issue_id=issue.pk, user=None, base_url=BASE)
+    services.newsletter_send_start(issue_id=issue.pk, actor=TEST_JOB, base_url=BASE)
 
     app.conf.update(task_always_eager=False)
     producer = app.connection_for_write(broker_url)

@@ -22,6 +22,8 @@ from jeonju_center.news.models import (
     PublicationAttachment,
     PublicationDownload,
 )
+from tests.actors import TEST_JOB
+from tests.courses.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -121,9 +123,11 @@ def test_download_marks_are_deleted_after_two_days():
 def test_the_same_mark_cannot_be_written_twice():
     attachment = attach(publication("research"))
     day = datetime.date(2027, 3, 1)
-    assert services.publication_download_record(attachment_id=attachment.pk, visitor_key="a" * 64, day=day)
+    assert services.publication_download_record(
+        attachment_id=attachment.pk, visitor_key="a" * 64, day=day, actor=TEST_JOB
+    )
     assert not services.publication_download_record(
-        attachment_id=attachment.pk, visitor_key="a" * 64, day=day
+        attachment_id=attachment.pk, visitor_key="a" * 64, day=day, actor=TEST_JOB
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         PublicationDownload.objects.create(attachment=attachment, visitor_key="a" * 64, day=day)
@@ -195,3 +199,21 @@ def test_list_query_count_does_not_grow_with_items(client, django_assert_max_num
         attach(publication(f"item-{number}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/library/")
+
+
+def test_staff_editing_a_file_keep_the_downloads_counted_meanwhile_and_only_staff_may():
+    attachment = attach(publication("research"))
+    opened = PublicationAttachment.objects.get(pk=attachment.pk)  # the back-office form, opened at 0
+    services.publication_download_record(
+        attachment_id=attachment.pk, visitor_key="v" * 64, day=datetime.date(2027, 3, 2), actor=TEST_JOB
+    )
+    opened.title = "보고서 요약"
+    services.publication_attachment_save(attachment=opened, actor=StaffFactory())
+    attachment.refresh_from_db()
+    assert (attachment.title, attachment.download_count) == ("보고서 요약", 1)
+
+    opened.title = "시민이 바꾼 제목"
+    with pytest.raises(ValidationError, match="센터 직원만"):
+        services.publication_attachment_save(attachment=opened, actor=UserFactory())
+    attachment.refresh_from_db()
+    assert attachment.title == "보고서 요약"

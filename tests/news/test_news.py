@@ -13,6 +13,7 @@ from courses.selectors import upcoming_open_courses
 from jeonju_center.news import selectors, services
 from jeonju_center.news.models import NewsPost, Program
 from jeonju_center.news.richtext import sanitize_html
+from tests.actors import TEST_JOB
 from tests.courses.factories import future_course
 
 from .factories import NewsPostFactory
@@ -63,7 +64,7 @@ def test_a_scheduled_post_appears_once_its_time_has_come():
 def test_publishing_without_a_time_publishes_now_and_keeps_the_author(django_user_model):
     staff = django_user_model.objects.create_user(username="editor", email="editor@example.com")
     before = timezone.now()
-    post = services.news_post_save(post=_new_post(), author=staff)
+    post = services.news_post_save(post=_new_post(), actor=staff)
     assert post.published_at >= before and post.author == staff
     assert post in selectors.public_news()
 
@@ -84,7 +85,7 @@ def test_script_injection_is_removed_on_save():
         "<iframe src='https://evil.example'></iframe><style>body{display:none}</style>"
         '<img src="/static/x.png" alt="센터 전경" onerror="alert(2)">'
     )
-    post = services.news_post_save(post=_new_post(body=body))
+    post = services.news_post_save(post=_new_post(body=body), actor=TEST_JOB)
     post.refresh_from_db()
     assert "script" not in post.body and "alert" not in post.body
     assert "onclick" not in post.body and "onerror" not in post.body
@@ -97,7 +98,7 @@ def test_script_injection_is_removed_on_save():
 def test_an_image_without_alt_text_is_refused_and_nothing_is_saved():
     with pytest.raises(ValidationError) as error:
         services.news_post_save(
-            post=_new_post(body='<p>사진</p><img src="/a.png"><img src="/b.png" alt=" ">')
+            post=_new_post(body='<p>사진</p><img src="/a.png"><img src="/b.png" alt=" ">'), actor=TEST_JOB
         )
     assert "이미지 2개에 대체 텍스트(alt)가 없습니다" in error.value.message_dict["body"][0]
     assert not NewsPost.objects.exists()
@@ -105,7 +106,7 @@ def test_an_image_without_alt_text_is_refused_and_nothing_is_saved():
 
 def test_a_body_made_only_of_forbidden_tags_is_refused():
     with pytest.raises(ValidationError) as error:
-        services.news_post_save(post=_new_post(body="<script>alert(1)</script>"))
+        services.news_post_save(post=_new_post(body="<script>alert(1)</script>"), actor=TEST_JOB)
     assert "본문을 입력하세요" in error.value.message_dict["body"][0]
     assert not NewsPost.objects.exists()
 
@@ -117,7 +118,7 @@ def test_a_cover_image_needs_alt_text():
 
     post = _new_post(image=SimpleUploadedFile("cover.png", tiny_png(), content_type="image/png"))
     with pytest.raises(ValidationError) as error:
-        services.news_post_save(post=post)
+        services.news_post_save(post=post, actor=TEST_JOB)
     assert error.value.message_dict["image_alt"] == ["대표 이미지가 있으면 대체 텍스트를 입력해야 합니다."]
     assert not NewsPost.objects.exists()
 

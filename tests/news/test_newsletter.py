@@ -13,6 +13,7 @@ from django.utils import timezone
 from jeonju_center.common.models import OutboxEmail
 from jeonju_center.news import selectors, services
 from jeonju_center.news.models import NewsletterDelivery, NewsletterIssue, Subscriber
+from tests.actors import TEST_JOB
 from tests.courses.factories import future_course
 from tests.social_economy.factories import ProductFactory
 
@@ -83,10 +84,10 @@ def test_consent_and_a_valid_address_are_required(client):
 
 def test_the_service_refuses_without_consent_or_with_a_bad_address():
     with pytest.raises(ValidationError) as error:
-        services.newsletter_subscribe(email="a@example.com", agreed=False)
+        services.newsletter_subscribe(email="a@example.com", agreed=False, actor=TEST_JOB)
     assert "동의해야" in error.value.message_dict["agree"][0]
     with pytest.raises(ValidationError) as error:
-        services.newsletter_subscribe(email="a@", agreed=True)
+        services.newsletter_subscribe(email="a@", agreed=True, actor=TEST_JOB)
     assert error.value.message_dict["email"] == ["올바른 이메일 주소를 입력하세요."]
     assert not Subscriber.objects.exists()
 
@@ -116,7 +117,7 @@ def test_asking_again_does_not_mail_bomb_and_does_not_reveal_subscribers(
     subscriber.refresh_from_db()
     assert subscriber.token != old_token and subscriber.confirmation_count == 2
     with pytest.raises(ValidationError):
-        services.newsletter_confirm(token=old_token)
+        services.newsletter_confirm(token=old_token, actor=TEST_JOB)
 
 
 def test_an_expired_or_unknown_link_confirms_nothing(client):
@@ -163,13 +164,13 @@ def test_an_unsubscribed_address_can_subscribe_again_with_a_new_confirmation(
 ):
     subscriber = SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED)
     with pytest.raises(ValidationError):
-        services.newsletter_confirm(token=subscriber.token)
+        services.newsletter_confirm(token=subscriber.token, actor=TEST_JOB)
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_subscribe(email=subscriber.email, agreed=True)
+        services.newsletter_subscribe(email=subscriber.email, agreed=True, actor=TEST_JOB)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.PENDING
     assert len(mail.outbox) == 1
-    services.newsletter_confirm(token=subscriber.token)
+    services.newsletter_confirm(token=subscriber.token, actor=TEST_JOB)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
@@ -182,10 +183,10 @@ def composed_issue():
     issue = NewsletterIssueFactory(subject="11월호")
     issue.news_posts.add(NewsPostFactory(title="가을 강좌 소식", slug="autumn"))
     services.newsletter_issue_items_set(
-        issue=issue, section_key="courses", objects=[future_course(title="마을공동체 첫걸음")]
+        actor=TEST_JOB, issue=issue, section_key="courses", objects=[future_course(title="마을공동체 첫걸음")]
     )
     services.newsletter_issue_items_set(
-        issue=issue, section_key="products", objects=[ProductFactory(name="한지 조명등")]
+        actor=TEST_JOB, issue=issue, section_key="products", objects=[ProductFactory(name="한지 조명등")]
     )
     return issue
 
@@ -203,7 +204,7 @@ def test_autofill_takes_recent_news_open_courses_and_products_and_keeps_staff_ch
     issue = NewsletterIssueFactory()
     issue.news_posts.add(chosen)
 
-    added = services.newsletter_issue_autofill(issue_id=issue.pk)
+    added = services.newsletter_issue_autofill(issue_id=issue.pk, actor=TEST_JOB)
     assert added == {"courses": 1, "products": 1}
     assert list(issue.news_posts.all()) == [chosen]
     assert list(selectors.newsletter_issue_items(issue, "courses")) == [course] and list(
@@ -211,7 +212,7 @@ def test_autofill_takes_recent_news_open_courses_and_products_and_keeps_staff_ch
     ) == [product]
 
     other = NewsletterIssueFactory()
-    services.newsletter_issue_autofill(issue_id=other.pk)
+    services.newsletter_issue_autofill(issue_id=other.pk, actor=TEST_JOB)
     assert list(other.news_posts.all()) == [recent]
 
 
@@ -270,16 +271,16 @@ def test_sending_reaches_every_confirmed_subscriber_once_in_batches_with_unsubsc
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(url)
     with pytest.raises(ValidationError):
-        services.newsletter_send_start(issue_id=composed_issue.pk, user=None, base_url=BASE)
+        services.newsletter_send_start(issue_id=composed_issue.pk, actor=TEST_JOB, base_url=BASE)
     assert len([m for m in mail.outbox if m.subject == "11월호"]) == 7
 
 
 def test_a_subscriber_who_leaves_mid_send_is_skipped(composed_issue, django_capture_on_commit_callbacks):
     stays, leaves = SubscriberFactory(), SubscriberFactory()
-    services.newsletter_send_start(issue_id=composed_issue.pk, user=None, base_url=BASE)
-    services.newsletter_unsubscribe(token=leaves.token)
+    services.newsletter_send_start(issue_id=composed_issue.pk, actor=TEST_JOB, base_url=BASE)
+    services.newsletter_unsubscribe(token=leaves.token, actor=TEST_JOB)
     with django_capture_on_commit_callbacks(execute=True):
-        services.newsletter_send_batch(issue_id=composed_issue.pk)
+        services.newsletter_send_batch(issue_id=composed_issue.pk, actor=TEST_JOB)
     statuses = dict(NewsletterDelivery.objects.values_list("subscriber_id", "status"))
     assert statuses == {stays.pk: "queued", leaves.pk: "skipped"}
     assert [m.to for m in mail.outbox] == [[stays.email]]
@@ -287,17 +288,17 @@ def test_a_subscriber_who_leaves_mid_send_is_skipped(composed_issue, django_capt
 
 def test_sending_is_refused_without_subscribers_or_content(composed_issue):
     with pytest.raises(ValidationError) as error:
-        services.newsletter_send_start(issue_id=composed_issue.pk, user=None, base_url=BASE)
+        services.newsletter_send_start(issue_id=composed_issue.pk, actor=TEST_JOB, base_url=BASE)
     assert error.value.messages == ["구독을 확인한 구독자가 없어 보낼 수 없습니다."]
     SubscriberFactory()
     empty = NewsletterIssueFactory(intro="")
     with pytest.raises(ValidationError) as error:
-        services.newsletter_send_start(issue_id=empty.pk, user=None, base_url=BASE)
+        services.newsletter_send_start(issue_id=empty.pk, actor=TEST_JOB, base_url=BASE)
     assert "고른 소식·강좌·제품이 하나도 없어 보낼 수 없습니다" in error.value.messages[0]
     # A greeting alone is not a newsletter: the real send needs at least one item (a test send may go).
     greeting_only = NewsletterIssueFactory(intro="<p>안녕하세요.</p>")
     with pytest.raises(ValidationError) as error:
-        services.newsletter_send_start(issue_id=greeting_only.pk, user=None, base_url=BASE)
+        services.newsletter_send_start(issue_id=greeting_only.pk, actor=TEST_JOB, base_url=BASE)
     assert "고른 소식·강좌·제품이 하나도 없어 보낼 수 없습니다" in error.value.messages[0]
     assert not NewsletterDelivery.objects.exists()
     assert set(NewsletterIssue.objects.values_list("status", flat=True)) == {"draft"}
@@ -305,10 +306,10 @@ def test_sending_is_refused_without_subscribers_or_content(composed_issue):
 
 def test_a_sent_issue_cannot_be_edited(admin_client, composed_issue):
     SubscriberFactory()
-    services.newsletter_send_start(issue_id=composed_issue.pk, user=None, base_url=BASE)
+    services.newsletter_send_start(issue_id=composed_issue.pk, actor=TEST_JOB, base_url=BASE)
     with pytest.raises(ValidationError):
         composed_issue.subject = "바꾼 제목"
-        services.newsletter_issue_save(issue=composed_issue)
+        services.newsletter_issue_save(issue=composed_issue, actor=TEST_JOB)
     composed_issue.refresh_from_db()
     assert composed_issue.subject == "11월호"
     response = admin_client.post(
@@ -323,7 +324,7 @@ def test_the_resume_job_restarts_a_broken_batch_chain(composed_issue, django_cap
 
     subscribers = SubscriberFactory.create_batch(3)
     # The first task was lost with its broker: deliveries are written but nobody handles them.
-    services.newsletter_send_start(issue_id=composed_issue.pk, user=None, base_url=BASE)
+    services.newsletter_send_start(issue_id=composed_issue.pk, actor=TEST_JOB, base_url=BASE)
     assert selectors.stalled_newsletter_issue_ids() == [composed_issue.pk]
     with django_capture_on_commit_callbacks(execute=True):
         assert resume_newsletter_sends() == 1

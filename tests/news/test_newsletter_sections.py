@@ -12,6 +12,7 @@ from jeonju_center.news import selectors, services
 from jeonju_center.news.models import NewsletterIssue, NewsletterItem
 from jeonju_center.news.sections import newsletter_sections
 from social_economy.models import Product
+from tests.actors import TEST_JOB
 from tests.courses.factories import future_course
 from tests.social_economy.factories import OrganizationFactory, ProductFactory
 from tests.staff import staff_user
@@ -81,7 +82,7 @@ def test_staff_search_and_choose_courses_and_products_on_the_issue_page(client, 
 
     # Once sent, the page shows what the issue featured, read-only.
     SubscriberFactory()
-    services.newsletter_send_start(issue_id=issue.pk, user=manager, base_url=BASE)
+    services.newsletter_send_start(issue_id=issue.pk, actor=manager, base_url=BASE)
     sent_page = client.get(url).content.decode()
     assert "한지 조명등" in sent_page and 'name="products"' not in sent_page
 
@@ -97,18 +98,24 @@ def test_only_rows_of_the_section_model_on_a_draft_are_accepted():
     issue = NewsletterIssueFactory()
     course = future_course()
     with pytest.raises(ValidationError):
-        services.newsletter_issue_items_set(issue=issue, section_key="products", objects=[course])
+        services.newsletter_issue_items_set(
+            actor=TEST_JOB, issue=issue, section_key="products", objects=[course]
+        )
     with pytest.raises(ValidationError):
-        services.newsletter_issue_items_set(issue=issue, section_key="subscribers", objects=[])
+        services.newsletter_issue_items_set(
+            actor=TEST_JOB, issue=issue, section_key="subscribers", objects=[]
+        )
     assert not NewsletterItem.objects.exists()
 
-    services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[course])
-    services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[course])  # unchanged
+    services.newsletter_issue_items_set(actor=TEST_JOB, issue=issue, section_key="courses", objects=[course])
+    services.newsletter_issue_items_set(
+        actor=TEST_JOB, issue=issue, section_key="courses", objects=[course]
+    )  # unchanged
     assert NewsletterItem.objects.get().item == course
 
     NewsletterIssue.objects.filter(pk=issue.pk).update(status=NewsletterIssue.Status.SENT)
     with pytest.raises(ValidationError):
-        services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[])
+        services.newsletter_issue_items_set(actor=TEST_JOB, issue=issue, section_key="courses", objects=[])
     assert NewsletterItem.objects.get().item == course
 
 
@@ -116,8 +123,12 @@ def test_an_issue_shows_only_what_citizens_may_see_of_its_chosen_items():
     shown, hidden = future_course(title="공개 강좌"), future_course(title="비공개 강좌", is_published=False)
     on_sale, retired = ProductFactory(name="한지 노트"), ProductFactory(name="단종 비누", is_active=False)
     issue = NewsletterIssueFactory()
-    services.newsletter_issue_items_set(issue=issue, section_key="courses", objects=[shown, hidden])
-    services.newsletter_issue_items_set(issue=issue, section_key="products", objects=[on_sale, retired])
+    services.newsletter_issue_items_set(
+        actor=TEST_JOB, issue=issue, section_key="courses", objects=[shown, hidden]
+    )
+    services.newsletter_issue_items_set(
+        actor=TEST_JOB, issue=issue, section_key="products", objects=[on_sale, retired]
+    )
     content = selectors.newsletter_issue_content(issue)
     assert [(section.key, items) for section, items in content["sections"]] == [
         ("courses", [shown]),

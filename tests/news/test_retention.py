@@ -9,6 +9,7 @@ from jeonju_center.common.models import OutboxEmail, RetentionRun
 from jeonju_center.common.retention import apply_retention_policies, retention_policies
 from jeonju_center.news import services
 from jeonju_center.news.models import NewsletterDelivery, Subscriber
+from tests.actors import TEST_JOB
 from tests.news.factories import NewsletterIssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,8 @@ def test_the_period_is_configurable(subscribers, settings):
 
 
 def test_an_anonymised_address_can_subscribe_again_as_a_new_subscriber(subscribers):
-    services.subscribers_anonymise_unsubscribed(unsubscribed_before=UNSUBSCRIBED_CUTOFF, now=NOW)
-    again = services.newsletter_subscribe(email="gone@example.com", agreed=True)
+    services.subscribers_anonymise_unsubscribed(
+        unsubscribed_before=UNSUBSCRIBED_CUTOFF, now=NOW, actor=TEST_JOB
+    )
+    again = services.newsletter_subscribe(email="gone@example.com", agreed=True, actor=TEST_JOB)
     assert again.pk != subscribers["expired_leaver"].pk and again.status == "pending"

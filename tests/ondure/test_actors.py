@@ -3,13 +3,11 @@ required, it is in effect while the rows are written (where the history takes it
 a person get the actor's account, and a settlement is written by its community and decided by the staff."""
 
 import datetime
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_save
 
 from jeonju_center.common.actors import Actor, Channel, current_actor
 from jeonju_center.common.retention import RETENTION_JOB
@@ -23,6 +21,7 @@ from ondure.models import (
     SupportRecord,
 )
 from tests.actors import TEST_JOB
+from tests.actors_seen import actors_saving
 from tests.courses.factories import StaffFactory, UserFactory
 
 from .factories import (
@@ -41,23 +40,6 @@ Decision = CommunityStageRecord.Decision
 def pinned_now():
     with time_machine.travel(datetime.datetime(2015, 12, 1, 10, 0, tzinfo=KST), tick=False):
         yield
-
-
-@contextmanager
-def actors_saving(*models):
-    """The actor in effect each time a row of ``models`` is saved, as (model name, actor)."""
-    seen = []
-
-    def record(sender, **kwargs):
-        seen.append((sender.__name__, current_actor()))
-
-    for model in models:
-        pre_save.connect(record, sender=model, weak=False)
-    try:
-        yield seen
-    finally:
-        for model in models:
-            pre_save.disconnect(record, sender=model)
 
 
 def test_a_yearly_review_is_decided_and_written_by_the_staff_member():

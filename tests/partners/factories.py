@@ -2,6 +2,7 @@ import factory
 
 from jeonju_center.partners.models import PartnerCenter
 from jeonju_center.partners.services import partner_key_create
+from tests.actors import TEST_JOB
 
 
 class PartnerCenterFactory(factory.django.DjangoModelFactory):
@@ -15,4 +16,6 @@ class PartnerCenterFactory(factory.django.DjangoModelFactory):
 
 def make_key(*scopes, partner=None, **kwargs):
     """A partner key with ``scopes``; returns ``(key_object, raw_key)``."""
-    return partner_key_create(partner=partner or PartnerCenterFactory(), scopes=list(scopes), **kwargs)
+    return partner_key_create(
+        partner=partner or PartnerCenterFactory(), scopes=list(scopes), actor=TEST_JOB, **kwargs
+    )

@@ -11,7 +11,8 @@ from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.teams import CENTER_ADMINS, EDUCATION_TEAM, REGENERATION_TEAM
 from jeonju_center.partners.dashboard import partner_items
 from jeonju_center.partners.models import PartnerAPIKey, PartnerCenter
-from jeonju_center.partners.services import partner_key_revoke
+from jeonju_center.partners.services import partner_key_create, partner_key_mark_used, partner_key_revoke
+from tests.actors import TEST_JOB
 from tests.partners.factories import PartnerCenterFactory, make_key
 from tests.staff import staff_user
 
@@ -83,7 +84,7 @@ def test_api_key_history_records_issue_rename_and_revocation_but_never_the_hash(
         },
     )
     assert response.status_code == 302
-    partner_key_revoke(api_key=PartnerAPIKey.objects.get())
+    partner_key_revoke(api_key=PartnerAPIKey.objects.get(), actor=TEST_JOB)
     rows = list(api_key.history.order_by("history_id"))
     assert [(row.history_type, row.name, row.history_change_reason) for row in rows[:2]] == [
         ("+", "동기화용", "협약 체결"),
@@ -112,7 +113,7 @@ def _keys():
     make_key("courses:read", partner=partner, expires_at=now + datetime.timedelta(days=31))  # later
     make_key("courses:read", partner=partner)  # never expires
     revoked, _raw = make_key("courses:read", partner=partner, expires_at=now + datetime.timedelta(days=5))
-    partner_key_revoke(api_key=revoked)
+    partner_key_revoke(api_key=revoked, actor=TEST_JOB)
     # Already expired: not "expiring" any more.
     PartnerAPIKey.objects.filter(pk=soon[0][0].pk).update(expiry_date=now - datetime.timedelta(hours=1))
     return now
@@ -147,3 +148,29 @@ def test_the_key_panel_is_shown_to_the_center_administrators_only(client, manage
 def test_other_teams_cannot_open_the_partner_screens(client, manager, url_name):
     client.force_login(staff_user("teacher", EDUCATION_TEAM))
     assert client.get(reverse(url_name)).status_code == 403
+
+
+def _key_change(client, api_key, **values):
+    form = {"name": api_key.name, "expiry_date_0": "", "expiry_date_1": "", "rate_limit_per_minute": ""}
+    return client.post(reverse("admin:partners_partnerapikey_change", args=[api_key.pk]), {**form, **values})
+
+
+def test_an_edited_key_keeps_its_last_use_and_a_revoked_key_cannot_be_edited(client, manager):
+    api_key, _raw = partner_key_create(
+        partner=PartnerCenterFactory(), scopes=["social_economy:read"], actor=manager
+    )
+    client.force_login(manager)
+    client.get(reverse("admin:partners_partnerapikey_change", args=[api_key.pk]))  # the form is opened
+    used_at = timezone.now()
+    partner_key_mark_used(api_key=api_key, actor=api_key, now=used_at)  # the partner calls the API meanwhile
+    assert _key_change(client, api_key, rate_limit_per_minute="60").status_code == 302
+    api_key.refresh_from_db()
+    assert (api_key.rate_limit_per_minute, api_key.last_used_at) == (60, used_at)
+
+    partner_key_revoke(api_key=api_key, actor=manager)
+    name_before = api_key.name
+    response = _key_change(client, api_key, name="되살린 키", rate_limit_per_minute="600")
+    assert response.status_code == 200
+    assert "폐기한 API 키는 고칠 수 없습니다." in str(response.context["adminform"].form.non_field_errors())
+    api_key.refresh_from_db()
+    assert (api_key.name, api_key.rate_limit_per_minute, api_key.revoked) == (name_before, 60, True)

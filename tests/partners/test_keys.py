@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from jeonju_center.partners.models import PartnerAPIKey
 from jeonju_center.partners.services import partner_key_revoke
+from tests.actors import TEST_JOB
 from tests.partners.factories import PartnerCenterFactory, make_key
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_bad_revoked_and_expired_keys_are_401_with_a_reason(client, make, messag
 
 def _revoked_key():
     api_key, raw_key = make_key("ondure:read")
-    partner_key_revoke(api_key=api_key)
+    partner_key_revoke(api_key=api_key, actor=TEST_JOB)
     return raw_key
 
 
@@ -92,7 +93,7 @@ def test_revocation_cannot_be_undone():
     from django.core.exceptions import ValidationError
 
     api_key, _ = make_key("ondure:read")
-    partner_key_revoke(api_key=api_key)
+    partner_key_revoke(api_key=api_key, actor=TEST_JOB)
     api_key = PartnerAPIKey.objects.get(pk=api_key.pk)
     api_key.revoked = False
     with pytest.raises(ValidationError):

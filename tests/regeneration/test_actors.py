@@ -3,17 +3,16 @@ actor is required, it is in effect while the rows are written (where the history
 rows that name a person get the actor's account."""
 
 import datetime
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from jeonju_center.common.actors import Actor, Channel, current_actor
 from jeonju_center.common.retention import RETENTION_JOB
 from regeneration import retention, services, tasks
 from regeneration.models import HouseStatus, HouseStatusChange, Tenancy, VacantHouse
+from tests.actors_seen import actors_saving
 from tests.staff import staff_user
 
 from .factories import TenancyFactory, VacantHouseFactory
@@ -25,23 +24,6 @@ MOMENT = timezone.make_aware(datetime.datetime(2027, 5, 12, 10, 0))
 @pytest.fixture(autouse=True)
 def _at_moment(time_machine):
     time_machine.move_to(MOMENT)
-
-
-@contextmanager
-def actors_saving(*models):
-    """The actor in effect each time a row of ``models`` is saved, as (model name, actor)."""
-    seen = []
-
-    def record(sender, **kwargs):
-        seen.append((sender.__name__, current_actor()))
-
-    for model in models:
-        pre_save.connect(record, sender=model, weak=False)
-    try:
-        yield seen
-    finally:
-        for model in models:
-            pre_save.disconnect(record, sender=model)
 
 
 def test_a_transition_is_written_as_the_staff_member_who_made_it():

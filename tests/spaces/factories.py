@@ -30,7 +30,7 @@ def book(space, *, user=None, day=datetime.date(2027, 3, 10), start=10, hours=2,
     values = {"purpose": "마을 모임", "headcount": 5, "agreed": True}
     return services.booking_request(
         space=space,
-        user=user or UserFactory(),
+        actor=user or UserFactory(),
         starts_at=at(day, start),
         ends_at=at(day, start) + datetime.timedelta(hours=hours),
         **{**values, **kwargs},

@@ -60,7 +60,7 @@ def test_a_closure_day_and_an_off_grid_time_are_refused():
         book(space)
     with pytest.raises(ValidationError, match="60분 단위"):
         services.booking_request(
-            space=space, user=UserFactory(), starts_at=at(datetime.date(2027, 3, 11), 10, 30),
+            space=space, actor=UserFactory(), starts_at=at(datetime.date(2027, 3, 11), 10, 30),
             ends_at=at(datetime.date(2027, 3, 11), 11, 30), purpose="모임", headcount=3, agreed=True,
         )  # fmt: skip
 
@@ -143,22 +143,22 @@ def test_citizens_cancel_requests_any_time_and_approved_bookings_until_the_deadl
     space = room(cancel_until_days=2)
     citizen = UserFactory()
     waiting = book(space, user=citizen, day=datetime.date(2027, 3, 5))
-    services.booking_cancel(booking_id=waiting.pk, user=citizen)  # a request: any time before it starts
+    services.booking_cancel(booking_id=waiting.pk, actor=citizen)  # a request: any time before it starts
     approved = book(space, user=citizen, day=WEDNESDAY)
     services.booking_approve(booking_id=approved.pk, actor=StaffFactory())
     with pytest.raises(ValidationError, match="대관 신청을 찾을 수 없습니다"):
-        services.booking_cancel(booking_id=approved.pk, user=UserFactory())  # someone else's
+        services.booking_cancel(booking_id=approved.pk, actor=UserFactory())  # someone else's
     pinned_now.move_to(
         datetime.datetime(2027, 3, 9, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
     )
     with pytest.raises(ValidationError, match="2027-03-08\\)까지만"):
-        services.booking_cancel(booking_id=approved.pk, user=citizen)
+        services.booking_cancel(booking_id=approved.pk, actor=citizen)
     approved.refresh_from_db()
     assert approved.status == BookingStatus.APPROVED
     pinned_now.move_to(
         datetime.datetime(2027, 3, 8, 23, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
     )
-    services.booking_cancel(booking_id=approved.pk, user=citizen)  # the last day still counts
+    services.booking_cancel(booking_id=approved.pk, actor=citizen)  # the last day still counts
     approved.refresh_from_db()
     assert approved.status == BookingStatus.CANCELLED and approved.cancelled_at is not None
 
@@ -311,3 +311,13 @@ def test_staff_decide_in_the_back_office_and_a_decline_without_a_reason_is_refus
         "내부 행사와 겹칩니다.",
         manager,
     )
+
+    # The service's own refusal shows on the form too, and a reason without a decision is not a decision.
+    approving = client.post(url, {"decision": "approve", "reason": ""})
+    assert approving.status_code == 200 and approving.context["adminform"].form.non_field_errors()
+    reason_only = client.post(url, {"decision": "", "reason": "다시 봐 주세요"})
+    assert reason_only.context["adminform"].form.errors["decision"] == [
+        "사유를 적었다면 거절 또는 승인 취소를 골라 주세요."
+    ]
+    booking.refresh_from_db()
+    assert (booking.status, booking.decline_reason) == ("declined", "내부 행사와 겹칩니다.")

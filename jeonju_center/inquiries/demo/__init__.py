@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.demo.base import DEMO_CITIZEN_USERNAME
 from jeonju_center.demo.data import load_demo_data
 from jeonju_center.demo.steps import demo_step
@@ -31,7 +32,7 @@ def seed(ctx):
         asked_at = now + datetime.timedelta(days=row["days_from_today"])
         asker = citizen if number < 2 else (others[number] if len(others) > number else citizen)
         inquiry = services.inquiry_submit(
-            team=row["team"], subject=row["subject"], question=row["question"], agreed=True, user=asker,
+            team=row["team"], subject=row["subject"], question=row["question"], agreed=True, actor=asker,
             now=asked_at,
         )  # fmt: skip
         if row["handled"] in ("assigned", "answered"):
@@ -52,6 +53,7 @@ def seed(ctx):
         subject=visitor["subject"],
         question=visitor["question"],
         agreed=True,
+        actor=Actor.citizen(None),  # a visitor without an account
         name=visitor["name"],
         email=visitor["email"],
         now=now + datetime.timedelta(hours=visitor["hours_from_now"]),

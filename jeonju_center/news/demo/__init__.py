@@ -64,7 +64,7 @@ def seed(ctx):
             status=row["status"],
             published_at=_day(now, row) if row["status"] == "published" else None,
         )
-        services.news_post_save(post=post)
+        services.news_post_save(post=post, actor=ctx.job)
         created += 1
     yield f"news posts: {created} created"
 
@@ -83,7 +83,7 @@ def seed(ctx):
             status=NewsPost.Status.PUBLISHED,
             published_at=_day(now, row),
         )
-        services.news_post_save(post=notice)
+        services.news_post_save(post=notice, actor=ctx.job)
         if "form" in row:
             NewsAttachment.objects.create(
                 post=notice, title=row["form"], file=ContentFile(FORM_PDF, name=f"{row['slug']}.pdf")
@@ -138,7 +138,7 @@ def seed(ctx):
         subject=newsletter["draft"]["subject"], defaults={"intro": newsletter["draft"]["intro"]}
     )
     if made:
-        services.newsletter_issue_autofill(issue_id=draft.pk)
+        services.newsletter_issue_autofill(issue_id=draft.pk, actor=ctx.job)
 
     issue = newsletter["sent"]
     sent_at = now + datetime.timedelta(days=issue["sent_days_from_today"])

@@ -3,10 +3,14 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.actors import Actor
 from jeonju_center.partners.models import PartnerCenter
 from jeonju_center.partners.scopes import SCOPES
 from jeonju_center.partners.services import partner_by_name, partner_key_create
+
+KEY_ISSUE_JOB = Actor.system(_("협력기관 API 키 발급 명령"))
 
 
 class Command(BaseCommand):
@@ -38,7 +42,7 @@ class Command(BaseCommand):
                 center = partner_by_name(partner)
             expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
             api_key, raw_key = partner_key_create(
-                partner=center, scopes=scopes, name=name, expires_at=expires_at
+                partner=center, scopes=scopes, name=name, expires_at=expires_at, actor=KEY_ISSUE_JOB
             )
         except ValidationError as error:
             known = ", ".join(PartnerCenter.objects.values_list("name", flat=True)[:20])
