@@ -16,15 +16,13 @@ COUNTED = (*IN_REVIEW, ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, Ap
            ApplicationStatus.DECLINED)  # fmt: skip
 
 
-def public_calls(*, program=None, phase=None, now=None):
-    """Published calls with how many applied, newest first; ``phase``: open, upcoming or closed."""
-    now = now or timezone.now()
+def public_calls():
+    """Published calls with how many applied, newest first (the list and the API narrow them with
+    ``CallFilterSet``)."""
     calls = Call.objects.filter(is_published=True).annotate(
         applied_count=Count("applications", filter=Q(applications__status__in=COUNTED))
     )
-    if program:
-        calls = calls.filter(program=program)
-    return calls_in_phase(calls, phase, now=now).order_by("-opens_at", "pk")
+    return calls.order_by("-opens_at", "pk")
 
 
 def calls_in_phase(calls, phase, *, now=None):

@@ -15,31 +15,35 @@ from jeonju_center.common.security import client_ip_address
 from . import draw as lottery
 from . import selectors, services
 from .eligibility import application_checks
+from .filters import CallFilterSet
 from .forms import ApplicationForm, MemberFormSet, RevisionForm, member_rows
 from .models import Application, ApplicationStatus, Call, CallAttachment, CallProgram, Draw
 
 
 @require_safe
 def call_list(request):
-    program = request.GET.get("program") or None
-    phase = request.GET.get("phase") or None
-    if program not in CallProgram.values:
-        program = None
-    if phase not in selectors.PHASES:
-        phase = None
+    """The published calls, narrowed by program and phase with the API's FilterSet; a bad value gets its
+    message on the page (400) rather than being ignored."""
     now = timezone.now()
-    calls = list(selectors.public_calls(program=program, phase=phase, now=now))
+    filterset = CallFilterSet(request.GET or None, queryset=selectors.public_calls(), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        calls, status = [], 400
+    else:
+        calls, status = list(filterset.qs), 200
+    chosen = filterset.form.cleaned_data if filterset.is_bound and status == 200 else {}
     return render(
         request,
         "calls/list.html",
         {
             "calls": calls,
+            "filter_form": filterset.form,
             "programs": CallProgram.choices,
             "phases": selectors.PHASES.items(),
-            "selected_program": program,
-            "selected_phase": phase,
+            "selected_programs": chosen.get("program") or [],
+            "selected_phase": chosen.get("phase") or None,
             "now": now,
         },
+        status=status,
     )
 
 

@@ -19,10 +19,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jeonju_center.common.actors import writes
 from jeonju_center.common.messaging import message_enqueue, messages_cancel
 from jeonju_center.common.validators import normalize_phone
 
-from .models import MessageEvent, MessageSubscription, PhoneVerification
+from .models import MessageEvent, MessageSubscription, PhoneVerification, User
 
 CODE_VALID_MINUTES = 5
 RESEND_AFTER_SECONDS = 60
@@ -45,11 +46,19 @@ def _code_hash(user_id, phone, code):
     return salted_hmac("accounts.phone-verification", f"{user_id}:{phone}:{code}").hexdigest()
 
 
-def phone_verification_start(*, user, phone, now=None):
-    """Send a 6-digit code to ``phone`` for ``user``; returns the PhoneVerification.
+def _require_self(user, actor):
+    """Only the person proves a number and chooses their notices (nobody does it for them)."""
+    if actor.user_id is None or actor.user_id != user.pk:
+        raise ValidationError(_("본인만 할 수 있습니다."), code="not_self")
+
+
+@writes(PhoneVerification)
+def phone_verification_start(*, user, actor, phone, now=None):
+    """Send a 6-digit code to ``phone`` for ``user`` (the person acting); returns the PhoneVerification.
 
     Limits: one code a minute, five a day per account and per number (a number cannot be flooded from
     several accounts), each valid five minutes. A refused request changes nothing."""
+    _require_self(user, actor)
     now = now or timezone.now()
     phone = normalize_mobile(phone)
     with transaction.atomic():
@@ -118,10 +127,12 @@ def phone_verification_pending(*, user, now=None):
     return latest
 
 
-def phone_verification_confirm(*, user, code, now=None):
+@writes(PhoneVerification, User)
+def phone_verification_confirm(*, user, actor, code, now=None):
     """Check the code the person typed; on success the number becomes their verified number.
 
     A wrong code counts against the five tries (that count is kept even though the attempt fails)."""
+    _require_self(user, actor)
     now = now or timezone.now()
     code = (code or "").strip()
     error = None
@@ -162,7 +173,8 @@ def phone_verification_confirm(*, user, code, now=None):
     return user
 
 
-def phone_verification_clear(*, user):
+@writes(User)
+def phone_verification_clear(*, user, actor):
     """The number is no longer proven (changed on the profile, or the person removed it): nothing more is
     sent to it, including what was already queued."""
     if user.phone_verified_at:
@@ -171,9 +183,11 @@ def phone_verification_clear(*, user):
     messages_cancel(user_id=user.pk)
 
 
+@writes(MessageSubscription)
 @transaction.atomic
-def message_subscriptions_set(*, user, events):
+def message_subscriptions_set(*, user, actor, events):
     """Choose which events the person receives by 알림톡/SMS. Needs a verified number to turn any on."""
+    _require_self(user, actor)
     wanted = {MessageEvent(event) for event in events}
     if wanted and not user.phone_verified_at:
         raise ValidationError(_("알림을 받으려면 먼저 휴대전화 번호를 인증해 주세요."), code="unverified")

@@ -34,7 +34,7 @@ def citizen_profile_update(*, actor, name, phone="", dong=None):
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=["name", "phone", "dong"])
     if phone_changed and user.pk:
-        phone_verification_clear(user=user)
+        phone_verification_clear(user=user, actor=actor)
     return user
 
 
@@ -50,7 +50,7 @@ def account_save(*, account, actor):
     previous_phone = User.objects.filter(pk=account.pk).values_list("phone", flat=True).first()
     account.save()
     if previous_phone is not None and previous_phone != account.phone:
-        phone_verification_clear(user=account)
+        phone_verification_clear(user=account, actor=actor)
     return account
 
 

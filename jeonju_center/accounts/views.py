@@ -85,7 +85,9 @@ def notification_settings(request):
     )
     if action == "send_code" and phone_form.is_valid():
         try:
-            verification = phone_verification_start(user=user, phone=phone_form.cleaned_data["phone"])
+            verification = phone_verification_start(
+                user=user, actor=request.user, phone=phone_form.cleaned_data["phone"]
+            )
         except ValidationError as error:
             phone_form.add_error("phone", error)
         else:
@@ -96,7 +98,7 @@ def notification_settings(request):
             return redirect("accounts:notifications")
     elif action == "confirm_code" and code_form.is_valid():
         try:
-            phone_verification_confirm(user=user, code=code_form.cleaned_data["code"])
+            phone_verification_confirm(user=user, actor=request.user, code=code_form.cleaned_data["code"])
         except ValidationError as error:
             code_form.add_error("code", error)
         else:
@@ -104,7 +106,9 @@ def notification_settings(request):
             return redirect("accounts:notifications")
     elif action == "save_events" and events_form.is_valid():
         try:
-            message_subscriptions_set(user=user, events=events_form.cleaned_data["events"])
+            message_subscriptions_set(
+                user=user, actor=request.user, events=events_form.cleaned_data["events"]
+            )
         except ValidationError as error:
             events_form.add_error("events", error)
         else:

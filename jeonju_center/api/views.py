@@ -5,9 +5,11 @@ import hashlib
 import io
 import json
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -20,6 +22,9 @@ from jeonju_center.partners import changes
 from jeonju_center.partners.models import IdempotencyRecord, PartnerAPIKey
 
 from . import feed
+from .pagination import data_version
+
+PAGE_CACHE_SECONDS = 300
 
 CSV_CHUNK_ROWS = 500
 
@@ -34,6 +39,10 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     write_scope: str | None = None
     public_read = False
     ordering = ["id"]
+    #: Serve a list page from the cache while the data version is the same (``pagination.data_version``:
+    #: the same committed data gives the same page). Only for lists whose rows do not depend on the clock
+    #: (a call's phase does) and are fed by the change feed (so a change is a new version).
+    cache_list_pages = False
 
     def filter_queryset(self, queryset):
         # One record asked for by id without query parameters: every list filter would be a no-op, but
@@ -45,7 +54,24 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self._every_row_as_csv(request)
-        return super().list(request, *args, **kwargs)
+        if not self.cache_list_pages:
+            return super().list(request, *args, **kwargs)
+        key = _page_cache_key(request, self.basename)
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            # Plain lists and dicts: the serializer's ReturnList would pickle the serializer with it.
+            cache.set(
+                key,
+                {
+                    name: list(value) if isinstance(value, list) else value
+                    for name, value in response.data.items()
+                },
+                PAGE_CACHE_SECONDS,
+            )
+        return response
 
     def _every_row_as_csv(self, request):
         """``?format=csv`` is an export: every row that matches the filters, not one page of them, read in chunks
@@ -87,6 +113,25 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if updated_at is not None:
             response["Last-Modified"] = http_date(updated_at.timestamp())
         return response
+
+
+def _page_cache_key(request, basename):
+    """A list page's cache key: the resource, the query, who reads (a partner's scopes and own records
+    differ), the language of the labels, the site the links point to, and the data version."""
+    user = request.user
+    if getattr(user, "partner", None) is not None:
+        reader = f"partner:{user.partner.pk}:{','.join(sorted(user.api_key.scopes))}"
+    elif getattr(user, "is_authenticated", False):
+        reader = f"user:{user.pk}"
+    else:
+        reader = "public"
+    query = sorted(request.query_params.lists())
+    version = data_version()
+    site = request.build_absolute_uri("/")
+    digest = hashlib.sha256(
+        f"{query!r}\x00{reader}\x00{get_language()}\x00{site}\x00{version}".encode()
+    ).hexdigest()
+    return f"api:page:{basename}:{digest}"
 
 
 class Conflict(exceptions.APIException):

@@ -93,6 +93,7 @@ class ProductViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
     read_scope = READ_SCOPE
     ordering_fields = ["name", "price", "updated_at"]
     ordering = ["name", "id"]
+    cache_list_pages = True
 
     def get_queryset(self):
         # The organization's name as one column, and the certification codes in one query per page

@@ -53,8 +53,8 @@ def sent_code(phone="010-1234-5678"):
 
 
 def verify(user, phone="010-1234-5678"):
-    phone_verification_start(user=user, phone=phone)
-    phone_verification_confirm(user=user, code=sent_code(phone))
+    phone_verification_start(user=user, actor=user, phone=phone)
+    phone_verification_confirm(user=user, actor=user, code=sent_code(phone))
     user.refresh_from_db()
     return user
 
@@ -64,7 +64,7 @@ def verify(user, phone="010-1234-5678"):
 
 def test_the_code_goes_to_the_number_and_proves_it(citizen, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        phone_verification_start(user=citizen, phone="010 9876 5432")
+        phone_verification_start(user=citizen, actor=citizen, phone="010 9876 5432")
     [sms] = message_backends.sent_messages
     assert sms["to"] == "010-9876-5432" and sms["channel"] == "sms"
     assert re.fullmatch(
@@ -74,67 +74,67 @@ def test_the_code_goes_to_the_number_and_proves_it(citizen, django_capture_on_co
     code = re.search(r"\d{6}", sms["text"]).group(0)
     assert code not in PhoneVerification.objects.get().code_hash
 
-    phone_verification_confirm(user=citizen, code=code)
+    phone_verification_confirm(user=citizen, actor=citizen, code=code)
     citizen.refresh_from_db()
     assert citizen.phone == "010-9876-5432"
     assert citizen.phone_verified_at == AFTERNOON
 
 
 def test_a_wrong_code_counts_and_five_wrong_codes_lock_it(citizen):
-    phone_verification_start(user=citizen, phone="010-1234-5678")
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     right = sent_code()
     wrong = f"{(int(right) + 1) % 10**6:06d}"
     for left in (4, 3, 2, 1):
         with pytest.raises(ValidationError, match=f"남은 입력 횟수 {left}번"):
-            phone_verification_confirm(user=citizen, code=wrong)
+            phone_verification_confirm(user=citizen, actor=citizen, code=wrong)
     with pytest.raises(ValidationError, match="다시 받아 주세요"):
-        phone_verification_confirm(user=citizen, code=wrong)
+        phone_verification_confirm(user=citizen, actor=citizen, code=wrong)
     with pytest.raises(ValidationError, match="입력 횟수를 넘었습니다"):
-        phone_verification_confirm(user=citizen, code=right)  # even the right one, now
+        phone_verification_confirm(user=citizen, actor=citizen, code=right)  # even the right one, now
     citizen.refresh_from_db()
     assert citizen.phone_verified_at is None
 
 
 def test_a_code_expires_after_five_minutes(citizen, time_machine):
-    phone_verification_start(user=citizen, phone="010-1234-5678")
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     time_machine.move_to(AFTERNOON + datetime.timedelta(minutes=5), tick=False)
     with pytest.raises(ValidationError, match="유효시간"):
-        phone_verification_confirm(user=citizen, code=sent_code())
+        phone_verification_confirm(user=citizen, actor=citizen, code=sent_code())
     citizen.refresh_from_db()
     assert citizen.phone_verified_at is None
 
 
 def test_codes_are_limited_to_one_a_minute_and_five_a_day(citizen, time_machine):
     moment = AFTERNOON
-    phone_verification_start(user=citizen, phone="010-1234-5678")
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     with pytest.raises(ValidationError, match="1분에 한 번"):
-        phone_verification_start(user=citizen, phone="010-1234-5678")
+        phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     for _ in range(4):
         moment += datetime.timedelta(seconds=61)
         time_machine.move_to(moment, tick=False)
-        phone_verification_start(user=citizen, phone="010-1234-5678")
+        phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     time_machine.move_to(moment + datetime.timedelta(minutes=10), tick=False)
     with pytest.raises(ValidationError, match="하루에 5번까지"):
-        phone_verification_start(user=citizen, phone="010-1234-5678")
+        phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     assert PhoneVerification.objects.count() == 5
     assert OutboxMessage.objects.count() == 5
 
     time_machine.move_to(AFTERNOON + datetime.timedelta(days=1, minutes=1), tick=False)
-    phone_verification_start(user=citizen, phone="010-1234-5678")  # the day has passed
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")  # the day has passed
 
 
 def test_one_number_cannot_be_flooded_from_several_accounts(citizen, time_machine):
     for number in range(5):
         other = User.objects.create_user(f"other{number}", password=PASSWORD)
-        phone_verification_start(user=other, phone="010-5555-0000")
+        phone_verification_start(user=other, actor=other, phone="010-5555-0000")
     with pytest.raises(ValidationError, match="하루에 5번까지"):
-        phone_verification_start(user=citizen, phone="010-5555-0000")
+        phone_verification_start(user=citizen, actor=citizen, phone="010-5555-0000")
 
 
 @pytest.mark.parametrize("phone", ["063-281-0000", "02-123-4567", "12345"])
 def test_only_mobile_numbers_can_be_proven(citizen, phone):
     with pytest.raises(ValidationError):
-        phone_verification_start(user=citizen, phone=phone)
+        phone_verification_start(user=citizen, actor=citizen, phone=phone)
     assert not OutboxMessage.objects.exists()
 
 
@@ -143,11 +143,11 @@ def test_only_mobile_numbers_can_be_proven(citizen, phone):
 
 def test_notices_can_be_chosen_only_with_a_proven_number(citizen):
     with pytest.raises(ValidationError, match="먼저 휴대전화 번호를 인증"):
-        message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
+        message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     assert not MessageSubscription.objects.exists()
     verify(citizen)
     message_subscriptions_set(
-        user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED, MessageEvent.SESSION_REMINDER]
+        user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED, MessageEvent.SESSION_REMINDER]
     )
     assert set(citizen.message_subscriptions.values_list("event", flat=True)) == {
         "enrollment_confirmed",
@@ -157,7 +157,7 @@ def test_notices_can_be_chosen_only_with_a_proven_number(citizen):
 
 def test_course_notices_reach_exactly_those_who_chose_them(citizen, django_capture_on_commit_callbacks):
     verify(citizen)
-    message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     unproven = User.objects.create_user("unproven", password=PASSWORD, name="박서준", phone="010-2222-3333")
     MessageSubscription.objects.create(user=unproven, event=MessageEvent.ENROLLMENT_CONFIRMED)  # planted
     not_chosen = verify(User.objects.create_user("quiet", password=PASSWORD, name="이하은"), "010-4444-5555")
@@ -181,7 +181,7 @@ def test_a_promotion_at_night_goes_out_at_once_and_a_reminder_waits(
 ):
     verify(citizen)
     message_subscriptions_set(
-        user=citizen, events=[MessageEvent.WAITLIST_PROMOTED, MessageEvent.SESSION_REMINDER]
+        user=citizen, actor=citizen, events=[MessageEvent.WAITLIST_PROMOTED, MessageEvent.SESSION_REMINDER]
     )
     course = future_course(capacity=1, first_session_in_days=1)
     first = enrollment_create(
@@ -214,7 +214,7 @@ def test_a_cancelled_course_is_time_critical_and_carries_the_reason(
     citizen, time_machine, django_capture_on_commit_callbacks
 ):
     verify(citizen)
-    message_subscriptions_set(user=citizen, events=[MessageEvent.COURSE_CANCELLED])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.COURSE_CANCELLED])
     course = future_course(title="도시재생 아카데미", capacity=5)
     enrollment_create(course=course, user=citizen, consent_version="v", actor=TEST_JOB)
     message_backends.sent_messages.clear()
@@ -230,10 +230,10 @@ def test_a_cancelled_course_is_time_critical_and_carries_the_reason(
 
 def test_turning_a_notice_off_cancels_what_was_waiting(citizen, time_machine):
     verify(citizen)
-    message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     time_machine.move_to(datetime.datetime(2027, 3, 3, 22, 0, tzinfo=KST), tick=False)
     enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
-    message_subscriptions_set(user=citizen, events=[])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[])
     assert OutboxMessage.objects.get(event="enrollment_confirmed").status == "cancelled"
     time_machine.move_to(datetime.datetime(2027, 3, 4, 9, 0, tzinfo=KST), tick=False)
     message_backends.sent_messages.clear()
@@ -243,7 +243,7 @@ def test_turning_a_notice_off_cancels_what_was_waiting(citizen, time_machine):
 
 def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
     verify(citizen)
-    message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     time_machine.move_to(datetime.datetime(2027, 3, 3, 22, 0, tzinfo=KST), tick=False)
     enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     citizen_profile_update(actor=citizen, name=citizen.name, phone="010-7777-8888")
@@ -262,7 +262,7 @@ def test_a_changed_number_is_unproven_and_gets_nothing(citizen, time_machine):
 
 def test_deleting_the_account_deletes_its_notices_and_codes(citizen):
     verify(citizen)
-    message_subscriptions_set(user=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
+    message_subscriptions_set(user=citizen, actor=citizen, events=[MessageEvent.ENROLLMENT_CONFIRMED])
     enrollment_create(course=future_course(), user=citizen, consent_version="v", actor=TEST_JOB)
     assert OutboxMessage.objects.filter(user=citizen).count() == 2
     account_delete(actor=citizen, password=PASSWORD)
@@ -330,9 +330,9 @@ def test_the_settings_page_needs_a_login(client):
 def test_verification_records_are_deleted_after_thirty_days(citizen, time_machine):
     from jeonju_center.common.retention import apply_retention_policies
 
-    phone_verification_start(user=citizen, phone="010-1234-5678")
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     time_machine.move_to(AFTERNOON + datetime.timedelta(days=29), tick=False)
-    phone_verification_start(user=citizen, phone="010-1234-5678")
+    phone_verification_start(user=citizen, actor=citizen, phone="010-1234-5678")
     time_machine.move_to(AFTERNOON + datetime.timedelta(days=31), tick=False)
     assert apply_retention_policies()["phone_verifications"] == 1
     assert PhoneVerification.objects.get().created_at == AFTERNOON + datetime.timedelta(days=29)

@@ -27,7 +27,10 @@ def test_the_list_filters_by_program_and_phase(client):
     assert "열린 공고" in response.content.decode()
     assert "열린 공고" not in client.get("/calls/", {"phase": "closed"}).content.decode()
     assert "열린 공고" not in client.get("/calls/", {"program": "ondure"}).content.decode()
-    assert client.get("/calls/", {"program": "<script>", "phase": "x"}).status_code == 200
+    assert "열린 공고" in client.get("/calls/", {"program": ["ondure", "youth_share_house"]}).content.decode()
+    refused = client.get("/calls/", {"program": "<script>", "phase": "x"})
+    assert refused.status_code == 400 and "열린 공고" not in refused.content.decode()
+    assert "올바르게 선택해 주세요" in refused.content.decode()
     open_call.is_published = False
     open_call.save()
     assert "열린 공고" not in client.get("/calls/").content.decode()

@@ -13,7 +13,16 @@ from jeonju_center.common.actors import WRITERS
 from jeonju_center.common.admin_mixins import ServiceAdminMixin
 
 #: The modules that hold writing services, imported so that every ``@writes`` is registered.
-WRITE_MODULES = ("services", "members", "profiles", "surveys", "settlements", "completion", "feedback")
+WRITE_MODULES = (
+    "services",
+    "members",
+    "profiles",
+    "surveys",
+    "settlements",
+    "completion",
+    "feedback",
+    "notifications",
+)
 
 
 def serviced_labels():

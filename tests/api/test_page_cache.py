@@ -1,0 +1,63 @@
+"""A product list page is served from the cache while the committed data is the same (``cache_list_pages``):
+the same data version gives the same page, any change gives a new one, and who reads is part of the key."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from social_economy.models import Organization, Product
+from tests.api.support import partner_client
+from tests.social_economy.factories import OrganizationFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/products/?page_size=2"
+READ = "social_economy:read"
+
+
+def _product_reads(queries):
+    return [query for query in queries if 'FROM "social_economy_product"' in query["sql"]]
+
+
+def _names(response):
+    assert response.status_code == 200, response.content[:300]
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_a_page_is_read_once_per_data_version_and_every_change_is_seen_at_once():
+    organization = OrganizationFactory(name="가나푸드")
+    ProductFactory(organization=organization, name="도시락")
+    ProductFactory(organization=organization, name="반찬")
+    client = partner_client(READ)
+    first = client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL)
+    assert again.json() == first.json()
+    assert _product_reads(queries) == []
+
+    # A product's change, a new product and the organization's new name (shown on its products) are each
+    # a new version: the next read has them.
+    Product.objects.filter(name="반찬").update(price=9000)
+    assert [row["price"] for row in client.get(URL).json()["results"]] == [45000, 9000]
+    ProductFactory(organization=organization, name="가래떡")
+    assert _names(client.get(URL)) == ["가래떡", "도시락"]
+    organization.name = "가나다푸드"
+    organization.save()
+    assert {row["organization_name"] for row in client.get(URL).json()["results"]} == {"가나다푸드"}
+    Organization.objects.all()  # (no write: the version stays, and so does the page)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL)
+    assert _product_reads(queries) == []
+
+
+def test_the_page_is_kept_per_reader_query_and_language():
+    ProductFactory.create_batch(3, organization=OrganizationFactory())
+    reader, other = partner_client(READ), partner_client(READ, "consulting:write")
+    pages = [reader.get(URL).json(), reader.get(f"{URL}&page=2").json()]
+    assert [len(page["results"]) for page in pages] == [2, 1]
+    with CaptureQueriesContext(connection) as queries:
+        other.get(URL)
+        reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+        english = reader.get(URL).json()
+    assert len(_product_reads(queries)) == 2
+    assert english["results"][0]["category_label"] != pages[0]["results"][0]["category_label"]
