@@ -113,6 +113,11 @@ def run_checked(command, env, *, log, what):
     return time.monotonic() - started
 
 
+def run_output(command, env):
+    """Run a command to completion and return what it printed (it must succeed)."""
+    return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True).stdout
+
+
 # --- gunicorn -------------------------------------------------------------------------------------------
 
 

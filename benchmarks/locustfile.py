@@ -13,18 +13,18 @@ the warm-up, and the figures cover exactly ``BENCH_DURATION`` seconds. A respons
 unless it is the expected status *and* content (a page marker, or the success message of an enrolment).
 """
 
-import base64
 import json
 import os
 import random
 import re
 import time
-import zlib
 from pathlib import Path
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.runners import LocalRunner
+
+from benchmarks.rush import MESSAGE_ERROR, MESSAGE_SUCCESS, message_levels
 
 FIXTURES = json.loads(Path(os.environ["BENCH_FIXTURES"]).read_text(encoding="utf-8"))
 BASELINE = os.environ.get("BENCH_TARGET", "portal") == "baseline"
@@ -32,7 +32,6 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
 ADMIN_PATH = "/" + os.environ.get("ADMIN_URL", "admin/")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-MESSAGE_SUCCESS, MESSAGE_ERROR = 25, 40
 _ready = {"users": 0, "accounts": 0, "addresses": 0}
 
 
@@ -41,18 +40,6 @@ def _csrf_token(response):
     if match is None:
         raise RuntimeError(f"no CSRF token in {response.request.url} ({response.status_code})")
     return match.group(1).decode()
-
-
-def _messages(cookie_value):
-    """The levels of the messages in Django's signed ``messages`` cookie (read, not verified: the client
-    does not know the secret). Format: ``[.]base64(json, zlib-compressed if "."):…signature``."""
-    payload = cookie_value.strip('"').split(":", 1)[0]
-    compressed = payload.startswith(".")
-    payload = payload.lstrip(".")
-    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    if compressed:
-        data = zlib.decompress(data)
-    return [item[2] for item in json.loads(data) if isinstance(item, list) and item[:1] == ["__json_message"]]
 
 
 def _plain_http_cookies(client):
@@ -188,7 +175,7 @@ class Enrollment(CitizenUser):
             levels = []
             for cookie in list(self.client.cookiejar):
                 if cookie.name == "messages":
-                    levels = _messages(cookie.value)
+                    levels = message_levels(cookie.value)
                     # The browser shows the message on the next page, which empties the cookie.
                     self.client.cookiejar.clear(cookie.domain, cookie.path, cookie.name)
             if MESSAGE_SUCCESS in levels and MESSAGE_ERROR not in levels:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness
+from benchmarks import harness, rush
 
 # (locust user class, label, baseline label, throughput goal as a fraction of the baseline or None)
 SCENARIOS = [
@@ -40,6 +40,50 @@ SCENARIOS = [
 ]
 # Tail latency goal at 16 concurrent connections, for every scenario.
 P99_OVER_P50 = 3.0
+RUSH = "EnrollmentRush"
+RUSH_P99_MS = 2000
+
+
+def run_rush(env, *, port, work_dir, log):
+    """The enrolment rush (``benchmarks/rush.py``): prepared with the server's settings, fired from this
+    process, and its outcome read back from the database."""
+    prepared_file = work_dir / "rush.json"
+    python = sys.executable
+    harness.run_checked(
+        [python, "-m", "benchmarks.rush", "prepare", "--out", str(prepared_file)],
+        env,
+        log=log,
+        what="rush prepare",
+    )
+    prepared = json.loads(prepared_file.read_text())
+    results = rush.fire("127.0.0.1", port, prepared)
+    figures = rush.summary(results)
+    counted = harness.run_output(
+        [python, "-m", "benchmarks.rush", "outcome", "--course", prepared["course"]], env
+    )
+    figures.update(json.loads(counted), seats=prepared["seats"])
+    return figures
+
+
+def print_rush(figures):
+    if not figures:
+        return
+    wanted_waiting = figures["requests"] - figures["seats"]
+    problems = []
+    if figures["errors"]:
+        problems.append(f"{figures['errors']} errors (first: {figures['first_error']})")
+    if figures["p99_ms"] > RUSH_P99_MS:
+        problems.append(f"p99 > {RUSH_P99_MS} ms")
+    if (figures["confirmed"], figures["waiting"]) != (figures["seats"], wanted_waiting):
+        problems.append(f"{figures['confirmed']} confirmed, {figures['waiting']} waiting")
+    print(
+        f"Enrolment rush: {figures['requests']:,} signed-in citizens POST enrol on one course of {figures['seats']} "
+        f"seats, sent evenly over {rush.SPREAD_SECONDS:g} s: {figures['rps']:.1f} req/s over {figures['seconds']:.1f} s, "
+        f"p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, {figures['errors']} errors; "
+        f"{figures['confirmed']} confirmed and {figures['waiting']} waiting in the order the portal took them. "
+        f"Goal: no error, p99 ≤ {RUSH_P99_MS} ms, exactly {figures['seats']} confirmed and {wanted_waiting} waiting: "
+        f"{'met' if not problems else 'NOT met: ' + '; '.join(problems)}."
+    )
 
 
 def verdict(result, baseline, goal):
@@ -162,6 +206,7 @@ def main(argv=None):
     counts = json.loads(fixtures.read_text())["counts"]
 
     rows = []
+    rush_figures = None
     host = f"http://127.0.0.1:{args.port}"
     scenarios = [s for s in SCENARIOS if not args.only or s[0] in args.only]
     with harness.gunicorn(env, port=args.port, log=log, workers=args.workers) as master:
@@ -185,11 +230,18 @@ def main(argv=None):
                     f"({result['rps'] / baseline['rps']:.2f}×)",
                     flush=True,
                 )
+        if not args.only or RUSH in args.only:
+            rush_figures = run_rush(env, port=args.port, work_dir=work_dir, log=log)
+            print(
+                f"  enrolment rush: {rush_figures['rps']:.1f} req/s, p99 {rush_figures['p99_ms']:.0f} ms",
+                flush=True,
+            )
     # Tasks the enrolments queued (confirmation e-mails) have no worker here.
     harness.flush_redis(args.broker_url)
     print_report(
         rows, info=info, counts=counts, args=args, workers=workers, elapsed=time.monotonic() - started
     )
+    print_rush(rush_figures)
     failed = any(verdict(result, baseline, goal) != "yes" for _l, _b, goal, result, baseline, _r in rows)
     return 1 if failed else 0
 

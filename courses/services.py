@@ -27,6 +27,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -112,9 +113,12 @@ def waiting_position(enrollment):
 
 
 def _counts(course):
-    confirmed = Enrollment.objects.filter(course=course, status=EnrollmentStatus.CONFIRMED).count()
-    waiting = Enrollment.objects.filter(course=course, status=EnrollmentStatus.WAITING).count()
-    return confirmed, waiting
+    """(confirmed, waiting) of the course, in one query: it runs inside the course lock."""
+    counts = Enrollment.objects.filter(course=course).aggregate(
+        confirmed=Count("pk", filter=Q(status=EnrollmentStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=EnrollmentStatus.WAITING)),
+    )
+    return counts["confirmed"], counts["waiting"]
 
 
 def _check_audience(course, user):
@@ -160,7 +164,7 @@ def _check_can_enroll(*, course, user, by_staff, consent_version, now):
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다."))
 
 
-def _create_locked(*, course, user, actor, by_staff, consent_version, consent_ip, consented_at=None):
+def _create_locked(*, course, user, by_staff, consent_version, consented_at=None):
     """Enrol ``user`` in ``course``, whose row the caller has locked. Returns (enrollment, position)."""
     now = timezone.now()
     _check_can_enroll(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
@@ -195,14 +199,6 @@ def _create_locked(*, course, user, actor, by_staff, consent_version, consent_ip
     except IntegrityError:
         # Only reachable if the course lock was bypassed; the constraint still keeps one active enrolment.
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다.")) from None
-    if consent_version and consented_at is None:
-        consent_record(
-            user=user,
-            actor=actor,
-            item=ConsentRecord.Item.PRIVACY_ENROLLMENT,
-            version=consent_version,
-            ip_address=consent_ip,
-        )
     return enrollment, position
 
 
@@ -273,14 +269,18 @@ def enrollment_create(*, course, user, actor, consent_version=None, consent_ip=N
     """
     by_staff = _on_behalf(actor, user)
     with transaction.atomic():
+        if consent_version:
+            # Before the course lock, which every other applicant waits for; a refusal below rolls it back.
+            consent_record(
+                user=user,
+                actor=actor,
+                item=ConsentRecord.Item.PRIVACY_ENROLLMENT,
+                version=consent_version,
+                ip_address=consent_ip,
+            )
         locked = _lock_course(course.pk)
         enrollment, position = _create_locked(
-            course=locked,
-            user=user,
-            actor=actor,
-            by_staff=by_staff,
-            consent_version=consent_version,
-            consent_ip=consent_ip,
+            course=locked, user=user, by_staff=by_staff, consent_version=consent_version
         )
         if position is None:
             notifications.enrollment_confirmed(enrollment)
@@ -463,10 +463,8 @@ def enrollment_move(*, enrollment, to_course, actor):
         new, position = _create_locked(
             course=target,
             user=current.user,
-            actor=actor,
             by_staff=True,
             consent_version=current.consent_version or None,
-            consent_ip=None,
             consented_at=current.consented_at,
         )
         notifications.enrollment_moved(current, new, position=position)

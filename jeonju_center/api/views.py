@@ -56,7 +56,8 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             return self._every_row_as_csv(request)
         if not self.cache_list_pages:
             return super().list(request, *args, **kwargs)
-        key = _page_cache_key(request, self.basename)
+        # The version is read from the database the page is read from (a replica lags the primary).
+        key = _page_cache_key(request, self.basename, using=self.get_queryset().db)
         data = cache.get(key)
         if data is not None:
             return Response(data)
@@ -115,7 +116,7 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-def _page_cache_key(request, basename):
+def _page_cache_key(request, basename, *, using):
     """A list page's cache key: the resource, the query, who reads (a partner's scopes and own records
     differ), the language of the labels, the site the links point to, and the data version."""
     user = request.user
@@ -126,7 +127,7 @@ def _page_cache_key(request, basename):
     else:
         reader = "public"
     query = sorted(request.query_params.lists())
-    version = data_version()
+    version = data_version(using)
     site = request.build_absolute_uri("/")
     digest = hashlib.sha256(
         f"{query!r}\x00{reader}\x00{get_language()}\x00{site}\x00{version}".encode()

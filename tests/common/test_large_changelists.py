@@ -1,0 +1,55 @@
+"""Back-office lists on a national-size table (``LargeTableAdminMixin``): the unfiltered list of a large table
+shows the planner's estimate instead of counting every row on every page; a filtered list counts exactly,
+and never counts the unfiltered total beside it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from jeonju_center.common import admin_mixins
+from social_economy.models import Product
+from tests.social_economy.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts(queries):
+    return [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+
+
+def _products(count, organization):
+    Product.objects.bulk_create(
+        Product(
+            organization=organization,
+            name=f"대량 제품 {number}",
+            kind=Product.Kind.GOODS,
+            category=Product.Category.FOOD,
+        )
+        for number in range(count)
+    )
+
+
+@pytest.mark.postgres
+def test_a_large_table_s_unfiltered_list_shows_the_estimate_and_counts_no_row(admin_client, monkeypatch):
+    monkeypatch.setattr(admin_mixins, "ESTIMATE_COUNT_FROM_ROWS", 300)
+    organization = OrganizationFactory(name="대량조합")
+    _products(400, organization)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Product._meta.db_table}")
+    url = reverse("admin:social_economy_product_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 400  # ANALYZE read every row of so small a table
+    assert _counts(queries) == []
+
+    with CaptureQueriesContext(connection) as queries:
+        filtered = admin_client.get(url, {"q": "대량 제품 39"})
+    assert filtered.context["cl"].result_count == 14  # 39, 139, 239, 339 and 390–399, counted
+    assert len(_counts(queries)) == 1  # the filtered count only, not the total beside it
+
+
+def test_a_small_table_is_counted_exactly(admin_client):
+    _products(3, OrganizationFactory())
+    response = admin_client.get(reverse("admin:social_economy_product_changelist"))
+    assert response.context["cl"].result_count == 3
