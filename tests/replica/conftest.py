@@ -81,7 +81,9 @@ def _bin_directory():
         major = int(cursor.fetchone()[0]) // 10000
     directory = Path(f"/usr/lib/postgresql/{major}/bin")
     if not (directory / "pg_basebackup").exists():
-        pytest.skip(f"needs the PostgreSQL {major} server binaries in {directory} (apt-get install postgresql)")
+        pytest.skip(
+            f"needs the PostgreSQL {major} server binaries in {directory} (apt-get install postgresql)"
+        )
     return directory
 
 
@@ -163,7 +165,9 @@ def streaming_replica(django_db_setup, django_db_blocker):
         connections["replica"].close()
         del connections["replica"]
         del connections.settings["replica"]
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(directory, ignore_errors=True)
 
 
