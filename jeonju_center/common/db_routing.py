@@ -16,7 +16,8 @@ primary (``default``). Which alias a read goes to is decided per request, never 
 The replica lags: what it shows is committed data of a moment ago, a few milliseconds usually, longer under
 load or while a standby replays a large transaction. Pages that may show it are the ones whose reader cannot
 tell (a catalogue, a product list, an API page that a partner polls).
-Without the ``replica`` alias the router answers nothing and every query goes to ``default``.
+Without the ``replica`` alias, or when it names the primary itself (the test suite's MIRROR of ``default``), the
+router answers nothing and every query goes to ``default``.
 """
 
 import contextvars
@@ -38,8 +39,15 @@ _pinned_to_primary = contextvars.ContextVar("jeonju_pinned_to_primary", default=
 _wrote = contextvars.ContextVar("jeonju_wrote", default=None)
 
 
+def _database(alias):
+    settings_dict = connections[alias].settings_dict
+    return settings_dict["HOST"], str(settings_dict["PORT"]), settings_dict["NAME"]
+
+
 def replica_configured():
-    return REPLICA in connections.settings
+    """Whether a replica alias exists that is another database than the primary: one that names the primary
+    itself (a test MIRROR, or the same URL twice) would only cost a second connection."""
+    return REPLICA in connections.settings and _database(REPLICA) != _database(DEFAULT_DB_ALIAS)
 
 
 class use_primary(ContextDecorator):

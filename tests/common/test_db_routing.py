@@ -1,6 +1,7 @@
 """Which database a read goes to (jeonju_center/common/db_routing.py) and the settings of the replica and the
 pooler. The routing against a real streaming replica is tested in tests/replica/."""
 
+import contextlib
 import datetime
 import json
 
@@ -29,12 +30,18 @@ class Visitor:
         self.is_staff = staff
 
 
+def forget_replica():
+    with contextlib.suppress(AttributeError):  # no connection object was made in this thread
+        del connections[REPLICA]
+    del connections.settings[REPLICA]
+
+
 @pytest.fixture
 def replica_alias_without_connection():
     """A ``replica`` alias the router can see; nothing here opens a connection to it (no database access)."""
-    connections.settings[REPLICA] = {**connections.settings[DEFAULT_DB_ALIAS]}
+    connections.settings[REPLICA] = {**connections.settings[DEFAULT_DB_ALIAS], "PORT": "5439"}
     yield
-    del connections.settings[REPLICA]
+    forget_replica()
 
 
 def visit(request, *, write=False, inside=None):
@@ -132,6 +139,14 @@ def test_a_get_that_writes_starts_read_your_writes_and_a_forged_cookie_is_ignore
     request = get()
     request.COOKIES[PRIMARY_UNTIL_COOKIE] = "99999999999"
     assert visit(request)[0] == {"replica": True}
+
+
+def test_a_replica_alias_that_names_the_primary_itself_is_not_used():
+    connections.settings[REPLICA] = {**connections.settings[DEFAULT_DB_ALIAS]}
+    try:
+        assert visit(get())[0] == {"replica": False}
+    finally:
+        forget_replica()
 
 
 def test_the_router_keeps_relations_between_both_aliases_and_never_migrates_the_replica():
