@@ -1,6 +1,9 @@
 """Read routing against a real streaming replica (tests/replica/conftest.py), lag made by pausing its replay."""
 
+import datetime
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from courses.models import Course, Enrollment, EnrollmentStatus
@@ -85,3 +88,29 @@ def test_enrolment_and_booking_use_the_primary_while_the_replica_lags(client, re
     assert Enrollment.objects.get(user=citizen, course=course).status == EnrollmentStatus.CONFIRMED
     # The same course page read from the lagging replica does not know the course yet.
     assert Client().get(f"/courses/{course.slug}/").status_code == 404
+
+
+def test_the_call_application_form_reads_the_primary_while_the_replica_lags(
+    client, replica_alias, time_machine
+):
+    from tests.calls.factories import OPENS, applicant, housing_call
+
+    time_machine.move_to(OPENS + datetime.timedelta(days=3), tick=False)
+    replica_alias.pause()
+    call = housing_call(title="지연 중 열린 공모")
+    client.force_login(applicant(name="김청년"))
+
+    form = client.get(f"/calls/{call.slug}/apply/")
+
+    assert form.status_code == 200 and "지연 중 열린 공모" in form.content.decode()
+    assert Client().get(f"/calls/{call.slug}/").status_code == 404  # the public notice, from the replica
+
+
+def test_the_back_office_reads_the_primary_while_the_replica_lags(client, django_user_model, replica_alias):
+    replica_alias.pause()
+    room(name="지연 중 등록한 회의실", slug="lagging-admin-room")
+    client.force_login(django_user_model.objects.create_superuser("office", "office@example.com", "x" * 12))
+
+    changelist = client.get(f"/{settings.ADMIN_URL}spaces/space/")
+
+    assert changelist.status_code == 200 and "지연 중 등록한 회의실" in changelist.content.decode()
