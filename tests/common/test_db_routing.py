@@ -149,6 +149,23 @@ def test_a_replica_alias_that_names_the_primary_itself_is_not_used():
         forget_replica()
 
 
+@pytest.mark.usefixtures("replica_alias_without_connection")
+def test_select_for_update_goes_to_the_primary_inside_a_replica_request():
+    from spaces.models import Space
+
+    def view(request):
+        return HttpResponse(f"{Space.objects.all().db} {Space.objects.select_for_update().db}")
+
+    assert ReplicaReadsMiddleware(view)(get()).content == b"replica default"
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_every_read_goes_to_the_primary(replica_alias_without_connection):
+    # The test itself runs in a transaction (pytest-django's TestCase), as a view's atomic block would.
+    assert connections[DEFAULT_DB_ALIAS].in_atomic_block
+    assert visit(get())[0] == {"replica": False}
+
+
 def test_the_router_keeps_relations_between_both_aliases_and_never_migrates_the_replica():
     router = PrimaryReplicaRouter()
 
