@@ -78,9 +78,11 @@ class PrimaryReplicaRouter:
     """``DATABASE_ROUTERS`` entry: see the module's docstring. Answers nothing without the replica alias."""
 
     def db_for_read(self, model, **hints):
-        if reads_from_replica():
-            return REPLICA
-        return None
+        if not replica_configured():
+            return None
+        # Always an answer: left to itself Django reads a row's relations from the database the row came from,
+        # which for a row read on the replica would be the replica again inside a transaction or use_primary.
+        return REPLICA if reads_from_replica() else DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
         wrote = _wrote.get()

@@ -161,9 +161,16 @@ def test_select_for_update_goes_to_the_primary_inside_a_replica_request():
 
 @pytest.mark.django_db
 def test_inside_a_transaction_every_read_goes_to_the_primary(replica_alias_without_connection):
+    from spaces.models import Space
+
+    row_from_the_replica = Space(pk=1)
+    row_from_the_replica._state.db = REPLICA
+
     # The test itself runs in a transaction (pytest-django's TestCase), as a view's atomic block would.
     assert connections[DEFAULT_DB_ALIAS].in_atomic_block
     assert visit(get())[0] == {"replica": False}
+    # Also the relations of a row that was read on the replica before the transaction began.
+    assert row_from_the_replica.bookings.all().db == DEFAULT_DB_ALIAS
 
 
 def test_the_router_keeps_relations_between_both_aliases_and_never_migrates_the_replica():
