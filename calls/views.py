@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from jeonju_center.common.db_routing import use_primary
 from jeonju_center.common.download_reasons import stored_file_response
 from jeonju_center.common.forms import add_service_errors
 from jeonju_center.common.security import client_ip_address
@@ -88,6 +89,7 @@ def call_detail(request, slug):
     )
 
 
+@use_primary()
 @never_cache
 @login_required
 def call_apply(request, slug):
@@ -166,6 +168,7 @@ def call_apply(request, slug):
     )
 
 
+@use_primary()
 @require_POST
 @login_required
 def call_withdraw(request, slug):

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jeonju_center.common import db_errors
+from jeonju_center.common.db_routing import use_primary
 from jeonju_center.common.forms import add_service_errors
 from jeonju_center.common.security import client_ip_address
 
@@ -159,6 +160,7 @@ def _login_first(request, course):
     return redirect_to_login(reverse("courses:detail", args=[course.slug]))
 
 
+@use_primary()
 @require_POST
 def enroll(request, slug):
     course = _get_course_or_404(slug)
@@ -206,6 +208,7 @@ def _safe_next(request, default):
     return default
 
 
+@use_primary()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, slug):

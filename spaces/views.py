@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jeonju_center.common.db_routing import use_primary
 from jeonju_center.common.forms import add_service_errors
 
 from . import calendars, selectors, services
@@ -79,6 +80,7 @@ def space_detail(request, slug):
     )
 
 
+@use_primary()
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -135,6 +137,7 @@ def my_bookings(request):
     return render(request, "spaces/mine.html", {"bookings": bookings})
 
 
+@use_primary()
 @login_required
 @require_POST
 def booking_cancel(request, pk):

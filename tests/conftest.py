@@ -111,6 +111,7 @@ def celery_worker_process(transactional_db):
         "DJANGO_SETTINGS_MODULE": "jeonju_center.settings",
         "DJANGO_ENV": "development",
         "DATABASE_URL": _database_url_for_subprocess(),
+        "DATABASE_REPLICA_URL": "",  # the worker reads the test database only
         "CELERY_BROKER_URL": broker_url,
     }
     worker = subprocess.Popen(

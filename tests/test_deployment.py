@@ -32,10 +32,10 @@ def run_in_app_env(command, extra_env=None):
 
 
 def test_compose_runs_the_five_services_plus_a_migration_step_and_a_load_balancer():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "lb"}
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "lb", "replica", "pgbouncer"}
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat", "lb"])
+@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat", "lb", "replica", "pgbouncer"])
 def test_long_running_services_have_health_checks_and_restart(name):
     service = SERVICES[name]
     assert service["healthcheck"]["test"]
@@ -51,6 +51,26 @@ def test_app_services_are_production_and_wait_for_migrations(name):
     assert service["environment"]["CELERY_BROKER_URL"] == "redis://redis:6379/0"
     if name != "migrate":
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_app_services_go_through_pgbouncer_and_migrations_go_direct(name):
+    environment = SERVICES[name]["environment"]
+    assert "@pgbouncer:6432/" in environment["DATABASE_URL"] and environment["DATABASE_POOLER"] == "pgbouncer"
+    assert environment["DATABASE_REPLICA_URL"].endswith("_replica")
+    assert SERVICES[name]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"
+    assert "@db:5432/" in SERVICES["migrate"]["environment"]["DATABASE_URL"]
+    assert "DATABASE_POOLER" not in SERVICES["migrate"]["environment"]
+
+
+def test_the_replica_streams_from_db_and_pgbouncer_pools_both_in_transaction_mode():
+    replica = SERVICES["replica"]
+    assert "pg_basebackup -h db" in replica["command"][-1] and " -R " in replica["command"][-1]
+    assert "pgreplica:/var/lib/postgresql/data" in replica["volumes"]
+    ini = (REPO_ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
+    assert "pool_mode = transaction" in ini
+    start = (REPO_ROOT / "deploy" / "pgbouncer" / "start.sh").read_text()
+    assert "host=db port=5432" in start and "_replica = host=replica port=5432" in start
 
 
 def test_data_lives_in_named_volumes():

@@ -17,6 +17,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jeonju_center.common.db_routing import use_primary
 from jeonju_center.common.spreadsheets import neutralize_row
 from jeonju_center.partners import changes
 from jeonju_center.partners.models import IdempotencyRecord, PartnerAPIKey
@@ -231,6 +232,8 @@ class ChangeFeedView(APIView):
             400: OpenApiResponse(description="잘못된 커서나 값"),
         },
     )
+    # The feed's cursor is the primary's transaction ids and snapshot (partners/changes.py): read on the primary.
+    @use_primary()
     def get(self, request):
         since = request.query_params.get("since") or None
         resource = request.query_params.get("resource") or None

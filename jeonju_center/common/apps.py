@@ -10,6 +10,9 @@ class CommonConfig(AppConfig):
 
     def ready(self):
         from .indexes import create_database_extensions
+        from .pooler import connect_when_pooled
+
+        connect_when_pooled()
 
         # Once per migrate run (sent for this app only), before the plan executes.
         pre_migrate.connect(create_database_extensions, sender=self, dispatch_uid="common.extensions")

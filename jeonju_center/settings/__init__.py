@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public pages and the API read from the replica when there is one; read-your-writes (common/db_routing.py).
+    "jeonju_center.common.db_routing.ReplicaReadsMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; staff who need it reach no
     # back-office page before they did (jeonju_center/common/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
@@ -198,6 +200,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         sqlite_options(lock_timeout_ms=env.int("DB_LOCK_TIMEOUT_MS", default=5000))
     )
+
+# --- Read replica and connection pooler --------------------------------------------------------
+# DATABASE_REPLICA_URL: a streaming standby of DATABASE_URL; public pages and the API read from it (the rules:
+# jeonju_center/common/db_routing.py). Tests see it as the default database (MIRROR) unless a test makes its own.
+# DATABASE_POOLER=pgbouncer: the URLs point at PgBouncer in transaction mode (jeonju_center/common/pooler.py).
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5000)
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS", default=10)
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be 'pgbouncer' or empty, not {DATABASE_POOLER!r}.")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+if DATABASE_POOLER:
+    for _alias in DATABASES.values():
+        # PgBouncer does not forward startup options: the lock timeout is SET LOCAL per transaction instead.
+        _alias.get("OPTIONS", {}).pop("options", None)
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["jeonju_center.common.db_routing.PrimaryReplicaRouter"]
 
 # --- Cache --------------------------------------------------------------------------------------
 

@@ -39,6 +39,8 @@ from tests.conftest import (
 # Variables of the developer's shell that must not leak into the subprocesses: each test says what it runs on.
 _SCRUBBED_ENV = (
     "DATABASE_URL",
+    # The portal processes read the test database only (a replica of the developer's database would not have it).
+    "DATABASE_REPLICA_URL",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
     "CACHE_URL",
