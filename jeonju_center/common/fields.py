@@ -27,8 +27,9 @@ class PhotoField(models.ImageField):
 
     attr_class = PhotoFieldFile
 
-    def validate(self, value, model_instance):
-        super().validate(value, model_instance)
+    def run_validators(self, value):
+        # After the field's validators, so a wrong type or size gets their precise message first.
+        super().run_validators(value)
         if value and not value._committed and not getattr(value.file, "photo_stripped", False):
             # The field keeps the clean copy: saving after validation does not decode the photo again.
             value.file = strip_image_metadata(value.file)
