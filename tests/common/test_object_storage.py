@@ -29,7 +29,7 @@ from jeonju_center.common.reference import load_all_reference_data
 from jeonju_center.common.storage import public_storage
 from jeonju_center.common.teams import PERSONAL_DATA_VIEWERS, REGENERATION_TEAM, SOCIAL_ECONOMY_TEAM
 from regeneration.models import HouseStatus
-from tests.regeneration.factories import OwnerConsentFactory, VacantHouseFactory
+from tests.regeneration.factories import OwnerConsentFactory, RenovationFactory, VacantHouseFactory
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,13 @@ def test_another_process_with_the_same_environment_reads_and_writes_the_same_fil
     assert first_line == "%PDF-1.4 first"
     with public_storage.open(second_name) as stored:
         assert stored.read() == b"second"
+
+
+def test_the_admin_names_a_private_file_without_linking_to_it(object_storage, client):
+    renovation = RenovationFactory(before_photo=jpeg_with_gps())
+    client.force_login(staff_user("regen", REGENERATION_TEAM))
+    url = reverse("admin:regeneration_renovation_change", args=[renovation.pk])
+    page = client.get(url).content.decode()
+    assert renovation.before_photo.name in page  # named, so staff know a photo is there
+    # …but no link: a private file's URL would be a signed one, outside the portal's checks and access log.
+    assert "X-Amz-Signature" not in page and object_storage.meta.endpoint_url not in page
