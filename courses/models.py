@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
+from jeonju_center.common.fields import PhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
+from jeonju_center.common.storage import get_public_storage
 from jeonju_center.common.validators import validate_image_upload
 
 # Every model keeps its change history (who, when, what, why). Personal fields are left out of the
@@ -123,9 +125,10 @@ class Course(TimeStampedModel):
     status = models.CharField(
         _("상태"), max_length=20, choices=Status.choices, default=CourseStatus.PREPARING
     )
-    image = models.ImageField(
+    image = PhotoField(
         _("대표 이미지"),
         upload_to="courses/%Y/",
+        storage=get_public_storage,
         blank=True,
         validators=[validate_image_upload],
     )

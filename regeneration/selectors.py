@@ -100,6 +100,7 @@ PUBLIC_HOUSE_FIELDS = (
     "current_program__kind",
     "public_title",
     "public_description",
+    "public_photo",
     "latitude",
     "longitude",
 )

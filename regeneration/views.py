@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from jeonju_center.common.download_reasons import stored_file_response
+from jeonju_center.common.storage import public_storage
 
 from . import selectors
 from .filters import PublicHouseFilterSet
@@ -74,6 +75,8 @@ def _public_house(row):
         "program_kind": kind or "",
         "program_kind_label": str(ProgramKind(kind).label) if kind else "",
         "description": row["public_description"],
+        # The public storage's copy, re-encoded without EXIF (GPS) when it was uploaded (PhotoField).
+        "photo_url": public_storage.url(row["public_photo"]) if row["public_photo"] else "",
         "latitude": selectors.rounded_coordinate(row["latitude"]),
         "longitude": selectors.rounded_coordinate(row["longitude"]),
     }

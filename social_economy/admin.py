@@ -1371,16 +1371,21 @@ class ProfileChangeAdmin(ServiceAdminMixin, PortalModelAdmin):
         ]
 
     def photo_view(self, request, change_id):
-        # Pending photos are not in a public media folder: staff see them through here only.
-        from django.http import FileResponse, Http404
+        # Pending photos are in the private storage: staff see them through here only.
+        from django.http import Http404
+
+        from jeonju_center.common.storage import private_file_response
 
         if not self.has_view_permission(request):
             raise PermissionDenied
         change = get_object_or_404(ProfileChange, pk=change_id)
         if not change.new_image:
             raise Http404
-        return FileResponse(
-            change.new_image.open("rb"), content_type="image/" + _image_type(change.new_image.name)
+        return private_file_response(
+            change.new_image,
+            not_found=gettext("사진을 찾을 수 없습니다."),
+            inline=True,
+            content_type="image/" + _image_type(change.new_image.name),
         )
 
     @admin.display(description=_("항목"), ordering="field_name")

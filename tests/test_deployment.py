@@ -31,11 +31,25 @@ def run_in_app_env(command, extra_env=None):
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_compose_runs_the_five_services_plus_a_migration_step_and_a_load_balancer():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "lb", "replica", "pgbouncer"}
+def test_compose_runs_the_services_plus_one_shot_steps_and_a_load_balancer():
+    assert set(SERVICES) == {
+        "db",
+        "replica",
+        "pgbouncer",
+        "redis",
+        "minio",
+        "minio-setup",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+        "lb",
+    }
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat", "lb", "replica", "pgbouncer"])
+@pytest.mark.parametrize(
+    "name", ["db", "redis", "minio", "web", "worker", "beat", "lb", "replica", "pgbouncer"]
+)
 def test_long_running_services_have_health_checks_and_restart(name):
     service = SERVICES[name]
     assert service["healthcheck"]["test"]
@@ -74,7 +88,8 @@ def test_the_replica_streams_from_db_and_pgbouncer_pools_both_in_transaction_mod
 
 
 def test_data_lives_in_named_volumes():
-    assert {"pgdata", "redisdata", "media"} <= set(COMPOSE["volumes"])
+    assert {"pgdata", "redisdata", "objects"} <= set(COMPOSE["volumes"])
+    assert "objects:/data" in SERVICES["minio"]["volumes"]
     assert "pgdata:/var/lib/postgresql/data" in SERVICES["db"]["volumes"]
 
 
@@ -168,17 +183,29 @@ def test_only_the_load_balancer_publishes_a_port_and_it_proxies_to_every_web_rep
     assert SERVICES["web"]["expose"] == ["8000"]
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat"])
-def test_uploads_live_on_the_shared_media_volume(name):
-    # MEDIA_ROOT of the image, so every replica (and the worker's tasks) sees the same files.
-    assert f"media:{_dockerfile_env('MEDIA_ROOT')}" in SERVICES[name]["volumes"]
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "migrate"])
+def test_uploads_live_in_the_object_store_not_on_a_host_volume(name):
+    # Every replica, on any host, reaches the same bucket; nothing is shared on a local disk.
+    environment = SERVICES[name]["environment"]
+    assert environment["S3_BUCKET"] and environment["S3_ENDPOINT_URL"]
+    assert not any(volume.startswith("media:") for volume in SERVICES[name].get("volumes", []))
+    # The endpoint is a name both the containers and visitors' browsers reach (signed URLs point at it).
+    assert "storage.localhost:host-gateway" in SERVICES[name]["extra_hosts"]
+    assert "storage.localhost" in environment["S3_ENDPOINT_URL"]
+    assert re.search(r"server_name storage\.localhost[^;]*;.*?proxy_pass \$objects;", NGINX_CONF, re.DOTALL)
 
 
-def test_the_load_balancer_serves_static_and_media_from_the_shared_volumes():
+def test_the_object_store_gets_its_bucket_before_the_portal_starts():
+    assert SERVICES["migrate"]["depends_on"]["minio-setup"]["condition"] == "service_completed_successfully"
+    setup = " ".join(SERVICES["minio-setup"]["command"])
+    # Anonymous read on the public pictures only; private documents stay private objects.
+    assert 'anonymous set download "store/$$S3_BUCKET/public"' in setup
+
+
+def test_the_load_balancer_serves_static_from_the_shared_volume_and_media_folders_without_object_storage():
     assert f"static:{_dockerfile_env('STATIC_ROOT')}" in SERVICES["migrate"]["volumes"]
     assert "static:/srv/static:ro" in SERVICES["lb"]["volumes"]
-    assert "media:/srv/media:ro" in SERVICES["lb"]["volumes"]
-    assert {"static", "media"} <= set(COMPOSE["volumes"])
+    assert "static" in COMPOSE["volumes"]
     assert re.search(r"location /static/ \{\s+alias /srv/static/;", NGINX_CONF)
     assert "root /srv;" in NGINX_CONF  # /media/<path> is /srv/media/<path>
     assert "autoindex on" not in NGINX_CONF

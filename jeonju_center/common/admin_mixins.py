@@ -14,9 +14,10 @@ in the masked column for viewers without the permission.
 
 from django import forms
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -38,6 +39,7 @@ from .personal_data import (
     personal_fields_of,
     record_personal_data_access,
 )
+from .storage import get_public_storage
 
 MASKED_SUFFIX = "_masked"
 
@@ -79,6 +81,13 @@ def personal_field_of_path(model, path):
     return None
 
 
+class PrivateFileInput(AdminFileWidget):
+    """The admin's file input for a private file: its name, never a link to it (the template is in
+    jeonju_center/common/templates: the form renderer reads widget templates from the apps only)."""
+
+    template_name = "admin/widgets/private_file_input.html"
+
+
 class PersonalDataMaskingMixin:
     """Masks ``PERSONAL_DATA_FIELDS`` in forms for viewers without the permission (admins and inlines)."""
 
@@ -88,6 +97,19 @@ class PersonalDataMaskingMixin:
             attr = f"{name}{MASKED_SUFFIX}"
             if not hasattr(self, attr):
                 setattr(self, attr, _masked_column(self.model, name))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A private file's URL is a signed link on object storage: the change form names the file without
+        # linking to it, so it is handed out only by the admin's own download views (reason, access log).
+        if (
+            formfield is not None
+            and isinstance(db_field, models.FileField)
+            and getattr(db_field, "_storage_callable", None) is not get_public_storage
+            and type(formfield.widget) is AdminFileWidget
+        ):
+            formfield.widget = PrivateFileInput(attrs=formfield.widget.attrs)
+        return formfield
 
     def masks_personal_data(self, request):
         return bool(personal_fields_of(self.model)) and not can_view_personal_data(request.user)

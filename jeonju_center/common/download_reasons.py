@@ -91,18 +91,14 @@ def download_reason(request, *, title, data_kind, back_url=None, maskable=True):
 
 
 def stored_file_response(file, *, not_found, filename=None, private=False):
-    """A stored file as a download (the portal hands files out itself: the media folders the web server
-    serves hold pictures only). ``not_found``: the Korean message when storage has lost the file;
-    ``private``: never kept by a browser or proxy cache."""
-    from django.http import FileResponse, Http404
+    """A stored file as a download, through the one helper every download view uses (a signed URL on object
+    storage, the bytes on the local disk; see ``storage.private_file_response``). ``not_found``: the Korean
+    message when storage has lost the file; ``private``: never kept by a browser or proxy cache."""
+    from .storage import private_file_response
 
-    try:
-        handle = file.open("rb")
-    except OSError:
-        raise Http404(not_found) from None
-    response = FileResponse(handle, as_attachment=True, filename=filename or file.name.rsplit("/", 1)[-1])
-    if private:
-        response["Cache-Control"] = "no-store"
+    response = private_file_response(file, not_found=not_found, filename=filename)
+    if not private:
+        del response["Cache-Control"]
     return response
 
 

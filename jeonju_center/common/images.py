@@ -76,4 +76,6 @@ def strip_image_metadata(upload, *, max_pixels=MAX_IMAGE_PIXELS):
     buffer = io.BytesIO()
     clean.save(buffer, format=image_format, **options)
     stem = os.path.splitext(os.path.basename(getattr(upload, "name", "") or "photo"))[0] or "photo"
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{_FORMAT_EXTENSIONS[image_format]}")
+    clean_file = ContentFile(buffer.getvalue(), name=f"{stem}.{_FORMAT_EXTENSIONS[image_format]}")
+    clean_file.photo_stripped = True  # PhotoField does not decode it a second time
+    return clean_file

@@ -367,9 +367,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # attachments) is handed out only by the portal's own views, after their permission check and access log.
 # deploy/nginx.conf serves exactly these folders in production (a test compares the two lists); in development
 # runserver serves the same ones and no others.
-PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses")
+PUBLIC_MEDIA_FOLDERS = ("courses", "news", "social_economy/products", "regeneration/houses", "spaces")
 STORAGES = {
+    # Uploads: "default" is private, "public" holds the pictures of public pages (jeonju_center/common/storage.py).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -378,6 +380,64 @@ STORAGES = {
         )
     },
 }
+
+# --- Uploads on object storage -------------------------------------------------------------------
+# With S3_BUCKET set, uploads go to S3-compatible object storage (NCloud Object Storage, MinIO, AWS) instead of
+# MEDIA_ROOT, so web and worker processes on any number of hosts share them. Private files (the "default"
+# storage) are private objects handed out only by the portal's permission-checked views, as a redirect to a
+# signed URL valid PRIVATE_FILE_URL_SECONDS; public pictures are public-read objects in S3_PUBLIC_BUCKET (or
+# under public/ in S3_BUCKET). S3_ENDPOINT_URL must be reachable by the servers and by visitors' browsers
+# (signed URLs point at it); S3_PUBLIC_BASE_URL is where browsers fetch public pictures (a CDN, or the
+# endpoint with the bucket), by default the endpoint's own URL of the object.
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=300)
+S3_BUCKET = env.str("S3_BUCKET", default="")
+# Origins pictures come from besides the portal (added to the CSP's img-src below).
+S3_IMAGE_ORIGINS = []
+if S3_BUCKET:
+    _s3_options = {
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        # Path-style URLs (endpoint/bucket/key) work with every S3-compatible store, MinIO included.
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+        "signature_version": "s3v4",
+        # Two uploads with the same name never replace each other's file.
+        "file_overwrite": False,
+    }
+    _public_bucket = env.str("S3_PUBLIC_BUCKET", default="")
+    _public_base_url = env.str("S3_PUBLIC_BASE_URL", default="").rstrip("/")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_options,
+            "bucket_name": S3_BUCKET,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+        },
+    }
+    STORAGES["public"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_options,
+            "bucket_name": _public_bucket or S3_BUCKET,
+            "location": "" if _public_bucket else "public",
+            "default_acl": "public-read",
+            "querystring_auth": False,
+            **(
+                {
+                    "custom_domain": _public_base_url.split("://", 1)[-1],
+                    "url_protocol": _public_base_url.split("://", 1)[0] + ":",
+                }
+                if _public_base_url
+                else {}
+            ),
+        },
+    }
+    S3_IMAGE_ORIGINS = [
+        "/".join(url.split("/", 3)[:3]) for url in (_s3_options["endpoint_url"], _public_base_url) if url
+    ]
 
 # --- E-mail -------------------------------------------------------------------------------------
 
@@ -587,7 +647,7 @@ _CSP_DIRECTIVES = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+    "img-src": ["'self'", "data:", *S3_IMAGE_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],

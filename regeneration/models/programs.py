@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after, not_negative
+from jeonju_center.common.fields import PhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_image_upload
@@ -117,13 +118,13 @@ class Renovation(TimeStampedModel):
     budget = models.BigIntegerField(_("공사비(원)"), default=0)
     contractor = models.CharField(_("시공사"), max_length=100, blank=True)
     description = models.TextField(_("공사 내용"), blank=True)
-    before_photo = models.ImageField(
+    before_photo = PhotoField(
         _("공사 전 사진"),
         upload_to="regeneration/renovations/%Y/",
         blank=True,
         validators=[validate_image_upload],
     )
-    after_photo = models.ImageField(
+    after_photo = PhotoField(
         _("공사 후 사진"),
         upload_to="regeneration/renovations/%Y/",
         blank=True,

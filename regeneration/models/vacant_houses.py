@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
+from jeonju_center.common.fields import PhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.storage import get_public_storage
 from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
 
 # Korea's bounding box: catches swapped latitude/longitude as well as typos.
@@ -170,8 +172,12 @@ class VacantHouse(TimeStampedModel):
     )
     public_title = models.CharField(_("공개 제목"), max_length=100, blank=True)
     public_description = models.TextField(_("공개 설명"), blank=True)
-    public_photo = models.ImageField(
-        _("공개 사진"), upload_to="regeneration/houses/%Y/", blank=True, validators=[validate_image_upload]
+    public_photo = PhotoField(
+        _("공개 사진"),
+        upload_to="regeneration/houses/%Y/",
+        storage=get_public_storage,
+        blank=True,
+        validators=[validate_image_upload],
     )
     note = models.TextField(_("내부 메모"), blank=True)
 

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
+from jeonju_center.common.fields import PhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
+from jeonju_center.common.storage import get_public_storage
 from jeonju_center.common.validators import (
     validate_image_upload,
 )
@@ -50,9 +52,10 @@ class Product(TimeStampedModel):
     certifications = models.ManyToManyField(
         ProductCertification, verbose_name=_("인증"), blank=True, related_name="products"
     )
-    image = models.ImageField(
+    image = PhotoField(
         _("대표 이미지"),
         upload_to="social_economy/products/",
+        storage=get_public_storage,
         blank=True,
         validators=[validate_image_upload],
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.fields import PhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import DecidedModel, TimeStampedModel
 
@@ -163,9 +164,7 @@ class ProfileChange(DecidedModel, TimeStampedModel):
     new_value = models.JSONField(_("새 값"), null=True, blank=True)
     old_display = models.TextField(_("이전 값 (표시)"), blank=True)
     new_display = models.TextField(_("새 값 (표시)"), blank=True)
-    new_image = models.ImageField(
-        _("새 사진"), upload_to=profile_change_image_path, blank=True, editable=False
-    )
+    new_image = PhotoField(_("새 사진"), upload_to=profile_change_image_path, blank=True, editable=False)
     status = models.CharField(_("상태"), max_length=12, choices=Status.choices)
     channel = models.CharField(_("경로"), max_length=10, choices=Channel.choices)
     submitted_by = models.ForeignKey(

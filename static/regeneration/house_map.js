@@ -35,8 +35,10 @@
         var coords = feature.geometry.coordinates;
         var p = feature.properties;
         var marker = L.marker([coords[1], coords[0]], { title: p.title, alt: p.title });
+        // The photo's URL comes from the portal's public storage; text() escapes it for the attribute.
+        var photo = p.photo_url ? '<img src="' + text(p.photo_url).replace(/"/g, "&quot;") + '" alt="" width="160"><br>' : "";
         marker.bindPopup(
-          "<strong>" + text(p.title) + "</strong><br>" + text(p.dong) + " · " + text(p.status_label) +
+          photo + "<strong>" + text(p.title) + "</strong><br>" + text(p.dong) + " · " + text(p.status_label) +
             (p.program_kind_label ? "<br>" + text(p.program_kind_label) : "") +
             '<br><a href="#house-' + encodeURIComponent(p.id) + '">' + text(container.dataset.listLabel) + "</a>"
         );

@@ -166,6 +166,7 @@ def test_geojson_rounds_coordinates_to_about_100_m_and_has_public_fields_only(cl
         "program_kind",
         "program_kind_label",
         "description",
+        "photo_url",  # the public picture, stripped of its EXIF (tests/common/test_object_storage.py)
     }
     assert feature["properties"]["id"] == house.pk
 

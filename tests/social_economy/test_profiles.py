@@ -114,8 +114,9 @@ def jpeg_with_gps(name="photo.jpg", size=(40, 20)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def assert_clean_photo(stored_name, size=(20, 40)):
-    with default_storage.open(stored_name, "rb") as stored:
+def assert_clean_photo(photo, size=(20, 40)):
+    """``photo``: a field's file, read from the field's own storage (public or private)."""
+    with photo.storage.open(photo.name, "rb") as stored:
         image = Image.open(stored)
         image.load()
     exif = image.getexif()
@@ -407,7 +408,7 @@ def test_exif_gps_is_gone_from_a_photo_published_at_once(member_client, organiza
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.image.name.startswith("social_economy/products/")
-    assert_clean_photo(product.image.name)
+    assert_clean_photo(product.image)
 
 
 def test_a_reviewed_photo_is_stored_clean_privately_and_published_on_approval(
@@ -420,7 +421,7 @@ def test_a_reviewed_photo_is_stored_clean_privately_and_published_on_approval(
     assert not product.image  # waits for review (code default)
     change = ProfileChange.objects.get(field_name="image")
     assert change.new_image.name.startswith("social_economy/profile_changes/")
-    assert_clean_photo(change.new_image.name)
+    assert_clean_photo(change.new_image)
     client.force_login(officer)
     queue = client.get(reverse("admin:social_economy_profilechange_changelist")).content.decode()
     photo_url = reverse("admin:social_economy_profilechange_photo", args=[change.pk])
@@ -429,7 +430,7 @@ def test_a_reviewed_photo_is_stored_clean_privately_and_published_on_approval(
     profiles.profile_change_approve(change_id=change.pk, actor=officer)
     product.refresh_from_db()
     assert product.image.name.startswith("social_economy/products/")
-    assert_clean_photo(product.image.name)
+    assert_clean_photo(product.image)
 
 
 def test_the_back_office_saves_products_through_the_service(client, officer, organization):
@@ -450,7 +451,7 @@ def test_the_back_office_saves_products_through_the_service(client, officer, org
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.price == 47000
-    assert_clean_photo(product.image.name)  # the admin path strips EXIF too
+    assert_clean_photo(product.image)  # the admin path strips EXIF too
     assert history_of(product)[0].history_user == officer
     assert set(ProfileChange.objects.values_list("field_name", "channel", "status")) == {
         ("price", "staff", Status.PUBLISHED),
@@ -700,7 +701,7 @@ def test_the_back_office_adds_a_product_through_the_service_published_at_once(cl
     assert response.status_code == 302
     product = Product.objects.get(name="한지 필통")
     assert product.is_active and list(product.certifications.all()) == [certification]
-    assert_clean_photo(product.image.name)
+    assert_clean_photo(product.image)
     assert history_of(product)[0].history_user == officer
     change = ProfileChange.objects.get(product=product)
     assert (change.field_name, change.status, change.channel) == (NEW_PRODUCT, Status.PUBLISHED, "staff")
