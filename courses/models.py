@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
-from jeonju_center.common.fields import PhotoField
+from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
-from jeonju_center.common.storage import get_public_storage
-from jeonju_center.common.validators import validate_image_upload
 
 # Every model keeps its change history (who, when, what, why). Personal fields are left out of the
 # history tables on purpose: retention and account deletion must be able to erase them, and a copy in a
@@ -125,13 +123,7 @@ class Course(TimeStampedModel):
     status = models.CharField(
         _("상태"), max_length=20, choices=Status.choices, default=CourseStatus.PREPARING
     )
-    image = PhotoField(
-        _("대표 이미지"),
-        upload_to="courses/%Y/",
-        storage=get_public_storage,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    image = PublicPhotoField(_("대표 이미지"), upload_to="courses/%Y/", blank=True)
     image_alt = models.CharField(
         _("이미지 대체 텍스트"),
         max_length=200,

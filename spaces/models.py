@@ -14,12 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.constraints import PostgresExclusionConstraint
-from jeonju_center.common.fields import PhotoField
+from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import AnonymisableModel, DecidedModel, TimeStampedModel
-from jeonju_center.common.storage import get_public_storage
-from jeonju_center.common.validators import validate_image_upload
 
 BOOKING_OVERLAP_MESSAGE = _("이 시간에는 이미 승인된 예약이 있습니다. 다른 시간을 골라 주세요.")
 WEEKDAY_LABELS = [_("월"), _("화"), _("수"), _("목"), _("금"), _("토"), _("일")]
@@ -62,13 +60,7 @@ class Space(TimeStampedModel):
         help_text=_("쉼표로 나눕니다(예: 빔프로젝터, 화이트보드)."),
     )
     rules = models.TextField(_("이용 규칙"), blank=True)
-    photo = PhotoField(
-        _("사진"),
-        upload_to="spaces/",
-        storage=get_public_storage,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    photo = PublicPhotoField(_("사진"), upload_to="spaces/", blank=True)
     photo_alt = models.CharField(_("사진 대체 텍스트"), max_length=200, blank=True)
     opens_at = models.TimeField(_("여는 시각"), default=datetime.time(9, 0))
     closes_at = models.TimeField(_("닫는 시각"), default=datetime.time(21, 0))

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 
 from .images import strip_image_metadata
+from .storage import get_public_storage
+from .validators import validate_image_upload
 
 
 class PhotoFieldFile(ImageFieldFile):
@@ -33,3 +35,13 @@ class PhotoField(models.ImageField):
         if value and not value._committed and not getattr(value.file, "photo_stripped", False):
             # The field keeps the clean copy: saving after validation does not decode the photo again.
             value.file = strip_image_metadata(value.file)
+
+
+class PublicPhotoField(PhotoField):
+    """A photo citizens see on public pages: in the public storage (public-read on object storage, where a
+    private file never goes) and checked as an image upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("storage", get_public_storage)
+        kwargs.setdefault("validators", [validate_image_upload])
+        super().__init__(*args, **kwargs)

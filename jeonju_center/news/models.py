@@ -9,15 +9,13 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from jeonju_center.common.fields import PhotoField
+from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_email
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
-from jeonju_center.common.storage import get_public_storage
 from jeonju_center.common.validators import (
     validate_document_upload,
-    validate_image_upload,
     validate_publication_upload,
 )
 
@@ -77,13 +75,7 @@ class NewsPost(TimeStampedModel):
             "이미지에는 반드시 대체 텍스트(alt)를 넣어 주세요. 스크립트와 스타일은 저장할 때 지워집니다."
         ),
     )
-    image = PhotoField(
-        _("대표 이미지"),
-        upload_to="news/%Y/",
-        storage=get_public_storage,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    image = PublicPhotoField(_("대표 이미지"), upload_to="news/%Y/", blank=True)
     image_alt = models.CharField(
         _("대표 이미지 대체 텍스트"),
         max_length=200,

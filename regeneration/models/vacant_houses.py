@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
-from jeonju_center.common.fields import PhotoField
+from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.storage import get_public_storage
-from jeonju_center.common.validators import validate_document_upload, validate_image_upload, validate_phone
+from jeonju_center.common.validators import validate_document_upload, validate_phone
 
 # Korea's bounding box: catches swapped latitude/longitude as well as typos.
 LATITUDE_RANGE = (33, 39)
@@ -172,13 +171,7 @@ class VacantHouse(TimeStampedModel):
     )
     public_title = models.CharField(_("공개 제목"), max_length=100, blank=True)
     public_description = models.TextField(_("공개 설명"), blank=True)
-    public_photo = PhotoField(
-        _("공개 사진"),
-        upload_to="regeneration/houses/%Y/",
-        storage=get_public_storage,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    public_photo = PublicPhotoField(_("공개 사진"), upload_to="regeneration/houses/%Y/", blank=True)
     note = models.TextField(_("내부 메모"), blank=True)
 
     objects = TrackedQuerySet.as_manager()

@@ -5,14 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
-from jeonju_center.common.fields import PhotoField
+from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
 from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
-from jeonju_center.common.storage import get_public_storage
-from jeonju_center.common.validators import (
-    validate_image_upload,
-)
 
 from .lookups import ProductCertification
 from .organizations import Organization
@@ -52,13 +48,7 @@ class Product(TimeStampedModel):
     certifications = models.ManyToManyField(
         ProductCertification, verbose_name=_("인증"), blank=True, related_name="products"
     )
-    image = PhotoField(
-        _("대표 이미지"),
-        upload_to="social_economy/products/",
-        storage=get_public_storage,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    image = PublicPhotoField(_("대표 이미지"), upload_to="social_economy/products/", blank=True)
     is_active = models.BooleanField(_("판매 중"), default=True)
 
     objects = TrackedQuerySet.as_manager()
