@@ -346,6 +346,9 @@ class ProductAdmin(ServiceAdminMixin, SocialEconomyImportExportAdmin):
     search_fields = ["name", "organization__name"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["certifications"]
+    # By the product's own name (index name, id): the model's default, by the organization's name, sorts a
+    # join of every product on every page (1.6 s at 300,000 products); the organization stays a sortable column.
+    ordering = ["name", "id"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

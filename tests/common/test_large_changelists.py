@@ -53,3 +53,46 @@ def test_a_small_table_is_counted_exactly(admin_client):
     _products(3, OrganizationFactory())
     response = admin_client.get(reverse("admin:social_economy_product_changelist"))
     assert response.context["cl"].result_count == 3
+
+
+LARGE_LISTS = [
+    "social_economy.Product",
+    "social_economy.Organization",
+    "courses.Enrollment",
+    "regeneration.VacantHouse",
+]
+
+
+def _indexed_prefixes(model):
+    """Column lists an index of ``model`` can be read in order by (each index's leading columns)."""
+    prefixes = []
+    for index in model._meta.indexes:
+        columns = [model._meta.get_field(name.lstrip("-")).column for name in index.fields]
+        prefixes += [columns[:n] for n in range(1, len(columns) + 1)]
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.unique or field.db_index:
+            prefixes.append([field.column])
+    return prefixes
+
+
+def _column(model, name):
+    if name == "pk":
+        return model._meta.pk.column
+    if "__" in name:
+        return name  # a related model's column: no index of this table is in its order
+    return model._meta.get_field(name).column
+
+
+@pytest.mark.parametrize("label", LARGE_LISTS)
+def test_the_large_lists_default_order_is_read_from_an_index(label, rf, admin_user):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(label)
+    request = rf.get("/")
+    request.user = admin_user
+    ordering = list(admin.site._registry[model].get_ordering(request) or model._meta.ordering)
+    columns = [_column(model, name.lstrip("-")) for name in ordering]
+    assert columns in _indexed_prefixes(model) or columns[:-1] in _indexed_prefixes(model), (
+        f"{label} is listed by {ordering}, which no index reads in order"
+    )
