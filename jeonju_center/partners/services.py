@@ -33,9 +33,9 @@ def partner_key_update(*, api_key, actor):
     """Save what staff may change on an issued key: its name, expiry and rate limit (partner and scopes stay as
     issued: a key with other rights is a new key). Only those fields are written, so the last use the API
     records meanwhile is kept; a revoked key stays as it was."""
-    if PartnerAPIKey.objects.filter(pk=api_key.pk, revoked=True).exists():
-        raise ValidationError(_("폐기한 API 키는 고칠 수 없습니다. 새 키를 발급해 주세요."))
     stored = PartnerAPIKey.objects.get(pk=api_key.pk)
+    if stored.revoked:
+        raise ValidationError(_("폐기한 API 키는 고칠 수 없습니다. 새 키를 발급해 주세요."))
     if api_key.expiry_date != stored.expiry_date and (
         api_key.expiry_date is not None and api_key.expiry_date <= timezone.now()
     ):
