@@ -216,13 +216,67 @@ class ApiOrganization(BenchUser):
         self.expect(path, b'"product_count"', name="API organization", headers=headers)
 
 
-class AdminChangelist(StaffUser):
-    """Staff on the product changelist of the back office (300,000 products, 100 per page)."""
+class ApiProductsDemo(BenchUser):
+    """The product list on the demo data (about 1,000 products), against the bare floor: one SELECT of 100
+    product rows plus a COUNT, encoded with orjson (``/raw/floor/products/``)."""
 
     @task
     def scenario(self):
-        path, marker = TRIVIAL if BASELINE else (f"{ADMIN_PATH}social_economy/product/", b'id="result_list"')
-        self.expect(path, marker, name="admin changelist")
+        headers = {"Authorization": f"Api-Key {FIXTURES['api_key']}"}
+        path = "/raw/floor/products/" if BASELINE else "/api/v1/products/?page_size=100"
+        self.expect(path, b'"results"', name="API products (demo data)", headers=headers)
+
+
+class AdminList(StaffUser):
+    """Staff on one changelist of the back office, 100 rows per page, taking in turn its first page as it
+    opens, a page under its usual filters and a search (``paths``); the baseline is the trivial view."""
+
+    abstract = True
+    paths = ()
+
+    def on_start(self):
+        super().on_start()
+        self.turn = random.randrange(len(self.paths))
+
+    @task
+    def scenario(self):
+        if BASELINE:
+            self.expect(*TRIVIAL, name="admin changelist")
+            return
+        self.turn = (self.turn + 1) % len(self.paths)
+        self.expect(f"{ADMIN_PATH}{self.paths[self.turn]}", b'id="result_list"', name="admin changelist")
+
+
+class AdminProducts(AdminList):
+    paths = (
+        "social_economy/product/",
+        "social_economy/product/?category__exact=food&is_active__exact=1",
+        "social_economy/product/?q=%EC%83%9D%EC%82%B0%ED%92%88+01234",  # 생산품 01234
+    )
+
+
+class AdminOrganizations(AdminList):
+    paths = (
+        "social_economy/organization/",
+        "social_economy/organization/?org_type__exact=cooperative&status__exact=operating",
+        "social_economy/organization/?q=%EC%A1%B0%EC%A7%81+01234",  # 조직 01234
+    )
+
+
+class AdminEnrollments(AdminList):
+    paths = (
+        "courses/enrollment/",
+        "courses/enrollment/?status__exact=waiting",
+        "courses/enrollment/?q=bench-citizen001234",
+    )
+
+
+class AdminVacantHouses(AdminList):
+    paths = (
+        "regeneration/vacanthouse/",
+        "regeneration/vacanthouse/?status__exact=surveyed&current_grade_scheme__exact=urban4",
+        "regeneration/vacanthouse/?q=BENCH-0123",
+    )
 
 
 # --- The clock ------------------------------------------------------------------------------------------

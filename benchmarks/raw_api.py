@@ -13,6 +13,7 @@ import os
 import threading
 from urllib.parse import parse_qs, urlsplit
 
+import orjson
 import psycopg2
 
 KIND_LABELS = {"goods": "제품", "service": "서비스"}
@@ -105,8 +106,31 @@ def _organization(cursor, pk):
     return body
 
 
+FLOOR_COLUMNS = [
+    "id", "name", "organization_id", "kind", "category", "description", "price", "unit", "is_public_procurement",
+    "image", "is_active", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _floor(start_response):
+    """The bare floor of a product page: a COUNT and one SELECT of 100 rows, encoded with orjson; no key,
+    no names, no certifications."""
+    with _cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM social_economy_product")
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT {', '.join(FLOOR_COLUMNS)} FROM social_economy_product ORDER BY name, id LIMIT 100"
+        )
+        results = [dict(zip(FLOOR_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    payload = orjson.dumps({"count": count, "results": results}, default=str)
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
 def application(environ, start_response):
     path = environ["PATH_INFO"]
+    if path == "/floor/products/":
+        return _floor(start_response)
     query = parse_qs(environ.get("QUERY_STRING", ""))
     with _cursor() as cursor:
         if path == "/":

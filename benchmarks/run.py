@@ -28,15 +28,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness, rush
 
-# (locust user class, label, baseline label, throughput goal as a fraction of the baseline or None)
+# (locust user class, label, baseline label, throughput goal as a fraction of the baseline or None,
+#  p50 goal in ms or None). Rows with the same baseline label share one baseline measurement per run.
 SCENARIOS = [
-    ("Catalogue", "catalogue page /courses/", "trivial view", 0.30),
-    ("CourseDetail", "course detail /courses/<slug>/", "trivial view", 0.30),
-    ("SiteSearch", "site search /search/?q=재생", "trivial view", None),
-    ("Enrollment", "enrolment POST (enrol/cancel)", "trivial POST", None),
-    ("ApiProducts", "API products ?page_size=100", "raw psycopg", 0.50),
-    ("ApiOrganization", "API organization detail", "raw psycopg", None),
-    ("AdminChangelist", "admin product changelist", "trivial view", None),
+    ("Catalogue", "catalogue page /courses/", "trivial view", 0.30, None),
+    ("CourseDetail", "course detail /courses/<slug>/", "trivial view", 0.30, None),
+    ("SiteSearch", "site search /search/?q=재생", "trivial view", None, None),
+    ("Enrollment", "enrolment POST (enrol/cancel)", "trivial POST", None, None),
+    ("ApiProducts", "API products ?page_size=100", "raw psycopg", 0.50, 30),
+    ("ApiOrganization", "API organization detail", "raw psycopg org", 0.50, 30),
+    ("AdminProducts", "admin products (list/filter/q)", "trivial staff", 0.30, 150),
+    ("AdminOrganizations", "admin organizations", "trivial staff", 0.30, 150),
+    ("AdminEnrollments", "admin enrolments", "trivial staff", 0.30, 150),
+    ("AdminVacantHouses", "admin vacant houses", "trivial staff", 0.30, 150),
+]
+# Run on a second database holding the demo data only (``--demo`` runs only these).
+DEMO_SCENARIOS = [
+    ("ApiProductsDemo", "API products, demo data", "bare floor", 0.50, None),
 ]
 # Tail latency goal at 16 concurrent connections, for every scenario.
 P99_OVER_P50 = 3.0
@@ -86,7 +94,7 @@ def print_rush(figures):
     )
 
 
-def verdict(result, baseline, goal):
+def verdict(result, baseline, goal, p50_goal=None):
     problems = []
     if result.get("error"):
         return "NO: " + result["error"]
@@ -96,6 +104,8 @@ def verdict(result, baseline, goal):
         problems.append(f"p99 > {P99_OVER_P50:g}×p50")
     if goal is not None and baseline.get("rps") and result["rps"] / baseline["rps"] < goal:
         problems.append(f"ratio < {goal:.2f}")
+    if p50_goal is not None and result["p50_ms"] > p50_goal:
+        problems.append(f"p50 > {p50_goal} ms")
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
 
@@ -109,37 +119,87 @@ def print_report(rows, *, info, counts, args, workers, elapsed):
     )
     print(
         f"Data: {counts['organizations']:,} organizations, {counts['products']:,} products, {counts['courses']:,} "
-        f"published courses, {counts['enrolments']:,} enrolments. Server: gunicorn {workers} workers × "
-        f"{os.environ.get('GUNICORN_THREADS', 1)} thread(s) (deploy/gunicorn.conf.py), DJANGO_ENV=production. "
-        f"Load: locust, {args.users} users, {args.warmup:g} s warm-up + {args.duration:g} s measured per row."
+        f"published courses, {counts['enrolments']:,} enrolments, {counts.get('vacant_houses', 0):,} vacant "
+        f"houses. Server: gunicorn {workers} workers × {os.environ.get('GUNICORN_THREADS', 1)} thread(s) "
+        f"(deploy/gunicorn.conf.py), DJANGO_ENV=production. Load: locust, {args.users} users, {args.warmup:g} s "
+        f"warm-up + {args.duration:g} s measured per row."
     )
     print()
     header = (
-        f"{'scenario':32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  {'baseline':13} "
-        f"{'req/s':>8} {'ratio':>6} {'goal':>6} {'RSS MB':>7}  met?"
+        f"{'scenario':32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  {'baseline':15} "
+        f"{'req/s':>8} {'ratio':>6} {'goal':>6} {'p50 goal':>8} {'RSS MB':>7}  met?"
     )
     print(header)
     print("-" * len(header))
-    for label, base_label, goal, result, baseline, rss in rows:
+    for row in rows:
+        label, base_label, goal, p50_goal, result, baseline, rss = row
         if result.get("error") or baseline.get("error"):
             print(f"{label:32} {'—':>8}  {result.get('error') or baseline.get('error')}")
             continue
         ratio = result["rps"] / baseline["rps"] if baseline["rps"] else 0.0
         goal_text = f"≥{goal:.2f}" if goal is not None else "—"
+        p50_text = f"≤{p50_goal}" if p50_goal is not None else "—"
         print(
             f"{label:32} {result['rps']:8.1f} {result['p50_ms']:7.0f} {result['p99_ms']:7.0f} {result['errors']:6d}  "
-            f"{base_label:13} {baseline['rps']:8.1f} {ratio:6.2f} {goal_text:>6} {rss:7.0f}  "
-            f"{verdict(result, baseline, goal)}"
+            f"{base_label:15} {baseline['rps']:8.1f} {ratio:6.2f} {goal_text:>6} {p50_text:>8} {rss:7.0f}  "
+            f"{verdict(result, baseline, goal, p50_goal)}"
         )
     print()
     print(
-        f"Goals: ratio as shown; p99 ≤ {P99_OVER_P50:g}× p50 and no errors in every row. RSS MB: the highest peak "
-        f"resident memory (VmHWM) of one gunicorn worker during the row. Total time {elapsed / 60:.1f} min."
+        f"Goals: ratio and p50 as shown; p99 ≤ {P99_OVER_P50:g}× p50 and no errors in every row. RSS MB: the highest "
+        f"peak resident memory (VmHWM) of one gunicorn worker during the row. Total time {elapsed / 60:.1f} min."
     )
-    for label, _base, _goal, result, baseline, _rss in rows:
+    for label, _base, _goal, _p50, result, baseline, _rss in rows:
         for name, figures in (("portal", result), ("baseline", baseline)):
             for sample in figures.get("error_samples", []):
                 print(f"  {label} ({name}) error: {sample}")
+
+
+def prepare_database(database_url, *, size, args, work_dir, log, fixtures):
+    """Migrate and seed one benchmark database; write its run fixtures."""
+    harness.ensure_database(database_url)
+    seed_env = harness.seed_env(database_url, args.cache_url, work_dir)
+    python = sys.executable
+    took = harness.run_checked(
+        [python, "manage.py", "migrate", "--noinput"], seed_env, log=log, what="migrate"
+    )
+    print(f"  {size}: migrated ({took:.0f} s)", flush=True)
+    took = harness.run_checked([python, "manage.py", "seed_demo"], seed_env, log=log, what="seed_demo")
+    print(f"  {size}: demo data ({took:.0f} s)", flush=True)
+    took = harness.run_checked(
+        [python, "-m", "benchmarks.seed", "--size", size, "--users", str(args.users), "--fixtures", str(fixtures)],
+        seed_env, log=log, what="benchmark data",
+    )  # fmt: skip
+    print(f"  {size}: data set and run fixtures ({took:.0f} s)", flush=True)
+
+
+def measure(scenarios, *, master, host, env, fixtures, args, work_dir, log):
+    """One row per scenario; rows with the same baseline label share the first row's baseline."""
+    rows, baselines = [], {}
+    for user_class, label, base_label, goal, p50_goal in scenarios:
+        measured = {}
+        for target in ("baseline", "portal"):
+            if target == "baseline" and base_label in baselines:
+                measured["baseline"] = baselines[base_label]
+                continue
+            with harness.WorkerMemory(master) as memory:
+                measured[target] = harness.locust(
+                    user_class, host=host, env=env, fixtures=fixtures, target=target, users=args.users,
+                    warmup=args.warmup, duration=args.duration, work_dir=work_dir, log=log,
+                )  # fmt: skip
+            measured[f"{target}_rss"] = memory.max_mb
+        result, baseline = measured["portal"], measured["baseline"]
+        baselines.setdefault(base_label, baseline)
+        rows.append((label, base_label, goal, p50_goal, result, baseline, measured["portal_rss"]))
+        if result.get("error") or baseline.get("error"):
+            print(f"  {label}: {result.get('error') or baseline.get('error')}", flush=True)
+        else:
+            print(
+                f"  {label}: {result['rps']:.1f} req/s, p50 {result['p50_ms']:.0f} ms, baseline "
+                f"{baseline['rps']:.1f} req/s ({result['rps'] / baseline['rps']:.2f}×)",
+                flush=True,
+            )
+    return rows
 
 
 def main(argv=None):
@@ -150,6 +210,13 @@ def main(argv=None):
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL"),
         help="default: postgres://postgres@127.0.0.1:5432/jeonju_bench (jeonju_bench_small with --small)",
+    )
+    parser.add_argument(
+        "--demo-database-url",
+        default=os.environ.get(
+            "BENCH_DEMO_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jeonju_bench_demo"
+        ),
+        help="the database of the demo-data rows (the demo data alone)",
     )
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"))
     parser.add_argument(
@@ -173,76 +240,56 @@ def main(argv=None):
     work_dir.mkdir(exist_ok=True)
     log = work_dir / "bench.log"
     log.write_text("")
-    fixtures = work_dir / "fixtures.json"
     print(f"make bench: database {args.database_url}, cache {args.cache_url}; logs in {log}", flush=True)
 
-    harness.ensure_database(args.database_url)
-    seed_env = harness.seed_env(args.database_url, args.cache_url, work_dir)
+    def chosen(scenarios):
+        return [s for s in scenarios if not args.only or s[0] in args.only]
+
+    phases = [
+        ("small" if args.small else "full", args.database_url, chosen(SCENARIOS), not args.only or RUSH in args.only),
+        ("demo", args.demo_database_url, chosen(DEMO_SCENARIOS), False),
+    ]  # fmt: skip
+    phases = [phase for phase in phases if phase[2] or phase[3]]
     python = sys.executable
-    took = harness.run_checked(
-        [python, "manage.py", "migrate", "--noinput"], seed_env, log=log, what="migrate"
-    )
-    print(f"  migrated ({took:.0f} s)", flush=True)
-    took = harness.run_checked([python, "manage.py", "seed_demo"], seed_env, log=log, what="seed_demo")
-    print(f"  demo data ({took:.0f} s)", flush=True)
-    took = harness.run_checked(
-        [python, "-m", "benchmarks.seed", "--size", "small" if args.small else "full", "--users", str(args.users),
-         "--fixtures", str(fixtures)],
-        seed_env, log=log, what="benchmark data",
-    )  # fmt: skip
-    print(f"  large data set and run fixtures ({took:.0f} s)", flush=True)
-
-    env = harness.production_env(args.database_url, args.cache_url, args.broker_url, work_dir, port=args.port)
-    if harness.static_files_are_current(env["STATIC_ROOT"]):
-        print("  static files: already collected", flush=True)
-    else:
-        took = harness.run_checked(
-            [python, "manage.py", "collectstatic", "--noinput", "-v0"], env, log=log, what="collectstatic"
-        )
-        print(f"  static files collected with their manifest ({took:.0f} s)", flush=True)
-    harness.flush_redis(args.cache_url)
-    harness.flush_redis(args.broker_url)
-    info = harness.machine(args.database_url, args.cache_url)
-    counts = json.loads(fixtures.read_text())["counts"]
-
-    rows = []
-    rush_figures = None
+    rows, rush_figures, counts, info, workers = [], None, None, None, 0
     host = f"http://127.0.0.1:{args.port}"
-    scenarios = [s for s in SCENARIOS if not args.only or s[0] in args.only]
-    with harness.gunicorn(env, port=args.port, log=log, workers=args.workers) as master:
-        workers = len(harness.worker_pids(master))
-        for user_class, label, base_label, goal in scenarios:
-            measured = {}
-            for target in ("baseline", "portal"):
-                with harness.WorkerMemory(master) as memory:
-                    measured[target] = harness.locust(
-                        user_class, host=host, env=env, fixtures=fixtures, target=target, users=args.users,
-                        warmup=args.warmup, duration=args.duration, work_dir=work_dir, log=log,
-                    )  # fmt: skip
-                measured[f"{target}_rss"] = memory.max_mb
-            result, baseline = measured["portal"], measured["baseline"]
-            rows.append((label, base_label, goal, result, baseline, measured["portal_rss"]))
-            if result.get("error") or baseline.get("error"):
-                print(f"  {label}: {result.get('error') or baseline.get('error')}", flush=True)
-            else:
+    for size, database_url, scenarios, with_rush in phases:
+        fixtures = work_dir / f"fixtures-{size}.json"
+        prepare_database(database_url, size=size, args=args, work_dir=work_dir, log=log, fixtures=fixtures)
+        env = harness.production_env(database_url, args.cache_url, args.broker_url, work_dir, port=args.port)
+        if harness.static_files_are_current(env["STATIC_ROOT"]):
+            print("  static files: already collected", flush=True)
+        else:
+            took = harness.run_checked(
+                [python, "manage.py", "collectstatic", "--noinput", "-v0"], env, log=log, what="collectstatic"
+            )
+            print(f"  static files collected with their manifest ({took:.0f} s)", flush=True)
+        harness.flush_redis(args.cache_url)
+        harness.flush_redis(args.broker_url)
+        if info is None:
+            info = harness.machine(database_url, args.cache_url)
+            counts = json.loads(fixtures.read_text())["counts"]
+        with harness.gunicorn(env, port=args.port, log=log, workers=args.workers) as master:
+            workers = len(harness.worker_pids(master))
+            rows += measure(
+                scenarios, master=master, host=host, env=env, fixtures=fixtures, args=args, work_dir=work_dir,
+                log=log,
+            )  # fmt: skip
+            if with_rush:
+                rush_figures = run_rush(env, port=args.port, work_dir=work_dir, log=log)
                 print(
-                    f"  {label}: {result['rps']:.1f} req/s, baseline {baseline['rps']:.1f} req/s "
-                    f"({result['rps'] / baseline['rps']:.2f}×)",
+                    f"  enrolment rush: {rush_figures['rps']:.1f} req/s, p99 {rush_figures['p99_ms']:.0f} ms",
                     flush=True,
                 )
-        if not args.only or RUSH in args.only:
-            rush_figures = run_rush(env, port=args.port, work_dir=work_dir, log=log)
-            print(
-                f"  enrolment rush: {rush_figures['rps']:.1f} req/s, p99 {rush_figures['p99_ms']:.0f} ms",
-                flush=True,
-            )
-    # Tasks the enrolments queued (confirmation e-mails) have no worker here.
-    harness.flush_redis(args.broker_url)
+        # Tasks the enrolments queued (confirmation e-mails) have no worker here.
+        harness.flush_redis(args.broker_url)
     print_report(
         rows, info=info, counts=counts, args=args, workers=workers, elapsed=time.monotonic() - started
     )
     print_rush(rush_figures)
-    failed = any(verdict(result, baseline, goal) != "yes" for _l, _b, goal, result, baseline, _r in rows)
+    failed = any(
+        verdict(result, baseline, goal, p50) != "yes" for _l, _b, goal, p50, result, baseline, _r in rows
+    )
     return 1 if failed else 0
 
 

@@ -22,8 +22,12 @@ import sys
 import time
 
 SIZES = {
-    "full": {"organizations": 30_000, "products": 300_000, "courses": 2_000, "citizens": 20_000, "enrolments": 200_000},
-    "small": {"organizations": 3_000, "products": 30_000, "courses": 200, "citizens": 2_000, "enrolments": 10_000},
+    "full": {"organizations": 30_000, "products": 300_000, "courses": 2_000, "citizens": 20_000, "enrolments": 200_000,
+             "vacant_houses": 30_000},
+    "small": {"organizations": 3_000, "products": 30_000, "courses": 200, "citizens": 2_000, "enrolments": 10_000,
+              "vacant_houses": 3_000},
+    # The demo data alone (``seed_demo``): the size the center has today.
+    "demo": {"organizations": 0, "products": 0, "courses": 0, "citizens": 0, "enrolments": 0, "vacant_houses": 0},
 }  # fmt: skip
 ORG_PREFIX = "벤치마크 사회적경제조직 "
 PRODUCT_PREFIX = "벤치마크 생산품 "
@@ -33,6 +37,7 @@ LOGIN_PREFIX = "bench-login-"
 ENROLL_COURSE_PREFIX = "bench-enrol-"
 LOGIN_PASSWORD = "bench-jeonju-2026-load"
 ENROLL_COURSES = 200
+HOUSE_PREFIX = "BENCH-"
 
 
 def log(message):
@@ -90,7 +95,7 @@ def seed_courses(size, rng):
     from jeonju_center.common.models import Dong
     from jeonju_center.partners.changes import CREATED, record_changes
 
-    if Course.objects.filter(slug__startswith=COURSE_PREFIX).exists():
+    if not size["courses"] or Course.objects.filter(slug__startswith=COURSE_PREFIX).exists():
         return
     User = get_user_model()
     now = timezone.now()
@@ -164,6 +169,37 @@ def seed_courses(size, rng):
     log(f"{len(courses):,} courses, {size['enrolments']:,} enrolments of {len(citizens):,} citizens")
 
 
+def seed_vacant_houses(size, rng):
+    """Surveyed houses in every status, grade and dong, about 100 times the houses a city surveys."""
+    from jeonju_center.common.models import Dong
+    from regeneration.models import HousingProgram, VacantHouse
+    from regeneration.models.vacant_houses import BuildingType, GradeScheme, HouseStatus, VacancyCause
+
+    have = VacantHouse.objects.filter(management_number__startswith=HOUSE_PREFIX).count()
+    dongs = list(Dong.objects.values_list("pk", flat=True))
+    programs = list(HousingProgram.objects.values_list("pk", flat=True))
+    statuses = [s for s in HouseStatus.values if programs or s != HouseStatus.IN_USE]
+    for start in range(have, size["vacant_houses"], 5000):
+        houses = []
+        for n in range(start, min(start + 5000, size["vacant_houses"])):
+            scheme = rng.choice(GradeScheme.values)
+            status = rng.choice(statuses)
+            houses.append(
+                VacantHouse(
+                    management_number=f"{HOUSE_PREFIX}{n:06d}", address=f"전주시 완산구 벤치마크로 {n}",
+                    dong_id=rng.choice(dongs), building_type=rng.choice(BuildingType.values),
+                    vacancy_cause=rng.choice(VacancyCause.values),
+                    surveyed_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 700),
+                    survey_round=rng.choice([2019, 2024]), current_grade_scheme=scheme,
+                    current_grade=rng.randint(1, 4 if scheme == GradeScheme.URBAN_4 else 3), status=status,
+                    current_program_id=rng.choice(programs) if status == HouseStatus.IN_USE else None,
+                    owner_name=f"소유자{n:06d}", is_public=rng.random() < 0.1,
+                )
+            )  # fmt: skip
+        VacantHouse.objects.bulk_create(houses)
+        log(f"vacant houses {min(start + 5000, size['vacant_houses']):,}")
+
+
 def seed_large(size):
     from django.db import connection
 
@@ -171,6 +207,7 @@ def seed_large(size):
     rng = random.Random(20261125)
     seed_organizations(size, rng)
     seed_courses(size, rng)
+    seed_vacant_houses(size, rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"large data set ready ({time.monotonic() - started:.0f} s)")
@@ -239,7 +276,7 @@ def _enroll_courses(now):
 
 
 def prepare_run(out_path, *, users):
-    from django.db.models import Count
+    from django.db.models import Count, Q
     from django.utils import timezone
 
     from courses.models import Course
@@ -260,16 +297,17 @@ def prepare_run(out_path, *, users):
     _, raw_key = partner_key_create(
         partner=partner, scopes=list(SCOPES), name="benchmark", rate_limit_per_minute=10_000_000, actor=actor
     )
+    # The benchmark's own rows, or the demo's on the demo-size run.
     detail = (
-        Course.objects.filter(slug__startswith=COURSE_PREFIX)
-        .annotate(n=Count("enrollments"))
-        .order_by("-n", "slug")
+        Course.objects.filter(is_published=True)
+        .exclude(slug__startswith=ENROLL_COURSE_PREFIX)
+        .annotate(bench=Q(slug__startswith=COURSE_PREFIX), n=Count("enrollments"))
+        .order_by("-bench", "-n", "slug")
         .first()
     )
     organization = (
-        Organization.objects.filter(name__startswith=ORG_PREFIX)
-        .annotate(n=Count("products"))
-        .order_by("-n", "pk")
+        Organization.objects.annotate(bench=Q(name__startswith=ORG_PREFIX), n=Count("products"))
+        .order_by("-bench", "-n", "pk")
         .first()
     )
     fixtures = {
@@ -289,9 +327,11 @@ def prepare_run(out_path, *, users):
 
 def _counts():
     from courses.models import Course, Enrollment
+    from regeneration.models import VacantHouse
     from social_economy.models import Organization, Product
 
     return {
+        "vacant_houses": VacantHouse.objects.count(),
         "organizations": Organization.objects.count(),
         "products": Product.objects.count(),
         "courses": Course.objects.filter(is_published=True).count(),

@@ -29,6 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from jeonju_center.common.queries import count_of
+
 from .models import Course, CourseSession, CourseStatus, Enrollment, EnrollmentStatus
 
 PUBLIC_COURSE = Q(is_published=True)
@@ -40,14 +42,7 @@ def course_is_public(course):
 
 
 def _enrollment_count(status):
-    counted = (
-        Enrollment.objects.filter(course=OuterRef("pk"), status=status)
-        .order_by()
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return count_of(Enrollment.objects.filter(status=status), "course")
 
 
 def _session_date(aggregate):

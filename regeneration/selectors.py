@@ -3,9 +3,11 @@ loaded up front (related rows, counts) so that a list runs the same queries for 
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
+
+from jeonju_center.common.queries import count_of
 
 from .models import (
     ActivationArea,
@@ -20,16 +22,6 @@ from .models import (
     VacantHouse,
     grade_label,
 )
-
-
-def _count_of(queryset, fk):
-    """The number of ``queryset`` rows whose ``fk`` is the outer row, as a subquery (0 when none).
-
-    A subquery per relation instead of ``Count()`` over joins: two joined relations would multiply rows."""
-    counted = (
-        queryset.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def area_list():
@@ -59,10 +51,10 @@ def active_tenancies(*, today=None):
 def housing_program_list(*, today=None):
     """Housing programs with their occupancy as counts only: houses in use and active tenancies."""
     return HousingProgram.objects.annotate(
-        houses_in_use_count=_count_of(
+        houses_in_use_count=count_of(
             VacantHouse.objects.filter(status=HouseStatus.IN_USE), "current_program"
         ),
-        active_tenancy_count=_count_of(active_tenancies(today=today), "program"),
+        active_tenancy_count=count_of(active_tenancies(today=today), "program"),
     )
 
 

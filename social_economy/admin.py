@@ -24,6 +24,7 @@ from jeonju_center.common.admin_mixins import (
     ServiceAdminMixin,
 )
 from jeonju_center.common.forms import add_service_errors
+from jeonju_center.common.queries import count_of
 
 from . import members, profiles, reports, selectors, services, surveys
 from .forms import (
@@ -289,7 +290,12 @@ class OrganizationAdmin(ServiceAdminMixin, SocialEconomyImportExportAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(product_count=Count("products"))
+        # Counted for the rows on the page only (a Count() join aggregates every product of every organization).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(product_count=count_of(Product.objects.all(), "organization"))
+        )
 
     @admin.display(description=_("생산품·서비스 수"), ordering="product_count")
     def product_count(self, obj):

@@ -8,6 +8,8 @@ import datetime
 
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 
+from jeonju_center.common.queries import count_of
+
 from .models import (
     ConsultingCase,
     ConsultingSession,
@@ -31,7 +33,7 @@ from .models import (
 def organization_list():
     """Every organization (closed ones too, with their status) and its number of active products."""
     return Organization.objects.select_related("dong").annotate(
-        product_count=Count("products", filter=Q(products__is_active=True))
+        product_count=count_of(Product.objects.filter(is_active=True), "organization")
     )
 
 
