@@ -3,6 +3,7 @@ the machine's description. ``benchmarks/run.py`` puts them together."""
 
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -227,9 +228,13 @@ class WorkerMemory:
 # --- locust ---------------------------------------------------------------------------------------------
 
 
+_locust_runs = itertools.count()
+
+
 def locust(user_class, *, host, env, fixtures, target, users, warmup, duration, work_dir, log):
     """One headless locust process (a separate process from the server) for one scenario; returns its
-    figures (see ``benchmarks/locustfile.py``)."""
+    figures (see ``benchmarks/locustfile.py``). Each process of a run has its own number (``BENCH_RUN``), so
+    what a sign-in uses up (a staff recovery code) is never offered twice."""
     result_file = work_dir / f"result-{user_class}-{target}.json"
     result_file.unlink(missing_ok=True)
     locust_env = {
@@ -239,6 +244,7 @@ def locust(user_class, *, host, env, fixtures, target, users, warmup, duration, 
         "BENCH_WARMUP": str(warmup),
         "BENCH_DURATION": str(duration),
         "BENCH_RESULT": str(result_file),
+        "BENCH_RUN": str(next(_locust_runs)),
     }
     command = [
         sys.executable, "-m", "locust", "-f", str(REPO_ROOT / "benchmarks" / "locustfile.py"), "--headless",

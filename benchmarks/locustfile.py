@@ -30,9 +30,13 @@ FIXTURES = json.loads(Path(os.environ["BENCH_FIXTURES"]).read_text(encoding="utf
 BASELINE = os.environ.get("BENCH_TARGET", "portal") == "baseline"
 WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
+RUN = int(os.environ.get("BENCH_RUN", "0"))  # this process's number in the run (benchmarks/harness.py)
+MAX_USERS = int(
+    os.environ.get("BENCH_MAX_USERS", "64")
+)  # staff recovery codes per process (benchmarks/seed.py)
 ADMIN_PATH = "/" + os.environ.get("ADMIN_URL", "admin/")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-_ready = {"users": 0, "accounts": 0, "addresses": 0}
+_ready = {"users": 0, "accounts": 0, "staff": 0, "addresses": 0}
 
 
 def _csrf_token(response):
@@ -119,6 +123,21 @@ class StaffUser(BenchUser):
         )  # fmt: skip
         if response.status_code != 302:
             raise RuntimeError(f"staff sign-in failed: {response.status_code}")
+        _plain_http_cookies(self.client)
+        # The second factor: one of the run's recovery codes per virtual user.
+        code = FIXTURES["staff_codes"][RUN * MAX_USERS + _ready["staff"]]
+        _ready["staff"] += 1
+        verify = f"{ADMIN_PATH}two-factor/verify/"
+        page = self.client.get(verify, name="sign-in")
+        _plain_http_cookies(self.client)
+        response = self.client.post(
+            verify,
+            data={"code": code, "csrfmiddlewaretoken": _csrf_token(page), "next": ADMIN_PATH},
+            allow_redirects=False,
+            name="sign-in",
+        )  # fmt: skip
+        if response.status_code != 302:
+            raise RuntimeError(f"staff second factor failed: {response.status_code}")
         _plain_http_cookies(self.client)
 
 

@@ -230,6 +230,10 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--only", nargs="*", help="run only these scenarios (locust class names)")
     args = parser.parse_args(argv)
+    if args.users > 64:
+        parser.error(
+            "--users: at most 64 (the staff's recovery codes per locust process, benchmarks/seed.py)"
+        )
 
     if not args.database_url:
         # Each size in its own database: the seed only ever adds rows.

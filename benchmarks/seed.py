@@ -38,6 +38,9 @@ ENROLL_COURSE_PREFIX = "bench-enrol-"
 LOGIN_PASSWORD = "bench-jeonju-2026-load"
 ENROLL_COURSES = 200
 HOUSE_PREFIX = "BENCH-"
+# Recovery codes for the staff's second factor: one per virtual user of each locust process of a run
+# (``BENCH_RUN``, ``BENCH_MAX_USERS`` in benchmarks/locustfile.py).
+STAFF_CODE_RUNS, STAFF_CODES_PER_RUN = 40, 64
 
 
 def log(message):
@@ -275,6 +278,20 @@ def _enroll_courses(now):
     return slugs
 
 
+def _staff_recovery_codes(username, count):
+    """One-time recovery codes of the staff login's second factor, one per virtual user: the staff pass the
+    two-factor page as a real staff member would (an authenticator code is good once per 30 s)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    user = get_user_model().objects.get(username=username)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="벤치마크 복구 코드")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(count)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
 def prepare_run(out_path, *, users):
     from django.db.models import Count, Q
     from django.utils import timezone
@@ -311,6 +328,7 @@ def prepare_run(out_path, *, users):
         .first()
     )
     fixtures = {
+        "staff_codes": _staff_recovery_codes(DEMO_STAFF_USERNAME, STAFF_CODE_RUNS * STAFF_CODES_PER_RUN),
         "api_key": raw_key,
         "course_slug": detail.slug,
         "organization_id": organization.pk,

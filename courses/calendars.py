@@ -4,9 +4,10 @@ attached to e-mails (with an alarm). Built with the ``icalendar`` library, never
 import datetime
 import functools
 import hmac
+import time
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone
@@ -122,15 +123,36 @@ def enrollments_calendar(enrollments, *, name):
     return _finish(calendar)
 
 
+# Attachments already built, by everything they are built from (see ``_attachment_key``).
+_attachments = {}
+ATTACHMENTS_KEPT = 256
+ATTACHMENT_STAMP_SECONDS = 60
+
+
+def _attachment_key(course, status):
+    """Everything a course's attachment is made of: the course's and its sessions' shown fields, the status,
+    the language, and the minute (its DTSTAMP, when the file was made, is at most a minute old)."""
+    sessions = tuple((s.pk, s.date, s.start_time, s.end_time, s.room, s.topic) for s in course.sessions.all())
+    return (
+        course.pk, course.slug, course.title, course.place, course.instructor_name, course.status, sessions,
+        status, translation.get_language(), int(time.time() // ATTACHMENT_STAMP_SECONDS),
+    )  # fmt: skip
+
+
 def course_ics_attachment(course, *, tentative=False):
     """The attachment dict ``outbox_enqueue`` expects: the sessions with a one-hour alarm, TENTATIVE while
-    the citizen is only on the waiting list (the same event ids, so the confirmation's file replaces it)."""
+    the citizen is only on the waiting list (the same event ids, so the confirmation's file replaces it).
+
+    Every applicant of a course gets the same file, so it is built once per course, status and minute and
+    kept in the process: building it cost a third of an enrolment's time inside the course lock."""
     status = "TENTATIVE" if tentative else "CONFIRMED"
-    return {
-        "filename": f"{course.slug}.ics",
-        "content": course_calendar(course, with_alarm=True, status=status).decode("utf-8"),
-        "mimetype": "text/calendar",
-    }
+    key = _attachment_key(course, status)
+    content = _attachments.get(key)
+    if content is None:
+        if len(_attachments) >= ATTACHMENTS_KEPT:
+            _attachments.clear()
+        content = _attachments[key] = course_calendar(course, with_alarm=True, status=status).decode("utf-8")
+    return {"filename": f"{course.slug}.ics", "content": content, "mimetype": "text/calendar"}
 
 
 def calendar_feed_token(user):

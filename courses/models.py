@@ -319,6 +319,9 @@ class Enrollment(AnonymisableModel, TimeStampedModel):
                 name="courses_enrollment_queue_idx",
             ),
             models.Index(fields=["course", "status"], name="courses_enrollment_status_idx"),
+            # The back office's list, newest first.
+            models.Index(fields=["requested_at", "id"], name="courses_enrolment_newest_idx"),
+            TrigramIndex("certificate_number", name="courses_enrolment_cert_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -158,6 +158,12 @@ def public_course(slug):
     return public_courses().get(slug=slug)
 
 
+def public_course_reference(slug):
+    """One published course's id, slug and title only, for the actions that read and lock the course
+    themselves (enrolment); raises ``Course.DoesNotExist``."""
+    return Course.objects.filter(PUBLIC_COURSE).only("pk", "slug", "title").get(slug=slug)
+
+
 def user_enrollments(user):
     """Every enrolment of ``user`` (newest first) with its course, track and sessions, annotated with
     ``waiting_position``, ``attended`` (present at least once) and ``has_feedback`` (answered the survey)."""

@@ -163,12 +163,18 @@ def _login_first(request, course):
 @use_primary()
 @require_POST
 def enroll(request, slug):
-    course = _get_course_or_404(slug)
+    # Only the course's id and slug: the service reads and locks the course itself, and the page with its
+    # seat counts is built only when it is shown (a refused form, a busy database). At the opening minute of
+    # a popular course every request saved here is CPU given to the others.
+    try:
+        course = selectors.public_course_reference(slug)
+    except Course.DoesNotExist:
+        raise Http404(_("강좌를 찾을 수 없습니다.")) from None
     if not request.user.is_authenticated:
         return _login_first(request, course)
     form = EnrollmentForm(request.POST)
     if not form.is_valid():
-        return _detail_response(request, course, form=form, status=400)
+        return _detail_response(request, _get_course_or_404(slug), form=form, status=400)
     try:
         enrollment = services.enrollment_create(
             course=course,
@@ -184,7 +190,9 @@ def enroll(request, slug):
             raise  # a lost connection: the site's 503 page (jeonju_center.common.db_errors)
         # The course lock was not granted within DB_LOCK_TIMEOUT_MS: nothing was written.
         return _busy_response(
-            request, course, _("신청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+            request,
+            _get_course_or_404(slug),
+            _("신청이 몰려 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."),
         )
     else:
         if enrollment.status == EnrollmentStatus.CONFIRMED:

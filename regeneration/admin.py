@@ -8,6 +8,7 @@ custom screens below (the status report, consent document downloads) write the a
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -37,10 +38,12 @@ from jeonju_center.common.personal_data import (
 from . import selectors, services
 from .forms import HouseTransitionForm, TenancyAdminForm
 from .models import (
+    GRADE_LABELS,
     ActivationArea,
     CouncilMeeting,
     CouncilMember,
     CouncilSupport,
+    GradeScheme,
     HouseStatusChange,
     HousingProgram,
     MeetingAttachment,
@@ -52,6 +55,7 @@ from .models import (
     Tenancy,
     VacantHouse,
     VacantHouseGrade,
+    grade_label,
 )
 from .resources import VacantHouseResource
 
@@ -356,6 +360,29 @@ class TenancyInline(ReadOnlyAdminMixin, PortalInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class CurrentGradeListFilter(admin.SimpleListFilter):
+    """By current grade as its scheme names it ("도시 4단계 3 불량"): the grades the schemes define, instead of
+    a scan of every house for the grades in use (and a grade number that means different things per scheme)."""
+
+    title = _("현재 등급")
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        return [
+            (f"{scheme}:{grade}", f"{GradeScheme(scheme).label.split(' (')[0]} {grade_label(scheme, grade)}")
+            for scheme, labels in GRADE_LABELS.items()
+            for grade in labels
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        scheme, _colon, grade = self.value().partition(":")
+        if not grade.isdigit() or int(grade) not in GRADE_LABELS.get(scheme, {}):
+            raise IncorrectLookupParameters(_("등급이 올바르지 않습니다."))
+        return queryset.filter(current_grade_scheme=scheme, current_grade=int(grade))
+
+
 @admin.register(VacantHouse)
 class VacantHouseAdmin(InlinePersonalDataLogMixin, ServiceAdminMixin, PortalImportExportAdmin):
     resource_classes = [VacantHouseResource]
@@ -374,13 +401,16 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, ServiceAdminMixin, PortalImpo
         "survey_round",
         "is_public",
     ]
+    # The survey date is a period filter rather than a date drill-down, which scans every house for its years
+    # and months on every page.
     list_filter = [
         "status",
         "current_grade_scheme",
-        "current_grade",
+        CurrentGradeListFilter,
         "building_type",
         "vacancy_cause",
         "survey_round",
+        "surveyed_on",
         "is_public",
         "current_program__kind",
         "current_program",
@@ -389,7 +419,6 @@ class VacantHouseAdmin(InlinePersonalDataLogMixin, ServiceAdminMixin, PortalImpo
     list_select_related = ["dong", "current_program"]
     search_fields = ["management_number", "address", "public_title", "owner_name"]
     autocomplete_fields = ["dong", "current_program"]
-    date_hierarchy = "surveyed_on"
     inlines = [
         VacantHouseGradeInline,
         OwnerConsentInline,

@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.validators import validate_phone
 
@@ -43,6 +44,11 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_unique_ci"
             ),
+        ]
+        # Searched by the back office (users, and the enrolments and other lists that search their person).
+        indexes = [
+            TrigramIndex("username", name="accounts_user_username_trgm"),
+            TrigramIndex("name", name="accounts_user_name_trgm"),
         ]
 
     def __str__(self):

@@ -55,25 +55,20 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self._every_row_as_csv(request)
-        if not self.cache_list_pages:
+        renderer = request.accepted_renderer
+        if not self.cache_list_pages or getattr(renderer, "format", None) != "json":
             return super().list(request, *args, **kwargs)
         # The version is read from the database the page is read from (a replica lags the primary).
         key = _page_cache_key(request, self.basename, using=self.get_queryset().db)
-        data = cache.get(key)
-        if data is not None:
-            return Response(data)
-        response = super().list(request, *args, **kwargs)
-        if response.status_code == 200:
-            # Plain lists and dicts: the serializer's ReturnList would pickle the serializer with it.
-            cache.set(
-                key,
-                {
-                    name: list(value) if isinstance(value, list) else value
-                    for name, value in response.data.items()
-                },
-                PAGE_CACHE_SECONDS,
-            )
-        return response
+        content = cache.get(key)
+        if content is None:
+            response = super().list(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            # The page as it goes out (DRF's own JSON), so a cached page is sent without serialising it again.
+            content = renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
+            cache.set(key, content, PAGE_CACHE_SECONDS)
+        return HttpResponse(content, content_type=renderer.media_type)
 
     def _every_row_as_csv(self, request):
         """``?format=csv`` is an export: every row that matches the filters, not one page of them, read in chunks
@@ -133,7 +128,7 @@ def _page_cache_key(request, basename, *, using):
     digest = hashlib.sha256(
         f"{query!r}\x00{reader}\x00{get_language()}\x00{site}\x00{version}".encode()
     ).hexdigest()
-    return f"api:page:{basename}:{digest}"
+    return f"api:page:v2:{basename}:{digest}"
 
 
 class Conflict(exceptions.APIException):

@@ -13,14 +13,19 @@ in the masked column for viewers without the permission.
 """
 
 from django import forms
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models, router, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
@@ -469,12 +474,69 @@ def _estimated_rows(queryset):
     return int(row[0]) if row and row[0] > 0 else None
 
 
+def _forward_hop(model, search_field):
+    """``(fk name, related model, field)`` when ``search_field`` is ``fk__field`` across one many-to-one
+    relation to a plain field; None otherwise (the admin's own search handles it)."""
+    parts = str(search_field).split(LOOKUP_SEP)
+    if len(parts) != 2 or parts[0][:1] in "^=@":
+        return None
+    try:
+        relation = model._meta.get_field(parts[0])
+        related = relation.related_model._meta.get_field(parts[1]) if relation.many_to_one else None
+    except FieldDoesNotExist:
+        return None
+    if related is None or related.is_relation:
+        return None
+    return parts[0], relation.related_model, parts[1]
+
+
 class LargeTableAdminMixin:
     """Back-office lists that stay fast on a national-size table: no second count of the unfiltered total
-    beside a filtered one, and an estimate for the unfiltered total of a large table."""
+    beside a filtered one, an estimate for the unfiltered total of a large table, a search that does not join
+    the related tables it searches, and a cheap checkbox on every row."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    search_related_ids = 1000
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, except that a field across a foreign key (``organization__name``) is searched as
+        ``organization IN (organizations whose name contains …)``: the admin's join of every related row, on
+        the count and on the page, made a search of 200,000 enrolments take 0.2 s per query."""
+        search_fields = [str(field) for field in self.get_search_fields(request)]
+        hops = {field: _forward_hop(self.model, field) for field in search_fields}
+        if not search_term or not any(hops.values()) or any(field[:1] in "^=@" for field in search_fields):
+            return super().get_search_results(request, queryset, search_term)
+        terms = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            matches = models.Q()
+            for field in search_fields:
+                if hops[field] is None:
+                    matches |= models.Q(**{f"{field}__icontains": bit})
+                else:
+                    relation, related_model, related_field = hops[field]
+                    found = related_model._base_manager.filter(
+                        **{f"{related_field}__icontains": bit}
+                    ).order_by()
+                    # A few related rows as a list, so the database can OR the foreign key's index with the
+                    # other fields' trigram indexes; many as a subquery.
+                    ids = list(found.values_list("pk", flat=True)[: self.search_related_ids + 1])
+                    inline = len(ids) <= self.search_related_ids
+                    matches |= models.Q(**{f"{relation}__in": ids if inline else found.values("pk")})
+            terms.append(matches)
+        return queryset.filter(*terms), False
+
+    def action_checkbox(self, obj):
+        """The row's checkbox as Django renders it, without a form widget and its template per row (a fifth
+        of a 100-row page's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 class PortalModelAdmin(

@@ -15,6 +15,7 @@ from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import ends_after
 from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
+from jeonju_center.common.indexes import TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import validate_document_upload, validate_phone
 
@@ -184,6 +185,11 @@ class VacantHouse(TimeStampedModel):
         ordering = ["management_number"]
         indexes = [
             models.Index(fields=["current_grade_scheme", "current_grade"], name="regeneration_house_grade"),
+            # The back office's search fields.
+            TrigramIndex("management_number", name="regen_house_number_trgm"),
+            TrigramIndex("address", name="regen_house_address_trgm"),
+            TrigramIndex("public_title", name="regen_house_title_trgm"),
+            TrigramIndex("owner_name", name="regen_house_owner_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -185,6 +185,10 @@ class Organization(TimeStampedModel):
         ordering = ["name"]
         indexes = [
             TrigramIndex("name", name="se_organization_name_trgm"),
+            # The back office's search fields.
+            TrigramIndex("business_registration_number", name="se_organization_brn_trgm"),
+            TrigramIndex("representative_name", name="se_organization_rep_trgm"),
+            TrigramIndex("certification_number", name="se_organization_cert_trgm"),
             models.Index(fields=["org_type", "status"], name="social_econ_org_type_status"),
             models.Index(fields=["certification_expires_on"], name="social_econ_org_cert_expiry"),
             # The directory and the API list organizations by name (then id, for stable pages).

@@ -32,7 +32,8 @@ def test_a_page_is_read_once_per_data_version_and_every_change_is_seen_at_once()
     first = client.get(URL)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(URL)
-    assert again.json() == first.json()
+    assert again.content == first.content  # the bytes DRF rendered, sent again
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
     assert _product_reads(queries) == []
 
     # A product's change, a new product and the organization's new name (shown on its products) are each
@@ -61,3 +62,14 @@ def test_the_page_is_kept_per_reader_query_and_language():
         english = reader.get(URL).json()
     assert len(_product_reads(queries)) == 2
     assert english["results"][0]["category_label"] != pages[0]["results"][0]["category_label"]
+
+
+def test_the_browsable_api_is_not_served_from_the_cache():
+    ProductFactory(organization=OrganizationFactory(), name="도시락")
+    client = partner_client(READ)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "도시락" in page.content.decode()
+    assert _product_reads(queries) != []

@@ -80,7 +80,10 @@ def _column(model, name):
         return model._meta.pk.column
     if "__" in name:
         return name  # a related model's column: no index of this table is in its order
-    return model._meta.get_field(name).column
+    field = model._meta.get_field(name)
+    if field.is_relation and field.related_model._meta.ordering:
+        return f"{name} (by {field.related_model._meta.label}'s order)"  # Django sorts a join by it
+    return field.column
 
 
 @pytest.mark.parametrize("label", LARGE_LISTS)
@@ -96,3 +99,35 @@ def test_the_large_lists_default_order_is_read_from_an_index(label, rf, admin_us
     assert columns in _indexed_prefixes(model) or columns[:-1] in _indexed_prefixes(model), (
         f"{label} is listed by {ordering}, which no index reads in order"
     )
+
+
+def test_the_row_checkbox_is_the_one_django_renders():
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+
+    from social_economy.models import Organization
+
+    organization = OrganizationFactory(name='한지 "공방" <협동조합> & 친구들')
+    model_admin = admin.site._registry[Organization]
+    assert model_admin.action_checkbox(organization) == ModelAdmin.action_checkbox(model_admin, organization)
+
+
+def test_a_search_across_a_foreign_key_finds_by_the_related_name_and_counts_without_a_join(admin_client):
+    tofu_makers = OrganizationFactory(name="모악산 두부 협동조합")
+    others = OrganizationFactory(name="한지 공방")
+    by_maker, by_name, neither = (
+        Product.objects.create(organization=tofu_makers, name="콩물", kind="goods", category="food"),
+        Product.objects.create(organization=others, name="두부 과자", kind="goods", category="food"),
+        Product.objects.create(organization=others, name="한지 등", kind="goods", category="craft"),
+    )
+    url = reverse("admin:social_economy_product_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url, {"q": "두부"})
+    assert {product.pk for product in response.context["cl"].result_list} == {by_maker.pk, by_name.pk}
+    assert response.context["cl"].result_count == 2
+    [count] = _counts(queries)
+    assert "JOIN" not in count.upper()
+    # Every word must match somewhere (as in Django's search): "두부 과자" keeps only the product named so.
+    response = admin_client.get(url, {"q": "두부 과자"})
+    assert [product.pk for product in response.context["cl"].result_list] == [by_name.pk]
+    assert neither.pk not in {product.pk for product in response.context["cl"].result_list}

@@ -167,3 +167,38 @@ def test_enrollment_add_form_rejects_a_second_active_enrollment(admin_client):
     assert response.status_code == 200
     assert "이미 이 강좌에 신청(확정 또는 대기)되어 있습니다." in response.content.decode()
     assert Enrollment.objects.count() == 1
+
+
+def test_enrolments_are_listed_newest_first_and_filtered_by_a_recent_or_any_chosen_course(admin_client):
+    from courses.admin import RecentCourseListFilter
+
+    now = timezone.now()
+    old_course = CourseFactory(title="지난 강좌", enrollment_opens_at=now - datetime.timedelta(days=400))
+    older = EnrollmentFactory(course=old_course, requested_at=now - datetime.timedelta(days=399))
+    recent_courses = [
+        CourseFactory(enrollment_opens_at=now - datetime.timedelta(days=n))
+        for n in range(RecentCourseListFilter.OFFERED)
+    ]
+    newer = EnrollmentFactory(course=recent_courses[0], requested_at=now)
+    url = _url(Enrollment, "changelist")
+    response = admin_client.get(url)
+    assert [e.pk for e in response.context["cl"].result_list] == [newer.pk, older.pk]
+    offered = _course_choices(response)
+    assert str(old_course.pk) not in offered  # not among the most recently opened
+    assert str(recent_courses[0].pk) in offered
+
+    chosen = admin_client.get(url, {"course__id__exact": old_course.pk})
+    assert [e.pk for e in chosen.context["cl"].result_list] == [older.pk]
+    assert str(old_course.pk) in _course_choices(chosen)  # the chosen course is shown as chosen
+
+    refused = admin_client.get(url, {"course__id__exact": "x"})
+    assert refused.status_code == 302 and "e=1" in refused["Location"]
+
+
+def _course_choices(response):
+    from courses.admin import RecentCourseListFilter
+
+    [spec] = [
+        spec for spec in response.context["cl"].filter_specs if isinstance(spec, RecentCourseListFilter)
+    ]
+    return {value for value, _title in spec.lookup_choices}

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -112,3 +113,31 @@ def test_event_times_follow_the_session_when_staff_change_it(client):
     assert (start.hour, end.hour, end.minute) == (10, 12, 30)
     assert end - start == datetime.timedelta(hours=2, minutes=30)
     assert event.decoded("DTSTAMP") <= timezone.now()
+
+
+def test_every_applicant_of_a_course_gets_the_file_built_once_and_a_changed_session_gets_a_new_one(
+    monkeypatch,
+):
+    from courses import calendars
+
+    course = future_course(capacity=5)
+    built = []
+    real = calendars.course_calendar
+    monkeypatch.setattr(
+        calendars, "course_calendar", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs)
+    )
+    monkeypatch.setattr(calendars, "_attachments", {})
+    with time_machine.travel(timezone.now().replace(second=0), tick=False):
+        first = calendars.course_ics_attachment(course)
+        assert calendars.course_ics_attachment(course) == first
+    assert len(built) == 1
+    waiting = calendars.course_ics_attachment(course, tentative=True)
+    assert "[대기]" in waiting["content"] and len(built) == 2
+
+    session = course.sessions.first()
+    session.start_time = datetime.time(10, 30)
+    session.save()
+    course = type(course).objects.prefetch_related("sessions").get(pk=course.pk)
+    moved = calendars.course_ics_attachment(course)
+    assert moved["content"] != first["content"] and "T103000" in moved["content"]
+    assert len(built) == 3

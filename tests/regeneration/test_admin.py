@@ -206,3 +206,17 @@ def test_admin_fills_the_youth_share_house_age_defaults(admin_client):
     assert response.status_code == 302
     program = HousingProgram.objects.get()
     assert (program.tenant_min_age, program.tenant_max_age) == (19, 39)
+
+
+def test_vacant_houses_filter_by_a_grade_as_its_scheme_names_it(admin_client):
+    from regeneration.models import GradeScheme
+
+    poor = VacantHouseFactory(current_grade_scheme=GradeScheme.URBAN_4, current_grade=3)
+    VacantHouseFactory(current_grade_scheme=GradeScheme.GUIDELINE_2023, current_grade=3)  # 3 정비, not 3 불량
+    url = reverse("admin:regeneration_vacanthouse_changelist")
+    response = admin_client.get(url, {"grade": "urban4:3"})
+    assert [house.pk for house in response.context["cl"].result_list] == [poor.pk]
+    assert "도시 4단계 3 불량" in response.content.decode()
+    for bad in ("urban4:5", "urban4:x", "nothing"):
+        refused = admin_client.get(url, {"grade": bad})
+        assert refused.status_code == 302 and "e=1" in refused["Location"], bad
