@@ -4,11 +4,14 @@
    migrates it and seeds the large data set once (``benchmarks/seed.py``; a second run adds nothing).
 2. Serves ``benchmarks/bench_wsgi.py`` with gunicorn and ``deploy/gunicorn.conf.py`` under the production
    settings (``DJANGO_ENV=production``, Redis cache and broker): the portal, two trivial Django views and,
-   under ``/raw/``, the raw psycopg2→JSON baseline of the API — one server, one configuration.
+   under ``/raw/``, the raw psycopg2→JSON baselines of the API — one server, one configuration.
 3. For every scenario, runs locust headless in a separate process (16 users = 16 keep-alive connections, no
-   think time), first against the baseline, then against the portal: warm-up, then a fixed measured window.
-4. Prints one table: throughput, p50/p99 latency and errors of each scenario, its baseline's throughput,
-   the ratio, the goal and whether it is met, and the peak resident memory of a gunicorn worker.
+   think time), first against the baseline (once per baseline: rows that share it share the measurement),
+   then against the portal: warm-up, then a fixed measured window. Then the enrolment rush.
+4. Does the same for the demo-data rows (``DEMO_SCENARIOS``) on a second database that holds the demo data
+   only (``BENCH_DEMO_DATABASE_URL``, default ``jeonju_bench_demo``), against the bare floor.
+5. Prints one table: throughput, p50/p99 latency and errors of each scenario, its baseline's throughput,
+   the ratio, the goals and whether they are met, and the peak resident memory of a gunicorn worker.
 
 Not a test and not part of ``make test``/CI: figures depend on the machine. Compare ratios, not req/s.
 

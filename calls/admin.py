@@ -126,6 +126,22 @@ class CallAdmin(ServiceAdminMixin, PortalModelAdmin):
     def save_through_service(self, request, obj, form, change):
         services.call_save(call=obj, actor=request.user)
 
+    def save_related(self, request, form, formsets, change):
+        # The dongs and rooms through their service (frozen once applications are in), not the form's m2m save.
+        call = form.instance
+        if not change or {"dongs", "rooms"} & set(form.changed_data):
+            self._through_service(
+                call,
+                lambda: services.call_areas_set(
+                    call=call,
+                    dongs=form.cleaned_data["dongs"],
+                    rooms=form.cleaned_data["rooms"],
+                    actor=request.user,
+                ),
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     @admin.display(description=_("신청서"))
     def applications_link(self, call):
         url = reverse("admin:calls_application_changelist") + f"?call__id__exact={call.pk}"

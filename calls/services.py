@@ -159,6 +159,31 @@ def call_save(*, call, actor):
     return call
 
 
+@writes(Call)
+@transaction.atomic
+def call_areas_set(*, call, dongs, rooms, actor):
+    """Set the dongs whose residents may apply and the rooms offered. Like the other rules, they stay as
+    announced once an application is handed in (the admin saves them after the call itself)."""
+    actor.require_staff()
+    stored = _lock_call(call.pk)
+    dongs, rooms = list(dongs), list(rooms)
+    if stored.applications.exclude(status=ApplicationStatus.DRAFT).exists():
+        frozen = {}
+        if {dong.pk for dong in dongs} != set(stored.dongs.values_list("pk", flat=True)):
+            frozen["dongs"] = _(
+                "신청서가 접수된 뒤에는 대상 행정동을 바꿀 수 없습니다. 신청한 분들이 본 공고대로 둡니다."
+            )
+        if {room.pk for room in rooms} != set(stored.rooms.values_list("pk", flat=True)):
+            frozen["rooms"] = _(
+                "신청서가 접수된 뒤에는 모집하는 방을 바꿀 수 없습니다. 신청한 분들이 본 공고대로 둡니다."
+            )
+        if frozen:
+            raise ValidationError(frozen)
+    stored.dongs.set(dongs)
+    stored.rooms.set(rooms)
+    return stored
+
+
 @writes(Application)
 def application_start(*, call, actor, now=None):
     """The citizen's (``actor``'s) application to ``call``: the existing one, or a new draft prefilled from

@@ -65,3 +65,45 @@ def test_only_staff_save_a_call():
     with pytest.raises(ValidationError, match="센터 직원만"):
         call_save(call=call, actor=UserFactory())
     assert Call.objects.get(pk=call.pk).title != "시민이 바꾼 제목"
+
+
+def test_the_dongs_and_rooms_stay_as_announced_once_applications_are_in_even_from_the_back_office(rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from calls.services import call_areas_set
+    from jeonju_center.common.admin_mixins import ServiceRefused
+    from tests.social_economy.factories import DongFactory
+
+    call = housing_call()
+    staff = StaffFactory()
+    announced_dong, other_dong = DongFactory(name="풍남동"), DongFactory(name="교동")
+    rooms = list(call.rooms.order_by("pk"))
+    call_areas_set(call=call, dongs=[announced_dong], rooms=rooms, actor=staff)  # before anyone applies: free
+    submit(call, applicant())
+
+    with pytest.raises(ValidationError) as refused:
+        call_areas_set(call=call, dongs=[other_dong], rooms=rooms[:1], actor=staff)
+    assert set(refused.value.message_dict) == {"dongs", "rooms"}
+    call_areas_set(call=call, dongs=[announced_dong], rooms=rooms, actor=staff)  # unchanged: fine
+
+    # The back office's form saves the many-to-many fields after the call: they go through the service too.
+    request = rf.post("/")
+    request.user = staff
+    form = SimpleNamespace(
+        instance=call, changed_data=["dongs"], cleaned_data={"dongs": [other_dong], "rooms": rooms}
+    )
+    with pytest.raises(ServiceRefused):
+        admin.site._registry[Call].save_related(request, form, [], change=True)
+    assert list(call.dongs.all()) == [announced_dong]
+    assert list(call.rooms.order_by("pk")) == rooms
+
+
+def test_only_staff_set_a_call_s_dongs_and_rooms():
+    from calls.services import call_areas_set
+
+    call = housing_call()
+    with pytest.raises(ValidationError, match="센터 직원만"):
+        call_areas_set(call=call, dongs=[], rooms=[], actor=UserFactory())
+    assert call.rooms.count() == 3

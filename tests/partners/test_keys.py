@@ -122,6 +122,40 @@ def test_each_key_has_its_own_rate_limit_with_retry_after(client, settings):
     assert client.get(FEED, **auth(other)).status_code == 200
 
 
+def test_the_limit_counts_every_request_of_the_minute_refused_ones_excepted_and_resets_with_the_next(client):
+    import datetime
+
+    import time_machine
+    from django.core.cache import cache
+
+    cache.clear()
+    _, limited = make_key("ondure:read", rate_limit_per_minute=3)
+    minute = datetime.datetime(2031, 3, 4, 10, 15, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(minute, tick=False):
+        assert [client.get(FEED, **auth(limited)).status_code for _ in range(5)] == [200, 200, 200, 429, 429]
+        assert client.get(FEED, **auth(limited))["Retry-After"] == "50"  # until 10:16:00
+    with time_machine.travel(minute + timedelta(seconds=49), tick=False):
+        assert client.get(FEED, **auth(limited)).status_code == 429  # refused requests were not counted…
+    with time_machine.travel(minute + timedelta(seconds=50), tick=False):
+        # …so the new minute has its whole limit.
+        assert [client.get(FEED, **auth(limited)).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_the_count_does_not_grow_with_the_limit_and_is_one_number(client):
+    import datetime
+
+    import time_machine
+    from django.core.cache import cache
+
+    cache.clear()
+    api_key, generous = make_key("ondure:read", rate_limit_per_minute=1_000_000)
+    moment = datetime.datetime(2031, 3, 4, 10, 15, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        for _ in range(30):
+            assert client.get(FEED, **auth(generous)).status_code == 200
+    assert cache.get(f"throttle:partner:{api_key.prefix}:{int(moment.timestamp()) // 60}") == 30
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("since=abc", "since"), ("since=1-x", "since"), ("limit=0", "limit"), ("limit=x", "limit")],
