@@ -6,7 +6,7 @@ import io
 import json
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.http import HttpResponse
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -59,7 +59,9 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if not self.cache_list_pages or getattr(renderer, "format", None) != "json":
             return super().list(request, *args, **kwargs)
         # The version is read from the database the page is read from (a replica lags the primary).
-        key = _page_cache_key(request, self.basename, using=self.get_queryset().db)
+        # (The router's choice for the model, as ``queryset.db`` would give, without building the queryset.)
+        model = self.get_serializer_class().Meta.model
+        key = _page_cache_key(request, self.basename, using=router.db_for_read(model))
         content = cache.get(key)
         if content is None:
             response = super().list(request, *args, **kwargs)
