@@ -15,18 +15,16 @@ from tests.courses.factories import UserFactory, future_course
 
 from .conftest import OpenTransaction, terminate_backend, wait_for
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        bool(settings.DATABASE_POOLER),
-        reason="behind PgBouncer the server connections are the pooler's, shared by every client: a test cannot "
-        "pick the portal's own backends to terminate (the pooler replaces a dropped server connection itself)",
-    ),
-]
+pytestmark = pytest.mark.postgres
 
 KOREAN_503 = "데이터베이스에 잠시 연결할 수 없어 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."
 
 
+@pytest.mark.skipif(
+    bool(settings.DATABASE_POOLER),
+    reason="behind PgBouncer an idle server connection is the pooler's, not the portal's: the pooler replaces "
+    "one that was dropped itself (a request's own connection dropped mid-request is the next test)",
+)
 def test_idle_persistent_connections_dropped_between_requests_are_replaced(start_portal):
     portal = start_portal(threads=2)
     user = UserFactory()
