@@ -64,7 +64,7 @@ schema: $(STAMP)
 
 ## make bench [BENCH_ARGS="--small --duration 5"]: seeds the large data set once (PostgreSQL database
 ## jeonju_bench), serves it with gunicorn under the production settings and prints the performance table
-## (locust, 16 connections; see benchmarks/run.py). Takes about 8 minutes; not part of make test or CI.
+## (locust, 16 connections; see benchmarks/run.py). Takes about 10 minutes; not part of make test or CI.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
