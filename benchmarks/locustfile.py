@@ -73,6 +73,20 @@ class BenchUser(FastHttpUser):
     def sign_in(self):
         pass
 
+    def submit_form(self, path, data, *, what):
+        """Open the page with the form, send it with its CSRF token as a browser would; it must redirect."""
+        page = self.client.get(path, name="sign-in")
+        _plain_http_cookies(self.client)
+        response = self.client.post(
+            path,
+            data={**data, "csrfmiddlewaretoken": _csrf_token(page)},
+            allow_redirects=False,
+            name="sign-in",
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"{what} failed: {response.status_code}")
+        _plain_http_cookies(self.client)
+
     def expect(self, path, marker, *, name, headers=None):
         _plain_http_cookies(self.client)
         with self.client.get(path, headers=headers, name=name, catch_response=True) as response:
@@ -91,17 +105,11 @@ class CitizenUser(BenchUser):
         # One account per virtual user (gevent switches only on I/O, so the counter needs no lock).
         email = FIXTURES["citizens"][_ready["accounts"] % len(FIXTURES["citizens"])]
         _ready["accounts"] += 1
-        page = self.client.get("/accounts/login/", name="sign-in")
-        _plain_http_cookies(self.client)
-        response = self.client.post(
+        self.submit_form(
             "/accounts/login/",
-            data={"login": email, "password": FIXTURES["citizen_password"], "csrfmiddlewaretoken": _csrf_token(page)},
-            allow_redirects=False,
-            name="sign-in",
-        )  # fmt: skip
-        if response.status_code != 302:
-            raise RuntimeError(f"citizen sign-in failed: {response.status_code}")
-        _plain_http_cookies(self.client)
+            {"login": email, "password": FIXTURES["citizen_password"]},
+            what="citizen sign-in",
+        )
         # Signing in rotates the CSRF secret: take a token from a page with a form, as a browser would.
         course = self.client.get(f"/courses/{FIXTURES['enroll_courses'][0]}/", name="sign-in")
         self.csrf_token = _csrf_token(course)
@@ -111,34 +119,14 @@ class StaffUser(BenchUser):
     abstract = True
 
     def sign_in(self):
-        login = f"{ADMIN_PATH}login/"
-        page = self.client.get(login, name="sign-in")
-        _plain_http_cookies(self.client)
-        response = self.client.post(
-            login,
-            data={"username": FIXTURES["staff_username"], "password": FIXTURES["staff_password"],
-                  "csrfmiddlewaretoken": _csrf_token(page), "next": ADMIN_PATH},
-            allow_redirects=False,
-            name="sign-in",
-        )  # fmt: skip
-        if response.status_code != 302:
-            raise RuntimeError(f"staff sign-in failed: {response.status_code}")
-        _plain_http_cookies(self.client)
+        credentials = {"username": FIXTURES["staff_username"], "password": FIXTURES["staff_password"]}
+        self.submit_form(f"{ADMIN_PATH}login/", {**credentials, "next": ADMIN_PATH}, what="staff sign-in")
         # The second factor: one of the run's recovery codes per virtual user.
         code = FIXTURES["staff_codes"][RUN * MAX_USERS + _ready["staff"]]
         _ready["staff"] += 1
-        verify = f"{ADMIN_PATH}two-factor/verify/"
-        page = self.client.get(verify, name="sign-in")
-        _plain_http_cookies(self.client)
-        response = self.client.post(
-            verify,
-            data={"code": code, "csrfmiddlewaretoken": _csrf_token(page), "next": ADMIN_PATH},
-            allow_redirects=False,
-            name="sign-in",
-        )  # fmt: skip
-        if response.status_code != 302:
-            raise RuntimeError(f"staff second factor failed: {response.status_code}")
-        _plain_http_cookies(self.client)
+        self.submit_form(
+            f"{ADMIN_PATH}two-factor/verify/", {"code": code, "next": ADMIN_PATH}, what="staff second factor"
+        )
 
 
 # --- Scenarios ------------------------------------------------------------------------------------------
