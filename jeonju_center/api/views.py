@@ -40,10 +40,11 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     write_scope: str | None = None
     public_read = False
     ordering = ["id"]
-    #: Serve a list page from the cache while the data version is the same (``pagination.data_version``:
-    #: the same committed data gives the same page). Only for lists whose rows do not depend on the clock
-    #: (a call's phase does) and are fed by the change feed (so a change is a new version).
-    cache_list_pages = False
+    #: Serve a list page or a record from the cache while the data version is the same
+    #: (``pagination.data_version``: the same committed data gives the same answer). Only for resources whose
+    #: representation does not depend on the clock (a call's phase does) and whose every shown row, related
+    #: ones included, is fed by the change feed (so a change is a new version).
+    cache_pages = False
 
     def filter_queryset(self, queryset):
         # One record asked for by id without query parameters: every list filter would be a no-op, but
@@ -55,22 +56,30 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self._every_row_as_csv(request)
+        return self._cached(
+            request, "list", lambda: super(PartnerReadOnlyViewSet, self).list(request, *args, **kwargs)
+        )
+
+    def _cached(self, request, part, respond):
+        """``respond()``'s answer, from the cache while the data version is the same (``cache_pages``)."""
         renderer = request.accepted_renderer
-        if not self.cache_list_pages or getattr(renderer, "format", None) != "json":
-            return super().list(request, *args, **kwargs)
-        # The version is read from the database the page is read from (a replica lags the primary).
-        # (The router's choice for the model, as ``queryset.db`` would give, without building the queryset.)
+        if not self.cache_pages or getattr(renderer, "format", None) != "json":
+            return respond()
+        # The version is read from the database the page is read from (a replica lags the primary); the
+        # router's choice for the model, as ``queryset.db`` would give, without building the queryset.
         model = self.get_serializer_class().Meta.model
-        key = _page_cache_key(request, self.basename, using=router.db_for_read(model))
-        content = cache.get(key)
-        if content is None:
-            response = super().list(request, *args, **kwargs)
+        key = _page_cache_key(request, f"{self.basename}:{part}", using=router.db_for_read(model))
+        cached = cache.get(key)
+        if cached is None:
+            response = respond()
             if response.status_code != 200:
                 return response
-            # The page as it goes out (DRF's own JSON), so a cached page is sent without serialising it again.
+            # The answer as it goes out (DRF's own JSON), so a cached one is sent without serialising it again.
             content = renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
-            cache.set(key, content, PAGE_CACHE_SECONDS)
-        return HttpResponse(content, content_type=renderer.media_type)
+            cached = (content, {name: response[name] for name in CACHED_HEADERS if response.has_header(name)})
+            cache.set(key, cached, PAGE_CACHE_SECONDS)
+        content, headers = cached
+        return HttpResponse(content, content_type=renderer.media_type, headers=headers)
 
     def _every_row_as_csv(self, request):
         """``?format=csv`` is an export: every row that matches the filters, not one page of them, read in chunks
@@ -106,12 +115,20 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
+        record = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        return self._cached(request, f"record:{record}", self._record)
+
+    def _record(self):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
         updated_at = getattr(instance, "updated_at", None)
         if updated_at is not None:
             response["Last-Modified"] = http_date(updated_at.timestamp())
         return response
+
+
+#: Headers a cached answer keeps (a record's last change).
+CACHED_HEADERS = ("Last-Modified",)
 
 
 def _page_cache_key(request, basename, *, using):
@@ -130,7 +147,7 @@ def _page_cache_key(request, basename, *, using):
     digest = hashlib.sha256(
         f"{query!r}\x00{reader}\x00{get_language()}\x00{site}\x00{version}".encode()
     ).hexdigest()
-    return f"api:page:v2:{basename}:{digest}"
+    return f"api:page:v3:{basename}:{digest}"
 
 
 class Conflict(exceptions.APIException):

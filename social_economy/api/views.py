@@ -75,6 +75,7 @@ class OrganizationViewSet(PartnerReadOnlyViewSet):
     read_scope = READ_SCOPE
     ordering_fields = ["name", "founded_on", "updated_at", "employees_count"]
     ordering = ["name", "id"]
+    cache_pages = True  # the organization, its dong and its products are all in the change feed
 
     def get_queryset(self):
         return selectors.organization_list()
@@ -93,7 +94,7 @@ class ProductViewSet(CSVSerializerMixin, PartnerReadOnlyViewSet):
     read_scope = READ_SCOPE
     ordering_fields = ["name", "price", "updated_at"]
     ordering = ["name", "id"]
-    cache_list_pages = True
+    cache_pages = True
 
     def get_queryset(self):
         # The organization's name as one column, and the certification codes in one query per page

@@ -1,4 +1,4 @@
-"""A product list page is served from the cache while the committed data is the same (``cache_list_pages``):
+"""A product list page is served from the cache while the committed data is the same (``cache_pages``):
 the same data version gives the same page, any change gives a new one, and who reads is part of the key."""
 
 import pytest
@@ -73,3 +73,27 @@ def test_the_browsable_api_is_not_served_from_the_cache():
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert "도시락" in page.content.decode()
     assert _product_reads(queries) != []
+
+
+def test_an_organization_is_read_once_per_data_version_with_its_last_change_and_every_change_is_seen():
+    organization = OrganizationFactory(name="가나푸드")
+    ProductFactory(organization=organization, name="도시락")
+    client = partner_client(READ)
+    url = f"/api/v1/organizations/{organization.pk}/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert not [query for query in queries if 'FROM "social_economy_organization"' in query["sql"]]
+
+    # A new product of the organization is a new version: its count is seen at once.
+    ProductFactory(organization=organization, name="반찬")
+    assert client.get(url).json()["product_count"] == 2
+    Organization.objects.filter(pk=organization.pk).update(name="가나다푸드")
+    assert client.get(url).json()["name"] == "가나다푸드"
+    # A record that does not exist is not kept: it is looked up (and refused) every time.
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/organizations/999999/").status_code == 404
+        assert [query for query in queries if 'FROM "social_economy_organization"' in query["sql"]]
