@@ -124,6 +124,11 @@ RULES_ONCE_APPLIED = (
 )
 
 
+def _applications_handed_in(call):
+    """Whether anyone has handed in an application: from then on the call's rules stay as announced."""
+    return call.applications.exclude(status=ApplicationStatus.DRAFT).exists()
+
+
 @writes(Call)
 @transaction.atomic
 def call_save(*, call, actor):
@@ -138,7 +143,7 @@ def call_save(*, call, actor):
         call.save()
         return call
     stored = _lock_call(call.pk)
-    if stored.applications.exclude(status=ApplicationStatus.DRAFT).exists():
+    if _applications_handed_in(stored):
         frozen = {}
         for name in RULES_ONCE_APPLIED:
             attname = Call._meta.get_field(name).attname
@@ -167,7 +172,7 @@ def call_areas_set(*, call, dongs, rooms, actor):
     actor.require_staff()
     stored = _lock_call(call.pk)
     dongs, rooms = list(dongs), list(rooms)
-    if stored.applications.exclude(status=ApplicationStatus.DRAFT).exists():
+    if _applications_handed_in(stored):
         frozen = {}
         if {dong.pk for dong in dongs} != set(stored.dongs.values_list("pk", flat=True)):
             frozen["dongs"] = _(

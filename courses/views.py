@@ -40,9 +40,9 @@ PAGE_SIZE = 20
 CATALOGUE_FILTER_FIELDS = ("q", "track", "month", "open")
 
 
-def _get_course_or_404(slug):
+def _get_course_or_404(slug, find=selectors.public_course):
     try:
-        return selectors.public_course(slug)
+        return find(slug)
     except Course.DoesNotExist:
         raise Http404(_("강좌를 찾을 수 없습니다.")) from None
 
@@ -166,10 +166,7 @@ def enroll(request, slug):
     # Only the course's id and slug: the service reads and locks the course itself, and the page with its
     # seat counts is built only when it is shown (a refused form, a busy database). At the opening minute of
     # a popular course every request saved here is CPU given to the others.
-    try:
-        course = selectors.public_course_reference(slug)
-    except Course.DoesNotExist:
-        raise Http404(_("강좌를 찾을 수 없습니다.")) from None
+    course = _get_course_or_404(slug, find=selectors.public_course_reference)
     if not request.user.is_authenticated:
         return _login_first(request, course)
     form = EnrollmentForm(request.POST)

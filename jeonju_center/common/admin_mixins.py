@@ -478,7 +478,7 @@ def _forward_hop(model, search_field):
     """``(fk name, related model, field)`` when ``search_field`` is ``fk__field`` across one many-to-one
     relation to a plain field; None otherwise (the admin's own search handles it)."""
     parts = str(search_field).split(LOOKUP_SEP)
-    if len(parts) != 2 or parts[0][:1] in "^=@":
+    if len(parts) != 2:
         return None
     try:
         relation = model._meta.get_field(parts[0])
