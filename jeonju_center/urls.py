@@ -18,6 +18,21 @@ admin.site.site_title = _("전주도시혁신센터")
 admin.site.index_title = _("업무 관리")
 
 urlpatterns = [
+    # The API and the back office first: every request walks this list until a pattern matches, and these
+    # take most requests (no other pattern starts with their prefixes).
+    path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
+    # Configurable (ADMIN_URL); code and templates find it with reverse("admin:index").
+    path(
+        f"{settings.ADMIN_URL}two-factor/",
+        admin.site.admin_view(two_factor.setup_view),
+        name="two_factor_setup",
+    ),
+    path(
+        f"{settings.ADMIN_URL}two-factor/verify/",
+        admin.site.admin_view(two_factor.verify_view),
+        name="two_factor_verify",
+    ),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("jeonju_center.news.urls")),  # home page, /news/, newsletter
     path("healthz", common_views.healthz, name="healthz"),
     path("sitemap.xml", cache_page(3600)(sitemap_view), {"sitemaps": all_sitemaps()}, name="sitemap"),
@@ -37,19 +52,6 @@ urlpatterns = [
     path("ondure/", include("ondure.urls")),
     path("", include("ondure.me_urls")),  # /me/community/
     path("regeneration/", include("regeneration.urls")),
-    # Configurable (ADMIN_URL); code and templates find it with reverse("admin:index").
-    path(
-        f"{settings.ADMIN_URL}two-factor/",
-        admin.site.admin_view(two_factor.setup_view),
-        name="two_factor_setup",
-    ),
-    path(
-        f"{settings.ADMIN_URL}two-factor/verify/",
-        admin.site.admin_view(two_factor.verify_view),
-        name="two_factor_verify",
-    ),
-    path(settings.ADMIN_URL, admin.site.urls),
-    path("api/v1/", include(("jeonju_center.api.urls", "api"), namespace="api")),
 ]
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from jeonju_center.partners.models import data_version_columns, format_data_version
+
 MAX_PAGE_SIZE = 500
 #: An upper bound on how long a total is reused, for rows the change feed does not follow (reference data).
 COUNT_TTL_SECONDS = 600
@@ -26,18 +28,20 @@ def data_version(using="default"):
     """What partners can read right now, as a key: the newest change-feed event that has committed and, on
     PostgreSQL, the oldest transaction still running (a slow writer that commits later moves it on, though
     its events' ids are older than events already visible). The same key means the same committed data."""
-    from jeonju_center.partners.models import ChangeEvent
+    connection = connections[using]
+    newest, oldest_running = data_version_columns(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {newest}, {oldest_running}")
+        return format_data_version(*cursor.fetchone())
 
-    table = connections[using].ops.quote_name(ChangeEvent._meta.db_table)
-    with connections[using].cursor() as cursor:
-        if connections[using].vendor == "postgresql":
-            cursor.execute(
-                f"SELECT (SELECT max(id) FROM {table}), pg_snapshot_xmin(pg_current_snapshot())::text"
-            )
-        else:
-            cursor.execute(f"SELECT (SELECT max(id) FROM {table}), ''")
-        newest, oldest_running = cursor.fetchone()
-    return f"{newest or 0}:{oldest_running}"
+
+def request_data_version(request, using):
+    """``data_version(using)``, or the one read with the partner's key on the same database
+    (``PartnerAPIKey.objects.get_from_key``), which saves a query on every cached answer."""
+    known = getattr(request.auth, "data_version_read", None)
+    if known is not None and known[0] == using:
+        return known[1]
+    return data_version(using)
 
 
 class CountOncePerVersionPaginator(Paginator):

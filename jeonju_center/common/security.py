@@ -21,12 +21,15 @@ from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_credentials, get_failure_limit
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.signals import setting_changed
 from django.db.models import Max, Sum
+from django.dispatch import receiver
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -163,18 +166,27 @@ def lockout_response(request, original_response=None, credentials=None):
 PERSONAL_PATH_PREFIXES = ("/accounts/", "/me/")
 
 
+# reverse() of the paths every response is compared with, per URLconf and script prefix: reversing costs more
+# than the rest of the comparison. Emptied when a setting changes (tests swap URLconfs and policies).
+_REVERSED = {}
+
+
+def _reversed(name):
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if key not in _REVERSED:
+        try:
+            _REVERSED[key] = reverse(name)
+        except NoReverseMatch:
+            _REVERSED[key] = None
+    return _REVERSED[key]
+
+
 def _admin_prefix():
-    try:
-        return reverse("admin:index")
-    except NoReverseMatch:
-        return None
+    return _reversed("admin:index")
 
 
 def _api_docs_path():
-    try:
-        return reverse("api:docs")
-    except NoReverseMatch:
-        return None
+    return _reversed("api:docs")
 
 
 def _is_under(path, prefix):
@@ -224,20 +236,79 @@ def tile_source(tile_url):
     return f"{parts.scheme}://{host}{port}"
 
 
+# What a view can set on its response to change its policy (django-csp's decorators), or to have none.
+_PER_RESPONSE_POLICY = tuple(
+    f"_csp_{what}{suffix}" for what in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+# The policy headers of a response that uses its part of the site's policy unchanged, per part and tile server.
+_SECTION_HEADERS = {}
+
+
+def _section(request):
+    """The part of the site a request is in, for its policy: reverse() includes the script prefix, as
+    request.path does (request.path_info does not)."""
+    if _is_under(request.path, _admin_prefix()):
+        return "admin"
+    if request.path == _api_docs_path():
+        return "api-docs"
+    if request.path_info.startswith("/api/"):
+        return "api"
+    return "public"
+
+
+SECTION_POLICIES = {"admin": ADMIN_POLICY, "api-docs": API_DOCS_POLICY, "api": API_POLICY, "public": {}}
+
+
+@receiver(setting_changed)
+def _forget_reversed_paths_and_policies(**kwargs):
+    _REVERSED.clear()
+    _SECTION_HEADERS.clear()
+
+
 class PortalCSPMiddleware(CSPMiddleware):
     """django-csp's middleware plus the per-path additions above and the map tile host of the settings
-    (read per request, so a changed ``REGENERATION_MAP_TILE_URL`` needs no other edit)."""
+    (read per request, so a changed ``REGENERATION_MAP_TILE_URL`` needs no other edit).
+
+    A response without a nonce and without a view's own policy gets its part of the site's policy as it was
+    built the first time: building it (twice, enforced and report-only) was a fifth of the time of a cached
+    API answer."""
+
+    def process_response(self, request, response):
+        key = self._shared_policy_key(request, response)
+        if key is None:
+            return super().process_response(request, response)
+        headers = _SECTION_HEADERS.get(key)
+        if headers is None:
+            response = super().process_response(request, response)
+            _SECTION_HEADERS[key] = [
+                (name, response[name]) for name in (HEADER, HEADER_REPORT_ONLY) if name in response
+            ]
+            return response
+        for name, value in headers:
+            response.headers[name] = value
+        # As django-csp does: a nonce asked for after the header was written would not be in it.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    @staticmethod
+    def _shared_policy_key(request, response):
+        """The key under which this response's policy headers are shared, or None if they are its own."""
+        if getattr(request, "_csp_nonce", None) is not None:
+            return None
+        if any(hasattr(response, attribute) for attribute in _PER_RESPONSE_POLICY):
+            return None
+        if HEADER in response or HEADER_REPORT_ONLY in response:
+            return None
+        if settings.DEBUG and response.status_code in (404, 500):
+            return None  # django-csp leaves Django's debug pages alone
+        for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+            if (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES"):
+                return None
+        return (_section(request), getattr(settings, "REGENERATION_MAP_TILE_URL", ""))
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        # reverse() includes the script prefix, as request.path does (request.path_info does not).
-        additions = {}
-        if _is_under(request.path, _admin_prefix()):
-            additions = ADMIN_POLICY
-        elif request.path == _api_docs_path():
-            additions = API_DOCS_POLICY
-        elif request.path_info.startswith("/api/"):
-            additions = API_POLICY
+        additions = SECTION_POLICIES[_section(request)]
         tile = tile_source(getattr(settings, "REGENERATION_MAP_TILE_URL", ""))
         if tile:
             additions = {**additions, "img-src": [*additions.get("img-src", [SELF]), tile]}

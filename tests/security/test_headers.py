@@ -161,6 +161,59 @@ def test_report_only_mode_sends_the_same_policy_without_enforcing_it(client, set
     assert csp_directives(response, "Content-Security-Policy-Report-Only")["script-src"] == ["'self'"]
 
 
+def test_the_policy_built_once_per_part_of_the_site_is_the_one_built_per_response(rf, settings):
+    """The middleware keeps a part of the site's policy after building it once; a response with a nonce or
+    with a view's own policy still gets its own, and one part's policy never reaches another."""
+    from dataclasses import asdict
+
+    from csp.constants import NONCE
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from jeonju_center.common.security import PortalCSPMiddleware
+
+    def plain(request):
+        return HttpResponse("ok")
+
+    def with_nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    def with_own_policy(request):
+        response = HttpResponse("ok")
+        response._csp_update = {"img-src": ["https://images.example.kr"]}
+        return response
+
+    def answer(view, path):
+        middleware = PortalCSPMiddleware(view)
+        request = rf.get(path)
+        middleware.process_request(request)
+        response = middleware.process_response(request, view(request))
+        fresh = build_policy(**asdict(middleware.get_policy_parts(request, HttpResponse("ok"))))
+        return response, fresh
+
+    # A policy whose scripts may carry a nonce (a page that asks for one gets it in its header).
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}
+    }
+    api_path, public_path = "/api/v1/courses/", reverse("courses:catalogue")
+    for path in (api_path, public_path, api_path, public_path):
+        response, fresh = answer(plain, path)
+        assert response["Content-Security-Policy"] == fresh
+    api, _fresh = answer(plain, api_path)
+    public, _fresh = answer(plain, public_path)
+    assert "'unsafe-inline'" in csp_directives(api)["style-src"]
+    assert "'unsafe-inline'" not in csp_directives(public).get("style-src", [])
+
+    nonces = [answer(with_nonce, public_path)[0] for _ in range(2)]
+    for response in nonces:
+        assert f"'nonce-{response.content.decode()}'" in csp_directives(response)["script-src"]
+    assert nonces[0].content != nonces[1].content
+    own, _fresh = answer(with_own_policy, public_path)
+    assert "https://images.example.kr" in csp_directives(own)["img-src"]
+    assert "https://images.example.kr" not in csp_directives(answer(plain, public_path)[0]).get("img-src", [])
+
+
 # --- no-store on personal data --------------------------------------------------------------------------
 
 
