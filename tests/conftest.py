@@ -42,12 +42,15 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (API throttles, allauth's e-mail cooldowns) live in the cache: start every test clean."""
-    from django.core.cache import cache
+    """Rate limits (API throttles, allauth's e-mail cooldowns) live in the cache: start every test clean. The
+    process's own page cache too: ids start again in every test's database, and so do data versions."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def pytest_report_header(config):

@@ -5,7 +5,8 @@ import hashlib
 import io
 import json
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import IntegrityError, router, transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
@@ -70,6 +71,12 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         # router's choice for the model, as ``queryset.db`` would give, without building the queryset.
         model = self.get_serializer_class().Meta.model
         key = _page_cache_key(request, f"{self.basename}:{part}", using=router.db_for_read(model))
+        # This process's copy first: a key names one version of the committed data, so the copy is the answer
+        # the shared cache holds, without its round trip.
+        local = caches[settings.LOCAL_PAGE_CACHE]
+        cached = local.get(key)
+        if cached is not None:
+            return self._cached_answer(cached, renderer)
         cached = cache.get(key)
         if cached is None:
             response = respond()
@@ -83,6 +90,11 @@ class PartnerReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             headers["ETag"] = set_response_etag(HttpResponse(content))["ETag"]
             cached = (content, headers)
             cache.set(key, cached, PAGE_CACHE_SECONDS)
+        local.set(key, cached, PAGE_CACHE_SECONDS)
+        return self._cached_answer(cached, renderer)
+
+    @staticmethod
+    def _cached_answer(cached, renderer):
         content, headers = cached
         return HttpResponse(content, content_type=renderer.media_type, headers=headers)
 

@@ -226,7 +226,18 @@ DATABASE_ROUTERS = ["jeonju_center.common.db_routing.PrimaryReplicaRouter"]
 
 # --- Cache --------------------------------------------------------------------------------------
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+LOCAL_PAGE_CACHE = "local-pages"
+
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Each process's own copy of the API answers it served lately (jeonju_center/api/views.py). Their keys name
+    # one version of the committed data, so a copy is never stale; up to 64 answers (at most ~16 MB per process).
+    LOCAL_PAGE_CACHE: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-pages",
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+}
 
 # --- Passwords and authentication -------------------------------------------------------------
 

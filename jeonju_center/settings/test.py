@@ -8,7 +8,7 @@ from jeonju_center.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MESSAGE_BACKEND = "locmem"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
 # Tests call tasks inline; the Celery integration tests start a real worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {

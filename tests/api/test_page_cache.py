@@ -58,6 +58,26 @@ def test_a_page_is_read_once_per_data_version_and_every_change_is_seen_at_once()
     assert _product_reads(queries) == []
 
 
+def test_the_process_keeps_its_own_copy_of_a_page_and_a_new_version_replaces_it():
+    from django.core.cache import cache, caches
+
+    organization = OrganizationFactory(name="가나푸드")
+    ProductFactory(organization=organization, name="도시락")
+    client = partner_client(READ)
+    first = client.get(URL)
+    cache.clear()  # the shared cache (Redis in production) lost it, or another process never had it
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL)
+    assert again.content == first.content and _product_reads(queries) == []
+    caches[settings.LOCAL_PAGE_CACHE].clear()
+    ProductFactory(organization=organization, name="가래떡")
+    assert _names(client.get(URL)) == ["가래떡", "도시락"]  # new version: read, and kept in both caches
+    caches[settings.LOCAL_PAGE_CACHE].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert _names(client.get(URL)) == ["가래떡", "도시락"]
+    assert _product_reads(queries) == []  # from the shared cache
+
+
 def test_the_page_is_kept_per_reader_query_and_language():
     ProductFactory.create_batch(3, organization=OrganizationFactory())
     reader, other = partner_client(READ), partner_client(READ, "consulting:write")
