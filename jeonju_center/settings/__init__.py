@@ -62,7 +62,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications -------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jeonju_center.common.admin_site.PortalAdminConfig",  # django.contrib.admin, its site built per role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

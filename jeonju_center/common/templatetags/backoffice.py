@@ -1,5 +1,8 @@
 from django import template
+from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from ..dashboard import panels_for, visible_items
 
@@ -17,3 +20,19 @@ def attention_panels(context):
         if items:
             panels.append({"title": panel.title, "items": items})
     return {"panels": panels, "today": today}
+
+
+@register.simple_tag(takes_context=True)
+def sidebar_app_list(context):
+    """The navigation sidebar's list of apps (Django's ``admin/app_list.html``), drawn once per role and page
+    (``PortalAdminSite.sidebar_app_list_html``)."""
+    request = context["request"]
+
+    def draw():
+        return render_to_string(
+            "admin/app_list.html",
+            {"app_list": context["available_apps"], "show_changelinks": False},
+            request=request,
+        )
+
+    return mark_safe(admin.site.sidebar_app_list_html(request, draw))
