@@ -13,6 +13,7 @@ What is where, in one place:
 """
 
 import ipaddress
+import time
 from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -329,6 +330,10 @@ def _as_list(value):
 # --- Other headers, no-store and the staff idle timeout -----------------------------------------------
 
 
+# The clock minute of a staff session's last renewal (``SecurityHeadersMiddleware``).
+STAFF_ACTIVE_MINUTE = "staff_active_minute"
+
+
 def _signed_in_user(request):
     """The signed-in person, or None — without loading the session for visitors who have none, so that
     anonymous pages are not marked ``Vary: Cookie`` by this check alone."""
@@ -363,8 +368,13 @@ class SecurityHeadersMiddleware:
         idle = getattr(settings, "STAFF_SESSION_IDLE_TIMEOUT", None)
         if user is not None and user.is_staff and idle:
             # 개인정보의 안전성 확보조치 기준 (접속 시간 제한): a staff session that handles personal data ends
-            # after a period without activity. Setting the expiry on every request makes it a sliding window.
-            request.session.set_expiry(int(idle))
+            # after a period without activity: a sliding window, renewed on the first request of each clock minute
+            # (renewing writes the session; on every request it was an UPDATE per back-office page). The session
+            # ends between ``idle`` minus a minute and ``idle`` after the last request, never later.
+            minute = int(time.time() // 60)
+            if request.session.get(STAFF_ACTIVE_MINUTE) != minute:
+                request.session[STAFF_ACTIVE_MINUTE] = minute
+                request.session.set_expiry(int(idle))
         response = self.get_response(request)
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy:

@@ -287,6 +287,45 @@ def test_a_staff_session_ends_after_the_idle_timeout_and_a_citizen_session_does_
     assert citizen.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
 
 
+def test_a_staff_session_is_renewed_once_a_minute_not_written_on_every_request(client, settings):
+    import datetime
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.STAFF_SESSION_IDLE_TIMEOUT = 15 * 60
+    moment = datetime.datetime(2031, 3, 4, 10, 15, 5, tzinfo=datetime.UTC)
+    staff = UserFactory(is_staff=True)
+
+    def expires():
+        return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+    with time_machine.travel(moment, tick=False):
+        client.force_login(staff)
+        client.get(reverse("home"))
+    assert expires() == moment + datetime.timedelta(minutes=15)
+    with (
+        time_machine.travel(moment + datetime.timedelta(seconds=50), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get(reverse("home"))
+    assert not [query for query in queries if "django_session" in query["sql"] and "UPDATE" in query["sql"]]
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # nothing new to tell the browser
+    assert expires() == moment + datetime.timedelta(minutes=15)
+    renewed = moment + datetime.timedelta(seconds=55)  # 10:16:00, a new minute
+    with time_machine.travel(renewed, tick=False):
+        client.get(reverse("home"))
+    assert expires() == renewed + datetime.timedelta(minutes=15)
+    # Renewed at 10:30:59 (a new minute); fifteen minutes without a request end it.
+    with time_machine.travel(renewed + datetime.timedelta(minutes=14, seconds=59), tick=False):
+        assert client.get(reverse("admin:index")).status_code == 200
+    with time_machine.travel(renewed + datetime.timedelta(minutes=29, seconds=59), tick=False):
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
 # --- Production settings ------------------------------------------------------------------------------
 
 
