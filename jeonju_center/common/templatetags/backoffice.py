@@ -1,9 +1,11 @@
 from django import template
 from django.contrib import admin
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from .. import changelist_rows
 from ..dashboard import panels_for, visible_items
 
 register = template.Library()
@@ -36,3 +38,16 @@ def sidebar_app_list(context):
         )
 
     return mark_safe(admin.site.sidebar_app_list_html(request, draw))
+
+
+@register.tag(name="portal_result_list")
+def portal_result_list(parser, token):
+    """Django's ``{% result_list cl %}`` with rows prepared once per column (``common/changelist_rows.py``),
+    rendered with the same template (``admin/<app>/<model>/change_list_results.html`` first)."""
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=changelist_rows.result_list,
+        template_name="change_list_results.html",
+        takes_context=False,
+    )
