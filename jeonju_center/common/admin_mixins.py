@@ -33,6 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
 from .actors import recording_service_calls, writers_of
+from .changelist_cache import KeptChangelistMixin
 from .download_reasons import ReasonFields
 from .forms import add_service_errors
 from .imports import ValidRowsOnlyConfirmImportForm, ValidRowsOnlyImportForm
@@ -288,37 +289,36 @@ class PersonalDataAdminMixin(PersonalDataMaskingMixin):
         response = super().changelist_view(request, extra_context)
         changelist = response.context_data.get("cl") if isinstance(response, TemplateResponse) else None
         if changelist is not None and request.method == "GET":
-            self._log_changelist(request, changelist)
+            access = self.changelist_access(request, changelist)
+            if access is not None:
+                self.record_changelist_access(request, access)
+            # A kept copy of the page (``KeptChangelistMixin``) logs the same row each time it is served.
+            response.personal_data_access = access
         return response
 
-    def _log_changelist(self, request, changelist):
+    def changelist_access(self, request, changelist):
+        """What the access log records for showing this list, or ``None`` when it shows no personal data."""
         object_ids = [obj.pk for obj in changelist.result_list]
         if not object_ids:
-            return
+            return None
         searched_personal = self.personal_search_fields(request) if changelist.query else []
+        if searched_personal:
+            return {
+                "action": PersonalDataAccess.Action.SEARCH,
+                "object_ids": object_ids,
+                "record_count": changelist.result_count,
+                "fields": searched_personal,
+                "search_term": changelist.query,
+            }
         shown = []
         if not self.masks_personal_data(request):
             shown = [name for name in changelist.list_display if name in personal_fields_of(self.model)]
-        if searched_personal:
-            record_personal_data_access(
-                request,
-                action=PersonalDataAccess.Action.SEARCH,
-                model=self.model,
-                object_ids=object_ids,
-                record_count=changelist.result_count,
-                fields=searched_personal,
-                search_term=changelist.query,
-                data_kind=self.personal_data_kind,
-            )
-        elif shown:
-            record_personal_data_access(
-                request,
-                action=PersonalDataAccess.Action.VIEW,
-                model=self.model,
-                object_ids=object_ids,
-                fields=shown,
-                data_kind=self.personal_data_kind,
-            )
+        if shown:
+            return {"action": PersonalDataAccess.Action.VIEW, "object_ids": object_ids, "fields": shown}
+        return None
+
+    def record_changelist_access(self, request, access):
+        record_personal_data_access(request, model=self.model, data_kind=self.personal_data_kind, **access)
 
     # --- the change view (and the history's view of a past version) ----------------------------
 
@@ -490,10 +490,11 @@ def _forward_hop(model, search_field):
     return parts[0], relation.related_model, parts[1]
 
 
-class LargeTableAdminMixin:
+class LargeTableAdminMixin(KeptChangelistMixin):
     """Back-office lists that stay fast on a national-size table: no second count of the unfiltered total
     beside a filtered one, an estimate for the unfiltered total of a large table, a search that does not join
-    the related tables it searches, and a cheap checkbox on every row."""
+    the related tables it searches, a cheap checkbox on every row, and a drawn page kept while its tables are
+    unchanged (``KeptChangelistMixin``)."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False

@@ -227,6 +227,9 @@ DATABASE_ROUTERS = ["jeonju_center.common.db_routing.PrimaryReplicaRouter"]
 # --- Cache --------------------------------------------------------------------------------------
 
 LOCAL_PAGE_CACHE = "local-pages"
+# A back-office list drawn once is kept, and served again while the tables it was drawn from are unchanged
+# (jeonju_center/common/changelist_cache.py; PostgreSQL only). false draws every list on every request.
+BACKOFFICE_KEEP_LISTS = env.bool("BACKOFFICE_KEEP_LISTS", default=True)
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
