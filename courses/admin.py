@@ -30,7 +30,6 @@ from jeonju_center.common.models import PersonalDataAccess
 from jeonju_center.common.personal_data import (
     can_view_personal_data,
     personal_fields_of,
-    record_personal_data_access,
 )
 
 from . import exports, services
@@ -74,25 +73,18 @@ class EnrolleeColumnsMixin:
             )
         )
 
-    def _log_changelist(self, request, changelist):
+    def changelist_access(self, request, changelist):
         shown = [
             self.enrollee_columns[name] for name in changelist.list_display if name in self.enrollee_columns
         ]
         searched = changelist.query and self.personal_search_fields(request)
         if searched or not shown or not can_view_personal_data(request.user):
-            return super()._log_changelist(request, changelist)
+            return super().changelist_access(request, changelist)
         object_ids = [obj.pk for obj in changelist.result_list]
-        if object_ids:
-            own = [name for name in changelist.list_display if name in personal_fields_of(self.model)]
-            record_personal_data_access(
-                request,
-                action=Action.VIEW,
-                model=self.model,
-                object_ids=object_ids,
-                fields=[*shown, *own],
-                data_kind=self.personal_data_kind,
-            )
-        return None
+        if not object_ids:
+            return None
+        own = [name for name in changelist.list_display if name in personal_fields_of(self.model)]
+        return {"action": Action.VIEW, "object_ids": object_ids, "fields": [*shown, *own]}
 
 
 def _enrollee(enrollment, field_name, row):

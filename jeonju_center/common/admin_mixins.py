@@ -33,7 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheets
 from .actors import recording_service_calls, writers_of
-from .changelist_cache import KeptChangelistMixin
+from .changelist_cache import KeptChangelistMixin, count_once_per_version
 from .download_reasons import ReasonFields
 from .forms import add_service_errors
 from .imports import ValidRowsOnlyConfirmImportForm, ValidRowsOnlyImportForm
@@ -447,22 +447,29 @@ ESTIMATE_COUNT_FROM_ROWS = 10_000
 
 
 class EstimatedCountPaginator(Paginator):
-    """A changelist's paginator: the unfiltered list of a large table is counted from the planner's statistics
-    (``pg_class.reltuples``, kept by autovacuum's ANALYZE), a filtered or small one exactly."""
+    """A changelist's paginator. On a large table (PostgreSQL's planner estimate), the unfiltered list is
+    counted from the planner's statistics (``pg_class.reltuples``, kept by autovacuum's ANALYZE) and a filtered
+    one exactly, once per version of the tables its query reads (``count_once_per_version``: paging through
+    30,000 matches counts them once); a small table is counted exactly on every page."""
 
     @cached_property
     def count(self):
         queryset = self.object_list
-        estimate = _estimated_rows(queryset) if hasattr(queryset, "query") else None
-        if estimate is not None and estimate >= ESTIMATE_COUNT_FROM_ROWS:
-            return estimate
-        return super().count
+        rows = _table_rows(queryset) if hasattr(queryset, "query") else None
+        if rows is None or rows < ESTIMATE_COUNT_FROM_ROWS:
+            return super().count
+        if _reads_whole_table(queryset):
+            return rows
+        return count_once_per_version(queryset)
 
 
-def _estimated_rows(queryset):
-    """The planner's row estimate of the model's table when ``queryset`` reads all of it, else ``None``."""
-    if queryset.query.where or queryset.query.distinct or queryset.query.combinator:
-        return None
+def _reads_whole_table(queryset):
+    query = queryset.query
+    return not (query.where or query.distinct or query.combinator)
+
+
+def _table_rows(queryset):
+    """The planner's row estimate of the model's table (PostgreSQL), else ``None``."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None

@@ -15,7 +15,10 @@ two short statements tell. Anything else draws the page again:
 * each page served gets fresh CSRF tokens, and the personal-data access log gets its row as when the page is
   drawn (``PersonalDataAdminMixin``).
 
-PostgreSQL only: on SQLite every list is drawn.
+The count of a large filtered list is kept the same way, by its query alone (``count_once_per_version``): the
+next page of that list, drawn because its address differs, does not count the matches again.
+
+PostgreSQL only: on SQLite every list is drawn and counted.
 """
 
 import hashlib
@@ -37,6 +40,8 @@ from . import table_versions
 
 #: How long a drawn list is kept (its key also names the clock's minute, so at most about a minute is used).
 KEPT_SECONDS = 120
+#: How long a count is kept (it is checked against its tables' versions every time it is used).
+COUNT_KEPT_SECONDS = 3600
 _CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
@@ -138,3 +143,29 @@ class KeptChangelistMixin:
             # Only ``PersonalDataAdminMixin`` keeps an access to log, and it logs it as when drawing the list.
             self.record_changelist_access(request, kept["access"])
         return HttpResponse("".join(content), content_type=kept["content_type"])
+
+
+def count_once_per_version(queryset):
+    """``queryset.count()``, kept while none of the tables its query reads has changed: the count of a filtered
+    list of a large table (36 ms for 30,000 of 300,000 products) is shared by every page of that list and by
+    every staff member, as the kept lists are (same rules: PostgreSQL's primary, no writer in flight)."""
+    connection = connections[queryset.db]
+    if not (
+        settings.BACKOFFICE_KEEP_LISTS
+        and queryset.db == DEFAULT_DB_ALIAS
+        and table_versions.supported(connection)
+    ):
+        return queryset.count()
+    sql, params = queryset.query.sql_with_params()
+    key = "admin-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        versions, count = kept
+        if table_versions.read_versions(connection, versions) == versions:
+            return count
+    versions = table_versions.read_versions(connection, table_versions.quoted_names(sql))
+    writers = table_versions.writers_in_flight(connection)
+    count = queryset.count()
+    if versions and not writers:
+        cache.set(key, (versions, count), COUNT_KEPT_SECONDS)
+    return count

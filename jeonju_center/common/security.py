@@ -151,7 +151,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "cool_off_minutes": max(int(cool_off.total_seconds() // 60), 1),
         "retry_at": timezone.localtime(retry_at),
         "retry_minutes": -(-seconds // 60),
-        "is_admin_login": _is_under(request.path, _admin_prefix()),
+        "is_admin_login": in_back_office(request),
         "account_locked": account_locked,
         "account_failure_limit": settings.AXES_ACCOUNT_FAILURE_LIMIT,
     }
@@ -192,6 +192,12 @@ def _api_docs_path():
 
 def _is_under(path, prefix):
     return bool(prefix) and path.startswith(prefix)
+
+
+def in_back_office(request):
+    """Whether ``request`` is for a back-office page: its path (with the script prefix the portal is served
+    under) starts with the admin's, as ``reverse`` gives it."""
+    return _is_under(request.path, _admin_prefix())
 
 
 # --- Content-Security-Policy ----------------------------------------------------------------------------
@@ -248,7 +254,7 @@ _SECTION_HEADERS = {}
 def _section(request):
     """The part of the site a request is in, for its policy: reverse() includes the script prefix, as
     request.path does (request.path_info does not)."""
-    if _is_under(request.path, _admin_prefix()):
+    if in_back_office(request):
         return "admin"
     if request.path == _api_docs_path():
         return "api-docs"
@@ -346,7 +352,7 @@ def _signed_in_user(request):
 
 
 def is_personal(request):
-    if _is_under(request.path, _admin_prefix()) or request.path_info.startswith(PERSONAL_PATH_PREFIXES):
+    if in_back_office(request) or request.path_info.startswith(PERSONAL_PATH_PREFIXES):
         return True
     return _signed_in_user(request) is not None
 

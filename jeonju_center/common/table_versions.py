@@ -90,6 +90,12 @@ _QUOTED = re.compile(r'"([^"]+)"')
 _READS = ("SELECT", "WITH")
 
 
+def quoted_names(sql):
+    """The quoted identifiers of ``sql``: the tables it reads among them (Django quotes every table it names);
+    columns and aliases are there too, and simply match no table's version."""
+    return set(_QUOTED.findall(sql))
+
+
 class TablesRead:
     """The tables that the SELECT statements run on ``connection`` inside the block name (an execute
     wrapper: Django quotes every table it names, so the quoted names that are versioned tables are the ones
@@ -102,7 +108,7 @@ class TablesRead:
 
     def __call__(self, execute, sql, params, many, context):
         if sql.lstrip()[:6].upper().startswith(_READS):
-            self.tables.update(_QUOTED.findall(sql))
+            self.tables.update(quoted_names(sql))
         return execute(sql, params, many, context)
 
     def __enter__(self):

@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import segno
 from django import forms
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .personal_data import ACCESS_LOG_REVIEW_PERMISSION, PERSONAL_DATA_PERMISSION
+from .security import in_back_office
 
 RECOVERY_CODES = 10
 AUTHENTICATOR_NAME = "인증 앱"
@@ -41,10 +41,6 @@ def needs_two_factor(user):
             or user.has_perm(ACCESS_LOG_REVIEW_PERMISSION)
         )
     )
-
-
-def _admin_prefix():
-    return "/" + settings.ADMIN_URL
 
 
 def _open_paths():
@@ -68,7 +64,7 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if (
             user is not None
-            and request.path.startswith(_admin_prefix())
+            and in_back_office(request)
             and needs_two_factor(user)
             and not user.is_verified()
             and request.path not in _open_paths()

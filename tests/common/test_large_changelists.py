@@ -49,6 +49,44 @@ def test_a_large_table_s_unfiltered_list_shows_the_estimate_and_counts_no_row(ad
     assert len(_counts(queries)) == 1  # the filtered count only, not the total beside it
 
 
+@pytest.mark.postgres
+def test_a_large_table_s_filtered_list_is_counted_once_per_version_of_its_tables(
+    admin_client, monkeypatch, settings
+):
+    settings.BACKOFFICE_KEEP_LISTS = True
+    monkeypatch.setattr(admin_mixins, "ESTIMATE_COUNT_FROM_ROWS", 300)
+    organization = OrganizationFactory(name="대량조합")
+    _products(400, organization)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Product._meta.db_table}")
+    url = reverse("admin:social_economy_product_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        first = admin_client.get(url, {"q": "대량 제품 3"})
+    assert first.context["cl"].result_count == 157  # every number below 400 with a 3 in it
+    assert len(_counts(queries)) == 1
+
+    # The next page of the same list: a page of its own, drawn, with the count it already had.
+    with CaptureQueriesContext(connection) as queries:
+        second = admin_client.get(url, {"q": "대량 제품 3", "p": 2})
+    assert second.context["cl"].result_count == 157
+    assert len(second.context["cl"].result_list) == 57  # 100 rows per page
+    assert _counts(queries) == []
+
+    # A write to the table counts again, and gets the new figure.
+    Product.objects.filter(name="대량 제품 3").update(name="대량 상품 3")
+    with CaptureQueriesContext(connection) as queries:
+        third = admin_client.get(url, {"q": "대량 제품 3", "p": 2})
+    assert third.context["cl"].result_count == 156
+    assert len(third.context["cl"].result_list) == 56
+    assert len(_counts(queries)) == 1
+
+    # Another filter is another count.
+    with CaptureQueriesContext(connection) as queries:
+        other = admin_client.get(url, {"q": "대량 제품 4"})
+    assert other.context["cl"].result_count == 76  # every number below 400 with a 4 in it
+    assert len(_counts(queries)) == 1
+
+
 def test_a_small_table_is_counted_exactly(admin_client):
     _products(3, OrganizationFactory())
     response = admin_client.get(reverse("admin:social_economy_product_changelist"))

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError, call_command
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -70,6 +70,23 @@ def test_without_the_second_factor_no_back_office_page_is_reached(client, groups
     assert response["Location"] == (
         f"{reverse('two_factor_verify')}?next={reverse('admin:social_economy_organization_changelist')}"
     )
+
+
+def test_the_second_factor_is_asked_when_the_portal_is_served_under_a_path_prefix(client):
+    """Behind a proxy that serves the portal under ``/portal`` (WSGI ``SCRIPT_NAME``), the back office's
+    address is ``/portal/admin/…``: the gate must recognise it there too."""
+    OrganizationFactory(representative_name=PLANTED)
+    client.force_login(staff_user("root", is_superuser=True))
+    path = reverse("admin:social_economy_organization_changelist")
+    # Django's WSGI handler sets the script prefix from SCRIPT_NAME; the test client does not.
+    set_script_prefix("/portal/")
+    try:
+        response = client.get(path, SCRIPT_NAME="/portal")
+    finally:
+        clear_script_prefix()
+    assert response.status_code == 302
+    assert response["Location"].startswith("/portal" + reverse("two_factor_setup"))
+    assert PLANTED not in response.content.decode()
 
 
 def test_staff_who_see_only_masked_data_need_no_second_factor(client):
