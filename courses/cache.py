@@ -26,7 +26,8 @@ import logging
 import time
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -59,8 +60,24 @@ def current_version():
     return version
 
 
+# INCR when the version exists, else a fresh one: one round trip. An enrolment bumps it while it holds the
+# course's lock, which every other applicant waits for (Django's ``incr`` is EXISTS then INCR).
+_BUMP_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+"""
+
+
 def _bump_now():
     try:
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if isinstance(backend, RedisCache):
+            full_key = backend.make_and_validate_key(VERSION_KEY)
+            backend._cache.get_client(full_key, write=True).eval(
+                _BUMP_SCRIPT, 1, full_key, _initial_version()
+            )
+            return
         try:
             cache.incr(VERSION_KEY)
         except ValueError:  # no version yet (or evicted): any new value invalidates every entry

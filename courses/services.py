@@ -135,7 +135,13 @@ def _check_audience(course, user):
         )
 
 
-def _check_can_enroll(*, course, user, by_staff, consent_version, now):
+def _is_enrolled(course_id, user):
+    return Enrollment.objects.filter(course_id=course_id, user=user, status__in=ACTIVE).exists()
+
+
+def _check_can_enroll(*, course, user, by_staff, consent_version, now, already_enrolled=None):
+    """Refusals in the order a citizen should hear them. ``already_enrolled``: read before the course lock
+    by a caller (the partial unique constraint refuses a second active enrolment that raced it), else here."""
     if user is None or not user.is_active:
         raise ValidationError(_("사용할 수 없는 계정입니다."))
     if course.status == CourseStatus.CANCELLED:
@@ -160,14 +166,23 @@ def _check_can_enroll(*, course, user, by_staff, consent_version, now):
     if course_has_started(course, now=now):
         raise ValidationError(_("이미 시작된 강좌에는 신청할 수 없습니다."))
     _check_audience(course, user)
-    if Enrollment.objects.filter(course=course, user=user, status__in=ACTIVE).exists():
+    if already_enrolled is None:
+        already_enrolled = _is_enrolled(course.pk, user)
+    if already_enrolled:
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다."))
 
 
-def _create_locked(*, course, user, by_staff, consent_version, consented_at=None):
+def _create_locked(*, course, user, by_staff, consent_version, consented_at=None, already_enrolled=None):
     """Enrol ``user`` in ``course``, whose row the caller has locked. Returns (enrollment, position)."""
     now = timezone.now()
-    _check_can_enroll(course=course, user=user, by_staff=by_staff, consent_version=consent_version, now=now)
+    _check_can_enroll(
+        course=course,
+        user=user,
+        by_staff=by_staff,
+        consent_version=consent_version,
+        now=now,
+        already_enrolled=already_enrolled,
+    )
     confirmed, waiting = _counts(course)
     if confirmed < course.capacity:
         status, position = EnrollmentStatus.CONFIRMED, None
@@ -193,9 +208,10 @@ def _create_locked(*, course, user, by_staff, consent_version, consented_at=None
     # Field and row rules in Python; the table constraints are checked by PostgreSQL on insert (validating
     # them here would cost a dozen queries while every other applicant waits for the course lock).
     enrollment.full_clean(exclude=["course", "user", "applicant_dong"], validate_constraints=False)
+    # No savepoint of its own: the caller's ``atomic`` block (a savepoint when it is nested) is left with the
+    # refusal below and rolls the whole attempt back.
     try:
-        with transaction.atomic():
-            enrollment.save()
+        enrollment.save()
     except IntegrityError:
         # Only reachable if the course lock was bypassed; the constraint still keeps one active enrolment.
         raise ValidationError(_("이미 이 강좌에 신청(확정 또는 대기)되어 있습니다.")) from None
@@ -265,7 +281,9 @@ def enrollment_create(*, course, user, actor, consent_version=None, consent_ip=N
 
     ``actor``: the citizen, or staff enrolling them (phone sign-ups). ``consent_version``: the personal-data
     terms the citizen agreed to (required without staff; recorded on the enrolment and as a
-    ``ConsentRecord`` with ``consent_ip``). Raises ``ValidationError`` (Korean).
+    ``ConsentRecord`` with ``consent_ip``). Raises ``ValidationError`` (Korean). A waiting enrolment comes
+    back with ``position_when_enrolled``, its place in the queue as the course lock gave it (the page that
+    answers the citizen says it without counting the queue again).
     """
     by_staff = _on_behalf(actor, user)
     with transaction.atomic():
@@ -278,14 +296,21 @@ def enrollment_create(*, course, user, actor, consent_version=None, consent_ip=N
                 version=consent_version,
                 ip_address=consent_ip,
             )
+        # Read before the lock too: one query fewer while every other applicant waits.
+        already_enrolled = user is not None and _is_enrolled(course.pk, user)
         locked = _lock_course(course.pk)
         enrollment, position = _create_locked(
-            course=locked, user=user, by_staff=by_staff, consent_version=consent_version
+            course=locked,
+            user=user,
+            by_staff=by_staff,
+            consent_version=consent_version,
+            already_enrolled=already_enrolled,
         )
         if position is None:
             notifications.enrollment_confirmed(enrollment)
         else:
             notifications.enrollment_waiting(enrollment, position)
+    enrollment.position_when_enrolled = position
     return enrollment
 
 

@@ -195,7 +195,7 @@ def enroll(request, slug):
         if enrollment.status == EnrollmentStatus.CONFIRMED:
             messages.success(request, _("수강신청이 확정되었습니다. 안내 메일을 보내 드렸습니다."))
         else:
-            position = services.waiting_position(enrollment)
+            position = enrollment.position_when_enrolled
             messages.success(
                 request,
                 _("정원이 차서 대기 %(position)d번으로 신청되었습니다. 자리가 나면 자동으로 확정됩니다.")

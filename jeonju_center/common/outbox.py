@@ -7,7 +7,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .models import OutboxEmail
@@ -23,20 +23,51 @@ def outbox_enqueue(*, dedup_key, to, subject, body, html_body="", attachments=()
     The task is sent only after the surrounding transaction commits.
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    email, created = OutboxEmail.objects.get_or_create(
-        dedup_key=dedup_key,
-        defaults={
-            "to": recipients,
-            "subject": subject,
-            "body": body,
-            "html_body": html_body,
-            "attachments": list(attachments),
-            "headers": headers or {},
-        },
-    )
+    fields = {
+        "to": recipients,
+        "subject": subject,
+        "body": body,
+        "html_body": html_body,
+        "attachments": list(attachments),
+        "headers": headers or {},
+    }
+    using = router.db_for_write(OutboxEmail)
+    if connections[using].vendor == "postgresql":
+        email = OutboxEmail(dedup_key=dedup_key, **fields)
+        created = _insert_unless_queued(email, using)
+        if not created:
+            email = OutboxEmail.objects.using(using).get(dedup_key=dedup_key)
+    else:
+        email, created = OutboxEmail.objects.get_or_create(dedup_key=dedup_key, defaults=fields)
     if created:
         transaction.on_commit(lambda: _dispatch(email.pk))
     return email
+
+
+def _insert_unless_queued(email, using):
+    """``INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id``: one statement where ``get_or_create`` sends
+    four (SELECT, SAVEPOINT, INSERT, RELEASE). E-mails are queued inside the transactions that cause them, such
+    as an enrolment holding its course's lock, which every other applicant waits for. True when this call
+    wrote the row (``email`` then has its id)."""
+    connection = connections[using]
+    meta = OutboxEmail._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(email, True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('dedup_key').column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    email.pk = row[0]
+    email._state.adding = False
+    email._state.db = using
+    return True
 
 
 def _dispatch(email_id):
