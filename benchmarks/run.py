@@ -77,8 +77,9 @@ def run_rush(env, *, port, work_dir, log):
 
 
 def print_rush(figures):
+    """Print the rush's line; True when it met its goal (or did not run)."""
     if not figures:
-        return
+        return True
     wanted_waiting = figures["requests"] - figures["seats"]
     problems = []
     if figures["errors"]:
@@ -95,6 +96,7 @@ def print_rush(figures):
         f"Goal: no error, p99 ≤ {RUSH_P99_MS} ms, exactly {figures['seats']} confirmed and {wanted_waiting} waiting: "
         f"{'met' if not problems else 'NOT met: ' + '; '.join(problems)}."
     )
+    return not problems
 
 
 def verdict(result, baseline, goal, p50_goal=None):
@@ -293,8 +295,8 @@ def main(argv=None):
     print_report(
         rows, info=info, counts=counts, args=args, workers=workers, elapsed=time.monotonic() - started
     )
-    print_rush(rush_figures)
-    failed = any(
+    rush_met = print_rush(rush_figures)
+    failed = not rush_met or any(
         verdict(result, baseline, goal, p50) != "yes" for _l, _b, goal, p50, result, baseline, _r in rows
     )
     return 1 if failed else 0
