@@ -12,6 +12,10 @@ from benchmarks import raw_api
 
 settings.ROOT_URLCONF = "benchmarks.bench_urls"
 portal = get_wsgi_application()
+
+from jeonju_center.common.warmup import warm_up  # noqa: E402  (needs the apps loaded above)
+
+warm_up()  # as jeonju_center/wsgi.py does
 RAW_PREFIX = "/raw"
 
 

@@ -5,6 +5,7 @@ import contextlib
 import http.client
 import itertools
 import json
+import multiprocessing
 import os
 import platform
 import secrets
@@ -151,6 +152,10 @@ def gunicorn(env, *, port, log, workers=None):
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"gunicorn did not start on port {port}; see {log}")
             time.sleep(0.3)
+        # The first worker answers while the master is still forking the others: measure with all of them.
+        expected = int(env.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+        while len(worker_pids(process.pid)) < expected and time.monotonic() < deadline:
+            time.sleep(0.1)
         yield process.pid
     finally:
         process.terminate()

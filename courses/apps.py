@@ -10,3 +10,12 @@ class CoursesConfig(AppConfig):
         from . import cache, receivers  # noqa: F401  (receivers connects the signal receivers)
 
         cache.connect()  # anonymous visitors' cached pages follow every change
+
+    def warm_up(self):
+        """Called by the web process before it serves (jeonju_center/common/warmup.py): the time zone of the
+        calendar files that enrolment e-mails carry, 60 ms the first applicant would wait for."""
+        from django.conf import settings
+
+        from .calendars import warm_up
+
+        warm_up(settings.TIME_ZONE)

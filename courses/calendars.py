@@ -89,6 +89,12 @@ def _timezone_ical(tzid):
     return Timezone.from_tzid(tzid).to_ical()
 
 
+def warm_up(tzid):
+    """Build the zone's VTIMEZONE and parse it once, as ``_finish`` does (icalendar lists the system's zones
+    on its first parse)."""
+    Timezone.from_ical(_timezone_ical(tzid))
+
+
 def _finish(calendar):
     # As add_missing_timezones(): each zone the events use, before the events, unknown zones left out.
     known = len(calendar.timezones)
