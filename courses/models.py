@@ -14,7 +14,7 @@ from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
-from jeonju_center.common.indexes import TrigramIndex
+from jeonju_center.common.indexes import BigramIndex, TrigramIndex
 from jeonju_center.common.masking import mask_name
 from jeonju_center.common.models import AnonymisableModel, TimeStampedModel
 
@@ -142,6 +142,13 @@ class Course(TimeStampedModel):
         ordering = ["-enrollment_opens_at", "title"]
         indexes = [
             TrigramIndex("title", name="courses_course_title_trgm"),
+            # The site search (/search/), for three characters or more.
+            TrigramIndex("summary", name="courses_course_summary_trgm"),
+            TrigramIndex("description", name="courses_course_desc_trgm"),
+            # The site search (/search/): two-character Korean words, which trigrams cannot serve.
+            BigramIndex("title", name="courses_course_title_bigrams"),
+            BigramIndex("summary", name="courses_course_summary_bigrams"),
+            BigramIndex("description", name="courses_course_desc_bigrams"),
             models.Index(fields=["status", "is_published"], name="courses_course_status_pub_idx"),
         ]
         constraints = [

@@ -145,3 +145,82 @@ def test_the_trigram_index_serves_a_substring_match_on_postgresql():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "courses_course_title_trgm" in plan, plan
     assert 'UPPER("courses_course"."title"::text) LIKE UPPER(' in query  # what Django's icontains sends
+
+
+# --- Two-character searches on PostgreSQL: the bigram indexes (jeonju_center/common/indexes.py) -------------
+
+PAIR_ALPHABET = "도시재생마을 aAbB-\n\x1f"
+
+
+@pytest.mark.postgres
+def test_the_bigram_condition_keeps_every_row_icontains_finds():
+    """The pairs are a filter in front of ``icontains``: a row that holds the search must always hold all its
+    pairs, whatever the case, spaces, line breaks or the separator character inside."""
+    import random
+
+    from django.db.models import Q
+
+    from jeonju_center.common.indexes import bigram_condition
+    from social_economy.models import Organization
+
+    generator = random.Random(20)
+    for number in range(60):
+        OrganizationFactory(
+            name=f"조직{number} " + "".join(generator.choices(PAIR_ALPHABET, k=generator.randint(0, 12))),
+            description="".join(generator.choices(PAIR_ALPHABET, k=generator.randint(0, 30))),
+        )
+    queries = {"".join(generator.choices(PAIR_ALPHABET, k=generator.randint(2, 4))) for _ in range(150)}
+    queries |= {"재생", "AB", "ab", "Ab", "a\nb", "a\x1fb", "생 "}
+    compared = 0
+    for query in sorted(queries):
+        matching = Q(name__icontains=query) | Q(description__icontains=query)
+        expected = set(Organization.objects.filter(matching).values_list("pk", flat=True))
+        pairs = Q(bigram_condition("name", query)) | Q(bigram_condition("description", query))
+        found = set(Organization.objects.filter(matching).filter(pairs).values_list("pk", flat=True))
+        assert found == expected, repr(query)
+        compared += bool(expected)
+    assert compared > 30  # the searches did find rows, so the comparison means something
+
+
+@pytest.mark.postgres
+def test_a_two_character_search_is_answered_from_the_bigram_indexes():
+    from jeonju_center.search.selectors import _matching
+    from jeonju_center.search.sources import search_source
+
+    ProductFactory(name="도시재생 꾸러미", description="마을에서 만든")
+    sql, params = _matching(search_source("products"), "재생").order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "se_product_name_bigrams" in plan and "se_product_desc_bigrams" in plan, plan
+    # Longer searches are the trigram indexes', now on the descriptions too.
+    sql, _params = _matching(search_source("products"), "도시재생").query.sql_with_params()
+    assert "portal_bigram" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM social_economy_product WHERE UPPER(description) LIKE UPPER(%s)",
+            ["%도시재생%"],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "se_product_desc_trgm" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("재생", {"도시재생 꾸러미", "빈집 살림"}),
+        ("AB", {"xaBy 세트"}),
+        ("살림", {"빈집 살림"}),
+        ("재", {"도시재생 꾸러미", "빈집 살림", "다른 물건"}),
+    ],
+)
+def test_two_character_searches_find_names_and_descriptions(client, query, found):
+    ProductFactory(name="도시재생 꾸러미", description="")
+    ProductFactory(name="빈집 살림", description="빈집재생 공방에서")
+    ProductFactory(name="xaBy 세트", description="")
+    ProductFactory(name="다른 물건", description="재 생")
+    response = client.get("/search/", {"q": query, "kind": "products"})
+    assert {hit.title for hit in response.context["page"].object_list} == found

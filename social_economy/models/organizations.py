@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.history import PortalHistoricalRecords
-from jeonju_center.common.indexes import TrigramIndex
+from jeonju_center.common.indexes import BigramIndex, TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 from jeonju_center.common.validators import (
     normalize_business_registration_number,
@@ -185,6 +185,11 @@ class Organization(TimeStampedModel):
         ordering = ["name"]
         indexes = [
             TrigramIndex("name", name="se_organization_name_trgm"),
+            # The site search (/search/), for three characters or more.
+            TrigramIndex("description", name="se_org_description_trgm"),
+            # The site search (/search/): two-character Korean words, which trigrams cannot serve.
+            BigramIndex("name", name="se_org_name_bigrams"),
+            BigramIndex("description", name="se_org_description_bigrams"),
             # The back office's search fields.
             TrigramIndex("business_registration_number", name="se_organization_brn_trgm"),
             TrigramIndex("representative_name", name="se_organization_rep_trgm"),

@@ -7,7 +7,7 @@ from jeonju_center.common.changes import TrackedQuerySet
 from jeonju_center.common.constraints import not_negative
 from jeonju_center.common.fields import PublicPhotoField
 from jeonju_center.common.history import PortalHistoricalRecords
-from jeonju_center.common.indexes import TrigramIndex
+from jeonju_center.common.indexes import BigramIndex, TrigramIndex
 from jeonju_center.common.models import TimeStampedModel
 
 from .lookups import ProductCertification
@@ -62,6 +62,11 @@ class Product(TimeStampedModel):
         # The catalogue and the API list products by name (then id, for stable pages).
         indexes = [
             TrigramIndex("name", name="se_product_name_trgm"),
+            # The site search (/search/), for three characters or more.
+            TrigramIndex("description", name="se_product_desc_trgm"),
+            # The site search (/search/): two-character Korean words, which trigrams cannot serve.
+            BigramIndex("name", name="se_product_name_bigrams"),
+            BigramIndex("description", name="se_product_desc_bigrams"),
             models.Index(fields=["name", "id"], name="social_econ_product_name"),
         ]
         constraints = [
