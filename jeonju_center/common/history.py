@@ -11,6 +11,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history import utils as simple_history_utils
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -47,9 +48,35 @@ def history_author(instance=None, request=None, **kwargs):
     return user if isinstance(user, get_user_model()) else None
 
 
+class _KeptClassHistoryDescriptor(HistoryDescriptor):
+    """``instance.history`` with its manager class built once. simple-history builds it again on every access
+    (``Manager.from_queryset`` inspects every method of the queryset class), and every historical row written
+    reads it: 0.35 ms per save, which an enrolment pays while it holds the course's lock. The class depends
+    only on the descriptor's manager and queryset classes."""
+
+    def __get__(self, instance, owner):
+        manager_class = self.__dict__.get("_manager_with_queryset")
+        if manager_class is None:
+            manager_class = self._manager_with_queryset = self.manager_class.from_queryset(
+                self.queryset_class
+            )
+        return manager_class(self.model, instance)
+
+
+class _PortalHistoricalRecords(HistoricalRecords):
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:
+            kept = _KeptClassHistoryDescriptor(
+                descriptor.model, manager=descriptor.manager_class, queryset=descriptor.queryset_class
+            )
+            setattr(sender, self.manager_name, kept)
+
+
 def PortalHistoricalRecords(**options):
     """Used like the class it configures: ``history = PortalHistoricalRecords()``."""
-    return HistoricalRecords(bases=[ActorRecord], get_user=history_author, **options)
+    return _PortalHistoricalRecords(bases=[ActorRecord], get_user=history_author, **options)
 
 
 @receiver(pre_create_historical_record)

@@ -132,3 +132,29 @@ def test_history_rows_name_a_partner_a_staff_member_and_a_job(admin_client, djan
     content = page.content.decode()
     assert page.status_code == 200
     assert "협력기관 전북 사회적경제지원센터 (API)" in content and "직원 홍길동" in content
+
+
+def test_each_record_s_history_is_its_own_through_one_manager_class(django_user_model):
+    """``instance.history`` is built from a class made once per model (jeonju_center/common/history.py), not
+    once per access as simple-history does; each record still reads only its own rows."""
+    from django.apps import apps
+
+    from jeonju_center.common.history import _KeptClassHistoryDescriptor
+    from social_economy.models import Organization
+    from tests.social_economy.factories import OrganizationFactory
+
+    first, second = OrganizationFactory(name="첫째 조합"), OrganizationFactory(name="둘째 조합")
+    second.name = "둘째 조합 (개명)"
+    second.save()
+    assert type(first.history) is type(second.history)
+    assert [row.name for row in first.history.all()] == ["첫째 조합"]
+    assert [row.name for row in second.history.order_by("history_id")] == ["둘째 조합", "둘째 조합 (개명)"]
+    assert Organization.history.filter(id__in=[first.pk, second.pk]).count() == 3
+    tracked = [
+        model for model in apps.get_models() if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
+    assert tracked and all(
+        isinstance(model.__dict__[model._meta.simple_history_manager_attribute], _KeptClassHistoryDescriptor)
+        for model in tracked
+        if model._meta.simple_history_manager_attribute in model.__dict__
+    )
