@@ -15,16 +15,12 @@ from django.db.models.functions import Upper
 EXTENSIONS = ("pg_trgm", "btree_gist")
 
 
-class TrigramIndex(GinIndex):
-    def __init__(self, *expressions, **kwargs):
-        if expressions and isinstance(expressions[0], str):
-            expressions = [OpClass(Upper(expressions[0]), name="gin_trgm_ops")]
-        super().__init__(*expressions, **kwargs)
+class GinOrPlainIndex(GinIndex):
+    """A GIN index on PostgreSQL; on databases without GIN (the embedded SQLite), the plain index ``_plain()``
+    gives, so that one set of migrations serves both."""
 
     def _plain(self):
-        # The same expression without the operator class, for databases without GIN.
-        column = self.expressions[0].get_source_expressions()[0]
-        return Index(column, name=self.name)
+        raise NotImplementedError
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor != "postgresql":
@@ -35,6 +31,18 @@ class TrigramIndex(GinIndex):
         if schema_editor.connection.vendor != "postgresql":
             return self._plain().remove_sql(model, schema_editor, **kwargs)
         return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class TrigramIndex(GinOrPlainIndex):
+    def __init__(self, *expressions, **kwargs):
+        if expressions and isinstance(expressions[0], str):
+            expressions = [OpClass(Upper(expressions[0]), name="gin_trgm_ops")]
+        super().__init__(*expressions, **kwargs)
+
+    def _plain(self):
+        # The same expression without the operator class, for databases without GIN.
+        column = self.expressions[0].get_source_expressions()[0]
+        return Index(column, name=self.name)
 
 
 class Bigrams(Func):
@@ -76,7 +84,7 @@ class BigramKeys(Bigrams):
     function = "portal_bigram_keys"
 
 
-class BigramIndex(GinIndex):
+class BigramIndex(GinOrPlainIndex):
     """For ``icontains`` searches of two characters, the length of most Korean words ("재생", "청년", "마을"):
     pg_trgm needs three characters of the pattern to use its index, so a two-character search read every
     row. A GIN index of the column's character pairs finds the rows holding every pair of the search, and
@@ -95,16 +103,6 @@ class BigramIndex(GinIndex):
 
     def _plain(self):
         return Index(Upper(self.field_name), name=self.name)
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return self._plain().create_sql(model, schema_editor, using=using, **kwargs)
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
-
-    def remove_sql(self, model, schema_editor, **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return self._plain().remove_sql(model, schema_editor, **kwargs)
-        return super().remove_sql(model, schema_editor, **kwargs)
 
 
 def has_bigram_index(model, field_name):
