@@ -5,9 +5,9 @@ import contextlib
 import http.client
 import itertools
 import json
-import multiprocessing
 import os
 import platform
+import runpy
 import secrets
 import subprocess
 import sys
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import psycopg2
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = REPO_ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def _connect(database_url, dbname=None):
@@ -133,7 +134,7 @@ def gunicorn(env, *, port, log, workers=None):
     with open(log, "a", encoding="utf-8") as output:
         process = subprocess.Popen(
             # No control socket: it lives at one path per user, which another gunicorn may be using.
-            [sys.executable, "-m", "gunicorn", "benchmarks.bench_wsgi:application", "--config", "deploy/gunicorn.conf.py",
+            [sys.executable, "-m", "gunicorn", "benchmarks.bench_wsgi:application", "--config", str(GUNICORN_CONFIG),
              "--no-control-socket"],
             cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -153,7 +154,7 @@ def gunicorn(env, *, port, log, workers=None):
                 raise RuntimeError(f"gunicorn did not start on port {port}; see {log}")
             time.sleep(0.3)
         # The first worker answers while the master is still forking the others: measure with all of them.
-        expected = int(env.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+        expected = int(env.get("GUNICORN_WORKERS") or runpy.run_path(str(GUNICORN_CONFIG))["workers"])
         while len(worker_pids(process.pid)) < expected and time.monotonic() < deadline:
             time.sleep(0.1)
         yield process.pid

@@ -2,7 +2,8 @@
 
 Django's ``icontains`` becomes ``UPPER(column) LIKE UPPER('%…%')`` on PostgreSQL, so the index is a GIN index
 of ``UPPER(column)`` with pg_trgm's ``gin_trgm_ops``. The embedded SQLite has no GIN: there the same index is
-a plain index of the expression, so one set of migrations serves both databases. The pg_trgm extension is
+a plain index of the expression, so one set of migrations serves both databases. Trigrams need three
+characters of the search; ``BigramIndex`` serves two. The pg_trgm extension and the bigram functions are
 created before migrations run (``CommonConfig.ready`` → ``create_database_extensions``)."""
 
 from django.contrib.postgres.fields import ArrayField
